@@ -1,0 +1,108 @@
+"""Command-line front door.
+
+``kyodo-desk`` with no sub-command starts the desktop app.  Sub-commands are the administrator's
+batch tools; each is usable from a scheduler (exit code 0 = done, 1 = failed with a message on
+stderr, 2 = bad arguments).  Every command accepts ``--database URL|PATH`` (or
+``$KYODO_DESK_DATABASE``).
+
+Sub-commands live in ``kyodo_desk/commands/<name>.py``; each module has ``register(subparsers)``
+which adds its parser and sets ``func(args, ctx)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from dataclasses import dataclass
+
+from kyodo_desk import __version__
+from kyodo_desk.config import AppPaths, apply_preferences, default_paths, load_preferences, resolve_database_url, setup_logging
+from kyodo_desk.i18n import _, setup_i18n
+
+COMMAND_MODULES = ["demo", "db", "staff"]
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CliContext:
+    paths: AppPaths
+    database_url: str
+
+    _services = None
+
+    def services(self, *, upgrade: bool = True):
+        """Open the database (upgrading it first, with a backup) and build the services."""
+        if self._services is None:
+            from kyodo_desk.db.engine import Database
+            from kyodo_desk.db.migrate import upgrade as do_upgrade
+            from kyodo_desk.services.container import Services
+
+            db = Database.from_url(self.database_url)
+            if upgrade:
+                result = do_upgrade(db, self.paths.backup_dir)
+                if result.changed:
+                    print(_("データベースを更新しました: {a} → {b}").format(a=result.from_revision or "-", b=result.to_revision), file=sys.stderr)
+            self._services = Services(db)
+        return self._services
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kyodo-desk",
+        description=_("協働デスク — 金沢市市民活動サポートセンターの窓口アプリ。サブコマンドなしで起動すると画面が開きます。"),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--database", metavar="URL|PATH", help=_("使うデータベース(SQLite のファイルか postgresql+psycopg://...)。既定は環境変数 KYODO_DESK_DATABASE、なければデータフォルダの SQLite"))
+    parser.add_argument("--home", metavar="DIR", help=_("設定・データ・ログ・バックアップをすべてこのフォルダに置く(持ち運び用・検証用)"))
+    parser.add_argument("--lang", choices=["ja", "en"], help=_("表示言語"))
+    parser.add_argument("--verbose", action="store_true", help=_("詳しいログを記録する"))
+    sub = parser.add_subparsers(dest="command", metavar=_("コマンド"))
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"kyodo_desk.commands.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Language must be active before the parser's help texts are built.
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--home")
+    pre.add_argument("--lang")
+    known, _rest = pre.parse_known_args(argv)
+    paths = default_paths(known.home)
+    prefs = load_preferences(paths)
+    setup_i18n(known.lang or prefs.language)
+    paths = apply_preferences(paths, prefs)
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_logging(paths, verbose=args.verbose)
+
+    if not args.command:
+        from kyodo_desk.app import run_gui
+
+        return run_gui(paths=paths, database=args.database, language=args.lang)
+
+    ctx = CliContext(paths=paths, database_url=resolve_database_url(args.database, paths))
+    try:
+        return int(args.func(args, ctx) or 0)
+    except KeyboardInterrupt:
+        print(_("中断しました。"), file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - report every failure to the operator
+        from kyodo_desk.db.engine import NetworkShareError
+        from kyodo_desk.services.base import ServiceError
+        from kyodo_desk.domain.validation import ValidationError
+
+        if isinstance(exc, (ServiceError, ValidationError, NetworkShareError)):
+            print(_("エラー: {message}").format(message=exc), file=sys.stderr)
+        else:
+            log.exception("command %s failed", args.command)
+            print(_("エラー: {message}\n詳しくはログ {log} を見てください。").format(message=exc, log=paths.log_file), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Batch sub-commands of ``kyodo-desk``; one module each, registered in ``cli.COMMAND_MODULES``."""

@@ -1,0 +1,1 @@
+"""Database layer: engine set-up, models, migrations and full-text search."""

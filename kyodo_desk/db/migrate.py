@@ -1,0 +1,129 @@
+"""Apply the shipped Alembic migrations.
+
+Before an upgrade of an existing SQLite file a consistent copy is taken with SQLite's backup API
+(safe while WAL is active) into the backup folder.  On SQLite migrations run with foreign keys off
+(Alembic's batch mode recreates tables, and with foreign keys on that silently deletes child rows)
+and ``PRAGMA foreign_key_check`` runs afterwards; a violation aborts with the backup left intact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from kyodo_desk.db.engine import Database
+
+log = logging.getLogger(__name__)
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class MigrationError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class UpgradeResult:
+    from_revision: str | None
+    to_revision: str
+    backup: Path | None
+
+    @property
+    def changed(self) -> bool:
+        return self.from_revision != self.to_revision
+
+
+def alembic_config(db: Database) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", db.engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+    return cfg
+
+
+def head_revision() -> str:
+    script = ScriptDirectory.from_config(_bare_config())
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def _bare_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def current_revision(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _has_tables(db: Database) -> bool:
+    from sqlalchemy import inspect
+
+    return bool(inspect(db.engine).get_table_names())
+
+
+def backup_sqlite(source: Path, backup_dir: Path, label: str) -> Path:
+    """Consistent copy of a live SQLite database (WAL included) via the backup API."""
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = backup_dir / f"{source.stem}-{stamp}-{label}.db"
+    n = 1
+    while target.exists():
+        n += 1
+        target = backup_dir / f"{source.stem}-{stamp}-{label}-{n}.db"
+    src = sqlite3.connect(str(source))
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def upgrade(db: Database, backup_dir: Path | None = None, revision: str = "head") -> UpgradeResult:
+    """Bring the database to *revision*; returns what happened (and where the backup went)."""
+    before = current_revision(db)
+    target = head_revision() if revision == "head" else revision
+    if before == target:
+        return UpgradeResult(before, target, None)
+    backup = None
+    path = db.sqlite_path
+    if path is not None and path.exists() and backup_dir is not None and _has_tables(db):
+        backup = backup_sqlite(path, backup_dir, f"before-upgrade-{before or 'none'}")
+        log.info("backup before upgrade written to %s", backup)
+    cfg = alembic_config(db)
+    with db.engine.connect() as conn:
+        if db.is_sqlite:
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+            conn.commit()
+            if db.is_sqlite:
+                problems = conn.connection.dbapi_connection.execute("PRAGMA foreign_key_check").fetchall()
+                if problems:
+                    raise MigrationError(
+                        f"foreign key check failed after upgrade ({len(problems)} rows); backup: {backup}"
+                    )
+        finally:
+            if db.is_sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")
+    after = current_revision(db)
+    log.info("database upgraded %s → %s", before, after)
+    return UpgradeResult(before, after or target, backup)
+
+
+def needs_upgrade(db: Database) -> bool:
+    return current_revision(db) != head_revision()

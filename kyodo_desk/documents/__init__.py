@@ -1,0 +1,1 @@
+"""ReportLab output: takes plain data, returns bytes or writes a file."""

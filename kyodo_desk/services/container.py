@@ -1,0 +1,38 @@
+"""All services of one database, built once by the composition root (app.py or cli.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kyodo_desk.db.engine import Database
+from kyodo_desk.services.audit_log import AuditService
+from kyodo_desk.services.calendar import CalendarService
+from kyodo_desk.services.changes import ChangeService
+from kyodo_desk.services.organizations import OrganizationService
+from kyodo_desk.services.people import PersonService
+from kyodo_desk.services.search import SearchService
+from kyodo_desk.services.settings import SettingsService
+from kyodo_desk.services.staff import StaffService
+
+
+@dataclass
+class Services:
+    db: Database
+    settings: SettingsService = field(init=False)
+    calendar: CalendarService = field(init=False)
+    staff: StaffService = field(init=False)
+    organizations: OrganizationService = field(init=False)
+    people: PersonService = field(init=False)
+    search: SearchService = field(init=False)
+    changes: ChangeService = field(init=False)
+    audit: AuditService = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.settings = SettingsService(self.db)
+        self.calendar = CalendarService(self.db, self.settings)
+        self.staff = StaffService(self.db)
+        self.organizations = OrganizationService(self.db)
+        self.people = PersonService(self.db)
+        self.search = SearchService(self.db)
+        self.changes = ChangeService(self.db)
+        self.audit = AuditService(self.db)

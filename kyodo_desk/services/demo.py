@@ -1,0 +1,259 @@
+"""Realistic, deterministic Japanese demo data for a new database.
+
+The same seed always gives the same rows.  ``small`` is a few weeks at a quiet desk; ``large`` is
+ten busy years of a center (thousands of organizations; later features add their own records
+through :data:`DEMO_STEPS`).  Rows are inserted in bulk so that ``large`` takes seconds, not hours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from kyodo_desk.db.engine import Database
+from kyodo_desk.db.models import ClosedDayRow, Organization, Person, SearchDocument, Staff
+from kyodo_desk.domain.enums import OrganizationKind, RegistrationStatus, StaffRole
+from kyodo_desk.domain.text import fold
+from kyodo_desk.i18n import _
+from kyodo_desk.services.base import ServiceError
+from kyodo_desk.services.organizations import organization_code
+
+Progress = Callable[[int, int, str], None]
+
+SIZES = {
+    "small": {"organizations": 80, "people": 60, "years": 1},
+    "large": {"organizations": 2400, "people": 4000, "years": 10},
+}
+
+SURNAMES = [
+    ("山田", "ヤマダ"), ("田中", "タナカ"), ("中村", "ナカムラ"), ("北村", "キタムラ"), ("松本", "マツモト"),
+    ("林", "ハヤシ"), ("吉田", "ヨシダ"), ("山本", "ヤマモト"), ("小林", "コバヤシ"), ("村田", "ムラタ"),
+    ("坂本", "サカモト"), ("中川", "ナカガワ"), ("西村", "ニシムラ"), ("竹内", "タケウチ"), ("前田", "マエダ"),
+    ("高橋", "タカハシ"), ("浅野", "アサノ"), ("宮本", "ミヤモト"), ("米田", "ヨネダ"), ("谷口", "タニグチ"),
+    ("東", "ヒガシ"), ("表", "オモテ"), ("辻", "ツジ"), ("新谷", "シンタニ"), ("沢田", "サワダ"),
+]
+GIVEN = [
+    ("太郎", "タロウ"), ("花子", "ハナコ"), ("健一", "ケンイチ"), ("美咲", "ミサキ"), ("翔太", "ショウタ"),
+    ("陽子", "ヨウコ"), ("誠", "マコト"), ("恵", "メグミ"), ("大輔", "ダイスケ"), ("由美", "ユミ"),
+    ("博", "ヒロシ"), ("真由美", "マユミ"), ("悠斗", "ユウト"), ("結衣", "ユイ"), ("修", "オサム"),
+    ("和子", "カズコ"), ("拓也", "タクヤ"), ("さくら", "サクラ"), ("隆", "タカシ"), ("千尋", "チヒロ"),
+]
+TOWNS = [
+    ("広坂", "ヒロサカ"), ("長町", "ナガマチ"), ("片町", "カタマチ"), ("香林坊", "コウリンボウ"), ("東山", "ヒガシヤマ"),
+    ("此花町", "コノハナマチ"), ("森山", "モリヤマ"), ("小立野", "コダツノ"), ("寺町", "テラマチ"), ("野町", "ノマチ"),
+    ("泉野", "イズミノ"), ("有松", "アリマツ"), ("田上", "タガミ"), ("鳴和", "ナルワ"), ("千日町", "センニチマチ"),
+    ("大手町", "オオテマチ"), ("尾張町", "オワリチョウ"), ("本町", "ホンマチ"), ("駅西", "エキニシ"), ("長坂", "ナガサカ"),
+    ("額", "ヌカ"), ("三馬", "ミンマ"), ("米泉", "ヨナイズミ"), ("松寺", "マツデラ"), ("大徳", "ダイトク"),
+    ("粟崎", "アワガサキ"), ("湊", "ミナト"), ("金石", "カナイワ"), ("大野", "オオノ"), ("犀川", "サイガワ"),
+]
+TOWN_SUFFIX = [("町会", "チョウカイ"), ("一丁目町会", "イッチョウメチョウカイ"), ("二丁目町会", "ニチョウメチョウカイ"),
+               ("町内会", "チョウナイカイ"), ("地区町会連合会", "チクチョウカイレンゴウカイ")]
+THEMES = [
+    ("子育て", "コソダテ"), ("まちづくり", "マチヅクリ"), ("環境", "カンキョウ"), ("国際交流", "コクサイコウリュウ"),
+    ("福祉", "フクシ"), ("防災", "ボウサイ"), ("伝統工芸", "デントウコウゲイ"), ("読み聞かせ", "ヨミキカセ"),
+    ("用水保全", "ヨウスイホゼン"), ("里山", "サトヤマ"), ("ICT", "アイシーティー"), ("食育", "ショクイク"),
+    ("見守り", "ミマモリ"), ("スポーツ", "スポーツ"), ("音楽", "オンガク"), ("雪かき", "ユキカキ"),
+]
+GROUP_SUFFIX = [("の会", "ノカイ"), ("ネットワーク", "ネットワーク"), ("サークル", "サークル"), ("クラブ", "クラブ"),
+                ("応援団", "オウエンダン"), ("プロジェクト", "プロジェクト"), ("研究会", "ケンキュウカイ")]
+BUSINESS = [("加賀", "カガ"), ("兼六", "ケンロク"), ("浅野川", "アサノガワ"), ("白山", "ハクサン"), ("北陸", "ホクリク"),
+            ("金箔", "キンパク"), ("犀星", "サイセイ"), ("百万石", "ヒャクマンゴク")]
+BUSINESS_KIND = [("印刷", "インサツ"), ("建設", "ケンセツ"), ("商事", "ショウジ"), ("システム", "システム"),
+                 ("食品", "ショクヒン"), ("電気", "デンキ"), ("不動産", "フドウサン")]
+UNIVERSITIES = [
+    ("金沢大学", "カナザワダイガク"), ("金沢工業大学", "カナザワコウギョウダイガク"), ("金沢星稜大学", "カナザワセイリョウダイガク"),
+    ("北陸大学", "ホクリクダイガク"), ("金沢学院大学", "カナザワガクインダイガク"), ("金沢美術工芸大学", "カナザワビジュツコウゲイダイガク"),
+    ("金城大学", "キンジョウダイガク"), ("石川県立大学", "イシカワケンリツダイガク"), ("金沢医科大学", "カナザワイカダイガク"),
+]
+STUDENT = [("ボランティアサークル", "ボランティアサークル"), ("まちづくり研究会", "マチヅクリケンキュウカイ"),
+           ("学生会議", "ガクセイカイギ"), ("雪かき隊", "ユキカキタイ")]
+
+
+@dataclass
+class DemoContext:
+    session: Session
+    rng: random.Random
+    size: str
+    today: dt.date
+    progress: Progress | None
+    staff_ids: dict[str, list[int]]
+    organization_ids: list[int]
+
+    def report(self, done: int, total: int, text: str) -> None:
+        if self.progress:
+            self.progress(done, total, text)
+
+
+# Later features append (name, step) pairs; each step receives the DemoContext.
+DEMO_STEPS: list[tuple[str, Callable[[DemoContext], None]]] = []
+
+
+def _phone(rng: random.Random, mobile: bool = False) -> str:
+    if mobile:
+        return f"090-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
+    return f"076-{rng.randint(200, 299)}-{rng.randint(1000, 9999)}"
+
+
+def _person(rng: random.Random) -> tuple[str, str]:
+    s, sk = rng.choice(SURNAMES)
+    g, gk = rng.choice(GIVEN)
+    return f"{s} {g}", f"{sk} {gk}"
+
+
+def _organization(rng: random.Random, i: int, today: dt.date, years: int) -> dict:
+    roll = rng.random()
+    if roll < 0.40:
+        town, tk = rng.choice(TOWNS)
+        suf, sk = rng.choice(TOWN_SUFFIX)
+        kind, name, kana = OrganizationKind.NEIGHBORHOOD, f"{town}{suf}", f"{tk}{sk}"
+    elif roll < 0.68:
+        theme, tk = rng.choice(THEMES)
+        suf, sk = rng.choice(GROUP_SUFFIX)
+        town, twk = rng.choice(TOWNS)
+        kind, name, kana = OrganizationKind.CITIZEN_GROUP, f"{town}{theme}{suf}", f"{twk}{tk}{sk}"
+    elif roll < 0.82:
+        theme, tk = rng.choice(THEMES)
+        kind, name, kana = OrganizationKind.NPO, f"NPO法人 かなざわ{theme}サポート", f"エヌピーオーホウジン カナザワ{tk}サポート"
+    elif roll < 0.92:
+        b, bk = rng.choice(BUSINESS)
+        k, kk = rng.choice(BUSINESS_KIND)
+        kind, name, kana = OrganizationKind.BUSINESS, f"株式会社{b}{k}", f"カブシキガイシャ{bk}{kk}"
+    elif roll < 0.96:
+        u, uk = rng.choice(UNIVERSITIES)
+        kind, name, kana = OrganizationKind.UNIVERSITY, u, uk
+    else:
+        u, uk = rng.choice(UNIVERSITIES)
+        s, sk = rng.choice(STUDENT)
+        kind, name, kana = OrganizationKind.STUDENT_GROUP, f"{u}{s}", f"{uk}{sk}"
+    if i >= 200:  # keep names unique-looking in a large registry
+        name, kana = f"{name}({i})", kana
+    rep, _rk = _person(rng)
+    contact, _ck = _person(rng)
+    town, _tk = rng.choice(TOWNS)
+    created = today - dt.timedelta(days=rng.randint(0, 365 * years))
+    status, registered_on = RegistrationStatus.NONE, None
+    if kind in (OrganizationKind.CITIZEN_GROUP, OrganizationKind.NPO, OrganizationKind.STUDENT_GROUP) and rng.random() < 0.25:
+        status = rng.choice([RegistrationStatus.REGISTERED] * 4 + [RegistrationStatus.APPLIED, RegistrationStatus.EXPIRED])
+        registered_on = created + dt.timedelta(days=rng.randint(10, 200))
+        if registered_on > today:
+            registered_on = today
+    return {
+        "kind": kind.value,
+        "name": name,
+        "name_kana": kana,
+        "representative_name": rep,
+        "contact_name": contact,
+        "phone": _phone(rng, mobile=rng.random() < 0.3),
+        "email": f"info{i}@example.jp" if rng.random() < 0.6 else "",
+        "postal_code": f"920-{rng.randint(0, 999):04d}",
+        "address": f"金沢市{town}{rng.randint(1, 5)}丁目{rng.randint(1, 30)}番{rng.randint(1, 20)}号",
+        "notes": "",
+        "registration_status": status.value,
+        "registered_on": registered_on,
+        "registration_renewed_on": None,
+        "active": rng.random() > 0.03,
+        "created_at": dt.datetime.combine(created, dt.time(9, 0)),
+        "updated_at": dt.datetime.combine(created, dt.time(9, 0)),
+        "version": 1,
+    }
+
+
+def _bulk(session: Session, model, rows: list[dict], chunk: int = 1000) -> None:
+    for start in range(0, len(rows), chunk):
+        session.execute(insert(model), rows[start : start + chunk])
+
+
+def generate(
+    db: Database,
+    *,
+    size: str = "small",
+    seed: int = 2021,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+    force: bool = False,
+) -> dict[str, int]:
+    """Fill a new database; returns counts per table.  Refuses a database that already has data."""
+    if size not in SIZES:
+        raise ServiceError(_("サイズは small か large を指定してください。"))
+    spec = SIZES[size]
+    rng = random.Random(seed)
+    today = today or dt.date(2026, 11, 27)
+    with db.write() as s:
+        if not force and (s.scalar(select(func.count()).select_from(Organization)) or 0) > 0:
+            raise ServiceError(_("このデータベースにはすでに団体が登録されています。デモデータは新しいデータベースにだけ入れられます。"))
+        ctx = DemoContext(s, rng, size, today, progress, {}, [])
+        ctx.report(0, 100, _("スタッフ"))
+        staff_rows = [
+            ("admin", "山田 花子", "ヤマダ ハナコ", StaffRole.ADMIN),
+            ("tanaka", "田中 健一", "タナカ ケンイチ", StaffRole.STAFF),
+            ("nakamura", "中村 美咲", "ナカムラ ミサキ", StaffRole.STAFF),
+            ("kitamura", "北村 誠", "キタムラ マコト", StaffRole.ICT_PROMOTER),
+            ("hayashi", "林 由美", "ハヤシ ユミ", StaffRole.ICT_PROMOTER),
+        ]
+        for login, name, kana, role in staff_rows:
+            if s.scalar(select(Staff.id).where(Staff.login_name == login)) is None:
+                staff = Staff(login_name=login, display_name=name, display_kana=kana, role=role.value)
+                s.add(staff)
+                s.flush()
+            else:
+                staff = s.scalar(select(Staff).where(Staff.login_name == login))
+            ctx.staff_ids.setdefault(role.value, []).append(staff.id)
+
+        ctx.report(5, 100, _("団体"))
+        first_id = (s.scalar(select(func.max(Organization.id))) or 0) + 1
+        orgs = [_organization(rng, i, today, spec["years"]) for i in range(spec["organizations"])]
+        _bulk(s, Organization, orgs)
+        ids = list(range(first_id, first_id + len(orgs)))
+        ctx.organization_ids = ids
+        docs = [
+            {
+                "kind": "organization", "ref_id": oid, "code": organization_code(oid), "title": o["name"],
+                "subtitle": OrganizationKind(o["kind"]).label(),
+                "text": " ".join(fold(t) for t in (o["name"], o["name_kana"], o["representative_name"], o["contact_name"], o["address"], o["phone"], organization_code(oid)) if t),
+            }
+            for oid, o in zip(ids, orgs)
+        ]
+        _bulk(s, SearchDocument, docs)
+
+        ctx.report(30, 100, _("個人"))
+        people = []
+        for i in range(spec["people"]):
+            name, kana = _person(rng)
+            people.append({
+                "name": name, "name_kana": kana, "phone": _phone(rng, mobile=True) if rng.random() < 0.7 else "",
+                "email": f"user{i}@example.jp" if rng.random() < 0.4 else "",
+                "organization_id": rng.choice(ids) if rng.random() < 0.6 else None, "notes": "",
+                "created_at": dt.datetime.combine(today, dt.time(9)), "updated_at": dt.datetime.combine(today, dt.time(9)), "version": 1,
+            })
+        first_person = (s.scalar(select(func.max(Person.id))) or 0) + 1
+        _bulk(s, Person, people)
+        _bulk(s, SearchDocument, [
+            {"kind": "person", "ref_id": first_person + i, "code": None, "title": p["name"], "subtitle": "",
+             "text": " ".join(fold(t) for t in (p["name"], p["name_kana"]) if t)}
+            for i, p in enumerate(people)
+        ])
+
+        ctx.report(40, 100, _("休館日"))
+        for year in range(today.year - spec["years"] + 1, today.year + 2):
+            for month, day, reason in ((6, 15, "館内設備点検"), (11, 10, "館内清掃")):
+                d = dt.date(year, month, day)
+                if s.scalar(select(ClosedDayRow.id).where(ClosedDayRow.day == d)) is None:
+                    s.add(ClosedDayRow(day=d, reason=reason))
+
+        for n, (label, step) in enumerate(DEMO_STEPS):
+            ctx.report(45 + int(50 * n / max(1, len(DEMO_STEPS))), 100, label)
+            step(ctx)
+        s.flush()
+        counts = {
+            "staff": s.scalar(select(func.count()).select_from(Staff)) or 0,
+            "organizations": s.scalar(select(func.count()).select_from(Organization)) or 0,
+            "people": s.scalar(select(func.count()).select_from(Person)) or 0,
+            "closed_days": s.scalar(select(func.count()).select_from(ClosedDayRow)) or 0,
+        }
+        ctx.report(100, 100, _("完了"))
+        return counts

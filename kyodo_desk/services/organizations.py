@@ -1,0 +1,296 @@
+"""Organizations (団体): the registry every other feature links to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from kyodo_desk.db import search as search_index
+from kyodo_desk.db.engine import Database
+from kyodo_desk.db.models import Organization, now
+from kyodo_desk.domain.enums import AuditAction, OrganizationKind, RegistrationStatus
+from kyodo_desk.domain.permissions import Permission
+from kyodo_desk.domain.text import clean_keep_width, fold
+from kyodo_desk.domain.validation import Validator, normalize_phone, normalize_postal_code
+from kyodo_desk.i18n import _
+from kyodo_desk.services.base import Actor, NotFound, StaleEdit, audit, require
+
+KIND = "organization"
+CODE_PREFIX = "ORG-"
+
+
+def organization_code(org_id: int) -> str:
+    """The number printed on cards and forms, e.g. ``ORG-00042`` (scannable)."""
+    return f"{CODE_PREFIX}{org_id:05d}"
+
+
+@dataclass(frozen=True)
+class OrganizationInput:
+    """What the form sends.  Strings as typed; the service trims and normalises them."""
+
+    kind: str = OrganizationKind.CITIZEN_GROUP.value
+    name: str = ""
+    name_kana: str = ""
+    representative_name: str = ""
+    contact_name: str = ""
+    phone: str = ""
+    email: str = ""
+    postal_code: str = ""
+    address: str = ""
+    notes: str = ""
+    registration_status: str = RegistrationStatus.NONE.value
+    registered_on: dt.date | None = None
+    registration_renewed_on: dt.date | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class OrganizationRecord(OrganizationInput):
+    id: int = 0
+    version: int = 0
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+
+    @property
+    def code(self) -> str:
+        return organization_code(self.id)
+
+    @property
+    def kind_label(self) -> str:
+        return OrganizationKind(self.kind).label()
+
+    @property
+    def registration_label(self) -> str:
+        return RegistrationStatus(self.registration_status).label()
+
+    def as_input(self) -> OrganizationInput:
+        return OrganizationInput(**{f.name: getattr(self, f.name) for f in fields(OrganizationInput)})
+
+
+@dataclass(frozen=True)
+class OrganizationFilter:
+    text: str = ""
+    kind: str | None = None
+    registration_status: str | None = None
+    include_inactive: bool = False
+
+
+SORT_COLUMNS = {
+    "code": Organization.id,
+    "name": Organization.name_kana,
+    "kind": Organization.kind,
+    "registration": Organization.registration_status,
+    "representative": Organization.representative_name,
+    "phone": Organization.phone,
+    "updated": Organization.updated_at,
+}
+
+_INPUT_FIELDS = [f.name for f in fields(OrganizationInput)]
+
+
+def _to_record(row: Organization) -> OrganizationRecord:
+    return OrganizationRecord(
+        **{name: getattr(row, name) for name in _INPUT_FIELDS},
+        id=row.id,
+        version=row.version,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def validate(data: OrganizationInput) -> OrganizationInput:
+    """Check *data*; return it cleaned (trimmed, phone/postal code normalised)."""
+    v = Validator()
+    name = clean_keep_width(data.name)
+    kana = clean_keep_width(data.name_kana)
+    v.required("name", _("団体名"), name)
+    v.max_length("name", _("団体名"), name, 200)
+    v.kana("name_kana", _("団体名(カナ)"), kana)
+    v.max_length("name_kana", _("団体名(カナ)"), kana, 200)
+    if data.kind not in {k.value for k in OrganizationKind}:
+        v.add("kind", _("「種別」を一覧から選んでください。"))
+    if data.registration_status not in {s.value for s in RegistrationStatus}:
+        v.add("registration_status", _("「登録状況」を一覧から選んでください。"))
+    v.phone("phone", _("電話番号"), data.phone)
+    v.email("email", _("メールアドレス"), data.email)
+    v.postal_code("postal_code", _("郵便番号"), data.postal_code)
+    v.max_length("address", _("住所"), data.address, 300)
+    v.max_length("representative_name", _("代表者"), data.representative_name, 100)
+    v.max_length("contact_name", _("担当者"), data.contact_name, 100)
+    if data.registration_status == RegistrationStatus.REGISTERED.value and data.registered_on is None:
+        v.add("registered_on", _("「登録日」を入力してください(登録状況が「登録済」のとき必要です)。"))
+    if data.registered_on and data.registration_renewed_on and data.registration_renewed_on < data.registered_on:
+        v.add("registration_renewed_on", _("「更新日」は登録日より後の日付にしてください。"))
+    v.raise_if_any()
+    return OrganizationInput(
+        kind=data.kind,
+        name=name,
+        name_kana=kana,
+        representative_name=clean_keep_width(data.representative_name),
+        contact_name=clean_keep_width(data.contact_name),
+        phone=normalize_phone(data.phone) if data.phone.strip() else "",
+        email=data.email.strip(),
+        postal_code=normalize_postal_code(data.postal_code) if data.postal_code.strip() else "",
+        address=clean_keep_width(data.address),
+        notes=data.notes.strip(),
+        registration_status=data.registration_status,
+        registered_on=data.registered_on,
+        registration_renewed_on=data.registration_renewed_on,
+        active=data.active,
+    )
+
+
+def _index(session: Session, row: Organization) -> None:
+    search_index.index_document(
+        session,
+        KIND,
+        row.id,
+        title=row.name,
+        subtitle=OrganizationKind(row.kind).label(),
+        code=organization_code(row.id),
+        texts=(row.name_kana, row.representative_name, row.contact_name, row.address, row.phone),
+    )
+
+
+def _changed_fields(row: Organization, data: OrganizationInput) -> list[str]:
+    return [name for name in _INPUT_FIELDS if getattr(row, name) != getattr(data, name)]
+
+
+class OrganizationService:
+    def __init__(self, db: Database):
+        self.db = db
+
+    # ---- reading --------------------------------------------------------------------
+    def _filtered(self, flt: OrganizationFilter) -> Select:
+        stmt = select(Organization)
+        if not flt.include_inactive:
+            stmt = stmt.where(Organization.active.is_(True))
+        if flt.kind:
+            stmt = stmt.where(Organization.kind == flt.kind)
+        if flt.registration_status:
+            stmt = stmt.where(Organization.registration_status == flt.registration_status)
+        if flt.text.strip():
+            from kyodo_desk.db.models import SearchDocument
+
+            ids = select(SearchDocument.ref_id).where(SearchDocument.kind == KIND)
+            for term in search_index.split_terms(flt.text):
+                ids = ids.where(SearchDocument.text.like(search_index.like_pattern(term), escape="\\"))
+            code = flt.text.strip().upper()
+            conds = [Organization.id.in_(ids)]
+            if code.startswith(CODE_PREFIX) and code[len(CODE_PREFIX):].isdigit():
+                conds.append(Organization.id == int(code[len(CODE_PREFIX):]))
+            stmt = stmt.where(or_(*conds))
+        return stmt
+
+    def count(self, actor: Actor, flt: OrganizationFilter = OrganizationFilter()) -> int:
+        require(actor, Permission.ORGANIZATION_VIEW)
+        with self.db.read() as s:
+            return s.scalar(select(func.count()).select_from(self._filtered(flt).subquery())) or 0
+
+    def page(
+        self,
+        actor: Actor,
+        flt: OrganizationFilter = OrganizationFilter(),
+        *,
+        offset: int = 0,
+        limit: int = 200,
+        sort: str = "name",
+        descending: bool = False,
+    ) -> list[OrganizationRecord]:
+        """One page of the list, sorted; the UI's lazy table model asks for pages as it scrolls."""
+        require(actor, Permission.ORGANIZATION_VIEW)
+        column = SORT_COLUMNS.get(sort, Organization.name_kana)
+        order = [column.desc() if descending else column.asc(), Organization.id.desc() if descending else Organization.id.asc()]
+        with self.db.read() as s:
+            rows = s.scalars(self._filtered(flt).order_by(*order).offset(offset).limit(limit)).all()
+            return [_to_record(r) for r in rows]
+
+    def get(self, actor: Actor, org_id: int) -> OrganizationRecord:
+        require(actor, Permission.ORGANIZATION_VIEW)
+        with self.db.read() as s:
+            row = s.get(Organization, org_id)
+            if row is None:
+                raise NotFound(_("団体(番号 {code})が見つかりません。削除された可能性があります。").format(code=organization_code(org_id)))
+            return _to_record(row)
+
+    def find_similar(self, actor: Actor, name: str, *, exclude_id: int | None = None) -> list[OrganizationRecord]:
+        """Organizations whose folded name equals *name*'s — shown as a duplicate warning."""
+        require(actor, Permission.ORGANIZATION_VIEW)
+        key = fold(name)
+        if not key:
+            return []
+        from kyodo_desk.db.models import SearchDocument
+
+        with self.db.read() as s:
+            ids = s.scalars(
+                select(SearchDocument.ref_id).where(
+                    SearchDocument.kind == KIND,
+                    SearchDocument.text.like(search_index.like_pattern(key)[1:], escape="\\"),
+                ).limit(20)
+            ).all()
+            rows = s.scalars(select(Organization).where(Organization.id.in_(ids))).all()
+            return [_to_record(r) for r in rows if fold(r.name) == key and r.id != exclude_id][:5]
+
+    # ---- writing --------------------------------------------------------------------
+    def create(self, actor: Actor, data: OrganizationInput) -> OrganizationRecord:
+        require(actor, Permission.ORGANIZATION_EDIT)
+        clean = validate(data)
+        with self.db.write() as s:
+            row = Organization(**{name: getattr(clean, name) for name in _INPUT_FIELDS})
+            s.add(row)
+            s.flush()
+            _index(s, row)
+            audit(s, actor, AuditAction.CREATE, KIND, row.id)
+            s.flush()
+            return _to_record(row)
+
+    def update(self, actor: Actor, org_id: int, expected_version: int, data: OrganizationInput) -> OrganizationRecord:
+        """Save an edit made on the version the user loaded; refuse if another desk saved since."""
+        require(actor, Permission.ORGANIZATION_EDIT)
+        clean = validate(data)
+        if not clean.active and not actor.can(Permission.ORGANIZATION_DELETE):
+            require(actor, Permission.ORGANIZATION_DELETE)
+        try:
+            with self.db.write() as s:
+                row = s.get(Organization, org_id)
+                if row is None:
+                    raise NotFound(_("団体(番号 {code})が見つかりません。削除された可能性があります。").format(code=organization_code(org_id)))
+                if row.version != expected_version:
+                    raise StaleEdit(_("団体"))
+                changed = _changed_fields(row, clean)
+                if not changed:
+                    return _to_record(row)
+                for name in changed:
+                    setattr(row, name, getattr(clean, name))
+                row.updated_at = now()
+                s.flush()
+                _index(s, row)
+                audit(s, actor, AuditAction.UPDATE, KIND, row.id, "fields=" + ",".join(changed))
+                s.flush()
+                return _to_record(row)
+        except StaleDataError as exc:  # the UPDATE ... WHERE version=? matched nothing
+            raise StaleEdit(_("団体")) from exc
+
+    def kinds_summary(self, actor: Actor) -> dict[str, int]:
+        """Active organizations by kind (for the home page and the plan's targets)."""
+        require(actor, Permission.ORGANIZATION_VIEW)
+        with self.db.read() as s:
+            rows = s.execute(
+                select(Organization.kind, func.count()).where(Organization.active.is_(True)).group_by(Organization.kind)
+            ).all()
+            return {k: n for k, n in rows}
+
+    def registered_count(self, actor: Actor) -> int:
+        """「協働をすすめる市民団体」 currently registered — the plan's target 2 (50団体以上)."""
+        require(actor, Permission.ORGANIZATION_VIEW)
+        with self.db.read() as s:
+            return s.scalar(
+                select(func.count()).select_from(Organization).where(
+                    Organization.registration_status == RegistrationStatus.REGISTERED.value,
+                    Organization.active.is_(True),
+                )
+            ) or 0

@@ -1,0 +1,125 @@
+"""People (個人): optional and minimal.  Only what a follow-up needs — a name and one way to reach
+them.  Viewing a person's record is audited (APPI: record who saw what)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from kyodo_desk.db import search as search_index
+from kyodo_desk.db.engine import Database
+from kyodo_desk.db.models import Organization, Person, now
+from kyodo_desk.domain.enums import AuditAction
+from kyodo_desk.domain.permissions import Permission
+from kyodo_desk.domain.text import clean_keep_width
+from kyodo_desk.domain.validation import Validator, normalize_phone
+from kyodo_desk.i18n import _
+from kyodo_desk.services.base import Actor, NotFound, StaleEdit, audit, require
+
+KIND = "person"
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    name: str = ""
+    name_kana: str = ""
+    phone: str = ""
+    email: str = ""
+    organization_id: int | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class PersonRecord(PersonInput):
+    id: int = 0
+    version: int = 0
+    organization_name: str = ""
+    updated_at: dt.datetime | None = None
+
+
+def _validate(data: PersonInput) -> PersonInput:
+    v = Validator()
+    v.required("name", _("氏名"), data.name)
+    v.max_length("name", _("氏名"), data.name, 100)
+    v.kana("name_kana", _("氏名(カナ)"), data.name_kana)
+    v.phone("phone", _("電話番号"), data.phone)
+    v.email("email", _("メールアドレス"), data.email)
+    v.raise_if_any()
+    return PersonInput(
+        name=clean_keep_width(data.name),
+        name_kana=clean_keep_width(data.name_kana),
+        phone=normalize_phone(data.phone) if data.phone.strip() else "",
+        email=data.email.strip(),
+        organization_id=data.organization_id,
+        notes=data.notes.strip(),
+    )
+
+
+def _record(row: Person, org_name: str = "") -> PersonRecord:
+    return PersonRecord(
+        name=row.name, name_kana=row.name_kana, phone=row.phone, email=row.email,
+        organization_id=row.organization_id, notes=row.notes, id=row.id, version=row.version,
+        organization_name=org_name, updated_at=row.updated_at,
+    )
+
+
+def _index(session, row: Person, org_name: str) -> None:
+    search_index.index_document(session, KIND, row.id, title=row.name, subtitle=org_name, texts=(row.name_kana,))
+
+
+class PersonService:
+    def __init__(self, db: Database):
+        self.db = db
+
+    def get(self, actor: Actor, person_id: int) -> PersonRecord:
+        require(actor, Permission.PERSON_VIEW)
+        with self.db.write() as s:  # write: the view itself is audited
+            row = s.get(Person, person_id)
+            if row is None:
+                raise NotFound(_("個人の記録が見つかりません。削除された可能性があります。"))
+            org = s.get(Organization, row.organization_id) if row.organization_id else None
+            audit(s, actor, AuditAction.VIEW, KIND, row.id)
+            return _record(row, org.name if org else "")
+
+    def for_organization(self, actor: Actor, org_id: int) -> list[PersonRecord]:
+        require(actor, Permission.PERSON_VIEW)
+        with self.db.read() as s:
+            rows = s.scalars(select(Person).where(Person.organization_id == org_id).order_by(Person.name_kana)).all()
+            return [_record(r) for r in rows]
+
+    def create(self, actor: Actor, data: PersonInput) -> PersonRecord:
+        require(actor, Permission.PERSON_EDIT)
+        clean = _validate(data)
+        with self.db.write() as s:
+            org = s.get(Organization, clean.organization_id) if clean.organization_id else None
+            row = Person(**clean.__dict__)
+            s.add(row)
+            s.flush()
+            _index(s, row, org.name if org else "")
+            audit(s, actor, AuditAction.CREATE, KIND, row.id)
+            return _record(row, org.name if org else "")
+
+    def update(self, actor: Actor, person_id: int, expected_version: int, data: PersonInput) -> PersonRecord:
+        require(actor, Permission.PERSON_EDIT)
+        clean = _validate(data)
+        try:
+            with self.db.write() as s:
+                row = s.get(Person, person_id)
+                if row is None:
+                    raise NotFound(_("個人の記録が見つかりません。削除された可能性があります。"))
+                if row.version != expected_version:
+                    raise StaleEdit(_("個人の記録"))
+                changed = [k for k, v in clean.__dict__.items() if getattr(row, k) != v]
+                for k in changed:
+                    setattr(row, k, getattr(clean, k))
+                row.updated_at = now()
+                s.flush()
+                org = s.get(Organization, row.organization_id) if row.organization_id else None
+                _index(s, row, org.name if org else "")
+                audit(s, actor, AuditAction.UPDATE, KIND, row.id, "fields=" + ",".join(changed))
+                return _record(row, org.name if org else "")
+        except StaleDataError as exc:
+            raise StaleEdit(_("個人の記録")) from exc

@@ -1,0 +1,70 @@
+"""The global search-and-scan box: one query over every registered kind of record.
+
+Later features add their kinds with :func:`register_kind` (label and the permission needed to see
+them); the UI registers how to open each kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kyodo_desk.db import search as search_index
+from kyodo_desk.db.engine import Database
+from kyodo_desk.domain.permissions import Permission
+from kyodo_desk.i18n import N_, _
+from kyodo_desk.services.base import Actor
+
+
+@dataclass(frozen=True)
+class KindInfo:
+    label: str  # untranslated msgid
+    permission: Permission
+
+
+KINDS: dict[str, KindInfo] = {
+    "organization": KindInfo(N_("団体"), Permission.ORGANIZATION_VIEW),
+    "person": KindInfo(N_("個人"), Permission.PERSON_VIEW),
+}
+
+
+def register_kind(kind: str, label: str, permission: Permission) -> None:
+    KINDS[kind] = KindInfo(label, permission)
+
+
+def kind_label(kind: str) -> str:
+    info = KINDS.get(kind)
+    return _(info.label) if info else kind
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    ref_id: int
+    title: str
+    subtitle: str
+    code: str | None
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
+
+
+class SearchService:
+    def __init__(self, db: Database):
+        self.db = db
+
+    def _visible_kinds(self, actor: Actor) -> list[str]:
+        return [k for k, info in KINDS.items() if actor.can(info.permission)]
+
+    def search(self, actor: Actor, query: str, *, limit: int = 50) -> list[Hit]:
+        kinds = self._visible_kinds(actor)
+        with self.db.read() as s:
+            return [Hit(*h.__dict__.values()) for h in search_index.search(s, query, kinds=kinds, limit=limit)]
+
+    def resolve_code(self, actor: Actor, code: str) -> Hit | None:
+        """What a scanned code names, if this staff member may see it."""
+        with self.db.read() as s:
+            hit = search_index.find_by_code(s, code)
+        if hit is None or hit.kind not in self._visible_kinds(actor):
+            return None
+        return Hit(*hit.__dict__.values())

@@ -1,0 +1,104 @@
+"""Center-wide settings kept in the database (every desk sees the same values).
+
+Defaults come from the back page of 金沢市協働推進計画2021 (市民協働推進課の連絡先).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields, replace
+
+from sqlalchemy import select
+
+from kyodo_desk.db.engine import Database
+from kyodo_desk.db.models import Setting, now
+from kyodo_desk.domain.enums import AuditAction
+from kyodo_desk.domain.permissions import Permission
+from kyodo_desk.domain.validation import Validator, normalize_phone, normalize_postal_code
+from kyodo_desk.i18n import _
+from kyodo_desk.services.base import Actor, audit, require
+
+
+@dataclass(frozen=True)
+class CenterSettings:
+    center_name: str = "金沢市市民活動サポートセンター"
+    department: str = "金沢市市民局市民協働推進課"
+    postal_code: str = "920-8577"
+    address: str = "金沢市広坂1丁目1番1号"
+    phone: str = "076-220-2026"
+    fax: str = "076-260-1178"
+    email: str = "kyoudou@city.kanazawa.lg.jp"
+    website_url: str = "https://www4.city.kanazawa.lg.jp/"
+    # APPI: how long personal data in consultations and loans is kept before it is erased (years).
+    retention_years: int = 5
+    weekly_closed_days: tuple[int, ...] = ()  # 0=Mon .. 6=Sun
+    observe_public_holidays: bool = True
+    observe_year_end: bool = True
+
+    def with_changes(self, **changes) -> "CenterSettings":
+        return replace(self, **changes)
+
+
+_FIELDS = {f.name: f for f in fields(CenterSettings)}
+
+
+def validate(settings: CenterSettings) -> CenterSettings:
+    v = Validator()
+    v.required("center_name", _("センター名"), settings.center_name)
+    v.phone("phone", _("電話番号"), settings.phone)
+    v.phone("fax", _("FAX番号"), settings.fax)
+    v.email("email", _("メールアドレス"), settings.email)
+    v.postal_code("postal_code", _("郵便番号"), settings.postal_code)
+    if settings.website_url and not settings.website_url.startswith(("http://", "https://")):
+        v.add("website_url", _("「ホームページ」は http:// か https:// で始まるアドレスを入力してください。"))
+    if not 1 <= int(settings.retention_years) <= 30:
+        v.add("retention_years", _("「個人情報の保存年数」は1〜30年の範囲で入力してください。"))
+    if any(d not in range(7) for d in settings.weekly_closed_days):
+        v.add("weekly_closed_days", _("「定休日」の曜日が正しくありません。"))
+    v.raise_if_any()
+    return replace(
+        settings,
+        center_name=settings.center_name.strip(),
+        phone=normalize_phone(settings.phone) or "" if settings.phone else "",
+        fax=normalize_phone(settings.fax) or "" if settings.fax else "",
+        postal_code=normalize_postal_code(settings.postal_code) or "" if settings.postal_code else "",
+        email=settings.email.strip(),
+        weekly_closed_days=tuple(sorted(set(settings.weekly_closed_days))),
+    )
+
+
+class SettingsService:
+    def __init__(self, db: Database):
+        self.db = db
+
+    def get(self) -> CenterSettings:
+        with self.db.read() as s:
+            stored = {row.key: row.value for row in s.scalars(select(Setting))}
+        values = {}
+        for name, f in _FIELDS.items():
+            if name in stored:
+                try:
+                    value = json.loads(stored[name])
+                except ValueError:
+                    continue
+                values[name] = tuple(value) if isinstance(value, list) else value
+        return CenterSettings(**values)
+
+    def update(self, actor: Actor, new: CenterSettings) -> CenterSettings:
+        require(actor, Permission.SETTINGS_EDIT)
+        new = validate(new)
+        old = self.get()
+        changed = [n for n in _FIELDS if getattr(old, n) != getattr(new, n)]
+        if not changed:
+            return new
+        with self.db.write() as s:
+            data = asdict(new)
+            for name in changed:
+                value = json.dumps(list(data[name]) if isinstance(data[name], tuple) else data[name], ensure_ascii=False)
+                row = s.get(Setting, name)
+                if row is None:
+                    s.add(Setting(key=name, value=value, updated_by=actor.staff_id))
+                else:
+                    row.value, row.updated_by, row.updated_at = value, actor.staff_id, now()
+            audit(s, actor, AuditAction.UPDATE, "setting", None, "fields=" + ",".join(changed))
+        return new
