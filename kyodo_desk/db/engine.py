@@ -158,8 +158,7 @@ class Database:
         try:
             yield session
         finally:
-            session.rollback()
-            session.close()
+            session.close()  # ends the transaction; loaded objects stay readable (not expired)
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:

@@ -156,3 +156,8 @@ class SearchDocument(Base):
     text: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (UniqueConstraint("kind", "ref_id", name="uq_search_document_kind_ref"),)
+
+
+# Area model modules register their tables on Base.metadata when imported; importing them here
+# means "import models" always sees the whole schema (Alembic, tests, create_all).
+from kyodo_desk.db import consultation_models  # noqa: E402,F401

@@ -8,6 +8,9 @@ from kyodo_desk.db.engine import Database
 from kyodo_desk.services.audit_log import AuditService
 from kyodo_desk.services.calendar import CalendarService
 from kyodo_desk.services.changes import ChangeService
+from kyodo_desk.services.consultation_categories import CategoryService
+from kyodo_desk.services.consultation_stats import ConsultationStatsService
+from kyodo_desk.services.consultations import ConsultationService
 from kyodo_desk.services.organizations import OrganizationService
 from kyodo_desk.services.people import PersonService
 from kyodo_desk.services.search import SearchService
@@ -26,6 +29,9 @@ class Services:
     search: SearchService = field(init=False)
     changes: ChangeService = field(init=False)
     audit: AuditService = field(init=False)
+    consultations: ConsultationService = field(init=False)
+    consultation_categories: CategoryService = field(init=False)
+    consultation_stats: ConsultationStatsService = field(init=False)
 
     def __post_init__(self) -> None:
         self.settings = SettingsService(self.db)
@@ -36,3 +42,6 @@ class Services:
         self.search = SearchService(self.db)
         self.changes = ChangeService(self.db)
         self.audit = AuditService(self.db)
+        self.consultations = ConsultationService(self.db)
+        self.consultation_categories = CategoryService(self.db)
+        self.consultation_stats = ConsultationStatsService(self.db)

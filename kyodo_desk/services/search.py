@@ -24,6 +24,7 @@ class KindInfo:
 KINDS: dict[str, KindInfo] = {
     "organization": KindInfo(N_("団体"), Permission.ORGANIZATION_VIEW),
     "person": KindInfo(N_("個人"), Permission.PERSON_VIEW),
+    "consultation": KindInfo(N_("相談"), Permission.CONSULTATION_VIEW),
 }
 
 

@@ -21,8 +21,14 @@ def run_migrations_online() -> None:
     _run(connection)
 
 
+def _include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Autogenerate must not see the FTS5 virtual table and its shadow tables (made in 0001)."""
+    return not (type_ == "table" and name and name.startswith("search_fts"))
+
+
 def _run(connection) -> None:
     context.configure(
+        include_object=_include_object,
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
