@@ -257,3 +257,9 @@ def generate(
         }
         ctx.report(100, 100, _("完了"))
         return counts
+
+
+# Each feature's demo records, in dependency order.
+from kyodo_desk.services import demo_consultations  # noqa: E402
+
+DEMO_STEPS.append(("相談", demo_consultations.step))
