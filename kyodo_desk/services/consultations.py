@@ -173,18 +173,25 @@ def validate(data: ConsultationInput, *, clock: dt.datetime | None = None) -> Co
     )
 
 
-def next_reference(session: Session, fiscal_year: int) -> str:
-    """Allocate the next 受付番号 of *fiscal_year* inside the caller's write transaction."""
-    stmt = select(ReferenceCounter).where(ReferenceCounter.prefix == PREFIX, ReferenceCounter.fiscal_year == fiscal_year)
+def next_reference_for(session: Session, prefix: str, day: dt.date) -> str:
+    """Allocate the next human reference (``S2025-00012``, ``L2025-00003`` ...) of *day*'s fiscal
+    year inside the caller's write transaction (row-locked on PostgreSQL; SQLite's write
+    transaction is already exclusive)."""
+    fiscal_year = fiscal_year_of(day)
+    stmt = select(ReferenceCounter).where(ReferenceCounter.prefix == prefix, ReferenceCounter.fiscal_year == fiscal_year)
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update()
     counter = session.scalar(stmt)
     if counter is None:
-        counter = ReferenceCounter(prefix=PREFIX, fiscal_year=fiscal_year, last_value=0)
+        counter = ReferenceCounter(prefix=prefix, fiscal_year=fiscal_year, last_value=0)
         session.add(counter)
     counter.last_value += 1
     session.flush()
-    return make_reference(fiscal_year, counter.last_value)
+    return f"{prefix}{fiscal_year}-{counter.last_value:05d}"
+
+
+def next_reference(session: Session, fiscal_year: int) -> str:
+    return next_reference_for(session, PREFIX, dt.date(fiscal_year, 4, 1))
 
 
 def _index(session: Session, row: Consultation) -> None:

@@ -11,7 +11,10 @@ from kyodo_desk.services.changes import ChangeService
 from kyodo_desk.services.consultation_categories import CategoryService
 from kyodo_desk.services.consultation_stats import ConsultationStatsService
 from kyodo_desk.services.consultations import ConsultationService
+from kyodo_desk.services.inventory import InventoryService
+from kyodo_desk.services.loans import LoanService
 from kyodo_desk.services.organizations import OrganizationService
+from kyodo_desk.services.reservations import ReservationService
 from kyodo_desk.services.people import PersonService
 from kyodo_desk.services.search import SearchService
 from kyodo_desk.services.settings import SettingsService
@@ -32,6 +35,9 @@ class Services:
     consultations: ConsultationService = field(init=False)
     consultation_categories: CategoryService = field(init=False)
     consultation_stats: ConsultationStatsService = field(init=False)
+    inventory: InventoryService = field(init=False)
+    loans: LoanService = field(init=False)
+    reservations: ReservationService = field(init=False)
 
     def __post_init__(self) -> None:
         self.settings = SettingsService(self.db)
@@ -45,3 +51,6 @@ class Services:
         self.consultations = ConsultationService(self.db)
         self.consultation_categories = CategoryService(self.db)
         self.consultation_stats = ConsultationStatsService(self.db)
+        self.inventory = InventoryService(self.db, self.settings)
+        self.loans = LoanService(self.db, self.settings, self.calendar)
+        self.reservations = ReservationService(self.db, self.settings)

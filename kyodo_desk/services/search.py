@@ -25,6 +25,8 @@ KINDS: dict[str, KindInfo] = {
     "organization": KindInfo(N_("団体"), Permission.ORGANIZATION_VIEW),
     "person": KindInfo(N_("個人"), Permission.PERSON_VIEW),
     "consultation": KindInfo(N_("相談"), Permission.CONSULTATION_VIEW),
+    "device": KindInfo(N_("機器"), Permission.LENDING_OPERATE),
+    "loan": KindInfo(N_("貸出"), Permission.LENDING_OPERATE),
 }
 
 

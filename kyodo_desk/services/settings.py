@@ -34,6 +34,10 @@ class CenterSettings:
     weekly_closed_days: tuple[int, ...] = ()  # 0=Mon .. 6=Sun
     observe_public_holidays: bool = True
     observe_year_end: bool = True
+    # Device lending: asset tags are PREFIX + 4 digits (KD-0001), never reused.
+    asset_tag_prefix: str = "KD-"
+    # Days a returned device stays unavailable for the next borrower (charging, wiping).
+    lending_buffer_days: int = 1
 
     def with_changes(self, **changes) -> "CenterSettings":
         return replace(self, **changes)
@@ -55,6 +59,12 @@ def validate(settings: CenterSettings) -> CenterSettings:
         v.add("retention_years", _("「個人情報の保存年数」は1〜30年の範囲で入力してください。"))
     if any(d not in range(7) for d in settings.weekly_closed_days):
         v.add("weekly_closed_days", _("「定休日」の曜日が正しくありません。"))
+    import re
+
+    if not re.fullmatch(r"[A-Z0-9]{1,6}-?", settings.asset_tag_prefix or ""):
+        v.add("asset_tag_prefix", _("「管理番号の接頭辞」は半角の英大文字・数字1〜6文字(末尾に - 可)にしてください(例: KD-)。"))
+    if not 0 <= int(settings.lending_buffer_days) <= 14:
+        v.add("lending_buffer_days", _("「貸出の間隔(日)」は0〜14の数で入力してください。"))
     v.raise_if_any()
     return replace(
         settings,

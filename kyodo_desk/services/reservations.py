@@ -1,0 +1,149 @@
+"""Reservations of devices for a future period, availability and the per-device calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from kyodo_desk.db.engine import Database
+from kyodo_desk.db.lending_models import Device, DeviceModel, Loan, LoanItem, Reservation, ReservationItem
+from kyodo_desk.db.models import Organization
+from kyodo_desk.domain.enums import AuditAction
+from kyodo_desk.domain.lending import Period
+from kyodo_desk.domain.permissions import Permission
+from kyodo_desk.domain.validation import ValidationError, Validator, normalize_phone
+from kyodo_desk.i18n import _
+from kyodo_desk.services.availability import device_conflict, lock_devices
+from kyodo_desk.services.base import Actor, NotFound, ServiceError, audit, require
+from kyodo_desk.services.inventory import DeviceRecord, device_record
+
+
+@dataclass(frozen=True)
+class ReservationRecord:
+    id: int
+    organization_id: int
+    organization_name: str
+    start_on: dt.date
+    end_on: dt.date
+    purpose: str
+    contact_name: str
+    contact_phone: str
+    status: str
+    device_tags: tuple[str, ...]
+    device_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Availability:
+    device: DeviceRecord
+    available: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    device_tag: str
+    kind: str  # "loan" or "reservation"
+    start: dt.date
+    end: dt.date
+    organization_name: str
+    reference: str
+
+
+class ReservationService:
+    def __init__(self, db: Database, settings):
+        self.db = db
+        self.settings = settings
+
+    def availability(self, actor: Actor, start: dt.date, end: dt.date, organization_id: int | None = None, *, kind: str | None = None) -> list[Availability]:
+        """Every lendable device with whether it is free for *organization_id* in [start, end]."""
+        require(actor, Permission.LENDING_OPERATE)
+        buffer_days, today, period = self.settings.get().lending_buffer_days, dt.date.today(), Period(start, end)
+        with self.db.read() as s:
+            stmt = select(Device, DeviceModel).join(DeviceModel, DeviceModel.id == Device.model_id).where(Device.state.not_in(["retired", "lost"])).order_by(Device.asset_tag)
+            if kind:
+                stmt = stmt.where(DeviceModel.kind == kind)
+            out = []
+            for d, m in s.execute(stmt):
+                reason = device_conflict(s, d, period, organization_id=organization_id, buffer_days=buffer_days, today=today, same_org_reservation_ok=False)
+                out.append(Availability(device_record(d, m), reason is None, reason or ""))
+            return out
+
+    def create(self, actor: Actor, organization_id: int, start: dt.date, end: dt.date, device_ids: list[int], *, purpose: str = "", contact_name: str = "", contact_phone: str = "") -> ReservationRecord:
+        require(actor, Permission.LENDING_OPERATE)
+        v = Validator()
+        if end < start:
+            v.add("end_on", _("「終了日」は開始日以降にしてください。"))
+        if start < dt.date.today():
+            v.add("start_on", _("「開始日」は今日以降にしてください。"))
+        if not device_ids:
+            v.add("device_ids", _("予約する機器を1台以上選んでください。"))
+        v.phone("contact_phone", _("連絡先"), contact_phone)
+        v.raise_if_any()
+        buffer_days, today = self.settings.get().lending_buffer_days, dt.date.today()
+        with self.db.write() as s:
+            if s.get(Organization, organization_id) is None:
+                raise ValidationError({"organization_id": _("「予約する団体」を選んでください。")})
+            devices = lock_devices(s, device_ids)
+            problems = [r for d in devices if (r := device_conflict(s, d, Period(start, end), organization_id=organization_id, buffer_days=buffer_days, today=today, same_org_reservation_ok=False))]
+            if problems:
+                raise ServiceError(_("予約できません。") + "\n" + "\n".join(problems))
+            row = Reservation(organization_id=organization_id, start_on=start, end_on=end, purpose=purpose.strip(), contact_name=contact_name.strip(),
+                              contact_phone=normalize_phone(contact_phone) or "" if contact_phone else "", status="active", staff_id=actor.staff_id)
+            s.add(row)
+            s.flush()
+            for d in devices:
+                s.add(ReservationItem(reservation_id=row.id, device_id=d.id))
+            audit(s, actor, AuditAction.CREATE, "reservation", row.id, f"devices={len(devices)}")
+            s.flush()
+            return self._record(s, row)
+
+    def cancel(self, actor: Actor, reservation_id: int) -> None:
+        require(actor, Permission.LENDING_OPERATE)
+        with self.db.write() as s:
+            row = s.get(Reservation, reservation_id)
+            if row is None:
+                raise NotFound(_("予約が見つかりません。"))
+            row.status = "cancelled"
+            audit(s, actor, AuditAction.UPDATE, "reservation", row.id, "cancel")
+
+    def active(self, actor: Actor, *, organization_id: int | None = None) -> list[ReservationRecord]:
+        require(actor, Permission.LENDING_OPERATE)
+        with self.db.read() as s:
+            stmt = select(Reservation).where(Reservation.status == "active").order_by(Reservation.start_on)
+            if organization_id is not None:
+                stmt = stmt.where(Reservation.organization_id == organization_id)
+            return [self._record(s, r) for r in s.scalars(stmt)]
+
+    def calendar(self, actor: Actor, start: dt.date, end: dt.date) -> list[CalendarEntry]:
+        """Loans and active reservations overlapping [start, end], per device (for the calendar view)."""
+        require(actor, Permission.LENDING_OPERATE)
+        today = dt.date.today()
+        out = []
+        with self.db.read() as s:
+            for tag, loan_ref, out_at, due_on, returned_at, org in s.execute(
+                select(Device.asset_tag, Loan.reference, Loan.out_at, Loan.due_on, LoanItem.returned_at, Organization.name)
+                .join(LoanItem, LoanItem.device_id == Device.id).join(Loan, Loan.id == LoanItem.loan_id)
+                .join(Organization, Organization.id == Loan.organization_id)
+                .where(Loan.out_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))
+            ):
+                last = returned_at.date() if returned_at else max(due_on, today)
+                if last >= start:
+                    out.append(CalendarEntry(tag, "loan", out_at.date(), last, org, loan_ref))
+            for tag, res_id, s_on, e_on, org in s.execute(
+                select(Device.asset_tag, Reservation.id, Reservation.start_on, Reservation.end_on, Organization.name)
+                .join(ReservationItem, ReservationItem.device_id == Device.id).join(Reservation, Reservation.id == ReservationItem.reservation_id)
+                .join(Organization, Organization.id == Reservation.organization_id)
+                .where(Reservation.status == "active", Reservation.start_on <= end, Reservation.end_on >= start)
+            ):
+                out.append(CalendarEntry(tag, "reservation", s_on, e_on, org, f"R{res_id}"))
+        return sorted(out, key=lambda e: (e.device_tag, e.start))
+
+    def _record(self, s, row: Reservation) -> ReservationRecord:
+        org = s.get(Organization, row.organization_id)
+        devices = s.execute(select(Device.id, Device.asset_tag).join(ReservationItem, ReservationItem.device_id == Device.id)
+                            .where(ReservationItem.reservation_id == row.id).order_by(Device.asset_tag)).all()
+        return ReservationRecord(row.id, row.organization_id, org.name if org else "", row.start_on, row.end_on, row.purpose,
+                                 row.contact_name, row.contact_phone, row.status, tuple(t for _i, t in devices), tuple(i for i, _t in devices))
