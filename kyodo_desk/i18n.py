@@ -179,8 +179,13 @@ def wareki_year(value: _dt.date) -> str:
 
 
 def wareki_fiscal_year(fiscal_year: int) -> str:
-    """Fiscal year starting April *fiscal_year* → ``令和7年度``."""
-    name, year = wareki_parts(_dt.date(fiscal_year, 4, 1))
+    """Fiscal year starting April *fiscal_year* → ``令和7年度``.
+
+    A fiscal year is named in the era that is in effect for most of it (its December): FY2019
+    began under 平成 on 2019-04-01, but is 令和元年度 in every report, as the government named it;
+    FY1988 stays 昭和63年度 and FY1989 is 平成元年度.
+    """
+    name, year = wareki_parts(_dt.date(fiscal_year, 12, 31))
     return f"{name}{'元' if year == 1 else year}年度"
 
 

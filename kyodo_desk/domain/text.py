@@ -36,6 +36,18 @@ def fold(text: str | None) -> str:
     return " ".join(text.split())
 
 
+def normalize_kana(text: str | None) -> str:
+    """The stored form of a フリガナ field: full-width katakana (ｶﾅ and かな → カナ), single spaces.
+
+    Sorting by reading only works when every row is written in the same script: hiragana sorts
+    before all katakana and half-width ｶﾅ after it.
+    """
+    if not text:
+        return ""
+    text = hiragana_to_katakana(unicodedata.normalize("NFKC", text))
+    return " ".join(text.split())
+
+
 def clean(text: str | None) -> str:
     """Trim a user-typed value and turn the empty string into ``""`` (never None)."""
     return unicodedata.normalize("NFKC", text).strip() if text else ""

@@ -91,21 +91,32 @@ def is_kana(value: str) -> bool:
     return bool(_KANA_RE.match(unicodedata.normalize("NFKC", value).strip()))
 
 
+# What a Japanese IME produces when someone types "-": ー (long vowel mark), ‐ ‑ ‒ – — ― − (dashes,
+# minus), and the full-width forms NFKC already folds (－).
+_DASHES = re.compile(r"[\u30FC\u2010-\u2015\u2212\uFF70\uFE63]")
+
+
+# Mobile, IP and M2M numbers have 11 digits; every other number (fixed lines, 0120) has 10.
+_ELEVEN_DIGIT_PREFIXES = {"020", "050", "060", "070", "080", "090"}
+
+
+def _fold_dashes(text: str) -> str:
+    return _DASHES.sub("-", text)
+
+
 def normalize_phone(value: str) -> str | None:
     """A Japanese phone number with its hyphens as typed (full-width digits folded), or None.
 
     Accepts 10 digits starting with 0 (fixed lines, 0120) or 11 digits starting with
-    050/070/080/090 (IP and mobile).  Hyphens, spaces and brackets are allowed between digits.
+    020/050/060/070/080/090 (M2M, IP and mobile); a mobile number one digit short is refused.
+    Hyphens (also ー and the other dashes an IME produces), spaces and brackets may separate digits.
     """
-    text = unicodedata.normalize("NFKC", value).strip()
+    text = _fold_dashes(unicodedata.normalize("NFKC", value).strip())
     if not re.fullmatch(r"[0-9\-() ]+", text):
         return None
     digits = re.sub(r"\D", "", text)
-    if len(digits) == 10 and digits.startswith("0"):
-        pass
-    elif len(digits) == 11 and digits[:3] in {"050", "070", "080", "090", "020"}:
-        pass
-    else:
+    eleven = digits[:3] in _ELEVEN_DIGIT_PREFIXES
+    if digits[:1] != "0" or digits[1:2] == "0" or len(digits) != (11 if eleven else 10):
         return None
     text = re.sub(r"[() ]+", "-", text).strip("-")
     return re.sub(r"-{2,}", "-", text)
@@ -114,10 +125,15 @@ def normalize_phone(value: str) -> str | None:
 def normalize_postal_code(value: str) -> str | None:
     """``9208577`` / ``〒920-8577`` / ``９２０－８５７７`` → ``920-8577``; None if not 7 digits."""
     text = unicodedata.normalize("NFKC", value).strip().lstrip("〒").strip()
-    text = text.replace("ー", "-").replace("−", "-")
+    text = _fold_dashes(text)
     m = re.fullmatch(r"(\d{3})-?(\d{4})", text)
     return f"{m.group(1)}-{m.group(2)}" if m else None
 
 
 def is_email(value: str) -> bool:
-    return bool(_EMAIL_RE.match(unicodedata.normalize("NFKC", value).strip()))
+    return bool(_EMAIL_RE.match(normalize_email(value)))
+
+
+def normalize_email(value: str | None) -> str:
+    """The stored form of an e-mail address: half-width (ｉｎｆｏ＠… → info@…), trimmed."""
+    return unicodedata.normalize("NFKC", value).strip() if value else ""
