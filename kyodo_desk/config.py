@@ -115,6 +115,10 @@ def resolve_database_url(explicit: str | None, paths: AppPaths) -> str:
     value = explicit or os.environ.get(ENV_DATABASE) or str(paths.database_file)
     if "://" in value:
         return value
+    if value.startswith(("\\\\", "//")):
+        # A UNC path (\\server\share\desk.db) must stay one: resolving it on POSIX would turn it
+        # into a local-looking path and hide that it is a network share (which engine.py refuses).
+        return "sqlite:///" + value.replace("\\", "/")
     return "sqlite:///" + str(Path(value).expanduser().resolve()).replace("\\", "/")
 
 

@@ -50,10 +50,7 @@ def is_network_path(path: Path) -> bool:
             DRIVE_REMOTE = 4
             return ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == DRIVE_REMOTE
         return False
-    try:
-        mounts = Path("/proc/mounts").read_text().splitlines()
-    except OSError:
-        return False
+    mounts = _mount_table()
     best, best_fs = "", ""
     resolved = str(Path(text).resolve())
     for line in mounts:
@@ -64,6 +61,14 @@ def is_network_path(path: Path) -> bool:
         if (resolved == mount_point or resolved.startswith(mount_point.rstrip("/") + "/")) and len(mount_point) > len(best):
             best, best_fs = mount_point, parts[2]
     return best_fs in _NETWORK_FS
+
+
+def _mount_table() -> list[str]:
+    """Lines of /proc/mounts (device, mount point, file system type, ...); empty if unreadable."""
+    try:
+        return Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return []
 
 
 def check_sqlite_location(path: Path) -> None:

@@ -1,0 +1,133 @@
+"""Full-text search for Japanese (FTS5 trigram on SQLite, pg_trgm on PostgreSQL)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from kyodo_desk.db.search import find_by_code, index_document, remove_document, search
+from tests.db.conftest import sqlite_only
+
+DOCS = [
+    # (ref_id, title, code, extra texts)
+    (1, "広坂町会", "ORG-00001", ["ヒロサカチョウカイ", "076-220-2026"]),
+    (2, "金沢大学", "ORG-00002", ["カナザワダイガク"]),
+    (3, "金石町会", "ORG-00003", ["カナイワチョウカイ"]),
+    (4, "NPO法人 かなざわ子育てサポート", "ORG-00004", ["ｴﾇﾋﾟｰｵｰﾎｳｼﾞﾝ ｶﾅｻﾞﾜｺｿﾀﾞﾃｻﾎﾟｰﾄ", "０７６－２６０－１１７８"]),
+    (5, "長町まちづくりの会", "ORG-00005", ["ナガマチマチヅクリノカイ"]),
+    (6, "100%達成の会", None, []),
+    (7, "100円の会", None, []),
+    (8, "a_b研究会", None, []),
+    (9, "axb研究会", None, []),
+    (10, "広坂一丁目町内会", "ORG-00010", []),
+]
+
+
+@pytest.fixture
+def indexed(db):
+    with db.write() as s:
+        for ref_id, title, code, texts in DOCS:
+            index_document(s, "organization", ref_id, title=title, subtitle="団体", code=code, texts=texts)
+        index_document(s, "person", 1, title="山田 花子", texts=["ヤマダ ハナコ"])
+    return db
+
+
+def _ids(db, query, **kw) -> list[int]:
+    with db.read() as s:
+        return sorted(h.ref_id for h in search(s, query, kinds=kw.pop("kinds", ["organization"]), **kw))
+
+
+def test_one_character_query(indexed):
+    assert _ids(indexed, "金") == [2, 3]
+
+
+def test_two_character_query(indexed):
+    assert _ids(indexed, "町会") == [1, 3]
+
+
+@pytest.mark.parametrize("query, expected", [("広坂町", [1]), ("まちづくり", [5]), ("子育てサポート", [4]), ("研究会", [8, 9])])
+def test_three_or_more_character_query(indexed, query, expected):
+    assert _ids(indexed, query) == expected
+
+
+@pytest.mark.parametrize("query", ["ｶﾅｻﾞﾜ", "カナザワ", "かなざわ", "ｶﾅｻﾞﾜｺｿﾀﾞﾃ"])
+def test_kana_and_width_variants_match_each_other(indexed, query):
+    # 2 has カナザワダイガク; 4 was typed in half-width ｶﾅ and has かなざわ in its name
+    assert 4 in _ids(indexed, query)
+    if len(query) <= 5:
+        assert 2 in _ids(indexed, query)
+
+
+@pytest.mark.parametrize("query, expected", [("076", [1, 4]), ("０７６", [1, 4]), ("260-1178", [4]), ("２２０", [1])])
+def test_full_and_half_width_digits_match(indexed, query, expected):
+    assert _ids(indexed, query) == expected
+
+
+def test_latin_letters_ignore_case_and_width(indexed):
+    assert _ids(indexed, "npo") == _ids(indexed, "ＮＰＯ") == [4]
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [("広坂 町会", [1]), ("町会 金", [3]), ("金 大学", [2]), ("広坂　町内会", [10]), ("広坂 金", []), ("カナザワ 子育て", [4])],
+)
+def test_several_terms_must_all_match(indexed, query, expected):
+    assert _ids(indexed, query) == expected
+
+
+@pytest.mark.parametrize("query, expected", [("100%", [6]), ("0%", [6]), ("%", [6]), ("a_b", [8]), ("_b", [8]), ("_", [8])])
+def test_like_wildcards_in_the_query_are_literal(indexed, query, expected):
+    assert _ids(indexed, query) == expected
+
+
+def test_quotes_and_fts_syntax_are_plain_text(indexed):
+    for query in ('"広坂', "広坂 OR 金沢", "NEAR(広坂)", "町会*", "-町会", "\\"):
+        with indexed.read() as s:
+            search(s, query)  # no syntax error
+
+
+def test_empty_query_finds_nothing(indexed):
+    assert _ids(indexed, "") == [] and _ids(indexed, "   ") == []
+
+
+def test_kinds_filter_and_limit(indexed):
+    assert _ids(indexed, "山田", kinds=["organization"]) == []
+    assert _ids(indexed, "ヤマダ", kinds=["person"]) == [1]
+    assert len(_ids(indexed, "会", limit=3)) == 3
+
+
+def test_exact_code_ranks_first(indexed):
+    with indexed.read() as s:
+        hits = search(s, "ORG-00001")
+    assert hits[0].ref_id == 1 and hits[0].code == "ORG-00001"
+
+
+@pytest.mark.parametrize("typed", ["ORG-00003", "org-00003", "ＯＲＧ－００００３", "  Org-00003 "])
+def test_find_by_code_ignores_case_and_width(indexed, typed):
+    with indexed.read() as s:
+        hit = find_by_code(s, typed)
+    assert hit is not None and (hit.kind, hit.ref_id, hit.title) == ("organization", 3, "金石町会")
+
+
+def test_find_by_code_unknown_or_empty(indexed):
+    with indexed.read() as s:
+        assert find_by_code(s, "ORG-99999") is None
+        assert find_by_code(s, "") is None
+
+
+def test_reindex_and_remove_keep_the_index_in_step(indexed):
+    with indexed.write() as s:
+        index_document(s, "organization", 3, title="金石港町会", code="ORG-00003", texts=["カナイワミナトチョウカイ"])
+        remove_document(s, "organization", 2)
+    assert _ids(indexed, "金石港") == [3]
+    assert _ids(indexed, "金沢大学") == [] and _ids(indexed, "金") == [3]
+    assert _ids(indexed, "カナイワチョウカイ") == []  # old text gone from the trigram index too
+
+
+@sqlite_only
+def test_sqlite_fts_table_mirrors_search_document(indexed):
+    with indexed.read() as s:
+        n_docs = s.execute(text("SELECT count(*) FROM search_document")).scalar()
+        n_fts = s.execute(text("SELECT count(*) FROM search_fts")).scalar()
+        s.execute(text("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')"))
+    assert n_docs == n_fts == len(DOCS) + 1
