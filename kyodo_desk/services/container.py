@@ -12,6 +12,7 @@ from kyodo_desk.services.consultation_categories import CategoryService
 from kyodo_desk.services.consultation_stats import ConsultationStatsService
 from kyodo_desk.services.consultations import ConsultationService
 from kyodo_desk.services.inventory import InventoryService
+from kyodo_desk.services.lending_stats import LendingStatsService
 from kyodo_desk.services.loans import LoanService
 from kyodo_desk.services.organizations import OrganizationService
 from kyodo_desk.services.reservations import ReservationService
@@ -38,6 +39,7 @@ class Services:
     inventory: InventoryService = field(init=False)
     loans: LoanService = field(init=False)
     reservations: ReservationService = field(init=False)
+    lending_stats: LendingStatsService = field(init=False)
 
     def __post_init__(self) -> None:
         self.settings = SettingsService(self.db)
@@ -54,3 +56,4 @@ class Services:
         self.inventory = InventoryService(self.db, self.settings)
         self.loans = LoanService(self.db, self.settings, self.calendar)
         self.reservations = ReservationService(self.db, self.settings)
+        self.lending_stats = LendingStatsService(self.db)

@@ -168,6 +168,19 @@ def _bulk(session: Session, model, rows: list[dict], chunk: int = 1000) -> None:
         session.execute(insert(model), rows[start : start + chunk])
 
 
+def _bulk_ids(session: Session, model, rows: list[dict], chunk: int = 1000) -> list[int]:
+    """Insert *rows* and return their new ids in the same order.
+
+    The database assigns the ids (RETURNING): guessing them as max(id)+1.. is wrong on PostgreSQL
+    once its sequence has moved past the highest row (a rolled-back insert, a deleted row).
+    """
+    ids: list[int] = []
+    stmt = insert(model).returning(model.id, sort_by_parameter_order=True)
+    for start in range(0, len(rows), chunk):
+        ids.extend(session.scalars(stmt, rows[start : start + chunk]).all())
+    return ids
+
+
 def generate(
     db: Database,
     *,
@@ -205,10 +218,8 @@ def generate(
             ctx.staff_ids.setdefault(role.value, []).append(staff.id)
 
         ctx.report(5, 100, _("団体"))
-        first_id = (s.scalar(select(func.max(Organization.id))) or 0) + 1
         orgs = [_organization(rng, i, today, spec["years"]) for i in range(spec["organizations"])]
-        _bulk(s, Organization, orgs)
-        ids = list(range(first_id, first_id + len(orgs)))
+        ids = _bulk_ids(s, Organization, orgs)
         ctx.organization_ids = ids
         docs = [
             {
@@ -230,12 +241,11 @@ def generate(
                 "organization_id": rng.choice(ids) if rng.random() < 0.6 else None, "notes": "",
                 "created_at": dt.datetime.combine(today, dt.time(9)), "updated_at": dt.datetime.combine(today, dt.time(9)), "version": 1,
             })
-        first_person = (s.scalar(select(func.max(Person.id))) or 0) + 1
-        _bulk(s, Person, people)
+        person_ids = _bulk_ids(s, Person, people)
         _bulk(s, SearchDocument, [
-            {"kind": "person", "ref_id": first_person + i, "code": None, "title": p["name"], "subtitle": "",
+            {"kind": "person", "ref_id": pid, "code": None, "title": p["name"], "subtitle": "",
              "text": " ".join(fold(t) for t in (p["name"], p["name_kana"]) if t)}
-            for i, p in enumerate(people)
+            for pid, p in zip(person_ids, people)
         ])
 
         ctx.report(40, 100, _("休館日"))
@@ -263,3 +273,6 @@ def generate(
 from kyodo_desk.services import demo_consultations  # noqa: E402
 
 DEMO_STEPS.append(("相談", demo_consultations.step))
+from kyodo_desk.services import demo_lending  # noqa: E402
+
+DEMO_STEPS.append(("機器貸出", demo_lending.step))
