@@ -1,0 +1,161 @@
+"""Composition root of the desktop app.
+
+``run_gui`` builds one :class:`AppContext` (paths, this desk's preferences, the database, the
+services, the task runner, the events bus, who is at the desk) and hands it to the main window.
+Nothing here is global; widgets get what they need from the context.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from kyodo_desk import __version__
+from kyodo_desk.config import AppPaths, LocalPreferences, load_preferences, resolve_database_url
+from kyodo_desk.db.engine import Database, NetworkShareError
+from kyodo_desk.documents import fonts
+from kyodo_desk.i18n import _, setup_i18n
+from kyodo_desk.services.container import Services
+from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.errors import install_excepthook, report_error
+from kyodo_desk.ui.events import EventBus
+from kyodo_desk.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+__all__ = ["AppContext", "build_context", "run_gui"]
+
+
+def install_qt_translations(app: QApplication, language: str) -> list[QTranslator]:
+    """Qt's own texts (OK/Cancel, context menus, date pickers) in the desk's language."""
+    translators: list[QTranslator] = []
+    if language != "ja":
+        return translators
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in ("qtbase_ja", "qt_ja"):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            translators.append(translator)
+            break
+    else:
+        log.warning("Qt's Japanese catalogue (qtbase_ja.qm) not found in %s", folder)
+    QLocale.setDefault(QLocale(QLocale.Language.Japanese, QLocale.Country.Japan))
+    return translators
+
+
+def apply_japanese_font(app: QApplication, prefs: LocalPreferences) -> str | None:
+    """Register the Japanese TrueType font with Qt and make it the app font.
+
+    Returns None on success, or the message telling the user what to install.
+    """
+    try:
+        font = fonts.find_japanese_font(prefs.font_family)
+    except fonts.FontNotFound:
+        log.warning("no Japanese font found")
+        return fonts.install_hint()
+    family = font.family
+    for path in (font.regular, font.bold):
+        if path is None:
+            continue
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id < 0:
+            log.warning("Qt could not load font file %s", path)
+        elif path == font.regular:
+            family = (QFontDatabase.applicationFontFamilies(font_id) or [family])[0]
+    qfont = QFont(family)
+    qfont.setPointSize(max(8, int(prefs.font_point_size or 11)))
+    app.setFont(qfont)
+    return None
+
+
+def _without_password(url: str) -> str:
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL has no password we could hide
+        return url
+
+
+def build_context(paths: AppPaths, prefs: LocalPreferences, database_url: str, db: Database) -> AppContext:
+    """The one AppContext of this process (also used by tests)."""
+    services = Services(db)
+    tasks = TaskRunner(lambda parent, exc: report_error(parent, exc, paths.log_file))
+    events = EventBus(services.changes, tasks)
+    return AppContext(paths=paths, prefs=prefs, database_url=database_url, db=db, services=services, tasks=tasks, events=events)
+
+
+def _upgrade_database(ctx: AppContext) -> bool:
+    """Apply migrations (SQLite is backed up first) with a progress dialog if it takes a while."""
+    from kyodo_desk.db.migrate import upgrade
+
+    db, backup_dir = ctx.db, ctx.paths.backup_dir
+    try:
+        result = ctx.tasks.call(lambda _p: upgrade(db, backup_dir), _("データベースを準備しています…"), write=True)
+    except Exception as exc:  # noqa: BLE001 - the user must learn why the app cannot start
+        log.exception("database upgrade failed")
+        QMessageBox.critical(
+            None,
+            _("データベースを準備できません"),
+            _("データベースの更新に失敗したため起動できません。\n\n{error}\n\n詳しくはログ {log} を見てください。").format(
+                error=exc, log=ctx.paths.log_file
+            ),
+        )
+        return False
+    if result.changed:
+        log.info("database upgraded %s → %s (backup: %s)", result.from_revision, result.to_revision, result.backup)
+    return True
+
+
+def run_gui(paths: AppPaths, database: str | None = None, language: str | None = None) -> int:
+    """Start the desktop app; returns the process exit code."""
+    prefs = load_preferences(paths)
+    language = setup_i18n(language or prefs.language)
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName(_("協働デスク"))
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("KanazawaCivicCenter")
+    translators = install_qt_translations(app, language)  # noqa: F841 - must stay alive
+    hook = install_excepthook(paths.log_file)  # noqa: F841
+    font_problem = apply_japanese_font(app, prefs)
+    if font_problem:
+        QMessageBox.warning(None, _("日本語フォントがありません"), font_problem)
+
+    database_url = resolve_database_url(database, paths)
+    try:
+        db = Database.from_url(database_url)
+    except NetworkShareError as exc:
+        QMessageBox.critical(None, _("このデータベースは使えません"), str(exc))
+        return 1
+    except Exception as exc:  # noqa: BLE001 - a bad URL or a missing driver: say so, then stop
+        shown = _without_password(database_url)
+        log.exception("cannot open database %s", shown)
+        QMessageBox.critical(
+            None,
+            _("データベースを開けません"),
+            _("データベース {url} を開けませんでした。\n\n{error}\n\n詳しくはログ {log} を見てください。").format(
+                url=shown, error=exc, log=paths.log_file
+            ),
+        )
+        return 1
+    ctx = build_context(paths, prefs, database_url, db)
+    try:
+        if not _upgrade_database(ctx):
+            return 1
+        from kyodo_desk.ui.main_window import MainWindow
+        from kyodo_desk.ui.signin import sign_in_at_start
+
+        ctx.actor = sign_in_at_start(ctx)
+        if ctx.actor is None:
+            return 0
+        window = MainWindow(ctx)
+        window.show()
+        ctx.events.start_polling()
+        return app.exec()
+    finally:
+        ctx.shutdown()

@@ -1,0 +1,149 @@
+"""Home: today's date in 和暦, the plan's target for registered groups, groups by kind, and the
+places where later features put what is due today."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from kyodo_desk.domain.enums import OrganizationKind
+from kyodo_desk.i18n import _, format_number, wareki, wareki_fiscal_year
+from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.widgets.page import Card, intro, page_title, scaled_font
+
+# 金沢市協働推進計画: 「協働をすすめる市民団体」の登録 50団体以上 (目標年度 2025 = 令和7年度).
+REGISTRATION_TARGET = 50
+TARGET_FISCAL_YEAR = 2025
+
+
+class HomePage(QWidget):
+    def __init__(self, ctx: AppContext, navigate: Callable[[str], object] | None = None, today: dt.date | None = None):
+        super().__init__()
+        self.ctx = ctx
+        self.navigate = navigate
+        self.today = today or dt.date.today()
+        self.loaded = False
+
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(16)
+        layout.addWidget(page_title(_("ホーム")))
+        self.date_label = QLabel(
+            _("今日は{wareki}({year}年{month}月{day}日)です。").format(
+                wareki=wareki(self.today, weekday=True), year=self.today.year, month=self.today.month, day=self.today.day
+            )
+        )
+        self.date_label.setFont(scaled_font(self.date_label, 1.15))
+        layout.addWidget(self.date_label)
+
+        row = QHBoxLayout()
+        row.setSpacing(16)
+        row.addWidget(self._target_card(), 1)
+        row.addWidget(self._kinds_card(), 1)
+        layout.addLayout(row)
+
+        due = QHBoxLayout()
+        due.setSpacing(16)
+        self.followups_card = Card(_("期限が近いフォローアップ"))
+        self.followups_card.body.addWidget(intro(_(
+            "相談受付の機能が入ると、期限が近い・過ぎたフォローアップがここに並びます。いまはまだ表示するものがありません。"
+        )))
+        self.loans_card = Card(_("返却期限が近い貸出機器"))
+        self.loans_card.body.addWidget(intro(_(
+            "機器貸出の機能が入ると、今日までに返却予定の機器と延滞中の貸出がここに並びます。いまはまだ表示するものがありません。"
+        )))
+        due.addWidget(self.followups_card, 1)
+        due.addWidget(self.loans_card, 1)
+        layout.addLayout(due)
+        layout.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        ctx.events.data_changed.connect(self._data_changed)
+        self.refresh()
+
+    def _target_card(self) -> Card:
+        card = Card(_("「協働をすすめる市民団体」の登録数"))
+        self.registered_label = QLabel("…")
+        self.registered_label.setObjectName("bigNumber")
+        self.registered_label.setFont(scaled_font(self.registered_label, 2.4, bold=True))
+        card.body.addWidget(self.registered_label)
+        target = QLabel(_("計画の目標: {n}団体以上({fy}・{year}年度)").format(
+            n=REGISTRATION_TARGET, fy=wareki_fiscal_year(TARGET_FISCAL_YEAR), year=TARGET_FISCAL_YEAR
+        ))
+        card.body.addWidget(target)
+        self.target_bar = QProgressBar()
+        self.target_bar.setRange(0, REGISTRATION_TARGET)
+        self.target_bar.setTextVisible(False)
+        self.target_bar.setFixedHeight(10)
+        card.body.addWidget(self.target_bar)
+        self.target_status = QLabel()
+        self.target_status.setObjectName("hint")
+        card.body.addWidget(self.target_status)
+        card.body.addStretch(1)
+        return card
+
+    def _kinds_card(self) -> Card:
+        card = Card(_("種別ごとの団体数(活動中)"))
+        self.kinds_grid = QGridLayout()
+        self.kinds_grid.setHorizontalSpacing(24)
+        self.kinds_grid.setVerticalSpacing(3)
+        self.kind_labels: dict[str, QLabel] = {}
+        for row, kind in enumerate(OrganizationKind):
+            self.kinds_grid.addWidget(QLabel(kind.label()), row, 0)
+            number = QLabel("…")
+            number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.kinds_grid.addWidget(number, row, 1)
+            self.kind_labels[kind.value] = number
+        total_row = len(OrganizationKind)
+        total_caption = QLabel(_("合計"))
+        total_caption.setFont(scaled_font(total_caption, 1.0, bold=True))
+        self.total_label = QLabel("…")
+        self.total_label.setFont(scaled_font(self.total_label, 1.0, bold=True))
+        self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.kinds_grid.addWidget(total_caption, total_row, 0)
+        self.kinds_grid.addWidget(self.total_label, total_row, 1)
+        self.kinds_grid.setColumnStretch(2, 1)
+        card.body.addLayout(self.kinds_grid)
+        if self.navigate is not None:
+            button = QPushButton(_("団体の一覧を開く"))
+            button.clicked.connect(lambda: self.navigate("groups"))
+            card.body.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+        return card
+
+    # ---- data ------------------------------------------------------------------------
+    def page_shown(self) -> None:
+        self.refresh()
+
+    def _data_changed(self, kind: str, _ids: list) -> None:
+        if kind == "organization":
+            self.refresh()
+
+    def refresh(self) -> None:
+        actor = self.ctx.require_actor()
+        orgs = self.ctx.services.organizations
+        self.ctx.tasks.run(
+            lambda _p: (orgs.registered_count(actor), orgs.kinds_summary(actor)), on_done=self._show, owner=self
+        )
+
+    def _show(self, result: tuple[int, dict[str, int]]) -> None:
+        registered, kinds = result
+        self.registered_label.setText(_("{n} 団体").format(n=format_number(registered)))
+        self.target_bar.setValue(min(registered, REGISTRATION_TARGET))
+        if registered >= REGISTRATION_TARGET:
+            self.target_status.setText(_("目標を達成しています。"))
+        else:
+            self.target_status.setText(_("目標まであと {n} 団体です。").format(n=REGISTRATION_TARGET - registered))
+        for kind, label in self.kind_labels.items():
+            label.setText(format_number(kinds.get(kind, 0)))
+        self.total_label.setText(format_number(sum(kinds.values())))
+        self.loaded = True

@@ -1,0 +1,78 @@
+"""Errors are for people: expected ones show their message; unexpected ones are logged with the
+traceback and shown in a dialog that says where the log file is.  Nothing is dropped silently."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from kyodo_desk.domain.validation import ValidationError
+from kyodo_desk.i18n import _
+from kyodo_desk.services.base import PermissionDenied, ServiceError
+
+log = logging.getLogger("kyodo_desk.ui")
+
+
+def is_expected(exc: BaseException) -> bool:
+    """Errors whose message is written for the person at the desk."""
+    return isinstance(exc, (ServiceError, ValidationError))
+
+
+def unexpected_text(exc: BaseException, log_file: Path | str) -> str:
+    return _(
+        "予期しないエラーが起きました。作業はこのまま続けられます。\n\n{error}\n\n"
+        "詳しい記録をログファイルに残しました。管理者に伝えてください:\n{log}"
+    ).format(error=f"{type(exc).__name__}: {exc}", log=log_file)
+
+
+def report_error(parent: QWidget | None, exc: BaseException, log_file: Path | str) -> QMessageBox:
+    """Show *exc* to the user (and log it when it was not expected).  Returns the open box."""
+    if isinstance(exc, PermissionDenied):
+        box = QMessageBox(QMessageBox.Icon.Information, _("権限がありません"), str(exc), parent=parent)
+    elif is_expected(exc):
+        box = QMessageBox(QMessageBox.Icon.Warning, _("確認してください"), str(exc), parent=parent)
+    else:
+        log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
+        box = QMessageBox(QMessageBox.Icon.Critical, _("エラー"), unexpected_text(exc, log_file), parent=parent)
+    box.setObjectName("errorBox")
+    box.open()
+    return box
+
+
+class ExceptHook:
+    """``sys.excepthook`` for the GUI: log with traceback, show a dialog, keep running."""
+
+    def __init__(self, log_file: Path | str, *, modal: bool = True):
+        self.log_file = log_file
+        self.modal = modal
+        self._showing = False
+        self.last_box: QMessageBox | None = None
+
+    def __call__(self, exc_type, exc, tb) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        log.error("unexpected error:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
+        if self._showing:  # an error while showing the error: the log has it
+            return
+        self._showing = True
+        try:
+            box = QMessageBox(QMessageBox.Icon.Critical, _("エラー"), unexpected_text(exc, self.log_file))
+            box.setObjectName("errorBox")
+            self.last_box = box
+            if self.modal:
+                box.exec()
+            else:
+                box.open()
+        finally:
+            self._showing = False
+
+
+def install_excepthook(log_file: Path | str) -> ExceptHook:
+    hook = ExceptHook(log_file)
+    sys.excepthook = hook
+    return hook

@@ -1,0 +1,179 @@
+"""The organizations screen: filters, a lazy sortable list, create and edit."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
+    QVBoxLayout, QWidget,
+)
+
+from kyodo_desk.domain.enums import OrganizationKind, RegistrationStatus
+from kyodo_desk.domain.permissions import Permission
+from kyodo_desk.i18n import _, format_number
+from kyodo_desk.services.organizations import OrganizationFilter, OrganizationRecord
+from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.groups.edit_dialog import OrganizationDialog
+from kyodo_desk.ui.groups.model import OrganizationTableModel
+from kyodo_desk.ui.openers import OpenerRegistry
+from kyodo_desk.ui.widgets.page import page_title
+
+FILTER_DELAY_MS = 250
+_WIDTHS = [100, 280, 220, 124, 84, 112, 128]  # 団体名 (column 1) takes what is left
+
+
+class OrganizationsPage(QWidget):
+    dialog_opened = Signal(object)  # OrganizationDialog
+
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        self.can_edit = ctx.require_actor().can(Permission.ORGANIZATION_EDIT)
+        self.dialog: OrganizationDialog | None = None
+        self._select_after_load: int | None = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 12)
+        layout.setSpacing(10)
+        header = QHBoxLayout()
+        header.addWidget(page_title(_("団体")))
+        header.addStretch(1)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("hint")
+        header.addWidget(self.count_label)
+        self.new_button = QPushButton(_("新規登録 (Ctrl+N)"))
+        self.new_button.clicked.connect(self.new_organization)
+        self.new_button.setVisible(self.can_edit)
+        header.addWidget(self.new_button)
+        layout.addLayout(header)
+
+        filters = QHBoxLayout()
+        self.text_filter = QLineEdit()
+        self.text_filter.setPlaceholderText(_("絞り込み: 団体名・カナ・代表者・電話番号・住所・団体番号"))
+        self.text_filter.setClearButtonEnabled(True)
+        self.kind_filter = QComboBox()
+        self.kind_filter.addItem(_("すべての種別"), None)
+        for value, label in OrganizationKind.choices():
+            self.kind_filter.addItem(label, value)
+        self.status_filter = QComboBox()
+        self.status_filter.addItem(_("すべての登録状況"), None)
+        for value, label in RegistrationStatus.choices():
+            self.status_filter.addItem(label, value)
+        self.inactive_filter = QCheckBox(_("休止中の団体も表示"))
+        filters.addWidget(self.text_filter, 1)
+        filters.addWidget(self.kind_filter)
+        filters.addWidget(self.status_filter)
+        filters.addWidget(self.inactive_filter)
+        layout.addLayout(filters)
+
+        self.model = OrganizationTableModel(ctx)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 12)
+        self.table.horizontalHeader().setHighlightSections(False)
+        self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        for column, width in enumerate(_WIDTHS):
+            self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.activated.connect(lambda index: self.edit_row(index.row()))
+        layout.addWidget(self.table, 1)
+        hint = QLabel(_("Enter またはダブルクリックで開きます。見出しをクリックすると並べ替えます。"))
+        hint.setObjectName("hint")
+        layout.addWidget(hint)
+
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self.apply_filter)
+        self.text_filter.textChanged.connect(lambda _t: self._filter_timer.start())
+        self.text_filter.returnPressed.connect(self.apply_filter)
+        self.kind_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.status_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.inactive_filter.toggled.connect(lambda _c: self.apply_filter())
+        self.model.loaded.connect(self._loaded)
+        self.model.modelReset.connect(self._show_count)
+        shortcut = QShortcut(QKeySequence("Ctrl+N"), self, activated=self.new_organization)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        ctx.events.data_changed.connect(self._data_changed)
+        if self.model.total is None and self.model._generation == 0:
+            self.model.reload()
+
+    def register_openers(self, registry: OpenerRegistry) -> None:
+        registry.register("organization", self.open_organization)
+
+    # ---- list --------------------------------------------------------------------------
+    def current_filter(self) -> OrganizationFilter:
+        return OrganizationFilter(
+            text=self.text_filter.text(),
+            kind=self.kind_filter.currentData(),
+            registration_status=self.status_filter.currentData(),
+            include_inactive=self.inactive_filter.isChecked(),
+        )
+
+    def apply_filter(self) -> None:
+        self._filter_timer.stop()
+        self.model.set_filter(self.current_filter())
+
+    def _show_count(self) -> None:
+        if self.model.total is not None:
+            self.count_label.setText(_("{n} 団体").format(n=format_number(self.model.total)))
+
+    def _loaded(self) -> None:
+        if self._select_after_load is not None:
+            row = self.model.row_of(self._select_after_load)
+            self._select_after_load = None
+            if row is not None:
+                self.table.selectRow(row)
+                self.table.scrollTo(self.model.index(row, 0))
+
+    def _data_changed(self, kind: str, ids: list) -> None:
+        if kind != "organization":
+            return
+        if self._select_after_load is None:  # keep the user's place
+            current = self.model.record(self.table.currentIndex().row())
+            self._select_after_load = current.id if current else None
+        self.model.reload(keep_loaded=True)
+
+    # ---- create / edit -------------------------------------------------------------------
+    def new_organization(self) -> OrganizationDialog | None:
+        if not self.can_edit:
+            return None
+        return self._show_dialog(None)
+
+    def edit_row(self, row: int) -> OrganizationDialog | None:
+        record = self.model.record(row)
+        return self._show_dialog(record) if record is not None else None
+
+    def open_organization(self, org_id: int) -> None:
+        """Load the newest version and open it (used by the search box and scanned codes)."""
+        actor, orgs = self.ctx.require_actor(), self.ctx.services.organizations
+        self.ctx.tasks.run(lambda _p: orgs.get(actor, org_id), on_done=self._show_dialog, owner=self)
+
+    def _show_dialog(self, record: OrganizationRecord | None) -> OrganizationDialog:
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.raise_()
+            self.dialog.activateWindow()
+            return self.dialog
+        self.dialog = OrganizationDialog(self.ctx, record, self.window())
+        self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog.finished.connect(self._dialog_closed)
+        self.dialog.saved.connect(self._saved)
+        self.dialog.open()
+        self.dialog_opened.emit(self.dialog)
+        return self.dialog
+
+    def _saved(self, record: OrganizationRecord) -> None:
+        self._select_after_load = record.id  # show what was just saved (list reloads on data_changed)
+
+    def _dialog_closed(self, _result: int) -> None:
+        self.dialog = None
+        self.table.setFocus()

@@ -1,0 +1,180 @@
+"""The main window: side navigation, the global search-and-scan box, a status bar.
+
+Pages live in their own packages (dashboard/, groups/, settings/ ...); this file only arranges them.
+A page may define ``register_openers(registry)`` (to open records of its kinds from the search
+box) and ``page_shown()`` (to refresh when the user comes back to it).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractButton, QAbstractSpinBox, QApplication, QComboBox, QHBoxLayout, QLabel, QLineEdit,
+    QListWidget, QMainWindow, QPlainTextEdit, QPushButton, QStackedWidget, QTextEdit, QVBoxLayout, QWidget,
+)
+
+from kyodo_desk.i18n import _
+from kyodo_desk.services.search import Hit
+from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.openers import OpenerRegistry
+from kyodo_desk.ui.pages import PageSpec, default_pages
+from kyodo_desk.ui.signin import StaffPickerDialog
+from kyodo_desk.ui.style import STYLE_SHEET
+from kyodo_desk.ui.widgets.page import scaled_font
+from kyodo_desk.ui.widgets.search_box import GlobalSearch
+
+_TEXT_INPUTS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, pages: list[PageSpec] | None = None):
+        super().__init__()
+        self.ctx = ctx
+        self.specs = pages or default_pages()
+        self.openers = OpenerRegistry()
+        self.pages: dict[str, QWidget] = {}
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(_("協働デスク"))
+        self.setStyleSheet(STYLE_SHEET)
+        self.resize(1280, 800)
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        top = QWidget()
+        top.setObjectName("topBar")
+        top_row = QHBoxLayout(top)
+        top_row.setContentsMargins(16, 8, 16, 8)
+        title = QLabel(_("協働デスク"))
+        title.setObjectName("appTitle")
+        title.setFont(scaled_font(title, 1.3, bold=True))
+        top_row.addWidget(title)
+        top_row.addSpacing(24)
+        self.search = GlobalSearch(ctx, self)
+        self.search.setMinimumWidth(420)
+        self.search.hit_chosen.connect(self.open_hit)
+        top_row.addWidget(self.search, 1)
+        top_row.addSpacing(180)
+        outer.addWidget(top)
+
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        self.nav = QListWidget()
+        self.nav.setObjectName("sideNav")
+        self.nav.setFixedWidth(190)
+        self.nav.setFont(scaled_font(self.nav, 1.08))
+        self.stack = QStackedWidget()
+        body.addWidget(self.nav)
+        body.addWidget(self.stack, 1)
+        outer.addLayout(body, 1)
+        self.setCentralWidget(central)
+        self.nav.currentRowChanged.connect(self._page_selected)
+
+        self.db_label = QLabel(ctx.db.describe())
+        self.staff_label = QLabel()
+        self.switch_button = QPushButton(_("交代"))
+        self.switch_button.setToolTip(_("窓口の担当者を交代します"))
+        self.switch_button.clicked.connect(self.switch_staff)
+        self.statusBar().addWidget(self.db_label, 1)
+        self.statusBar().addPermanentWidget(self.staff_label)
+        self.statusBar().addPermanentWidget(self.switch_button)
+
+        for number in range(1, len(self.specs) + 1):
+            QShortcut(QKeySequence(f"Ctrl+{number}"), self, activated=lambda n=number: self.nav.setCurrentRow(n - 1))
+        QShortcut(QKeySequence("Ctrl+K"), self, activated=self.focus_search)
+        self._build_pages()
+        self._app = QApplication.instance()  # only to watch keys typed anywhere in this window
+        self._app.installEventFilter(self)
+
+    # ---- pages ---------------------------------------------------------------------
+    def _build_pages(self) -> None:
+        current = self.nav.currentRow()
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        while self.stack.count():
+            old = self.stack.widget(0)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        self.pages.clear()
+        for number, spec in enumerate(self.specs, start=1):
+            page = spec.build(self.ctx, self)
+            page.setObjectName(f"page_{spec.key}")
+            self.pages[spec.key] = page
+            self.stack.addWidget(page)
+            self.nav.addItem(_(spec.title))
+            self.nav.item(number - 1).setToolTip(f"Ctrl+{number}")
+            if hasattr(page, "register_openers"):
+                page.register_openers(self.openers)
+        self.nav.blockSignals(False)
+        self.nav.setCurrentRow(max(current, 0))
+        self._page_selected(self.nav.currentRow())
+        actor = self.ctx.require_actor()
+        self.staff_label.setText(_("担当: {name}({role})").format(name=actor.name, role=actor.role.label()))
+
+    def _page_selected(self, row: int) -> None:
+        if 0 <= row < self.stack.count():
+            self.stack.setCurrentIndex(row)
+            page = self.stack.widget(row)
+            if hasattr(page, "page_shown"):
+                page.page_shown()
+
+    def show_page(self, key: str) -> QWidget:
+        keys = [spec.key for spec in self.specs]
+        self.nav.setCurrentRow(keys.index(key))
+        return self.pages[key]
+
+    def current_page_key(self) -> str:
+        return self.specs[self.nav.currentRow()].key
+
+    # ---- search and scan -------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def open_hit(self, hit: Hit) -> None:
+        if not self.openers.open(hit.kind, hit.ref_id):
+            self.statusBar().showMessage(
+                _("「{kind}」を開く画面はまだありません({title})。").format(kind=hit.kind_label, title=hit.title), 8000
+            )
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        """Printable keys typed while no text field has focus go to the search box (scanners)."""
+        if event.type() != QEvent.Type.KeyPress or not obj.isWidgetType() or obj.window() is not self:
+            return False
+        focus = self.focusWidget()
+        if obj is not (focus or self) or isinstance(obj, _TEXT_INPUTS):
+            return False
+        text = event.text()
+        mods = event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)
+        if not text or not text.isprintable() or mods != Qt.KeyboardModifier.NoModifier:
+            return False
+        if text.isspace() and isinstance(obj, QAbstractButton):
+            return False
+        self.search.start_with(text)
+        return True
+
+    # ---- who is at the desk --------------------------------------------------------------
+    def switch_staff(self) -> StaffPickerDialog:
+        dialog = StaffPickerDialog(self.ctx, self)
+        dialog.signed_in.connect(self._staff_switched)
+        dialog.open()
+        return dialog
+
+    def _staff_switched(self, actor) -> None:
+        old = self.ctx.actor
+        if old is not None and old != actor:
+            staff = self.ctx.services.staff
+            self.ctx.tasks.run(lambda _p: staff.sign_out(old), write=True)
+        self.ctx.actor = actor
+        self._build_pages()
+        self.statusBar().showMessage(_("{name} さんに交代しました。").format(name=actor.name), 5000)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self._app.removeEventFilter(self)
+        if self.ctx.actor is not None:
+            actor, staff = self.ctx.actor, self.ctx.services.staff
+            self.ctx.tasks.run(lambda _p: staff.sign_out(actor), write=True)
+        super().closeEvent(event)

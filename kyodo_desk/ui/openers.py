@@ -1,0 +1,29 @@
+"""How to open a record of each kind (from the search box, a scanned code, a link).
+
+Screens register an opener for the kinds they show; later features add their own kinds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Opener = Callable[[int], None]
+
+
+class OpenerRegistry:
+    def __init__(self) -> None:
+        self._openers: dict[str, Opener] = {}
+
+    def register(self, kind: str, opener: Opener) -> None:
+        self._openers[kind] = opener
+
+    def can_open(self, kind: str) -> bool:
+        return kind in self._openers
+
+    def open(self, kind: str, ref_id: int) -> bool:
+        """Open the record; False when no screen for *kind* exists yet."""
+        opener = self._openers.get(kind)
+        if opener is None:
+            return False
+        opener(ref_id)
+        return True

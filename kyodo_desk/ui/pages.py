@@ -1,0 +1,71 @@
+"""The areas of the side navigation, in order.  Later features swap a placeholder for their page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QWidget
+
+from kyodo_desk.i18n import N_, _
+from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.widgets.page import PlaceholderPage
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kyodo_desk.ui.main_window import MainWindow
+
+PageFactory = Callable[[AppContext, "MainWindow"], QWidget]
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str  # msgid, translated when the navigation is built
+    build: PageFactory
+
+
+def _placeholder(title: str, coming: str) -> PageFactory:
+    return lambda _ctx, _win: PlaceholderPage(_(title), _(coming))
+
+
+def _home(ctx: AppContext, win: "MainWindow") -> QWidget:
+    from kyodo_desk.ui.dashboard.home_page import HomePage
+
+    return HomePage(ctx, navigate=win.show_page)
+
+
+def _groups(ctx: AppContext, win: "MainWindow") -> QWidget:
+    from kyodo_desk.ui.groups.page import OrganizationsPage
+
+    return OrganizationsPage(ctx)
+
+
+def _settings(ctx: AppContext, win: "MainWindow") -> QWidget:
+    from kyodo_desk.ui.settings.page import SettingsPage
+
+    return SettingsPage(ctx)
+
+
+def default_pages() -> list[PageSpec]:
+    return [
+        PageSpec("home", N_("ホーム"), _home),
+        PageSpec("consultations", N_("相談受付"), _placeholder(
+            N_("相談受付"),
+            N_("窓口・電話・メールで受けた相談を記録し、分類・対応状況・フォローアップの期限を管理する画面がここに入ります。"),
+        )),
+        PageSpec("lending", N_("機器貸出"), _placeholder(
+            N_("機器貸出"),
+            N_("ICT機器(タブレット・プロジェクターなど)の貸出・返却・予約を、機器のバーコードを読み取って扱う画面がここに入ります。"),
+        )),
+        PageSpec("dispatch", N_("アドバイザー派遣"), _placeholder(
+            N_("アドバイザー派遣"),
+            N_("アドバイザー派遣の申請の受付から、日程の調整、派遣後の報告までを扱う画面がここに入ります。"),
+        )),
+        PageSpec("groups", N_("団体"), _groups),
+        PageSpec("printing", N_("印刷"), _placeholder(
+            N_("印刷"),
+            N_("団体カード・機器ラベル・申請書などの様式と、窓口ハンドブックを印刷する画面がここに入ります。"),
+        )),
+        PageSpec("settings", N_("設定"), _settings),
+    ]

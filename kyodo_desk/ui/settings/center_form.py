@@ -1,0 +1,138 @@
+"""Center details (shared by every desk, kept in the database).  Only administrators may save;
+the service checks that too."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+)
+
+from kyodo_desk.domain.permissions import Permission
+from kyodo_desk.domain.validation import ValidationError
+from kyodo_desk.i18n import N_, _
+from kyodo_desk.services.settings import CenterSettings
+from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.errors import report_error
+from kyodo_desk.ui.widgets.form import FieldErrors
+
+_TEXT_FIELDS = [
+    ("center_name", N_("センター名")),
+    ("department", N_("担当課")),
+    ("postal_code", N_("郵便番号")),
+    ("address", N_("住所")),
+    ("phone", N_("電話番号")),
+    ("fax", N_("FAX番号")),
+    ("email", N_("メールアドレス")),
+    ("website_url", N_("ホームページ")),
+]
+_WEEKDAYS = [N_("月"), N_("火"), N_("水"), N_("木"), N_("金"), N_("土"), N_("日")]
+
+
+class CenterSettingsForm(QWidget):
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        self.can_edit = ctx.require_actor().can(Permission.SETTINGS_EDIT)
+        self.current: CenterSettings | None = None
+        self.errors = FieldErrors()
+        layout = QVBoxLayout(self)
+        if not self.can_edit:
+            note = QLabel(_("センター情報の変更は管理者だけができます。内容の確認はできます。"))
+            note.setObjectName("banner")
+            layout.addWidget(note)
+        form = QFormLayout()
+        self.edits: dict[str, QLineEdit] = {}
+        for name, label in _TEXT_FIELDS:
+            edit = QLineEdit()
+            edit.setReadOnly(not self.can_edit)
+            self.edits[name] = edit
+            self.errors.add_row(form, name, _(label), edit)
+        self.retention = QSpinBox()
+        self.retention.setRange(1, 30)
+        self.retention.setSuffix(_(" 年"))
+        self.retention.setEnabled(self.can_edit)
+        self.errors.add_row(form, "retention_years", _("個人情報の保存年数"), self.retention)
+        week = QWidget()
+        week_row = QHBoxLayout(week)
+        week_row.setContentsMargins(0, 0, 0, 0)
+        self.weekdays = []
+        for day, label in enumerate(_WEEKDAYS):
+            box = QCheckBox(_(label))
+            box.setEnabled(self.can_edit)
+            self.weekdays.append(box)
+            week_row.addWidget(box)
+        week_row.addStretch(1)
+        self.errors.add_row(form, "weekly_closed_days", _("定休日(毎週)"), week)
+        self.holidays = QCheckBox(_("祝日は休館"))
+        self.year_end = QCheckBox(_("年末年始(12月29日〜1月3日)は休館"))
+        for box in (self.holidays, self.year_end):
+            box.setEnabled(self.can_edit)
+        self.errors.add_row(form, "observe_public_holidays", "", self.holidays)
+        self.errors.add_row(form, "observe_year_end", "", self.year_end)
+        layout.addLayout(form)
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton(_("センター情報を保存"))
+        self.save_button.setEnabled(self.can_edit)
+        self.save_button.clicked.connect(self.save)
+        self.status = QLabel()
+        self.status.setObjectName("hint")
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.status, 1)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        ctx.events.data_changed.connect(self._data_changed)
+        self.load()
+
+    def load(self) -> None:
+        settings = self.ctx.services.settings
+        self.ctx.tasks.run(lambda _p: settings.get(), on_done=self._fill, owner=self)
+
+    def _data_changed(self, kind: str, _ids: list) -> None:
+        if kind == "setting" and (self.current is None or self.collect() == self.current):
+            self.load()  # another desk saved; nothing typed here would be lost
+
+    def _fill(self, settings: CenterSettings) -> None:
+        self.current = settings
+        for name, edit in self.edits.items():
+            edit.setText(getattr(settings, name) or "")
+        self.retention.setValue(int(settings.retention_years))
+        for day, box in enumerate(self.weekdays):
+            box.setChecked(day in settings.weekly_closed_days)
+        self.holidays.setChecked(settings.observe_public_holidays)
+        self.year_end.setChecked(settings.observe_year_end)
+
+    def collect(self) -> CenterSettings:
+        base = self.current or CenterSettings()
+        return replace(
+            base,
+            **{name: edit.text() for name, edit in self.edits.items()},
+            retention_years=self.retention.value(),
+            weekly_closed_days=tuple(d for d, box in enumerate(self.weekdays) if box.isChecked()),
+            observe_public_holidays=self.holidays.isChecked(),
+            observe_year_end=self.year_end.isChecked(),
+        )
+
+    def save(self) -> None:
+        """Save; the service refuses anyone without the permission and we show its message."""
+        new = self.collect()
+        actor, settings = self.ctx.require_actor(), self.ctx.services.settings
+        self.errors.clear()
+        self.status.clear()
+        self.ctx.tasks.run(lambda _p: settings.update(actor, new), on_done=self._saved, on_error=self._failed, write=True, owner=self)
+
+    def _saved(self, settings: CenterSettings) -> None:
+        self._fill(settings)
+        self.status.setText(_("保存しました。"))
+        self.ctx.events.emit_changed("setting", [])
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ValidationError):
+            first = self.errors.show(exc.errors)
+            if first:
+                self.errors.widgets[first].setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self.status.setText(str(exc))
+        self.last_error = report_error(self, exc, self.ctx.log_file)

@@ -1,0 +1,31 @@
+"""Settings: center details, closed days, staff accounts, and this desk's own preferences."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from kyodo_desk.i18n import _
+from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.settings.center_form import CenterSettingsForm
+from kyodo_desk.ui.settings.closed_days import ClosedDaysForm
+from kyodo_desk.ui.settings.desk_prefs import DeskPreferencesForm
+from kyodo_desk.ui.settings.staff_accounts import StaffAccountsForm
+from kyodo_desk.ui.widgets.page import page_title
+
+
+class SettingsPage(QWidget):
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 12)
+        layout.addWidget(page_title(_("設定")))
+        self.tabs = QTabWidget()
+        self.center = CenterSettingsForm(ctx)
+        self.closed_days = ClosedDaysForm(ctx)
+        self.staff = StaffAccountsForm(ctx)
+        self.desk = DeskPreferencesForm(ctx)
+        self.tabs.addTab(self.center, _("センター情報"))
+        self.tabs.addTab(self.closed_days, _("休館日"))
+        self.tabs.addTab(self.staff, _("スタッフ"))
+        self.tabs.addTab(self.desk, _("この端末"))
+        layout.addWidget(self.tabs, 1)
