@@ -92,7 +92,7 @@ def search(session: Session, query: str, *, kinds: Iterable[str] | None = None, 
     first = terms[0]
     rank = case(
         (doc.code == query.strip().upper(), 0),
-        (doc.text.like(first.replace("%", "\\%").replace("_", "\\_") + "%", escape="\\"), 1),
+        (doc.text.like(like_pattern(first)[1:], escape="\\"), 1),  # starts with the first term
         else_=2,
     )
     stmt = stmt.order_by(rank, doc.title, doc.id).limit(limit)

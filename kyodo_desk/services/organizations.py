@@ -14,8 +14,8 @@ from kyodo_desk.db.engine import Database
 from kyodo_desk.db.models import Organization, now
 from kyodo_desk.domain.enums import AuditAction, OrganizationKind, RegistrationStatus
 from kyodo_desk.domain.permissions import Permission
-from kyodo_desk.domain.text import clean_keep_width, fold
-from kyodo_desk.domain.validation import Validator, normalize_phone, normalize_postal_code
+from kyodo_desk.domain.text import clean_keep_width, fold, normalize_kana
+from kyodo_desk.domain.validation import Validator, normalize_email, normalize_phone, normalize_postal_code
 from kyodo_desk.i18n import _
 from kyodo_desk.services.base import Actor, NotFound, StaleEdit, audit, require
 
@@ -129,11 +129,11 @@ def validate(data: OrganizationInput) -> OrganizationInput:
     return OrganizationInput(
         kind=data.kind,
         name=name,
-        name_kana=kana,
+        name_kana=normalize_kana(kana),
         representative_name=clean_keep_width(data.representative_name),
         contact_name=clean_keep_width(data.contact_name),
         phone=normalize_phone(data.phone) if data.phone.strip() else "",
-        email=data.email.strip(),
+        email=normalize_email(data.email),
         postal_code=normalize_postal_code(data.postal_code) if data.postal_code.strip() else "",
         address=clean_keep_width(data.address),
         notes=data.notes.strip(),
@@ -203,8 +203,11 @@ class OrganizationService:
     ) -> list[OrganizationRecord]:
         """One page of the list, sorted; the UI's lazy table model asks for pages as it scrolls."""
         require(actor, Permission.ORGANIZATION_VIEW)
-        column = SORT_COLUMNS.get(sort, Organization.name_kana)
-        order = [column.desc() if descending else column.asc(), Organization.id.desc() if descending else Organization.id.asc()]
+        columns = [SORT_COLUMNS.get(sort, Organization.name_kana)]
+        if sort == "name":  # rows without a reading still sort by their name
+            columns.append(Organization.name)
+        columns.append(Organization.id)
+        order = [c.desc() if descending else c.asc() for c in columns]
         with self.db.read() as s:
             rows = s.scalars(self._filtered(flt).order_by(*order).offset(offset).limit(limit)).all()
             return [_to_record(r) for r in rows]
@@ -252,8 +255,6 @@ class OrganizationService:
         """Save an edit made on the version the user loaded; refuse if another desk saved since."""
         require(actor, Permission.ORGANIZATION_EDIT)
         clean = validate(data)
-        if not clean.active and not actor.can(Permission.ORGANIZATION_DELETE):
-            require(actor, Permission.ORGANIZATION_DELETE)
         try:
             with self.db.write() as s:
                 row = s.get(Organization, org_id)
@@ -264,6 +265,8 @@ class OrganizationService:
                 changed = _changed_fields(row, clean)
                 if not changed:
                     return _to_record(row)
+                if "active" in changed and not clean.active:  # retiring a record is a delete
+                    require(actor, Permission.ORGANIZATION_DELETE)
                 for name in changed:
                     setattr(row, name, getattr(clean, name))
                 row.updated_at = now()

@@ -14,8 +14,8 @@ from kyodo_desk.db.engine import Database
 from kyodo_desk.db.models import Organization, Person, now
 from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.permissions import Permission
-from kyodo_desk.domain.text import clean_keep_width
-from kyodo_desk.domain.validation import Validator, normalize_phone
+from kyodo_desk.domain.text import clean_keep_width, normalize_kana
+from kyodo_desk.domain.validation import Validator, normalize_email, normalize_phone
 from kyodo_desk.i18n import _
 from kyodo_desk.services.base import Actor, NotFound, StaleEdit, audit, require
 
@@ -50,9 +50,9 @@ def _validate(data: PersonInput) -> PersonInput:
     v.raise_if_any()
     return PersonInput(
         name=clean_keep_width(data.name),
-        name_kana=clean_keep_width(data.name_kana),
+        name_kana=normalize_kana(data.name_kana),
         phone=normalize_phone(data.phone) if data.phone.strip() else "",
-        email=data.email.strip(),
+        email=normalize_email(data.email),
         organization_id=data.organization_id,
         notes=data.notes.strip(),
     )
@@ -113,6 +113,9 @@ class PersonService:
                 if row.version != expected_version:
                     raise StaleEdit(_("個人の記録"))
                 changed = [k for k, v in clean.__dict__.items() if getattr(row, k) != v]
+                if not changed:
+                    org = s.get(Organization, row.organization_id) if row.organization_id else None
+                    return _record(row, org.name if org else "")
                 for k in changed:
                     setattr(row, k, getattr(clean, k))
                 row.updated_at = now()

@@ -14,7 +14,7 @@ from kyodo_desk.db.engine import Database
 from kyodo_desk.db.models import Setting, now
 from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.permissions import Permission
-from kyodo_desk.domain.validation import Validator, normalize_phone, normalize_postal_code
+from kyodo_desk.domain.validation import Validator, normalize_email, normalize_phone, normalize_postal_code
 from kyodo_desk.i18n import _
 from kyodo_desk.services.base import Actor, audit, require
 
@@ -72,7 +72,7 @@ def validate(settings: CenterSettings) -> CenterSettings:
         phone=normalize_phone(settings.phone) or "" if settings.phone else "",
         fax=normalize_phone(settings.fax) or "" if settings.fax else "",
         postal_code=normalize_postal_code(settings.postal_code) or "" if settings.postal_code else "",
-        email=settings.email.strip(),
+        email=normalize_email(settings.email),
         weekly_closed_days=tuple(sorted(set(settings.weekly_closed_days))),
     )
 

@@ -12,11 +12,13 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from kyodo_desk.db.engine import Database
 from kyodo_desk.db.models import Staff
 from kyodo_desk.domain.enums import AuditAction, StaffRole
 from kyodo_desk.domain.permissions import Permission
+from kyodo_desk.domain.text import normalize_kana
 from kyodo_desk.domain.validation import ValidationError, Validator
 from kyodo_desk.i18n import _
 from kyodo_desk.services.base import Actor, NotFound, ServiceError, StaleEdit, audit, require
@@ -105,9 +107,13 @@ class StaffService:
         if first and role != StaffRole.ADMIN:
             raise ValidationError({"role": _("最初のスタッフは「管理者」にしてください(設定を変更できる人が必要です)。")})
         with self.db.write() as s:
+            # Checked again under the write lock: two desks at first-run must not both skip the
+            # permission check.
+            if first and (s.scalar(select(func.count()).select_from(Staff)) or 0) > 0:
+                require(actor, Permission.STAFF_MANAGE)
             if s.scalar(select(Staff.id).where(Staff.login_name == login)) is not None:
                 raise ValidationError({"login_name": _("ログイン名「{login}」はすでに使われています。別の名前にしてください。").format(login=login)})
-            row = Staff(login_name=login, display_name=display_name.strip(), display_kana=display_kana.strip(), role=role.value)
+            row = Staff(login_name=login, display_name=display_name.strip(), display_kana=normalize_kana(display_kana), role=role.value)
             s.add(row)
             s.flush()
             audit(s, actor if not first else Actor(row.id, row.display_name, role), AuditAction.CREATE, KIND, row.id)
@@ -118,20 +124,31 @@ class StaffService:
         v = Validator()
         v.required("display_name", _("氏名"), display_name)
         v.kana("display_kana", _("氏名(カナ)"), display_kana)
+        try:
+            role = StaffRole(role)
+        except ValueError:
+            v.add("role", _("「役割」を一覧から選んでください。"))
         v.raise_if_any()
-        role = StaffRole(role)
+        try:
+            return self._update(actor, staff_id, expected_version, display_name.strip(), normalize_kana(display_kana), role, active)
+        except StaleDataError as exc:  # UPDATE ... WHERE version=? matched nothing
+            raise StaleEdit(_("スタッフ")) from exc
+
+    def _update(self, actor: Actor, staff_id: int, expected_version: int, display_name: str, display_kana: str, role: StaffRole, active: bool) -> StaffRecord:
         with self.db.write() as s:
             row = s.get(Staff, staff_id)
             if row is None:
                 raise NotFound(_("スタッフが見つかりません。"))
             if row.version != expected_version:
                 raise StaleEdit(_("スタッフ"))
-            if row.role == StaffRole.ADMIN.value and (role != StaffRole.ADMIN or not active):
+            if row.role == StaffRole.ADMIN.value and row.active and (role != StaffRole.ADMIN or not active):
                 admins = s.scalar(select(func.count()).select_from(Staff).where(Staff.role == "admin", Staff.active.is_(True)))
                 if admins <= 1:
                     raise ValidationError({"role": _("管理者が一人もいなくなるため変更できません。先に別の管理者を作ってください。")})
-            changed = [n for n, new in (("display_name", display_name.strip()), ("display_kana", display_kana.strip()), ("role", role.value), ("active", active)) if getattr(row, n) != new]
-            row.display_name, row.display_kana, row.role, row.active = display_name.strip(), display_kana.strip(), role.value, active
+            changed = [n for n, new in (("display_name", display_name), ("display_kana", display_kana), ("role", role.value), ("active", active)) if getattr(row, n) != new]
+            if not changed:
+                return _record(row)
+            row.display_name, row.display_kana, row.role, row.active = display_name, display_kana, role.value, active
             s.flush()
             audit(s, actor, AuditAction.UPDATE, KIND, row.id, "fields=" + ",".join(changed))
             return _record(row)
