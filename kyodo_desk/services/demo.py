@@ -83,10 +83,21 @@ class DemoContext:
     progress: Progress | None
     staff_ids: dict[str, list[int]]
     organization_ids: list[int]
+    # The slice of the overall 0..100 that the running step owns (see step_progress).
+    step_range: tuple[int, int] = (45, 95)
+    _shown: int = 0
 
     def report(self, done: int, total: int, text: str) -> None:
-        if self.progress:
-            self.progress(done, total, text)
+        """Overall progress; never moves backwards, whatever a step reports."""
+        pct = int(100 * done / max(1, total))
+        if self.progress and pct >= self._shown:
+            self._shown = pct
+            self.progress(pct, 100, text)
+
+    def step_progress(self, done: int, total: int, text: str) -> None:
+        """Progress *within* the running step (done of total), mapped into its slice of the bar."""
+        lo, hi = self.step_range
+        self.report(lo + int((hi - lo) * min(done, total) / max(1, total)), 100, text)
 
 
 # Later features append (name, step) pairs; each step receives the DemoContext.
@@ -256,7 +267,9 @@ def generate(
                     s.add(ClosedDayRow(day=d, reason=reason))
 
         for n, (label, step) in enumerate(DEMO_STEPS):
-            ctx.report(45 + int(50 * n / max(1, len(DEMO_STEPS))), 100, label)
+            lo, hi = (45 + int(50 * k / max(1, len(DEMO_STEPS))) for k in (n, n + 1))
+            ctx.step_range = (lo, hi)
+            ctx.report(lo, 100, label)
             step(ctx)
         s.flush()
         counts = {

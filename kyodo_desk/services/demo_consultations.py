@@ -118,7 +118,7 @@ def step(ctx) -> None:
                      "subtitle": received.strftime("%Y-%m-%d"), "text": " ".join((fold(summary), fold(answer), batch[-1]["reference"].lower()))})
         if len(batch) >= 2000:
             _flush(s, batch, links, docs)
-            ctx.report(45 + int(40 * i / total), 100, "相談")
+            ctx.step_progress(i, total, "相談")
     _flush(s, batch, links, docs)
     for fy, value in counters.items():
         row = s.get(ReferenceCounter, ("S", fy))
