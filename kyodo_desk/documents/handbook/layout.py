@@ -1,0 +1,120 @@
+"""Build the handbook PDF: cover, table of contents (multiBuild), numbered chapters, running
+header and page numbers, bookmarks, metadata; A4 pages or an imposed A5 booklet."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from reportlab.platypus import NextPageTemplate, PageBreak, PageTemplate
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from kyodo_desk.documents.base import (
+    A4_GEOMETRY, A5_GEOMETRY, CenterInfo, DocStyles, DocumentMeta, PageGeometry, Progress, ProgressDocTemplate,
+    esc, make_styles, new_doc, report,
+)
+from kyodo_desk.documents.booklet import impose_booklet
+from kyodo_desk.documents.handbook.markdown import ChapterRenderer, HeadingParagraph, RenderContext
+from kyodo_desk.documents.handbook.pages import BackCover, CoverPage, draw_running_header, plain_title
+from kyodo_desk.documents.handbook.source import HandbookSource
+from kyodo_desk.i18n import _
+
+
+@dataclass(frozen=True)
+class HandbookPDF:
+    data: bytes
+    pages: int  # pages of the document (A4 or A5), before imposition
+    sheets_sides: int  # physical page faces in *data* (= pages for A4; A4 landscape faces for a booklet)
+    booklet: bool
+    warnings: tuple[str, ...]
+    source_note: str
+
+
+def placeholder_values(center: CenterInfo) -> dict[str, str]:
+    return {
+        "center_name": center.center_name,
+        "center_department": center.department,
+        "center_postal_code": center.postal_code,
+        "center_address": center.address,
+        "center_phone": center.phone,
+        "center_fax": center.fax,
+        "center_email": center.email,
+        "center_website": center.website_url,
+    }
+
+
+class HandbookDocTemplate(ProgressDocTemplate):
+    chapter = ""
+    _outline_level = -1
+
+    def setup(self, geometry: PageGeometry, styles: DocStyles, title: str) -> None:
+        self.geometry, self.styles, self.handbook_title = geometry, styles, title
+        frame = geometry.frame()
+        self.addPageTemplates([
+            PageTemplate("cover", [geometry.frame("cover")]),
+            PageTemplate("body", [frame], onPageEnd=self._decorate),
+        ])
+
+    def _decorate(self, canvas, doc) -> None:
+        draw_running_header(canvas, doc, self.geometry, self.styles, self.handbook_title, self.chapter)
+
+    def afterFlowable(self, flowable):  # noqa: N802 - ReportLab hook
+        if not isinstance(flowable, HeadingParagraph):
+            return
+        level = min(flowable.level - 1, self._outline_level + 1)
+        self._outline_level = level
+        self.canv.bookmarkPage(flowable.key)
+        self.canv.addOutlineEntry(flowable.plain, flowable.key, level=level, closed=level > 0)
+        if flowable.level == 1:
+            self.chapter = flowable.plain
+        if flowable.in_toc:
+            self.notify("TOCEntry", (flowable.level - 1, esc(flowable.plain), self.page, flowable.key))
+
+    def beforeDocument(self):  # noqa: N802 - each multiBuild pass starts afresh
+        self.chapter = ""
+        self._outline_level = -1
+
+
+def build_story(source: HandbookSource, center: CenterInfo, styles: DocStyles, geometry: PageGeometry):
+    ctx = RenderContext(styles, source, placeholder_values(center), geometry.frame_width, geometry.frame_height,
+                        website_url=center.website_url)
+    toc = TableOfContents(levelStyles=styles.toc, dotsMinLevel=0)
+    story = [CoverPage(styles, source, center), NextPageTemplate("body"), PageBreak()]
+    story.append(HeadingParagraph(esc(_("もくじ")), styles.h1, level=1, plain=_("もくじ"), key="toc", in_toc=False))
+    story.append(toc)
+    for chapter in source.chapters:
+        story.append(PageBreak())
+        story.extend(ChapterRenderer(ctx, chapter.filename).render(chapter.text))
+    story += [NextPageTemplate("cover"), PageBreak(), BackCover(styles, source, center)]
+    return story, ctx.warnings
+
+
+def build_handbook(source: HandbookSource, center: CenterInfo, *, booklet: bool = False,
+                   progress: Progress | None = None) -> HandbookPDF:
+    """The handbook as A4 pages, or (``booklet=True``) A5 pages imposed two-up for saddle stitching."""
+    geometry = A5_GEOMETRY if booklet else A4_GEOMETRY
+    styles = make_styles(scale=0.9 if booklet else 1.0)
+    report(progress, 0, 1, _("原稿を読み込み中"))
+    title = plain_title(source.title.title)
+    meta = DocumentMeta(
+        title=title,
+        author=source.title.issuer or center.center_name,
+        subject=source.title.subtitle or source.title.based_on,
+        keywords=("パートナーシップ", "協働", "まちづくり", "金沢市"),
+    )
+    story, warnings = build_story(source, center, styles, geometry)
+    buffer = io.BytesIO()
+    doc = new_doc(buffer, geometry, meta, cls=HandbookDocTemplate)
+    doc.setup(geometry, styles, title)
+    doc.progress = progress
+    doc.progress_total = len(story) * 2 + (len(story) // 4 if booklet else 0)
+    doc.progress_text = _("ページを組んでいます")
+    doc.multiBuild(story, maxPasses=6)
+    data = buffer.getvalue()
+    pages = doc.page
+    faces = pages
+    if booklet:
+        data = impose_booklet(data, back_cover=True, progress=progress)
+        faces = -(-pages // 4) * 2
+    report(progress, 1, 1, _("できあがりました"))
+    return HandbookPDF(data, pages, faces, booklet, tuple(warnings), source.describe())

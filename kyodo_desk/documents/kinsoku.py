@@ -1,0 +1,147 @@
+"""Japanese line breaking (禁則処理) for ReportLab paragraphs.
+
+ReportLab's ``wordWrap='CJK'`` cuts between any two characters and lets at most ONE
+"cannot start a line" character hang in the margin.  That is not enough for ordinary Japanese:
+``…した。」`` puts 」 at the start of the next line when 。 is the character that overflows,
+opening brackets 「（ may be left at the end of a line, full-width ！？：； are missing from its
+list, and URLs, e-mail addresses and phone numbers are cut in the middle.
+
+:class:`KinsokuParagraph` replaces only the line-splitting step (``breakLinesCJK``) and keeps
+ReportLab's own line objects, so drawing, splitting across pages and markup work unchanged:
+
+* a line never starts with a character in :data:`CANNOT_START` (、。」』）ー っ … ！？ etc.);
+* a line never ends with a character in :data:`CANNOT_END` (「『（〒 etc.);
+* 、。，． may hang one character into the right margin (ぶら下げ) when that alone fixes the line,
+  otherwise characters are pushed to the next line (追い出し); set ``hangPunctuation = False``
+  on a style (table cells, ruled form boxes) to always push;
+* runs of half-width letters, digits and URL punctuation are kept together unless a run is longer
+  than the whole line.
+"""
+
+from __future__ import annotations
+
+from reportlab.platypus.paragraph import ParaLines, Paragraph, _handleBulletWidth, cjkU, makeCJKParaLine
+from reportlab.rl_config import _FUZZ
+
+CANNOT_START = frozenset(
+    "、。，．,.：；:;？！?!‼⁇⁈⁉・…‥"
+    "）］｝〕〉》」』】〙〗〟’”)]}»"
+    "ゝゞヽヾ々〻ー―‐゠–〜～"
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
+    "％%℃°′″‰"
+)
+CANNOT_END = frozenset("（［｛〔〈《「『【〘〖〝‘“([{«＄$￥¥＃#＠@〒№")
+HANGABLE = frozenset("、。，．,.")
+# Half-width characters that together make one "word" (names, numbers, URLs, e-mail addresses).
+_WORD_PUNCT = frozenset("-_.,:/@%+#&=?~")
+
+
+def _is_word_char(ch: str) -> bool:
+    return (ch.isascii() and ch.isalnum()) or ch in _WORD_PUNCT
+
+
+def _bad_break(units: list, b: int, *, words: bool) -> bool:
+    """Would breaking before ``units[b]`` violate a rule?"""
+    nxt, prev = str(units[b]), str(units[b - 1])
+    if nxt and nxt in CANNOT_START:
+        return True
+    if prev and prev in CANNOT_END:
+        return True
+    if words and nxt and prev and _is_word_char(nxt) and _is_word_char(prev):
+        return True
+    return False
+
+
+def choose_break(units: list, start: int, overflow: int, *, hang: bool) -> int:
+    """Index where the next line starts, given that ``units[overflow]`` does not fit.
+
+    Always returns a value in ``start+1 .. overflow+1`` so every line holds at least one character.
+    """
+    n = len(units)
+    if overflow <= start:
+        return start + 1
+    if not _bad_break(units, overflow, words=True):
+        return overflow
+    # ぶら下げ: one small punctuation mark may hang if the break after it is clean.
+    if hang and str(units[overflow]) in HANGABLE and overflow > start:
+        after = overflow + 1
+        if after >= n or not _bad_break(units, after, words=False):
+            return after
+    # 追い出し: move the break left until it is clean; first honouring words, then kinsoku only.
+    for words in (True, False):
+        b = overflow
+        while b > start + 1 and _bad_break(units, b, words=words):
+            b -= 1
+        if not _bad_break(units, b, words=words):
+            return b
+    return overflow
+
+
+def kinsoku_frag_split(frags, max_widths, calc_bounds: bool, *, hang: bool = True) -> ParaLines:
+    """Split ReportLab frags into CJK lines following the rules above."""
+    units: list = []
+    for f in frags:
+        text = f.text.decode("utf8") if isinstance(f.text, bytes) else f.text
+        if text:
+            units.extend(cjkU(t, f, "utf8") for t in text)
+        else:
+            units.append(cjkU(text, f, "utf8"))
+    lines = []
+    start = 0
+    n = len(units)
+    while start < n:
+        max_width = max_widths[min(len(lines), len(max_widths) - 1)]
+        used = 0.0
+        i = start
+        hard_break = False
+        overflow = None
+        while i < n:
+            u = units[i]
+            if hasattr(u.frag, "lineBreak"):
+                i += 1
+                hard_break = True
+                break
+            if used + u.width > max_width + _FUZZ and i > start:
+                overflow = i
+                break
+            used += u.width
+            i += 1
+        end = i if overflow is None else choose_break(units, start, overflow, hang=hang)
+        used = sum(u.width for u in units[start:end])
+        lines.append(makeCJKParaLine(units[start:end], max_width, used, max_width - used, hard_break, calc_bounds))
+        start = end
+        if overflow is not None:  # a soft break swallows the half-width spaces it falls on
+            while start < n and str(units[start]) == " ":
+                start += 1
+    return ParaLines(kind=1, lines=lines)
+
+
+class KinsokuParagraph(Paragraph):
+    """A ReportLab Paragraph with Japanese line-breaking rules (use ``wordWrap='CJK'`` styles)."""
+
+    def breakLinesCJK(self, maxWidths):  # noqa: N802, N803 - ReportLab's names
+        if not isinstance(maxWidths, (list, tuple)):
+            maxWidths = [maxWidths]
+        style = self.style
+        self.height = 0
+        _handleBulletWidth(self.bulletText, style, maxWidths)
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+            return self.blPara
+        if not self.frags:
+            return ParaLines(kind=0, fontSize=style.fontSize, fontName=style.fontName, textColor=style.textColor,
+                             lines=[], ascent=style.fontSize, descent=-0.2 * style.fontSize)
+        auto_leading = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
+        return kinsoku_frag_split(self.frags, maxWidths, auto_leading not in ("", "off"),
+                                  hang=getattr(style, "hangPunctuation", True))
+
+
+def line_texts(paragraph: Paragraph) -> list[str]:
+    """The text of each wrapped line (after ``wrap``); used by tests and layout checks."""
+    out = []
+    for line in paragraph.blPara.lines:
+        words = getattr(line, "words", None)
+        if words is None:  # kind 0: (extraSpace, [words])
+            out.append(" ".join(line[1]))
+        else:
+            out.append("".join(getattr(w, "text", "") for w in words))
+    return out
