@@ -61,7 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar=_("コマンド"))
     for name in COMMAND_MODULES:
         importlib.import_module(f"kyodo_desk.commands.{name}").register(sub)
+    _accept_database_after_command(parser)
     return parser
+
+
+def _accept_database_after_command(parser: argparse.ArgumentParser) -> None:
+    """``kyodo-desk demo --database X`` works as well as ``kyodo-desk --database X demo``:
+    scheduler entries are written both ways."""
+    for action in parser._actions:  # noqa: SLF001 - argparse offers no public walk
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            for child in action.choices.values():
+                child.add_argument("--database", metavar="URL|PATH", default=argparse.SUPPRESS, help=_("使うデータベース(上と同じ)"))
+                _accept_database_after_command(child)
 
 
 def main(argv: list[str] | None = None) -> int:
