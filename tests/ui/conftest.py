@@ -37,10 +37,11 @@ def make_ctx(db, db_url, tmp_path):
 
     made = []
 
-    def make(actor=None):
+    def make(actor=None, database=None):
         paths = default_paths()
         paths.ensure()
-        ctx = build_context(paths, load_preferences(paths), db_url, db)
+        database = database or db
+        ctx = build_context(paths, load_preferences(paths), database.url if database is not db else db_url, database)
         ctx.actor = actor
         made.append(ctx)
         return ctx

@@ -48,12 +48,14 @@ class CenterSettingsForm(QWidget):
         for name, label in _TEXT_FIELDS:
             edit = QLineEdit()
             edit.setReadOnly(not self.can_edit)
+            edit.setMaximumWidth(560)
             self.edits[name] = edit
             self.errors.add_row(form, name, _(label), edit)
         self.retention = QSpinBox()
         self.retention.setRange(1, 30)
         self.retention.setSuffix(_(" 年"))
         self.retention.setEnabled(self.can_edit)
+        self.retention.setMaximumWidth(120)
         self.errors.add_row(form, "retention_years", _("個人情報の保存年数"), self.retention)
         week = QWidget()
         week_row = QHBoxLayout(week)

@@ -107,7 +107,7 @@ class ClosedDaysForm(QWidget):
         for r, day in enumerate(upcoming):
             self.upcoming_table.setItem(r, 0, QTableWidgetItem(wareki(day.day, weekday=True)))
             self.upcoming_table.setItem(r, 1, QTableWidgetItem(day.kind.label()))
-            self.upcoming_table.setItem(r, 2, QTableWidgetItem(day.reason))
+            self.upcoming_table.setItem(r, 2, QTableWidgetItem("" if day.reason == day.kind.label() else day.reason))
 
     def add_day(self) -> None:
         day, reason = self.new_day.date().toPython(), self.new_reason.text()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from kyodo_desk.documents import fonts
@@ -28,6 +29,7 @@ class DeskPreferencesForm(QWidget):
         for code, name in LANGUAGES:
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(0, self.language.findData(prefs.language)))
+        self.language.setMaximumWidth(240)
         form.addRow(_("表示言語"), self.language)
 
         folder_row = QHBoxLayout()
@@ -41,6 +43,8 @@ class DeskPreferencesForm(QWidget):
         folder_row.addWidget(self.data_dir, 1)
         folder_row.addWidget(choose)
         folder_row.addWidget(default)
+        folder_row.addStretch(1)
+        self.data_dir.setMinimumWidth(420)
         form.addRow(_("データフォルダ"), folder_row)
         hint = QLabel(_("データフォルダを変えると、次回からはそのフォルダのデータベースを使います(いまのデータは移動しません)。"))
         hint.setObjectName("hint")
@@ -52,11 +56,13 @@ class DeskPreferencesForm(QWidget):
         for font in fonts.available_fonts():
             self.font.addItem(font.family, font.family)
         self.font.setCurrentIndex(max(0, self.font.findData(prefs.font_family)))
+        self.font.setMaximumWidth(360)
         form.addRow(_("フォント"), self.font)
         self.font_size = QSpinBox()
         self.font_size.setRange(8, 24)
         self.font_size.setSuffix(" pt")
         self.font_size.setValue(int(prefs.font_point_size or 11))
+        self.font_size.setMaximumWidth(120)
         form.addRow(_("文字の大きさ"), self.font_size)
         layout.addLayout(form)
 
@@ -69,11 +75,13 @@ class DeskPreferencesForm(QWidget):
         save_row.addWidget(self.status, 1)
         layout.addLayout(save_row)
 
-        where = QLabel(_("いまの保存場所 — データベース: {db}\nログ: {log}\nバックアップ: {backup}").format(
-            db=ctx.db.describe(), log=ctx.paths.log_file, backup=ctx.paths.backup_dir
-        ))
-        where.setObjectName("hint")
-        where.setWordWrap(True)
+        where = QGroupBox(_("いまの保存場所"))
+        where_form = QFormLayout(where)
+        for label, value in ((_("データベース"), ctx.db.describe()), (_("ログ"), str(ctx.paths.log_file)),
+                             (_("バックアップ"), str(ctx.paths.backup_dir)), (_("この端末の設定"), str(ctx.paths.preferences_file))):
+            text = QLabel(value)
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            where_form.addRow(label, text)
         layout.addSpacing(12)
         layout.addWidget(where)
         layout.addStretch(1)
