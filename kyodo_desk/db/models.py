@@ -162,3 +162,4 @@ class SearchDocument(Base):
 # means "import models" always sees the whole schema (Alembic, tests, create_all).
 from kyodo_desk.db import consultation_models  # noqa: E402,F401
 from kyodo_desk.db import lending_models  # noqa: E402,F401
+from kyodo_desk.db import dispatch_models  # noqa: E402,F401

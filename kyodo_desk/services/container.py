@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kyodo_desk.db.engine import Database
+from kyodo_desk.services.advisors import AdvisorService
 from kyodo_desk.services.audit_log import AuditService
 from kyodo_desk.services.calendar import CalendarService
 from kyodo_desk.services.changes import ChangeService
 from kyodo_desk.services.consultation_categories import CategoryService
 from kyodo_desk.services.consultation_stats import ConsultationStatsService
 from kyodo_desk.services.consultations import ConsultationService
+from kyodo_desk.services.dispatch import DispatchService
 from kyodo_desk.services.inventory import InventoryService
 from kyodo_desk.services.lending_stats import LendingStatsService
 from kyodo_desk.services.loans import LoanService
@@ -40,6 +42,8 @@ class Services:
     loans: LoanService = field(init=False)
     reservations: ReservationService = field(init=False)
     lending_stats: LendingStatsService = field(init=False)
+    advisors: AdvisorService = field(init=False)
+    dispatch: DispatchService = field(init=False)
 
     def __post_init__(self) -> None:
         self.settings = SettingsService(self.db)
@@ -57,3 +61,5 @@ class Services:
         self.loans = LoanService(self.db, self.settings, self.calendar)
         self.reservations = ReservationService(self.db, self.settings)
         self.lending_stats = LendingStatsService(self.db)
+        self.advisors = AdvisorService(self.db)
+        self.dispatch = DispatchService(self.db, self.settings, self.calendar, self.advisors)

@@ -27,6 +27,8 @@ KINDS: dict[str, KindInfo] = {
     "consultation": KindInfo(N_("相談"), Permission.CONSULTATION_VIEW),
     "device": KindInfo(N_("機器"), Permission.LENDING_OPERATE),
     "loan": KindInfo(N_("貸出"), Permission.LENDING_OPERATE),
+    "advisor": KindInfo(N_("アドバイザー"), Permission.DISPATCH_EDIT),
+    "dispatch": KindInfo(N_("派遣申請"), Permission.DISPATCH_EDIT),
 }
 
 

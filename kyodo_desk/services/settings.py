@@ -38,6 +38,12 @@ class CenterSettings:
     asset_tag_prefix: str = "KD-"
     # Days a returned device stays unavailable for the next borrower (charging, wiping).
     lending_buffer_days: int = 1
+    # Advisor dispatch (per fiscal year, April–March).
+    dispatch_quota_per_organization: int = 3
+    dispatch_quota_per_advisor_month: int = 8
+    dispatch_travel_buffer_minutes: int = 60
+    dispatch_budget_yen: int = 1_000_000
+    dispatch_types_requiring_registration: tuple[str, ...] = ()
 
     def with_changes(self, **changes) -> "CenterSettings":
         return replace(self, **changes)
@@ -63,6 +69,10 @@ def validate(settings: CenterSettings) -> CenterSettings:
 
     if not re.fullmatch(r"[A-Z0-9]{1,6}-?", settings.asset_tag_prefix or ""):
         v.add("asset_tag_prefix", _("「管理番号の接頭辞」は半角の英大文字・数字1〜6文字(末尾に - 可)にしてください(例: KD-)。"))
+    if not 0 <= int(settings.dispatch_quota_per_organization) <= 50:
+        v.add("dispatch_quota_per_organization", _("「団体ごとの年間派遣回数」は0〜50の数で入力してください。"))
+    if not 0 <= int(settings.dispatch_travel_buffer_minutes) <= 480:
+        v.add("dispatch_travel_buffer_minutes", _("「移動の余裕時間(分)」は0〜480の数で入力してください。"))
     if not 0 <= int(settings.lending_buffer_days) <= 14:
         v.add("lending_buffer_days", _("「貸出の間隔(日)」は0〜14の数で入力してください。"))
     v.raise_if_any()

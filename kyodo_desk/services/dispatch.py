@@ -1,0 +1,397 @@
+"""Dispatch applications: intake, the status workflow, quotas, conflict-free booking, suggestions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from kyodo_desk.db import search as search_index
+from kyodo_desk.db.dispatch_models import Advisor, DispatchApplication, DispatchSession, DispatchStatusChange
+from kyodo_desk.db.engine import Database
+from kyodo_desk.db.models import Organization, Staff, now
+from kyodo_desk.domain.dispatch import ACTIVE_BOOKING, CANCELLED, TRANSITIONS, DispatchType, Field, SessionStatus, Status, Support, TimeRange
+from kyodo_desk.domain.enums import AuditAction, RegistrationStatus
+from kyodo_desk.domain.fiscal import fiscal_year_of, fiscal_year_range
+from kyodo_desk.domain.permissions import Permission
+from kyodo_desk.domain.validation import ValidationError, Validator
+from kyodo_desk.i18n import _
+from kyodo_desk.services.advisors import AdvisorService, advisor_record, windows_on
+from kyodo_desk.services.base import Actor, NotFound, ServiceError, StaleEdit, audit, require
+from kyodo_desk.services.consultations import next_reference_for
+
+KIND = "dispatch"
+
+
+class BookingConflict(ServiceError):
+    """The booking breaks a rule; ``problems`` lists each in Japanese.  Retry with an override reason."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(_("この日時では予約できません。") + "\n" + "\n".join(problems) + "\n" + _("やむを得ない場合は理由を入力して上書きできます。"))
+
+
+@dataclass(frozen=True)
+class ApplicationInput:
+    organization_id: int = 0
+    dispatch_type: str = DispatchType.ADVISOR.value
+    field: str = Field.MANAGEMENT.value
+    topic: str = ""
+    preferred: tuple[tuple[dt.datetime, dt.datetime], ...] = ()
+    venue: str = ""
+    expected_participants: int = 0
+    support: tuple[str, ...] = ()
+    sessions: int = 1
+    received_on: dt.date | None = None
+    consultation_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    id: int
+    number: int
+    advisor_id: int | None
+    advisor_name: str
+    start_at: dt.datetime | None
+    end_at: dt.datetime | None
+    status: str
+    attendance: int | None
+    report_summary: str
+    fee: int
+    travel_cost: int
+    ics_sequence: int
+    override_reason: str
+    version: int
+
+
+@dataclass(frozen=True)
+class ApplicationRecord:
+    id: int
+    reference: str
+    fiscal_year: int
+    organization_id: int
+    organization_name: str
+    organization_registered: bool
+    dispatch_type: str
+    field: str
+    topic: str
+    preferred: tuple[tuple[dt.datetime, dt.datetime], ...]
+    venue: str
+    expected_participants: int
+    support: tuple[str, ...]
+    status: str
+    received_on: dt.date
+    sessions: tuple[SessionRecord, ...]
+    history: tuple[tuple[dt.datetime, str | None, str, str, str], ...] = field(default=())
+    version: int = 0
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label()
+
+    @property
+    def support_label(self) -> str:
+        return "・".join(Support(s).label() for s in self.support)
+
+
+@dataclass(frozen=True)
+class QuotaStatus:
+    used: int
+    limit: int
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.used)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    advisor_id: int
+    advisor_name: str
+    start: dt.datetime
+    end: dt.datetime
+    advisor_month_used: int
+
+
+def _app_record(s: Session, app: DispatchApplication, *, history: bool = False) -> ApplicationRecord:
+    org = s.get(Organization, app.organization_id)
+    names = dict(s.execute(select(Advisor.id, Advisor.name)).all())
+    sessions = tuple(SessionRecord(x.id, x.number, x.advisor_id, names.get(x.advisor_id, ""), x.start_at, x.end_at, x.status, x.attendance,
+                                   x.report_summary, x.fee, x.travel_cost, x.ics_sequence, x.override_reason, x.version)
+                     for x in s.scalars(select(DispatchSession).where(DispatchSession.application_id == app.id).order_by(DispatchSession.number)))
+    hist: tuple = ()
+    if history:
+        hist = tuple((h.at, h.from_status, h.to_status, name or "", h.note) for h, name in s.execute(
+            select(DispatchStatusChange, Staff.display_name).outerjoin(Staff, Staff.id == DispatchStatusChange.staff_id)
+            .where(DispatchStatusChange.application_id == app.id).order_by(DispatchStatusChange.at, DispatchStatusChange.id)))
+    preferred = tuple((dt.datetime.fromisoformat(a), dt.datetime.fromisoformat(b)) for a, b in json.loads(app.preferred or "[]"))
+    return ApplicationRecord(app.id, app.reference, app.fiscal_year, app.organization_id, org.name if org else "",
+                             bool(org and org.registration_status == RegistrationStatus.REGISTERED.value), app.dispatch_type, app.field,
+                             app.topic, preferred, app.venue, app.expected_participants, tuple(x for x in app.support.split(",") if x),
+                             app.status, app.received_on, sessions, hist, app.version)
+
+
+class DispatchService:
+    def __init__(self, db: Database, settings, calendar, advisors: AdvisorService):
+        self.db, self.settings, self.calendar, self.advisors = db, settings, calendar, advisors
+
+    # ---- applications ---------------------------------------------------------------
+    def create(self, actor: Actor, data: ApplicationInput) -> ApplicationRecord:
+        require(actor, Permission.DISPATCH_EDIT)
+        cfg = self.settings.get()
+        v = Validator()
+        v.required("topic", _("相談したい内容(テーマ)"), data.topic)
+        if data.dispatch_type not in {t.value for t in DispatchType}:
+            v.add("dispatch_type", _("「派遣の種類」を一覧から選んでください。"))
+        if data.field not in {f.value for f in Field}:
+            v.add("field", _("「分野」を一覧から選んでください。"))
+        if len(data.preferred) > 3:
+            v.add("preferred", _("「希望日時」は3つまでです。"))
+        if any(end <= start for start, end in data.preferred):
+            v.add("preferred", _("「希望日時」の終了は開始より後にしてください。"))
+        if not 1 <= data.sessions <= 12:
+            v.add("sessions", _("「回数」は1〜12回で入力してください。"))
+        if any(x not in {s.value for s in Support} for x in data.support):
+            v.add("support", _("「参加サポート」を一覧から選んでください。"))
+        if data.expected_participants < 0:
+            v.add("expected_participants", _("「参加予定人数」は0以上で入力してください。"))
+        v.raise_if_any()
+        received = data.received_on or dt.date.today()
+        with self.db.write() as s:
+            org = s.get(Organization, data.organization_id)
+            if org is None:
+                raise ValidationError({"organization_id": _("「申請する団体」を選んでください。")})
+            if data.dispatch_type in cfg.dispatch_types_requiring_registration and org.registration_status != RegistrationStatus.REGISTERED.value:
+                raise ValidationError({"organization_id": _("{type}は「協働をすすめる市民団体」に登録済みの団体だけが申請できます({org}は{status})。").format(
+                    type=DispatchType(data.dispatch_type).label(), org=org.name, status=RegistrationStatus(org.registration_status).label())})
+            app = DispatchApplication(
+                reference=next_reference_for(s, "D", received), fiscal_year=fiscal_year_of(received), organization_id=org.id,
+                dispatch_type=data.dispatch_type, field=data.field, topic=data.topic.strip(),
+                preferred=json.dumps([[a.isoformat(), b.isoformat()] for a, b in data.preferred]), venue=data.venue.strip(),
+                expected_participants=data.expected_participants, support=",".join(data.support), status=Status.RECEIVED.value,
+                received_on=received, consultation_id=data.consultation_id, staff_id=actor.staff_id)
+            s.add(app)
+            s.flush()
+            for n in range(1, data.sessions + 1):
+                s.add(DispatchSession(application_id=app.id, number=n))
+            s.add(DispatchStatusChange(application_id=app.id, at=now(), from_status=None, to_status=app.status, staff_id=actor.staff_id))
+            search_index.index_document(s, KIND, app.id, title=app.topic, subtitle=org.name, code=app.reference, texts=(app.venue,))
+            audit(s, actor, AuditAction.CREATE, KIND, app.id)
+            s.flush()
+            return _app_record(s, app, history=True)
+
+    def get(self, actor: Actor, app_id: int) -> ApplicationRecord:
+        require(actor, Permission.DISPATCH_EDIT)
+        with self.db.read() as s:
+            app = s.get(DispatchApplication, app_id)
+            if app is None:
+                raise NotFound(_("派遣申請が見つかりません。"))
+            return _app_record(s, app, history=True)
+
+    def list(self, actor: Actor, *, fiscal_year: int | None = None, status: str | None = None, organization_id: int | None = None, limit: int = 500) -> list[ApplicationRecord]:
+        require(actor, Permission.DISPATCH_EDIT)
+        stmt = select(DispatchApplication).order_by(DispatchApplication.received_on.desc(), DispatchApplication.id.desc()).limit(limit)
+        if fiscal_year is not None:
+            stmt = stmt.where(DispatchApplication.fiscal_year == fiscal_year)
+        if status:
+            stmt = stmt.where(DispatchApplication.status == status)
+        if organization_id is not None:
+            stmt = stmt.where(DispatchApplication.organization_id == organization_id)
+        with self.db.read() as s:
+            return [_app_record(s, a) for a in s.scalars(stmt)]
+
+    # ---- quotas ---------------------------------------------------------------------
+    def _org_used(self, s: Session, organization_id: int, fiscal_year: int, exclude_session: int | None = None) -> int:
+        first, last = fiscal_year_range(fiscal_year)
+        stmt = (select(func.count()).select_from(DispatchSession).join(DispatchApplication, DispatchApplication.id == DispatchSession.application_id)
+                .where(DispatchApplication.organization_id == organization_id, DispatchApplication.status.not_in(CANCELLED),
+                       DispatchSession.start_at >= dt.datetime.combine(first, dt.time()), DispatchSession.start_at < dt.datetime.combine(last + dt.timedelta(days=1), dt.time()),
+                       DispatchSession.status != SessionStatus.CANCELLED.value))
+        if exclude_session is not None:
+            stmt = stmt.where(DispatchSession.id != exclude_session)
+        return s.scalar(stmt) or 0
+
+    def _advisor_month_used(self, s: Session, advisor_id: int, day: dt.date, exclude_session: int | None = None) -> int:
+        first = dt.datetime(day.year, day.month, 1)
+        nxt = dt.datetime(day.year + (day.month == 12), day.month % 12 + 1, 1)
+        stmt = (select(func.count()).select_from(DispatchSession).join(DispatchApplication, DispatchApplication.id == DispatchSession.application_id)
+                .where(DispatchSession.advisor_id == advisor_id, DispatchSession.start_at >= first, DispatchSession.start_at < nxt,
+                       DispatchSession.status != SessionStatus.CANCELLED.value, DispatchApplication.status.not_in(CANCELLED)))
+        if exclude_session is not None:
+            stmt = stmt.where(DispatchSession.id != exclude_session)
+        return s.scalar(stmt) or 0
+
+    def organization_quota(self, actor: Actor, organization_id: int, fiscal_year: int) -> QuotaStatus:
+        """Shown while scheduling: visits booked this fiscal year against the yearly limit."""
+        require(actor, Permission.DISPATCH_EDIT)
+        with self.db.read() as s:
+            return QuotaStatus(self._org_used(s, organization_id, fiscal_year), self.settings.get().dispatch_quota_per_organization)
+
+    def advisor_quota(self, actor: Actor, advisor_id: int, day: dt.date) -> QuotaStatus:
+        require(actor, Permission.DISPATCH_EDIT)
+        with self.db.read() as s:
+            return QuotaStatus(self._advisor_month_used(s, advisor_id, day), self.settings.get().dispatch_quota_per_advisor_month)
+
+    # ---- booking --------------------------------------------------------------------
+    def booking_problems(self, s: Session, advisor: Advisor, app: DispatchApplication, start: dt.datetime, end: dt.datetime, exclude_session: int | None) -> list[str]:
+        """Every rule this booking breaks, in Japanese (empty = fine)."""
+        cfg = self.settings.get()
+        problems = []
+        if end <= start:
+            return [_("終了時刻は開始時刻より後にしてください。")]
+        if not advisor.active:
+            problems.append(_("{name} さんは現在派遣を休止しています。").format(name=advisor.name))
+        if app.dispatch_type not in advisor.dispatch_types.split(","):
+            problems.append(_("{name} さんは「{type}」を担当していません。").format(name=advisor.name, type=DispatchType(app.dispatch_type).label()))
+        closed = self.calendar.calendar().reason(start.date())
+        if closed:
+            problems.append(_("{day} は休館日です({reason})。").format(day=start.strftime("%m/%d"), reason=closed.reason or closed.kind.label()))
+        windows = windows_on(advisor_record(s, advisor), start.date())
+        if not any(a <= start.time() and end.time() <= b for a, b in windows) or start.date() != end.date():
+            shown = "、".join(f"{a:%H:%M}〜{b:%H:%M}" for a, b in windows) or _("なし")
+            problems.append(_("{name} さんの対応できる時間帯の外です(この日: {windows})。").format(name=advisor.name, windows=shown))
+        buffer = dt.timedelta(minutes=cfg.dispatch_travel_buffer_minutes)
+        mine = TimeRange(start, end)
+        stmt = (select(DispatchSession.start_at, DispatchSession.end_at, DispatchApplication.reference)
+                .join(DispatchApplication, DispatchApplication.id == DispatchSession.application_id)
+                .where(DispatchSession.advisor_id == advisor.id, DispatchSession.start_at.is_not(None), DispatchSession.status != SessionStatus.CANCELLED.value,
+                       DispatchApplication.status.not_in(CANCELLED), DispatchSession.start_at < end + buffer, DispatchSession.end_at > start - buffer))
+        if exclude_session is not None:
+            stmt = stmt.where(DispatchSession.id != exclude_session)
+        for other_start, other_end, ref in s.execute(stmt):
+            if mine.overlaps(TimeRange(other_start, other_end), buffer):
+                problems.append(_("{name} さんは {s}〜{e} に別の派遣({ref})があります(移動の余裕 {m}分を含む)。").format(
+                    name=advisor.name, s=other_start.strftime("%m/%d %H:%M"), e=other_end.strftime("%H:%M"), ref=ref, m=cfg.dispatch_travel_buffer_minutes))
+        used = self._advisor_month_used(s, advisor.id, start.date(), exclude_session)
+        if used >= cfg.dispatch_quota_per_advisor_month:
+            problems.append(_("{name} さんの{m}月の派遣は上限({n}回)に達しています。").format(name=advisor.name, m=start.month, n=cfg.dispatch_quota_per_advisor_month))
+        org_used = self._org_used(s, app.organization_id, fiscal_year_of(start.date()), exclude_session)
+        if org_used >= cfg.dispatch_quota_per_organization:
+            problems.append(_("この団体の{fy}年度の派遣は上限({n}回)に達しています。").format(fy=fiscal_year_of(start.date()), n=cfg.dispatch_quota_per_organization))
+        return problems
+
+    def book(self, actor: Actor, session_id: int, advisor_id: int, start: dt.datetime, end: dt.datetime, *, override_reason: str = "") -> SessionRecord:
+        """Put *advisor_id* on the session at [start, end].  Refused on a conflict unless overridden
+        with a reason (audited).  The advisor's row is locked, so two desks can't double-book."""
+        require(actor, Permission.DISPATCH_EDIT)
+        with self.db.write() as s:
+            sess = s.get(DispatchSession, session_id)
+            if sess is None:
+                raise NotFound(_("派遣の回が見つかりません。"))
+            app = s.get(DispatchApplication, sess.application_id)
+            lock = select(Advisor).where(Advisor.id == advisor_id)
+            if s.get_bind().dialect.name == "postgresql":
+                lock = lock.with_for_update()
+            advisor = s.scalar(lock)
+            if advisor is None:
+                raise NotFound(_("アドバイザーが見つかりません。"))
+            problems = self.booking_problems(s, advisor, app, start, end, sess.id)
+            if problems and not override_reason.strip():
+                raise BookingConflict(problems)
+            changed = (sess.advisor_id, sess.start_at, sess.end_at) != (advisor.id, start, end)
+            sess.advisor_id, sess.start_at, sess.end_at = advisor.id, start.replace(second=0, microsecond=0), end.replace(second=0, microsecond=0)
+            sess.fee, sess.travel_cost, sess.status = advisor.fee, advisor.travel_cost, SessionStatus.PLANNED.value
+            sess.override_reason = override_reason.strip()[:300] if problems else ""
+            if changed:
+                sess.ics_sequence += 1
+            s.flush()
+            if problems:
+                audit(s, actor, AuditAction.OVERRIDE, KIND, app.id, f"session={sess.number} rules={len(problems)} reason={override_reason.strip()[:200]}")
+            audit(s, actor, AuditAction.UPDATE, KIND, app.id, f"book session={sess.number}")
+            names = {advisor.id: advisor.name}
+            return SessionRecord(sess.id, sess.number, sess.advisor_id, names[advisor.id], sess.start_at, sess.end_at, sess.status, sess.attendance,
+                                 sess.report_summary, sess.fee, sess.travel_cost, sess.ics_sequence, sess.override_reason, sess.version)
+
+    def suggest(self, actor: Actor, app_id: int, *, duration: dt.timedelta = dt.timedelta(hours=2), step: dt.timedelta = dt.timedelta(minutes=30), limit: int = 20) -> list[Suggestion]:
+        """Free slots within the preferred dates for active advisors of the right field and type."""
+        require(actor, Permission.DISPATCH_EDIT)
+        out: list[Suggestion] = []
+        with self.db.read() as s:
+            app = s.get(DispatchApplication, app_id)
+            if app is None:
+                raise NotFound(_("派遣申請が見つかりません。"))
+            preferred = [(dt.datetime.fromisoformat(a), dt.datetime.fromisoformat(b)) for a, b in json.loads(app.preferred or "[]")]
+            advisors = [a for a in s.scalars(select(Advisor).where(Advisor.active.is_(True)).order_by(Advisor.name_kana))
+                        if app.field in a.fields.split(",") and app.dispatch_type in a.dispatch_types.split(",")]
+            for p_start, p_end in preferred:
+                for advisor in advisors:
+                    t = p_start
+                    while t + duration <= p_end and len(out) < limit:
+                        if not self.booking_problems(s, advisor, app, t, t + duration, None):
+                            out.append(Suggestion(advisor.id, advisor.name, t, t + duration, self._advisor_month_used(s, advisor.id, t.date())))
+                            break
+                        t += step
+        return sorted(out, key=lambda x: (x.start, x.advisor_month_used))
+
+    # ---- workflow -------------------------------------------------------------------
+    def record_report(self, actor: Actor, session_id: int, *, held: bool, attendance: int | None, summary: str) -> None:
+        """After a visit: attendance and a short summary (or that it did not take place)."""
+        require(actor, Permission.DISPATCH_EDIT)
+        v = Validator()
+        if held:
+            if attendance is None or attendance < 0:
+                v.add("attendance", _("「参加者数」を入力してください。"))
+            v.required("summary", _("実施内容の要約"), summary)
+        v.raise_if_any()
+        with self.db.write() as s:
+            sess = s.get(DispatchSession, session_id)
+            if sess is None:
+                raise NotFound(_("派遣の回が見つかりません。"))
+            sess.status = SessionStatus.HELD.value if held else SessionStatus.NO_SHOW.value
+            sess.attendance, sess.report_summary = attendance, summary.strip()
+            audit(s, actor, AuditAction.UPDATE, KIND, sess.application_id, f"report session={sess.number}")
+
+    def change_status(self, actor: Actor, app_id: int, expected_version: int, new_status: str, note: str = "") -> ApplicationRecord:
+        """Move the application one step; each step checks that what it needs is there."""
+        require(actor, Permission.DISPATCH_EDIT)
+        new_status = Status(new_status).value
+        try:
+            with self.db.write() as s:
+                app = s.get(DispatchApplication, app_id)
+                if app is None:
+                    raise NotFound(_("派遣申請が見つかりません。"))
+                if app.version != expected_version:
+                    raise StaleEdit(_("派遣申請"))
+                if new_status not in TRANSITIONS[app.status]:
+                    raise ValidationError({"status": _("「{a}」から「{b}」には進めません。").format(a=Status(app.status).label(), b=Status(new_status).label())})
+                sessions = list(s.scalars(select(DispatchSession).where(DispatchSession.application_id == app.id).order_by(DispatchSession.number)))
+                live = [x for x in sessions if x.status != SessionStatus.CANCELLED.value]
+                if new_status == Status.DECIDED.value and any(x.advisor_id is None or x.start_at is None for x in live):
+                    raise ValidationError({"status": _("派遣決定には、すべての回のアドバイザーと日時が必要です。")})
+                if new_status == Status.DONE.value and any(x.start_at and x.start_at > now() for x in live):
+                    raise ValidationError({"status": _("まだ実施日が来ていない回があります。")})
+                if new_status == Status.REPORTED.value and any(x.status == SessionStatus.PLANNED.value or (x.status == SessionStatus.HELD.value and (x.attendance is None or not x.report_summary)) for x in live):
+                    raise ValidationError({"status": _("報告受領には、すべての回の参加者数と実施内容の要約が必要です。")})
+                if new_status in (Status.WITHDRAWN.value, Status.REJECTED.value, Status.POSTPONED.value) and not note.strip():
+                    raise ValidationError({"note": _("「理由」を入力してください(取下げ・却下・延期のときに必要です)。")})
+                if new_status in (Status.WITHDRAWN.value, Status.REJECTED.value):
+                    for x in live:
+                        if x.start_at and x.start_at > now():
+                            x.status = SessionStatus.CANCELLED.value
+                            x.ics_sequence += 1
+                s.add(DispatchStatusChange(application_id=app.id, at=now(), from_status=app.status, to_status=new_status, staff_id=actor.staff_id, note=note.strip()[:300]))
+                app.status = new_status
+                s.flush()
+                audit(s, actor, AuditAction.UPDATE, KIND, app.id, f"status={new_status}")
+                return _app_record(s, app, history=True)
+        except StaleDataError as exc:
+            raise StaleEdit(_("派遣申請")) from exc
+
+    def calendar(self, actor: Actor, start: dt.date, end: dt.date, *, advisor_id: int | None = None) -> list[tuple[SessionRecord, ApplicationRecord]]:
+        """Booked visits in [start, end] for the week/month calendar (one advisor or the center)."""
+        require(actor, Permission.DISPATCH_EDIT)
+        with self.db.read() as s:
+            stmt = (select(DispatchSession.application_id).where(DispatchSession.start_at >= dt.datetime.combine(start, dt.time()),
+                    DispatchSession.start_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time()), DispatchSession.status != SessionStatus.CANCELLED.value))
+            if advisor_id is not None:
+                stmt = stmt.where(DispatchSession.advisor_id == advisor_id)
+            out = []
+            for app in s.scalars(select(DispatchApplication).where(DispatchApplication.id.in_(stmt), DispatchApplication.status.not_in(CANCELLED))):
+                rec = _app_record(s, app)
+                out += [(x, rec) for x in rec.sessions if x.start_at and start <= x.start_at.date() <= end and x.status != SessionStatus.CANCELLED.value
+                        and (advisor_id is None or x.advisor_id == advisor_id)]
+            return sorted(out, key=lambda p: p[0].start_at)
