@@ -3,7 +3,8 @@
 Before an upgrade of an existing SQLite file a consistent copy is taken with SQLite's backup API
 (safe while WAL is active) into the backup folder.  On SQLite migrations run with foreign keys off
 (Alembic's batch mode recreates tables, and with foreign keys on that silently deletes child rows)
-and ``PRAGMA foreign_key_check`` runs afterwards; a violation aborts with the backup left intact.
+and ``PRAGMA foreign_key_check`` runs before the commit; a violation rolls the whole upgrade back,
+so the database stays at its old revision and the backup is left intact.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from kyodo_desk.db.engine import Database
+from kyodo_desk.i18n import _
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -105,18 +107,27 @@ def upgrade(db: Database, backup_dir: Path | None = None, revision: str = "head"
         log.info("backup before upgrade written to %s", backup)
     cfg = alembic_config(db)
     with db.engine.connect() as conn:
-        if db.is_sqlite:
+        if db.is_sqlite:  # must be set outside a transaction to take effect
             conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
         try:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
-            conn.commit()
-            if db.is_sqlite:
-                problems = conn.connection.dbapi_connection.execute("PRAGMA foreign_key_check").fetchall()
-                if problems:
-                    raise MigrationError(
-                        f"foreign key check failed after upgrade ({len(problems)} rows); backup: {backup}"
-                    )
+            # One transaction around every step and the check: a failed check leaves the database
+            # exactly as it was (SQLite and PostgreSQL both roll back DDL).
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                if db.is_sqlite:
+                    problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if problems:
+                        raise MigrationError(
+                            _(
+                                "データベースの更新を中止しました。更新後の検査で、存在しない記録を指している行が"
+                                "{n}件見つかりました(表: {tables})。データベースは更新前の版 {rev} のままです。"
+                                "更新前のバックアップ: {backup}"
+                            ).format(
+                                n=len(problems), tables=", ".join(sorted({str(p[0]) for p in problems})),
+                                rev=before or "-", backup=backup or "-",
+                            )
+                        )
         finally:
             if db.is_sqlite:
                 conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")

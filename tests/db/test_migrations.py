@@ -7,7 +7,9 @@ import sqlite3
 
 from sqlalchemy import inspect, text
 
-from kyodo_desk.db.migrate import backup_sqlite, current_revision, head_revision, needs_upgrade, upgrade
+import pytest
+
+from kyodo_desk.db.migrate import MigrationError, backup_sqlite, current_revision, head_revision, needs_upgrade, upgrade
 from kyodo_desk.db.models import Base
 from tests.db.conftest import postgres_only, sqlite_only
 
@@ -75,6 +77,23 @@ def test_upgrade_from_the_first_revision_keeps_data_and_backs_up_first(fresh_sql
     with fresh_sqlite.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # switched back on
+
+
+@sqlite_only
+def test_upgrade_that_fails_the_foreign_key_check_is_rolled_back(fresh_sqlite, tmp_path):
+    upgrade(fresh_sqlite, revision="0001")
+    con = sqlite3.connect(str(fresh_sqlite.sqlite_path))  # an old desk wrote an orphan row (foreign keys off)
+    con.execute("INSERT INTO audit_log (at, staff_id, action, entity, detail) VALUES ('2020-01-01', 42, 'view', 'x', '')")
+    con.commit()
+    con.close()
+    with pytest.raises(MigrationError) as err:
+        upgrade(fresh_sqlite, tmp_path / "backups")
+    assert "audit_log" in str(err.value) and "更新前の版 0001 のまま" in str(err.value)
+    assert current_revision(fresh_sqlite) == "0001"  # nothing half-applied
+    assert set(inspect(fresh_sqlite.engine).get_table_names()) == CORE_TABLES | {"alembic_version"} | {
+        t for t in inspect(fresh_sqlite.engine).get_table_names() if t.startswith("search_fts")
+    }
+    assert len(list((tmp_path / "backups").iterdir())) == 1
 
 
 @sqlite_only
