@@ -192,6 +192,7 @@ def make_styles(scale: float = 1.0, preferred_family: str | None = None) -> DocS
 
     def s(name, size, leading, *, font_name=reg, **kw) -> ParagraphStyle:
         kw.setdefault("textColor", colors.black)
+        kw.setdefault("bulletFontName", font_name)  # ReportLab's default is Helvetica: no □ ・ glyphs
         return ParagraphStyle(name, fontName=font_name, fontSize=size * scale, leading=leading * scale,
                               wordWrap="CJK", **kw)
 

@@ -20,7 +20,9 @@ ReportLab's own line objects, so drawing, splitting across pages and markup work
 
 from __future__ import annotations
 
-from reportlab.platypus.paragraph import ParaLines, Paragraph, _handleBulletWidth, cjkU, makeCJKParaLine
+from reportlab.platypus.paragraph import (
+    ParaLines, Paragraph, _handleBulletWidth, cjkU, cleanBlockQuotedText, makeCJKParaLine,
+)
 from reportlab.rl_config import _FUZZ
 
 CANNOT_START = frozenset(
@@ -116,8 +118,22 @@ def kinsoku_frag_split(frags, max_widths, calc_bounds: bool, *, hang: bool = Tru
     return ParaLines(kind=1, lines=lines)
 
 
+_KEEP = "\ue000"  # private-use stand-in for U+3000 while ReportLab collapses whitespace
+
+
+def clean_text(text: str) -> str:
+    """ReportLab's whitespace clean-up, except that 全角スペース (U+3000) is kept as typed:
+    Japanese uses it for spacing (「山田　花子」, 「令和　　年　　月」), not as a word separator."""
+    return cleanBlockQuotedText(text.replace("\u3000", _KEEP)).replace(_KEEP, "\u3000")
+
+
 class KinsokuParagraph(Paragraph):
     """A ReportLab Paragraph with Japanese line-breaking rules (use ``wordWrap='CJK'`` styles)."""
+
+    def _setup(self, text, style, bulletText, frags, cleaner):  # noqa: N803 - ReportLab's names
+        if cleaner is cleanBlockQuotedText:
+            cleaner = clean_text
+        return super()._setup(text, style, bulletText, frags, cleaner)
 
     def breakLinesCJK(self, maxWidths):  # noqa: N802, N803 - ReportLab's names
         if not isinstance(maxWidths, (list, tuple)):
