@@ -194,12 +194,14 @@ class ConsultationStatsService:
         return ConsultationStats(fiscal_year, title, columns, tuple(out), fu_total, fu_done, fu_open, fu_overdue)
 
 
-def stats_table(stats: ConsultationStats) -> list[list[str]]:
-    """Header + rows as text cells (for CSV and PDF)."""
+def stats_table(stats) -> list[list[str]]:
+    """Header + rows as text cells (for CSV and PDF) of any statistics with title/columns/rows."""
     table = [[_("区分"), _("項目"), *stats.columns]]
     for row in stats.rows:
         table.append([row.section, ("　" * row.indent) + row.label, *[str(v) for v in row.values]])
-    table.append([_("フォローアップ"), _("対応予定あり"), *[""] * (len(stats.columns) - 1), str(stats.followup_total)])
-    table.append([_("フォローアップ"), _("完了"), *[""] * (len(stats.columns) - 1), str(stats.followup_done)])
-    table.append([_("フォローアップ"), _("未完了(うち期限超過 {n})").format(n=stats.followup_overdue), *[""] * (len(stats.columns) - 1), str(stats.followup_open)])
+    if isinstance(stats, ConsultationStats):
+        pad = [""] * (len(stats.columns) - 1)
+        table.append([_("フォローアップ"), _("対応予定あり"), *pad, str(stats.followup_total)])
+        table.append([_("フォローアップ"), _("完了"), *pad, str(stats.followup_done)])
+        table.append([_("フォローアップ"), _("未完了(うち期限超過 {n})").format(n=stats.followup_overdue), *pad, str(stats.followup_open)])
     return table

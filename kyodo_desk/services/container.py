@@ -13,6 +13,7 @@ from kyodo_desk.services.consultation_categories import CategoryService
 from kyodo_desk.services.consultation_stats import ConsultationStatsService
 from kyodo_desk.services.consultations import ConsultationService
 from kyodo_desk.services.dispatch import DispatchService
+from kyodo_desk.services.dispatch_stats import DispatchStatsService
 from kyodo_desk.services.inventory import InventoryService
 from kyodo_desk.services.lending_stats import LendingStatsService
 from kyodo_desk.services.loans import LoanService
@@ -44,6 +45,7 @@ class Services:
     lending_stats: LendingStatsService = field(init=False)
     advisors: AdvisorService = field(init=False)
     dispatch: DispatchService = field(init=False)
+    dispatch_stats: DispatchStatsService = field(init=False)
 
     def __post_init__(self) -> None:
         self.settings = SettingsService(self.db)
@@ -63,3 +65,4 @@ class Services:
         self.lending_stats = LendingStatsService(self.db)
         self.advisors = AdvisorService(self.db)
         self.dispatch = DispatchService(self.db, self.settings, self.calendar, self.advisors)
+        self.dispatch_stats = DispatchStatsService(self.db, self.settings)

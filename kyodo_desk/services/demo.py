@@ -289,3 +289,6 @@ DEMO_STEPS.append(("相談", demo_consultations.step))
 from kyodo_desk.services import demo_lending  # noqa: E402
 
 DEMO_STEPS.append(("機器貸出", demo_lending.step))
+from kyodo_desk.services import demo_dispatch  # noqa: E402
+
+DEMO_STEPS.append(("アドバイザー派遣", demo_dispatch.step))

@@ -1,0 +1,92 @@
+"""Dispatch statistics per month and fiscal year: visits by field, type, advisor and organization
+kind; fees and travel against the budget; cancellations and no-shows.
+
+A visit counts in the month it took (or was to take) place.  Fees and travel costs are those of
+visits held.  Cancellations = applications withdrawn or rejected (by the month they were
+received); no-shows = visits recorded as 不在・未実施.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select
+
+from kyodo_desk.db.dispatch_models import Advisor, DispatchApplication, DispatchSession
+from kyodo_desk.db.engine import Database
+from kyodo_desk.db.models import Organization
+from kyodo_desk.domain.dispatch import CANCELLED, DispatchType, Field, SessionStatus
+from kyodo_desk.domain.enums import OrganizationKind
+from kyodo_desk.domain.fiscal import fiscal_months, fiscal_year_range
+from kyodo_desk.domain.permissions import Permission
+from kyodo_desk.i18n import _, wareki_fiscal_year
+from kyodo_desk.services.base import Actor, require
+from kyodo_desk.services.consultation_stats import StatsRow
+from kyodo_desk.services.consultations import fiscal_year_bounds
+from kyodo_desk.services.lending_stats import LendingStats
+
+
+class DispatchStatsService:
+    def __init__(self, db: Database, settings):
+        self.db = db
+        self.settings = settings
+
+    def statistics(self, actor: Actor, fiscal_year: int) -> LendingStats:
+        require(actor, Permission.REPORT)
+        months = fiscal_months(fiscal_year)
+        col = {ym: i for i, ym in enumerate(months)}
+        n = len(months)
+        start, end = fiscal_year_bounds(fiscal_year)
+        first, last = fiscal_year_range(fiscal_year)
+        with self.db.read() as s:
+            visits = s.execute(
+                select(DispatchSession.start_at, DispatchSession.status, DispatchSession.fee, DispatchSession.travel_cost, Advisor.name,
+                       DispatchApplication.field, DispatchApplication.dispatch_type, Organization.kind, DispatchApplication.status)
+                .join(DispatchApplication, DispatchApplication.id == DispatchSession.application_id)
+                .join(Organization, Organization.id == DispatchApplication.organization_id)
+                .outerjoin(Advisor, Advisor.id == DispatchSession.advisor_id)
+                .where(DispatchSession.start_at >= start, DispatchSession.start_at < end)
+            ).all()
+            cancelled = s.execute(select(DispatchApplication.received_on).where(
+                DispatchApplication.status.in_(CANCELLED), DispatchApplication.received_on >= first, DispatchApplication.received_on <= last)).all()
+
+        def blank() -> list[int]:
+            return [0] * (n + 1)
+
+        def add(counter: list[int], c: int, amount: int = 1) -> None:
+            counter[c] += amount
+            counter[n] += amount
+
+        total, fees, travel, no_show, cancel = blank(), blank(), blank(), blank(), blank()
+        by_field, by_type, by_advisor, by_org = defaultdict(blank), defaultdict(blank), defaultdict(blank), defaultdict(blank)
+        for start_at, status, fee, cost, advisor, fld, dtype, org_kind, app_status in visits:
+            c = col[(start_at.year, start_at.month)]
+            if status == SessionStatus.CANCELLED.value or app_status in CANCELLED:
+                continue
+            if status == SessionStatus.NO_SHOW.value:
+                add(no_show, c)
+                continue
+            add(total, c)
+            add(by_field[fld], c)
+            add(by_type[dtype], c)
+            add(by_advisor[advisor or _("(未定)")], c)
+            add(by_org[org_kind], c)
+            if status == SessionStatus.HELD.value:
+                add(fees, c, fee)
+                add(travel, c, cost)
+        for (received_on,) in cancelled:
+            add(cancel, col[(received_on.year, received_on.month)])
+        budget = self.settings.get().dispatch_budget_yen
+        spent = fees[n] + travel[n]
+        sec_total, sec_field, sec_type, sec_adv, sec_org, sec_money, sec_issue = (
+            _("合計"), _("分野別"), _("派遣の種類別"), _("アドバイザー別"), _("団体の種別"), _("費用(円)"), _("取下げ・不在"))
+        rows = [StatsRow(sec_total, _("派遣回数"), tuple(total))]
+        rows += [StatsRow(sec_field, f.label(), tuple(by_field.get(f.value, blank()))) for f in Field]
+        rows += [StatsRow(sec_type, t.label(), tuple(by_type.get(t.value, blank()))) for t in DispatchType]
+        rows += [StatsRow(sec_adv, name, tuple(v)) for name, v in sorted(by_advisor.items())]
+        rows += [StatsRow(sec_org, k.label(), tuple(by_org.get(k.value, blank()))) for k in OrganizationKind]
+        rows += [StatsRow(sec_money, _("謝金"), tuple(fees)), StatsRow(sec_money, _("交通費"), tuple(travel)),
+                 StatsRow(sec_money, _("予算"), tuple([0] * n + [budget])), StatsRow(sec_money, _("予算残額"), tuple([0] * n + [budget - spent]))]
+        rows += [StatsRow(sec_issue, _("取下げ・却下"), tuple(cancel)), StatsRow(sec_issue, _("不在・未実施"), tuple(no_show))]
+        columns = tuple(f"{m}月" for _y, m in months) + (_("合計"),)
+        return LendingStats(fiscal_year, _("{fy} アドバイザー派遣統計").format(fy=wareki_fiscal_year(fiscal_year)), columns, tuple(rows))
