@@ -116,7 +116,7 @@ def run_gui(paths: AppPaths, database: str | None = None, language: str | None =
     """Start the desktop app; returns the process exit code."""
     prefs = load_preferences(paths)
     language = setup_i18n(language or prefs.language)
-    app = QApplication(sys.argv[:1])
+    app = QApplication.instance() or QApplication(sys.argv[:1])  # reuse one the caller (a test) made
     app.setApplicationName(_("協働デスク"))
     app.setApplicationVersion(__version__)
     app.setOrganizationName("KanazawaCivicCenter")

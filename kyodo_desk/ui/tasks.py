@@ -60,11 +60,14 @@ class Task(QObject):
 
     def execute(self) -> None:
         try:
-            result = self.fn(self.progress)
-        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI
-            self._failed.emit(exc)
-        else:
-            self._succeeded.emit(result)
+            try:
+                result = self.fn(self.progress)
+            except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI
+                self._failed.emit(exc)
+            else:
+                self._succeeded.emit(result)
+        except RuntimeError:  # the GUI side is gone (the app is shutting down): nobody to tell
+            log.warning("task finished after its receiver was deleted", exc_info=True)
 
     # ---- GUI thread ---------------------------------------------------------------
     def _owner_alive(self) -> bool:
