@@ -21,7 +21,7 @@ from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.form import FieldErrors
-from kyodo_desk.ui.widgets.page import intro, page_title
+from kyodo_desk.ui.widgets.page import intro, page_title, scaled_font
 
 
 class StaffPickerDialog(QDialog):
@@ -40,6 +40,8 @@ class StaffPickerDialog(QDialog):
         layout.addWidget(page_title(_("窓口にいるのは誰ですか")))
         layout.addWidget(intro(_("自分の名前を選んで Enter を押してください。記録には選んだ人の名前が残ります。")))
         self.list = QListWidget()
+        self.list.setObjectName("staffList")
+        self.list.setFont(scaled_font(self.list, 1.15))
         self.list.itemActivated.connect(lambda _item: self.sign_in())
         layout.addWidget(self.list, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -144,6 +146,7 @@ class FirstRunDialog(QDialog):
         self.errors.add_row(form, "display_name", _("氏名"), self.name_edit)
         self.errors.add_row(form, "display_kana", _("氏名(カナ)"), self.kana_edit)
         admin_col.addLayout(form)
+        admin_col.addStretch(1)
         self.create_button = QPushButton(_("管理者を作成して始める"))
         self.create_button.setDefault(True)
         self.create_button.clicked.connect(self.create_admin)
@@ -157,7 +160,7 @@ class FirstRunDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.setMinimumWidth(760)
+        self.setMinimumSize(820, 500)  # room for the field messages under the form
 
     def _busy(self, busy: bool) -> None:
         self.demo_button.setEnabled(not busy)

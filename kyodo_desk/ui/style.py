@@ -18,6 +18,8 @@ QMainWindow, QDialog {{ background: #fbfbfa; }}
 #searchResults QListWidget {{ border: none; }}
 #searchResults QListWidget::item {{ padding: 4px 6px; border-bottom: 1px solid #eef1f4; }}
 #searchResults QListWidget::item:selected {{ background: #dbe8f5; color: #102030; }}
+#staffList::item {{ padding: 8px 10px; border-bottom: 1px solid #eef1f4; }}
+#staffList::item:selected {{ background: {ACCENT}; color: white; }}
 #pageTitle {{ font-weight: bold; color: #1c2a36; }}
 #pageIntro, #hint {{ color: #55606b; }}
 #card {{ background: #ffffff; border: 1px solid #d9e0e7; border-radius: 8px; }}
