@@ -8,6 +8,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from kyodo_desk.domain.validation import ValidationError
@@ -39,6 +40,7 @@ def report_error(parent: QWidget | None, exc: BaseException, log_file: Path | st
         log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
         box = QMessageBox(QMessageBox.Icon.Critical, _("エラー"), unexpected_text(exc, log_file), parent=parent)
     box.setObjectName("errorBox")
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.open()
     return box
 
@@ -63,6 +65,7 @@ class ExceptHook:
         try:
             box = QMessageBox(QMessageBox.Icon.Critical, _("エラー"), unexpected_text(exc, self.log_file))
             box.setObjectName("errorBox")
+            box.setTextFormat(Qt.TextFormat.PlainText)
             self.last_box = box
             if self.modal:
                 box.exec()

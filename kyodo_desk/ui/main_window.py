@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractSpinBox, QApplication, QComboBox, QHBoxLayout, QLabel, QLineEdit,
+    QAbstractButton, QAbstractSpinBox, QApplication, QComboBox, QHBoxLayout, QLineEdit,
     QListWidget, QMainWindow, QPlainTextEdit, QPushButton, QStackedWidget, QTextEdit, QVBoxLayout, QWidget,
 )
 
@@ -21,7 +21,7 @@ from kyodo_desk.ui.openers import OpenerRegistry
 from kyodo_desk.ui.pages import PageSpec, default_pages
 from kyodo_desk.ui.signin import StaffPickerDialog
 from kyodo_desk.ui.style import STYLE_SHEET
-from kyodo_desk.ui.widgets.page import scaled_font
+from kyodo_desk.ui.widgets.page import plain_label, scaled_font
 from kyodo_desk.ui.widgets.search_box import GlobalSearch
 
 _TEXT_INPUTS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)
@@ -47,7 +47,7 @@ class MainWindow(QMainWindow):
         top.setObjectName("topBar")
         top_row = QHBoxLayout(top)
         top_row.setContentsMargins(16, 8, 16, 8)
-        title = QLabel(_("協働デスク"))
+        title = plain_label(_("協働デスク"))
         title.setObjectName("appTitle")
         title.setFont(scaled_font(title, 1.3, bold=True))
         top_row.addWidget(title)
@@ -73,8 +73,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self._page_selected)
 
-        self.db_label = QLabel(ctx.db.describe())
-        self.staff_label = QLabel()
+        self.db_label = plain_label(ctx.db.describe())
+        self.staff_label = plain_label()
         self.switch_button = QPushButton(_("交代"))
         self.switch_button.setToolTip(_("窓口の担当者を交代します"))
         self.switch_button.clicked.connect(self.switch_staff)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+    QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QListWidget,
     QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
 )
 
@@ -21,7 +21,7 @@ from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.form import FieldErrors
-from kyodo_desk.ui.widgets.page import intro, page_title, scaled_font
+from kyodo_desk.ui.widgets.page import intro, page_title, plain_label, scaled_font
 
 
 class StaffPickerDialog(QDialog):
@@ -153,7 +153,7 @@ class FirstRunDialog(QDialog):
         admin_col.addWidget(self.create_button)
         row.addWidget(admin_box, 1)
 
-        self.role_error = QLabel()
+        self.role_error = plain_label()
         self.role_error.setObjectName("fieldError")
         self.role_error.hide()
         layout.addWidget(self.role_error)

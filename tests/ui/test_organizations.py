@@ -197,3 +197,15 @@ def test_ict_promoter_can_look_but_not_edit(qtbot, open_page, services, demo_sma
     assert dialog.name.isReadOnly() and not dialog.kind.isEnabled()
     with pytest.raises(PermissionDenied):  # the service refuses too, whatever the screen shows
         services.organizations.update(ict, dialog.record.id, dialog.record.version, OrganizationInput(name="改ざん"))
+
+
+def test_names_are_shown_as_text_never_as_markup(qtbot, open_page, services, admin):
+    from PySide6.QtWidgets import QLabel
+
+    record = services.organizations.create(admin, OrganizationInput(name="<b>太字</b>の会 & 仲間"))
+    page = open_page(admin)
+    page.open_organization(record.id)
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible())
+    titles = [label for label in page.dialog.findChildren(QLabel) if "太字" in label.text()]
+    assert titles and all(label.textFormat() == Qt.TextFormat.PlainText for label in titles)
+    assert "<b>太字</b>の会 & 仲間" in titles[0].text()

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QP
 from kyodo_desk.domain.enums import OrganizationKind
 from kyodo_desk.i18n import _, format_number, wareki, wareki_fiscal_year
 from kyodo_desk.ui.context import AppContext
-from kyodo_desk.ui.widgets.page import Card, intro, page_title, scaled_font
+from kyodo_desk.ui.widgets.page import Card, intro, page_title, plain_label, scaled_font
 
 # 金沢市協働推進計画: 「協働をすすめる市民団体」の登録 50団体以上 (目標年度 2025 = 令和7年度).
 REGISTRATION_TARGET = 50
@@ -32,7 +32,7 @@ class HomePage(QWidget):
         layout.setContentsMargins(28, 24, 28, 24)
         layout.setSpacing(16)
         layout.addWidget(page_title(_("ホーム")))
-        self.date_label = QLabel(
+        self.date_label = plain_label(
             _("今日は{wareki}({year}年{month}月{day}日)です。").format(
                 wareki=wareki(self.today, weekday=True), year=self.today.year, month=self.today.month, day=self.today.day
             )
@@ -73,11 +73,11 @@ class HomePage(QWidget):
 
     def _target_card(self) -> Card:
         card = Card(_("「協働をすすめる市民団体」の登録数"))
-        self.registered_label = QLabel("…")
+        self.registered_label = plain_label("…")
         self.registered_label.setObjectName("bigNumber")
         self.registered_label.setFont(scaled_font(self.registered_label, 2.4, bold=True))
         card.body.addWidget(self.registered_label)
-        target = QLabel(_("計画の目標: {n}団体以上({fy}・{year}年度)").format(
+        target = plain_label(_("計画の目標: {n}団体以上({fy}・{year}年度)").format(
             n=REGISTRATION_TARGET, fy=wareki_fiscal_year(TARGET_FISCAL_YEAR), year=TARGET_FISCAL_YEAR
         ))
         card.body.addWidget(target)
@@ -86,7 +86,7 @@ class HomePage(QWidget):
         self.target_bar.setTextVisible(False)
         self.target_bar.setFixedHeight(10)
         card.body.addWidget(self.target_bar)
-        self.target_status = QLabel()
+        self.target_status = plain_label()
         self.target_status.setObjectName("hint")
         card.body.addWidget(self.target_status)
         card.body.addStretch(1)
@@ -99,15 +99,15 @@ class HomePage(QWidget):
         self.kinds_grid.setVerticalSpacing(3)
         self.kind_labels: dict[str, QLabel] = {}
         for row, kind in enumerate(OrganizationKind):
-            self.kinds_grid.addWidget(QLabel(kind.label()), row, 0)
-            number = QLabel("…")
+            self.kinds_grid.addWidget(plain_label(kind.label()), row, 0)
+            number = plain_label("…")
             number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.kinds_grid.addWidget(number, row, 1)
             self.kind_labels[kind.value] = number
         total_row = len(OrganizationKind)
-        total_caption = QLabel(_("合計"))
+        total_caption = plain_label(_("合計"))
         total_caption.setFont(scaled_font(total_caption, 1.0, bold=True))
-        self.total_label = QLabel("…")
+        self.total_label = plain_label("…")
         self.total_label.setFont(scaled_font(self.total_label, 1.0, bold=True))
         self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.kinds_grid.addWidget(total_caption, total_row, 0)

@@ -12,7 +12,7 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit,
     QMessageBox, QPlainTextEdit, QVBoxLayout, QWidget,
 )
 
@@ -27,7 +27,7 @@ from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.date_edit import OptionalDateEdit
 from kyodo_desk.ui.widgets.form import FieldErrors
-from kyodo_desk.ui.widgets.page import page_title
+from kyodo_desk.ui.widgets.page import page_title, plain_label
 
 
 def _combo(choices: list[tuple[str, str]]) -> QComboBox:
@@ -56,19 +56,19 @@ class OrganizationDialog(QDialog):
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(page_title(self._title()))
         if record is not None and record.updated_at is not None:
-            stamp = QLabel(_("最終更新: {when}").format(when=format_datetime(record.updated_at, "short")))
+            stamp = plain_label(_("最終更新: {when}").format(when=format_datetime(record.updated_at, "short")))
             stamp.setObjectName("hint")
             layout.addWidget(stamp)
         if not self.can_edit:
-            note = QLabel(_("あなたの役割({role})では団体の情報を変更できません。閲覧のみです。").format(role=ctx.require_actor().role.label()))
+            note = plain_label(_("あなたの役割({role})では団体の情報を変更できません。閲覧のみです。").format(role=ctx.require_actor().role.label()))
             note.setObjectName("banner")
             layout.addWidget(note)
-        self.error_banner = QLabel()
+        self.error_banner = plain_label()
         self.error_banner.setObjectName("errorBanner")
         self.error_banner.setWordWrap(True)
         self.error_banner.hide()
         layout.addWidget(self.error_banner)
-        self.duplicate_banner = QLabel()
+        self.duplicate_banner = plain_label()
         self.duplicate_banner.setObjectName("banner")
         self.duplicate_banner.setWordWrap(True)
         self.duplicate_banner.setTextFormat(Qt.TextFormat.RichText)

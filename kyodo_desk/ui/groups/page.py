@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
+    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QPushButton, QTableView,
     QVBoxLayout, QWidget,
 )
 
@@ -17,7 +17,7 @@ from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.groups.edit_dialog import OrganizationDialog
 from kyodo_desk.ui.groups.model import OrganizationTableModel
 from kyodo_desk.ui.openers import OpenerRegistry
-from kyodo_desk.ui.widgets.page import page_title
+from kyodo_desk.ui.widgets.page import page_title, plain_label
 
 FILTER_DELAY_MS = 250
 _WIDTHS = [100, 280, 220, 124, 84, 112, 128]  # 団体名 (column 1) takes what is left
@@ -39,7 +39,7 @@ class OrganizationsPage(QWidget):
         header = QHBoxLayout()
         header.addWidget(page_title(_("団体")))
         header.addStretch(1)
-        self.count_label = QLabel()
+        self.count_label = plain_label()
         self.count_label.setObjectName("hint")
         header.addWidget(self.count_label)
         self.new_button = QPushButton(_("新規登録 (Ctrl+N)"))
@@ -86,7 +86,7 @@ class OrganizationsPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(lambda index: self.edit_row(index.row()))
         layout.addWidget(self.table, 1)
-        hint = QLabel(_("Enter またはダブルクリックで開きます。見出しをクリックすると並べ替えます。"))
+        hint = plain_label(_("Enter またはダブルクリックで開きます。見出しをクリックすると並べ替えます。"))
         hint.setObjectName("hint")
         layout.addWidget(hint)
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from kyodo_desk.domain.permissions import Permission
@@ -17,6 +17,7 @@ from kyodo_desk.services.settings import CenterSettings
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.widgets.form import FieldErrors
+from kyodo_desk.ui.widgets.page import plain_label
 
 _TEXT_FIELDS = [
     ("center_name", N_("センター名")),
@@ -40,7 +41,7 @@ class CenterSettingsForm(QWidget):
         self.errors = FieldErrors()
         layout = QVBoxLayout(self)
         if not self.can_edit:
-            note = QLabel(_("センター情報の変更は管理者だけができます。内容の確認はできます。"))
+            note = plain_label(_("センター情報の変更は管理者だけができます。内容の確認はできます。"))
             note.setObjectName("banner")
             layout.addWidget(note)
         form = QFormLayout()
@@ -79,7 +80,7 @@ class CenterSettingsForm(QWidget):
         self.save_button = QPushButton(_("センター情報を保存"))
         self.save_button.setEnabled(self.can_edit)
         self.save_button.clicked.connect(self.save)
-        self.status = QLabel()
+        self.status = plain_label()
         self.status.setObjectName("hint")
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.status, 1)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QDateEdit, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+    QAbstractItemView, QCheckBox, QDateEdit, QGroupBox, QHBoxLayout, QHeaderView, QLineEdit, QPushButton,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -15,6 +15,7 @@ from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _, wareki
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
+from kyodo_desk.ui.widgets.page import plain_label
 
 UPCOMING_DAYS = 120
 
@@ -62,14 +63,14 @@ class ClosedDaysForm(QWidget):
         self.remove_button = QPushButton(_("選んだ日を削除"))
         self.remove_button.clicked.connect(self.remove_selected)
         own_col.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignLeft)
-        self.message = QLabel()
+        self.message = plain_label()
         self.message.setObjectName("fieldError")
         self.message.setWordWrap(True)
         own_col.addWidget(self.message)
         if not self.can_edit:
             for widget in (self.new_day, self.new_reason, self.add_button, self.remove_button):
                 widget.setEnabled(False)
-            note = QLabel(_("休館日の登録・削除は管理者だけができます。"))
+            note = plain_label(_("休館日の登録・削除は管理者だけができます。"))
             note.setObjectName("hint")
             own_col.addWidget(note)
         row.addWidget(own, 1)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from kyodo_desk.documents import fonts
 from kyodo_desk.i18n import _
 from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.widgets.page import plain_label
 
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
 
@@ -20,7 +21,7 @@ class DeskPreferencesForm(QWidget):
         self.ctx = ctx
         prefs = ctx.prefs
         layout = QVBoxLayout(self)
-        note = QLabel(_("この端末だけの設定です。言語・データフォルダ・フォントは、保存したあと協働デスクを再起動すると反映されます。"))
+        note = plain_label(_("この端末だけの設定です。言語・データフォルダ・フォントは、保存したあと協働デスクを再起動すると反映されます。"))
         note.setObjectName("banner")
         note.setWordWrap(True)
         layout.addWidget(note)
@@ -46,7 +47,7 @@ class DeskPreferencesForm(QWidget):
         folder_row.addStretch(1)
         self.data_dir.setMinimumWidth(420)
         form.addRow(_("データフォルダ"), folder_row)
-        hint = QLabel(_("データフォルダを変えると、次回からはそのフォルダのデータベースを使います(いまのデータは移動しません)。"))
+        hint = plain_label(_("データフォルダを変えると、次回からはそのフォルダのデータベースを使います(いまのデータは移動しません)。"))
         hint.setObjectName("hint")
         hint.setWordWrap(True)
         form.addRow("", hint)
@@ -69,7 +70,7 @@ class DeskPreferencesForm(QWidget):
         save_row = QHBoxLayout()
         self.save_button = QPushButton(_("この端末の設定を保存"))
         self.save_button.clicked.connect(self.save)
-        self.status = QLabel()
+        self.status = plain_label()
         self.status.setObjectName("hint")
         save_row.addWidget(self.save_button)
         save_row.addWidget(self.status, 1)
@@ -79,7 +80,7 @@ class DeskPreferencesForm(QWidget):
         where_form = QFormLayout(where)
         for label, value in ((_("データベース"), ctx.db.describe()), (_("ログ"), str(ctx.paths.log_file)),
                              (_("バックアップ"), str(ctx.paths.backup_dir)), (_("この端末の設定"), str(ctx.paths.preferences_file))):
-            text = QLabel(value)
+            text = plain_label(value)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             where_form.addRow(label, text)
         layout.addSpacing(12)

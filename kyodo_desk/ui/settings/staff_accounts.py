@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+    QAbstractItemView, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLineEdit, QPushButton,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -15,6 +15,7 @@ from kyodo_desk.i18n import _
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.widgets.form import FieldErrors
+from kyodo_desk.ui.widgets.page import plain_label
 
 
 class StaffAccountsForm(QWidget):
@@ -51,7 +52,7 @@ class StaffAccountsForm(QWidget):
         self.add_button = QPushButton(_("追加"))
         self.add_button.clicked.connect(self.add_staff)
         column.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
-        self.status = QLabel()
+        self.status = plain_label()
         self.status.setObjectName("hint")
         self.status.setWordWrap(True)
         column.addWidget(self.status)

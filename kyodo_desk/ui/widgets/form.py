@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 
@@ -25,6 +26,7 @@ class FieldErrors:
         column.setSpacing(2)
         column.addWidget(widget)
         message = QLabel()
+        message.setTextFormat(Qt.TextFormat.PlainText)  # messages may quote what was typed
         message.setObjectName("fieldError")
         message.setWordWrap(True)
         message.hide()

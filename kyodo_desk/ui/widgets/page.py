@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from kyodo_desk.i18n import _
+
+
+def plain_label(text: str = "") -> QLabel:
+    """A QLabel that never interprets its text as HTML (names and messages come from people)."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
 
 
 def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
@@ -16,14 +24,14 @@ def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
 
 
 def page_title(text: str) -> QLabel:
-    label = QLabel(text)
+    label = plain_label(text)
     label.setObjectName("pageTitle")
     label.setFont(scaled_font(label, 1.6, bold=True))
     return label
 
 
 def intro(text: str) -> QLabel:
-    label = QLabel(text)
+    label = plain_label(text)
     label.setObjectName("pageIntro")
     label.setWordWrap(True)
     return label
@@ -38,7 +46,7 @@ class Card(QFrame):
         self.body = QVBoxLayout(self)
         self.body.setContentsMargins(16, 12, 16, 14)
         self.body.setSpacing(6)
-        heading = QLabel(title)
+        heading = plain_label(title)
         heading.setObjectName("cardTitle")
         heading.setFont(scaled_font(heading, 1.1, bold=True))
         self.body.addWidget(heading)
@@ -54,10 +62,10 @@ class PlaceholderPage(QWidget):
         layout.setSpacing(12)
         layout.addWidget(page_title(title))
         card = Card(_("この画面は準備中です"))
-        text = QLabel(coming)
+        text = plain_label(coming)
         text.setWordWrap(True)
         card.body.addWidget(text)
-        hint = QLabel(_("いまは「ホーム」「団体」「設定」と上の検索欄が使えます。"))
+        hint = plain_label(_("いまは「ホーム」「団体」「設定」と上の検索欄が使えます。"))
         hint.setObjectName("hint")
         hint.setWordWrap(True)
         card.body.addWidget(hint)
