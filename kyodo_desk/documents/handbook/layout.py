@@ -107,7 +107,7 @@ def build_handbook(source: HandbookSource, center: CenterInfo, *, booklet: bool 
     doc = new_doc(buffer, geometry, meta, cls=HandbookDocTemplate)
     doc.setup(geometry, styles, title)
     doc.progress = progress
-    doc.progress_total = len(story) * 2 + (len(story) // 4 if booklet else 0)
+    doc.progress_total = len(story) * 3  # multiBuild usually needs 2–3 passes for the TOC page numbers
     doc.progress_text = _("ページを組んでいます")
     doc.multiBuild(story, maxPasses=6)
     data = buffer.getvalue()
