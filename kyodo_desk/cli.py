@@ -21,7 +21,7 @@ from kyodo_desk import __version__
 from kyodo_desk.config import AppPaths, apply_preferences, default_paths, load_preferences, resolve_database_url, setup_logging
 from kyodo_desk.i18n import _, setup_i18n
 
-COMMAND_MODULES = ["demo", "db", "staff", "report", "labels", "handbook", "form"]
+COMMAND_MODULES = ["demo", "db", "staff", "report", "labels", "handbook", "form", "retention", "backup"]
 log = logging.getLogger(__name__)
 
 

@@ -332,3 +332,23 @@ class LoanService:
             stmt = stmt.where(Loan.organization_id == organization_id)
         with self.db.read() as s:
             return [_loan_record(s, r) for r in s.scalars(stmt)]
+
+
+def purge_expired_loans(service: LoanService, actor: Actor, today: dt.date, retention_years: int) -> int:
+    """APPI: erase the borrower's responsible person and contact phone from loans closed more than
+    *retention_years* ago (devices, dates and the organization stay for history and statistics)."""
+    require(actor, Permission.SETTINGS_EDIT)
+    try:
+        cutoff = today.replace(year=today.year - retention_years)
+    except ValueError:
+        cutoff = today.replace(year=today.year - retention_years, day=28)
+    erased = _("(消去済み)")
+    with service.db.write() as s:
+        rows = s.scalars(select(Loan).where(Loan.status == "closed", Loan.closed_at < dt.datetime.combine(cutoff, dt.time()),
+                                            Loan.responsible_name != erased)).all()
+        for loan in rows:
+            loan.responsible_name, loan.contact_phone = erased, ""
+        s.execute(LoanNote.__table__.delete().where(LoanNote.loan_id.in_([r.id for r in rows])))
+        if rows:
+            audit(s, actor, AuditAction.DELETE, KIND, None, f"retention purge count={len(rows)} before={cutoff.isoformat()}")
+        return len(rows)
