@@ -41,6 +41,12 @@ def _groups(ctx: AppContext, win: "MainWindow") -> QWidget:
     return OrganizationsPage(ctx)
 
 
+def _printing(ctx: AppContext, win: "MainWindow") -> QWidget:
+    from kyodo_desk.ui.printing.page import PrintCentrePage
+
+    return PrintCentrePage(ctx)
+
+
 def _settings(ctx: AppContext, win: "MainWindow") -> QWidget:
     from kyodo_desk.ui.settings.page import SettingsPage
 
@@ -63,9 +69,6 @@ def default_pages() -> list[PageSpec]:
             N_("アドバイザー派遣の申請の受付から、日程の調整、派遣後の報告までを扱う画面がここに入ります。"),
         )),
         PageSpec("groups", N_("団体"), _groups),
-        PageSpec("printing", N_("印刷"), _placeholder(
-            N_("印刷"),
-            N_("団体カード・機器ラベル・申請書などの様式と、窓口ハンドブックを印刷する画面がここに入ります。"),
-        )),
+        PageSpec("printing", N_("印刷"), _printing),
         PageSpec("settings", N_("設定"), _settings),
     ]
