@@ -153,6 +153,13 @@ class AdvisorService:
             s.add(AdvisorException(advisor_id=advisor_id, day=exc.day, available=exc.available, start_time=exc.start, end_time=exc.end, reason=exc.reason.strip()[:200]))
             audit(s, actor, AuditAction.UPDATE, KIND, advisor_id, "exception")
 
+    def remove_exception(self, actor: Actor, advisor_id: int, day: dt.date) -> None:
+        """Drop the exception for *day*: the weekly pattern applies again."""
+        require(actor, Permission.DISPATCH_EDIT)
+        with self.db.write() as s:
+            s.execute(delete(AdvisorException).where(AdvisorException.advisor_id == advisor_id, AdvisorException.day == day))
+            audit(s, actor, AuditAction.UPDATE, KIND, advisor_id, "exception removed")
+
 
 def windows_on(advisor: AdvisorRecord, day: dt.date) -> list[tuple[dt.time, dt.time]]:
     """The advisor's time windows on *day*: an exception for that date replaces the weekly pattern."""

@@ -196,3 +196,14 @@ def test_ics_has_stable_uid_and_rising_sequence(services, admin, setup):
     cal = Calendar.from_ical(advisor_ics(services, admin, advisor.id, today=dt.date(2027, 1, 1)))
     (e3,) = cal.walk("VEVENT")
     assert str(e3["STATUS"]) == "CANCELLED" and int(e3["SEQUENCE"]) > int(e2["SEQUENCE"])
+
+
+def test_removing_an_exception_restores_the_weekly_pattern(services, admin, setup):
+    org, _other, advisor = setup
+    sat = saturday(dt.date(2027, 2, 1))
+    services.advisors.add_exception(admin, advisor.id, ExceptionDay(sat, available=False, reason="出張"))
+    assert [e.day for e in services.advisors.get(admin, advisor.id).exceptions] == [sat]
+    services.advisors.remove_exception(admin, advisor.id, sat)
+    assert services.advisors.get(admin, advisor.id).exceptions == ()
+    app = _app(services, admin, org, sat)
+    services.dispatch.book(admin, app.sessions[0].id, advisor.id, at(sat, 13), at(sat, 15))  # Saturday afternoon again
