@@ -21,7 +21,7 @@ from kyodo_desk.documents import fonts
 from kyodo_desk.i18n import _, setup_i18n
 from kyodo_desk.services.container import Services
 from kyodo_desk.ui.context import AppContext
-from kyodo_desk.ui.errors import install_excepthook, report_error
+from kyodo_desk.ui.errors import ErrorReporter, install_excepthook
 from kyodo_desk.ui.events import EventBus
 from kyodo_desk.ui.tasks import TaskRunner
 
@@ -85,7 +85,7 @@ def _without_password(url: str) -> str:
 def build_context(paths: AppPaths, prefs: LocalPreferences, database_url: str, db: Database) -> AppContext:
     """The one AppContext of this process (also used by tests)."""
     services = Services(db)
-    tasks = TaskRunner(lambda parent, exc: report_error(parent, exc, paths.log_file))
+    tasks = TaskRunner(ErrorReporter(paths.log_file))
     events = EventBus(services.changes, tasks)
     return AppContext(paths=paths, prefs=prefs, database_url=database_url, db=db, services=services, tasks=tasks, events=events)
 

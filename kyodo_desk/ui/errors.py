@@ -8,6 +8,7 @@ import sys
 import traceback
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -43,6 +44,27 @@ def report_error(parent: QWidget | None, exc: BaseException, log_file: Path | st
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.open()
     return box
+
+
+class ErrorReporter:
+    """The task runner's reporter: like :func:`report_error`, and keeps boxes that have no
+    parent window alive until they are closed (otherwise Python would delete them at once)."""
+
+    def __init__(self, log_file: Path | str):
+        self.log_file = log_file
+        self._boxes: list[QMessageBox] = []
+
+    @property
+    def open_boxes(self) -> list[QMessageBox]:
+        self._boxes = [b for b in self._boxes if shiboken6.isValid(b) and b.isVisible()]
+        return list(self._boxes)
+
+    def __call__(self, parent: QWidget | None, exc: BaseException) -> QMessageBox:
+        box = report_error(parent, exc, self.log_file)
+        if parent is None:
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # freed as soon as it is read
+            self._boxes = self.open_boxes + [box]
+        return box
 
 
 class ExceptHook:

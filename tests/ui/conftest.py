@@ -20,6 +20,23 @@ def _japanese_font(qapp):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _collect_qt_garbage(qapp):
+    """Free each test's widgets and QObjects while the QApplication still exists.
+
+    Left to interpreter shutdown, PySide6 may destroy them after QApplication and crash
+    ("bool_dealloc ... refcount error") in a way that has nothing to do with the app.
+    """
+    yield
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+
+
 @pytest.fixture
 def no_demo_steps(monkeypatch):
     """Demo data without the later features' steps (consultations): organizations, people,

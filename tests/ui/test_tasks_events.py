@@ -116,3 +116,15 @@ def test_polling_refreshes_the_organization_list(qtbot, make_ctx, services, admi
         ctx.events.poll()
     assert page.model.record(0).name == "別の窓口で登録した会"
     assert page.count_label.text() == "1 団体"
+
+
+def test_failure_without_a_window_still_shows_a_message(qtbot, make_ctx, admin):
+    """A background failure with no screen to attach to must not vanish silently."""
+    ctx = make_ctx(admin)
+    with qtbot.waitSignal(ctx.tasks.idle, timeout=5000):
+        ctx.tasks.run(lambda _p: {}["missing"])
+    [box] = ctx.tasks.report_error.open_boxes
+    assert box.isVisible() and str(ctx.paths.log_file) in box.text()
+    box.close()
+    del box
+    qtbot.waitUntil(lambda: not ctx.tasks.report_error.open_boxes)

@@ -31,9 +31,9 @@ class _DateEdit(QDateEdit):
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
         if self.is_empty() and (event.text().isdigit() or event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down)):
             self.setDate(QDate.currentDate())  # start editing from today, not from 1900
-            self.lineEdit().selectAll()
             if not event.text().isdigit():
                 return
+            self.setSelectedSection(QDateEdit.Section.YearSection)  # digits typed now replace the year
         super().keyPressEvent(event)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API

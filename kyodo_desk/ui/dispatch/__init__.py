@@ -1,0 +1,1 @@
+"""Advisor dispatch (アドバイザー派遣): roster, applications, scheduling, calendar, documents, statistics."""

@@ -1,0 +1,197 @@
+"""A new dispatch application (派遣申請), as taken by phone, on paper or at the desk.
+
+Ctrl+S accepts it.  Validation messages appear under their field and what was typed stays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QHBoxLayout, QLineEdit, QSpinBox, QVBoxLayout, QWidget,
+)
+
+from kyodo_desk.domain.dispatch import DispatchType, Field, Support
+from kyodo_desk.domain.enums import RegistrationStatus
+from kyodo_desk.domain.validation import ValidationError
+from kyodo_desk.i18n import _
+from kyodo_desk.services.dispatch import ApplicationInput, ApplicationRecord
+from kyodo_desk.services.organizations import OrganizationRecord
+from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.dispatch.common import banner, combo, date_edit, qtime, show_text, time_edit
+from kyodo_desk.ui.dispatch.org_picker import OrganizationPicker
+from kyodo_desk.ui.errors import report_error
+from kyodo_desk.ui.style import STYLE_SHEET
+from kyodo_desk.ui.widgets.date_edit import OptionalDateEdit
+from kyodo_desk.ui.widgets.form import FieldErrors
+from kyodo_desk.ui.widgets.page import page_title, plain_label
+
+
+class PreferredRow:
+    """One preferred date and time range; an empty date means the row is not used."""
+
+    def __init__(self) -> None:
+        self.day = OptionalDateEdit()
+        self.start = time_edit(dt.time(13, 0))
+        self.end = time_edit(dt.time(17, 0))
+
+    def value(self) -> tuple[dt.datetime, dt.datetime] | None:
+        day = self.day.value()
+        if day is None:
+            return None
+        return dt.datetime.combine(day, qtime(self.start.time())), dt.datetime.combine(day, qtime(self.end.time()))
+
+
+class NewApplicationDialog(QDialog):
+    created = Signal(object)  # ApplicationRecord
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, organization: OrganizationRecord | None = None,
+                 consultation_id: int | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.consultation_id = consultation_id
+        self.saving = False
+        self.requiring: tuple[str, ...] = ()
+        self.setObjectName("newApplicationDialog")
+        self.setStyleSheet(STYLE_SHEET)
+        self.setWindowTitle(_("派遣申請の受付"))
+        self.errors = FieldErrors()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addWidget(page_title(_("派遣申請の受付")))
+        self.error_banner = banner()
+        layout.addWidget(self.error_banner)
+        self.registration_banner = banner("banner")
+        layout.addWidget(self.registration_banner)
+
+        columns = QHBoxLayout()
+        columns.setSpacing(18)
+        left = QFormLayout()
+        self.organization = OrganizationPicker(ctx)
+        self.dispatch_type = combo(DispatchType.choices())
+        self.field = combo(Field.choices())
+        self.topic = QLineEdit()
+        self.topic.setMaxLength(200)
+        self.topic.setPlaceholderText(_("例: 会計・決算の基礎"))
+        self.venue = QLineEdit()
+        self.venue.setMaxLength(200)
+        self.venue.setPlaceholderText(_("例: ○○公民館 会議室"))
+        self.errors.add_row(left, "organization_id", _("申請する団体"), self.organization)
+        self.errors.add_row(left, "dispatch_type", _("派遣の種類"), self.dispatch_type)
+        self.errors.add_row(left, "field", _("分野"), self.field)
+        self.errors.add_row(left, "topic", _("テーマ"), self.topic)
+        self.errors.add_row(left, "venue", _("会場"), self.venue)
+        columns.addLayout(left, 1)
+
+        right = QFormLayout()
+        grid_box = QWidget()
+        grid = QGridLayout(grid_box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(plain_label(_("日付")), 0, 1)
+        grid.addWidget(plain_label(_("開始")), 0, 2)
+        grid.addWidget(plain_label(_("終了")), 0, 3)
+        self.preferred_rows = [PreferredRow() for _i in range(3)]
+        for i, row in enumerate(self.preferred_rows, start=1):
+            grid.addWidget(plain_label(_("第{n}希望").format(n=i)), i, 0)
+            grid.addWidget(row.day, i, 1)
+            grid.addWidget(row.start, i, 2)
+            grid.addWidget(row.end, i, 3)
+        self.errors.add_row(right, "preferred", _("希望日時"), grid_box)
+        self.expected_participants = QSpinBox()
+        self.expected_participants.setRange(0, 9999)
+        self.expected_participants.setSuffix(_(" 人"))
+        self.errors.add_row(right, "expected_participants", _("参加予定人数"), self.expected_participants)
+        support_box = QWidget()
+        support_row = QHBoxLayout(support_box)
+        support_row.setContentsMargins(0, 0, 0, 0)
+        self.support = {}
+        for value, label in Support.choices():
+            self.support[value] = QCheckBox(label)
+            support_row.addWidget(self.support[value])
+        support_row.addStretch(1)
+        self.errors.add_row(right, "support", _("参加サポート"), support_box)
+        self.sessions = QSpinBox()
+        self.sessions.setRange(1, 12)
+        self.sessions.setSuffix(_(" 回"))
+        self.sessions.setToolTip(_("同じ件で何回か派遣するときは回数を増やします(1件の申請に複数の回)。"))
+        self.errors.add_row(right, "sessions", _("回数"), self.sessions)
+        self.received_on = date_edit()
+        self.errors.add_row(right, "received_on", _("受付日"), self.received_on)
+        columns.addLayout(right, 1)
+        layout.addLayout(columns, 1)
+
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton(_("受け付ける (Ctrl+S)"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(_("キャンセル"), QDialogButtonBox.ButtonRole.RejectRole)
+        for b in (self.save_button, self.cancel_button):
+            b.setAutoDefault(False)
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button.clicked.connect(self.reject)
+        layout.addWidget(self.buttons)
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+
+        self.organization.chosen.connect(lambda _o: self._check_registration())
+        self.dispatch_type.currentIndexChanged.connect(lambda _i: self._check_registration())
+        if organization is not None:
+            self.organization.set_record(organization)
+        settings = ctx.services.settings
+        ctx.tasks.run(lambda _p: settings.get().dispatch_types_requiring_registration, on_done=self._got_requirements, owner=self)
+        self.resize(1020, 560)
+        (self.dispatch_type if organization is not None else self.organization).setFocus()
+
+    def _got_requirements(self, types: tuple[str, ...]) -> None:
+        self.requiring = tuple(types)
+        self._check_registration()
+
+    def _check_registration(self) -> None:
+        org, dtype = self.organization.record, self.dispatch_type.currentData()
+        if org is not None and dtype in self.requiring and org.registration_status != RegistrationStatus.REGISTERED.value:
+            show_text(self.registration_banner, _("「{type}」は「協働をすすめる市民団体」に登録済みの団体だけが申請できます。この団体は「{status}」です。").format(
+                type=DispatchType(dtype).label(), status=org.registration_label))
+        else:
+            show_text(self.registration_banner, "")
+
+    def collect(self) -> ApplicationInput:
+        preferred = tuple(v for v in (r.value() for r in self.preferred_rows) if v is not None)
+        return ApplicationInput(
+            organization_id=self.organization.organization_id() or 0, dispatch_type=self.dispatch_type.currentData(),
+            field=self.field.currentData(), topic=self.topic.text(), preferred=preferred, venue=self.venue.text(),
+            expected_participants=self.expected_participants.value(), support=tuple(k for k, box in self.support.items() if box.isChecked()),
+            sessions=self.sessions.value(), received_on=self.received_on.date().toPython(), consultation_id=self.consultation_id)
+
+    def save(self) -> None:
+        if self.saving:
+            return
+        data = self.collect()
+        self.error_banner.hide()
+        if not data.organization_id:  # say it before asking the database
+            self.errors.show({"organization_id": _("「申請する団体」を検索して一覧から選んでください。")})
+            self.organization.setFocus()
+            return
+        self.saving = True
+        self.save_button.setEnabled(False)
+        actor, dispatch = self.ctx.require_actor(), self.ctx.services.dispatch
+        self.ctx.tasks.run(lambda _p: dispatch.create(actor, data), on_done=self._created, on_error=self._failed, write=True, owner=self)
+
+    def _created(self, record: ApplicationRecord) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        self.errors.clear()
+        self.record = record
+        self.ctx.events.emit_changed("dispatch", [record.id])
+        self.created.emit(record)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        if isinstance(exc, ValidationError):
+            first = self.errors.show(exc.errors)
+            others = self.errors.unknown(exc.errors)
+            show_text(self.error_banner, "\n".join(others))
+            if first:
+                self.errors.widgets[first].setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            report_error(self, exc, self.ctx.log_file)
