@@ -44,7 +44,11 @@ def _is_word_char(ch: str) -> bool:
 
 def _bad_break(units: list, b: int, *, words: bool) -> bool:
     """Would breaking before ``units[b]`` violate a rule?"""
-    nxt, prev = str(units[b]), str(units[b - 1])
+    prev = str(units[b - 1])
+    j = b
+    while j < len(units) - 1 and str(units[j]) == " ":  # spaces at a soft break are dropped,
+        j += 1  # so the character after them is what starts the next line
+    nxt = str(units[j])
     if nxt and nxt in CANNOT_START:
         return True
     if prev and prev in CANNOT_END:

@@ -95,7 +95,9 @@ class ChapterRenderer:
             if node.type == "table" and len(out) >= 2 and isinstance(out[-2], HeadingParagraph) \
                     and isinstance(out[-1], KinsokuParagraph):
                 # heading + one-line introduction + short table stay on one page
-                blocks = [KeepTogether(out[-2:] + blocks)]
+                # (a nested KeepTogether always reports "too tall": unwrap the table's own)
+                inner = [x for b in blocks for x in (b._content if isinstance(b, KeepTogether) else [b])]
+                blocks = [KeepTogether(out[-2:] + inner)]
                 del out[-2:]
             out.extend(blocks)
         if self.inline.stray_markers:
