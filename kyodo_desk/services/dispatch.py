@@ -137,7 +137,9 @@ def _app_record(s: Session, app: DispatchApplication, *, history: bool = False) 
 
 class DispatchService:
     def __init__(self, db: Database, settings, calendar, advisors: AdvisorService):
-        self.db, self.settings, self.calendar, self.advisors = db, settings, calendar, advisors
+        # the closed-days calendar is kept as ``closed_days``: an attribute named ``calendar`` would hide
+        # the calendar() method below
+        self.db, self.settings, self.closed_days, self.advisors = db, settings, calendar, advisors
 
     # ---- applications ---------------------------------------------------------------
     def create(self, actor: Actor, data: ApplicationInput) -> ApplicationRecord:
@@ -247,7 +249,7 @@ class DispatchService:
             problems.append(_("{name} さんは現在派遣を休止しています。").format(name=advisor.name))
         if app.dispatch_type not in advisor.dispatch_types.split(","):
             problems.append(_("{name} さんは「{type}」を担当していません。").format(name=advisor.name, type=DispatchType(app.dispatch_type).label()))
-        closed = self.calendar.calendar().reason(start.date())
+        closed = self.closed_days.calendar().reason(start.date())
         if closed:
             problems.append(_("{day} は休館日です({reason})。").format(day=start.strftime("%m/%d"), reason=closed.reason or closed.kind.label()))
         windows = windows_on(advisor_record(s, advisor), start.date())

@@ -207,3 +207,15 @@ def test_removing_an_exception_restores_the_weekly_pattern(services, admin, setu
     assert services.advisors.get(admin, advisor.id).exceptions == ()
     app = _app(services, admin, org, sat)
     services.dispatch.book(admin, app.sessions[0].id, advisor.id, at(sat, 13), at(sat, 15))  # Saturday afternoon again
+
+
+def test_calendar_lists_booked_visits_per_advisor_and_for_the_center(services, admin, setup):
+    org, _other, advisor = setup
+    sat = saturday(dt.date(2027, 1, 5))
+    app = _app(services, admin, org, sat)
+    services.dispatch.book(admin, app.sessions[0].id, advisor.id, at(sat, 13), at(sat, 15))
+    week = (sat - dt.timedelta(days=5), sat + dt.timedelta(days=1))
+    center = services.dispatch.calendar(admin, *week)
+    assert [(s.start_at, a.reference) for s, a in center] == [(at(sat, 13), app.reference)]
+    assert len(services.dispatch.calendar(admin, *week, advisor_id=advisor.id)) == 1
+    assert services.dispatch.calendar(admin, sat + dt.timedelta(days=1), sat + dt.timedelta(days=7)) == []
