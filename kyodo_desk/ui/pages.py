@@ -41,6 +41,12 @@ def _groups(ctx: AppContext, win: "MainWindow") -> QWidget:
     return OrganizationsPage(ctx)
 
 
+def _dispatch(ctx: AppContext, win: "MainWindow") -> QWidget:
+    from kyodo_desk.ui.dispatch.page import DispatchPage
+
+    return DispatchPage(ctx)
+
+
 def _printing(ctx: AppContext, win: "MainWindow") -> QWidget:
     from kyodo_desk.ui.printing.page import PrintCentrePage
 
@@ -64,10 +70,7 @@ def default_pages() -> list[PageSpec]:
             N_("機器貸出"),
             N_("ICT機器(タブレット・プロジェクターなど)の貸出・返却・予約を、機器のバーコードを読み取って扱う画面がここに入ります。"),
         )),
-        PageSpec("dispatch", N_("アドバイザー派遣"), _placeholder(
-            N_("アドバイザー派遣"),
-            N_("アドバイザー派遣の申請の受付から、日程の調整、派遣後の報告までを扱う画面がここに入ります。"),
-        )),
+        PageSpec("dispatch", N_("アドバイザー派遣"), _dispatch),
         PageSpec("groups", N_("団体"), _groups),
         PageSpec("printing", N_("印刷"), _printing),
         PageSpec("settings", N_("設定"), _settings),

@@ -83,7 +83,10 @@ class NewApplicationDialog(QDialog):
         self.errors.add_row(left, "field", _("分野"), self.field)
         self.errors.add_row(left, "topic", _("テーマ"), self.topic)
         self.errors.add_row(left, "venue", _("会場"), self.venue)
-        columns.addLayout(left, 1)
+        left_col = QVBoxLayout()
+        left_col.addLayout(left)
+        left_col.addStretch(1)
+        columns.addLayout(left_col, 1)
 
         right = QFormLayout()
         grid_box = QWidget()
@@ -119,7 +122,10 @@ class NewApplicationDialog(QDialog):
         self.errors.add_row(right, "sessions", _("回数"), self.sessions)
         self.received_on = date_edit()
         self.errors.add_row(right, "received_on", _("受付日"), self.received_on)
-        columns.addLayout(right, 1)
+        right_col = QVBoxLayout()
+        right_col.addLayout(right)
+        right_col.addStretch(1)
+        columns.addLayout(right_col, 1)
         layout.addLayout(columns, 1)
 
         self.buttons = QDialogButtonBox()

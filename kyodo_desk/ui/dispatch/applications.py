@@ -17,7 +17,7 @@ from kyodo_desk.ui.dispatch.org_picker import OrganizationPicker
 from kyodo_desk.ui.widgets.page import plain_label
 
 COLUMNS = [N_("受付番号"), N_("受付日"), N_("団体"), N_("テーマ"), N_("種類"), N_("分野"), N_("状態"), N_("派遣日時"), N_("アドバイザー")]
-_WIDTHS = [112, 96, 230, 200, 150, 110, 84, 200]
+_WIDTHS = [112, 96, 210, 170, 130, 104, 76, 236]
 
 
 def _next_visit(app: ApplicationRecord):
@@ -26,8 +26,8 @@ def _next_visit(app: ApplicationRecord):
 
 
 class ApplicationTableModel(QAbstractTableModel):
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
         self.rows: list[ApplicationRecord] = []
 
     def set_rows(self, rows: list[ApplicationRecord]) -> None:
@@ -105,7 +105,7 @@ class ApplicationsTab(QWidget):
         filters.addWidget(self.new_button)
         layout.addLayout(filters)
 
-        self.model = ApplicationTableModel()
+        self.model = ApplicationTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(Qt.ItemDataRole.UserRole + 1)

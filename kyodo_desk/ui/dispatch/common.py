@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QTime, Qt
+from PySide6.QtCore import QDate, QLocale, QTime, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QTimeEdit,
     QWidget,
@@ -91,7 +91,8 @@ def fiscal_year_combo(today: dt.date | None = None, *, with_all: bool = False, b
 def date_edit(value: dt.date | None = None) -> QDateEdit:
     edit = QDateEdit()
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy/MM/dd (ddd)")
+    edit.setLocale(QLocale(QLocale.Language.Japanese, QLocale.Country.Japan))  # (土) whatever the desk's locale
+    edit.setDisplayFormat("yyyy/MM/dd(ddd)")
     day = value or dt.date.today()
     edit.setDate(QDate(day.year, day.month, day.day))
     return edit

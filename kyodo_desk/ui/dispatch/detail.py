@@ -71,7 +71,7 @@ class ApplicationDetailDialog(QDialog):
         sessions_box = QGroupBox(_("派遣の回"))
         scol = QVBoxLayout(sessions_box)
         self.sessions = table([_("回"), _("日時"), _("アドバイザー"), _("状態"), _("参加者"), _("謝金・交通費"), _("上書きの理由")], stretch=6)
-        for c, w in enumerate((48, 220, 120, 64, 64, 140)):
+        for c, w in enumerate((52, 196, 96, 52, 56, 132)):
             self.sessions.setColumnWidth(c, w)
         self.sessions.activated.connect(lambda _i: self.schedule_selected())
         scol.addWidget(self.sessions, 1)
@@ -96,7 +96,7 @@ class ApplicationDetailDialog(QDialog):
         history_box = QGroupBox(_("状態の履歴"))
         hcol = QVBoxLayout(history_box)
         self.history = table([_("日時"), _("状態"), _("担当"), _("理由・メモ")], stretch=3)
-        for c, w in enumerate((130, 150, 90)):
+        for c, w in enumerate((118, 132, 78)):
             self.history.setColumnWidth(c, w)
         hcol.addWidget(self.history)
         right.addWidget(history_box, 1)

@@ -51,7 +51,9 @@ class OrganizationPicker(QWidget):
         layout.addLayout(row)
         self.results = QListWidget()
         self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.results.setMaximumHeight(self.results.fontMetrics().height() * 6 + 16)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.results.setFixedHeight(self.results.fontMetrics().lineSpacing() * 6 + 14)
         self.results.hide()
         layout.addWidget(self.results)
         self.status = plain_label()
@@ -97,8 +99,8 @@ class OrganizationPicker(QWidget):
             return
         self.results.clear()
         for org in rows:
-            mark = "★ " if org.registration_status == RegistrationStatus.REGISTERED.value else ""
-            item = QListWidgetItem(f"{mark}{org.code}  {org.name}({org.kind_label}・{org.registration_label})")
+            item = QListWidgetItem(f"{org.code}  {org.name}({org.registration_label})")
+            item.setToolTip(f"{org.name}\n{org.kind_label} · {registration_text(org)}")
             item.setData(Qt.ItemDataRole.UserRole, org)
             self.results.addItem(item)
         if not rows:
