@@ -32,6 +32,8 @@ class LocalPreferences:
     font_family: str | None = None  # None → first Japanese font found
     font_point_size: int = 11
     last_staff_id: int | None = None
+    label_offset_x_mm: float = 0.0  # this desk's printer: how far labels must move right (mm)
+    label_offset_y_mm: float = 0.0  # ... and down (mm); measured with the calibration page
 
     def with_changes(self, **changes) -> "LocalPreferences":
         return replace(self, **changes)

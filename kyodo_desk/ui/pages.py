@@ -53,6 +53,12 @@ def _printing(ctx: AppContext, win: "MainWindow") -> QWidget:
     return PrintCentrePage(ctx)
 
 
+def _lending(ctx: AppContext, win: "MainWindow") -> QWidget:
+    from kyodo_desk.ui.lending.page import LendingPage
+
+    return LendingPage(ctx)
+
+
 def _settings(ctx: AppContext, win: "MainWindow") -> QWidget:
     from kyodo_desk.ui.settings.page import SettingsPage
 
@@ -66,10 +72,7 @@ def default_pages() -> list[PageSpec]:
             N_("相談受付"),
             N_("窓口・電話・メールで受けた相談を記録し、分類・対応状況・フォローアップの期限を管理する画面がここに入ります。"),
         )),
-        PageSpec("lending", N_("機器貸出"), _placeholder(
-            N_("機器貸出"),
-            N_("ICT機器(タブレット・プロジェクターなど)の貸出・返却・予約を、機器のバーコードを読み取って扱う画面がここに入ります。"),
-        )),
+        PageSpec("lending", N_("機器貸出"), _lending),
         PageSpec("dispatch", N_("アドバイザー派遣"), _dispatch),
         PageSpec("groups", N_("団体"), _groups),
         PageSpec("printing", N_("印刷"), _printing),

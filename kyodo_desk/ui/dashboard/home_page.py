@@ -52,10 +52,9 @@ class HomePage(QWidget):
         self.followups_card.body.addWidget(intro(_(
             "相談受付の機能が入ると、期限が近い・過ぎたフォローアップがここに並びます。いまはまだ表示するものがありません。"
         )))
-        self.loans_card = Card(_("返却期限が近い貸出機器"))
-        self.loans_card.body.addWidget(intro(_(
-            "機器貸出の機能が入ると、今日までに返却予定の機器と延滞中の貸出がここに並びます。いまはまだ表示するものがありません。"
-        )))
+        from kyodo_desk.ui.lending.due_card import DueLoansCard
+
+        self.loans_card = DueLoansCard(ctx, self.today, open_loan=lambda loan_id: self.navigate("lending").open_loan(loan_id) if self.navigate else None)
         due.addWidget(self.followups_card, 1)
         due.addWidget(self.loans_card, 1)
         layout.addLayout(due)
@@ -129,6 +128,7 @@ class HomePage(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
+        self.loans_card.refresh()
         actor = self.ctx.require_actor()
         orgs = self.ctx.services.organizations
         self.ctx.tasks.run(

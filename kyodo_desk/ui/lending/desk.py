@@ -90,6 +90,7 @@ class DeskTab(QWidget):
         self.out_at.setDisplayFormat("yyyy/MM/dd HH:mm")
         self.backdate_reason = QLineEdit()
         self.backdate_reason.setPlaceholderText(_("例: 昨日の夕方に貸し出したが記録し忘れた"))
+        self.terms_form = form
         self.out_at_row = self.errors.add_row(form, "out_at", _("貸出日時"), self.out_at)
         self.reason_row = self.errors.add_row(form, "backdate_reason", _("さかのぼる理由"), self.backdate_reason)
         self._backdate_toggled(False)
@@ -117,6 +118,8 @@ class DeskTab(QWidget):
         self.log = QListWidget()
         self.log.setObjectName("scanLog")
         self.log.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.log.setWordWrap(True)
+        self.log.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         right.addWidget(self.log, 1)
         columns.addLayout(right, 3)
         layout.addLayout(columns, 1)
@@ -145,6 +148,8 @@ class DeskTab(QWidget):
     # ---- focus -------------------------------------------------------------------------
     def refocus(self) -> None:
         if self.isVisible() and (self.loan_dialog is None or not self.loan_dialog.isVisible()):
+            if not self.window().isActiveWindow():  # a dialog just closed
+                self.window().activateWindow()
             self.scan.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
@@ -243,8 +248,8 @@ class DeskTab(QWidget):
     def _backdate_toggled(self, on: bool) -> None:
         if on:
             self.out_at.setDateTime(QDateTime.currentDateTime().addSecs(-3600 * 20))
-        self.out_at_row.setVisible(on)
-        self.reason_row.setVisible(on)
+        self.terms_form.setRowVisible(self.out_at_row, on)
+        self.terms_form.setRowVisible(self.reason_row, on)
         if on:
             self.out_at.setFocus()
 

@@ -69,7 +69,7 @@ class LoanDialog(QDialog):
         body.addWidget(self.stack, 1)
         layout.addLayout(body, 1)
 
-        when_form = QFormLayout()
+        when_form = self.when_form = QFormLayout()
         self.backdate = QCheckBox(_("返却日時をさかのぼって記録する(記録漏れのとき)"))
         self.returned_at = QDateTimeEdit()
         self.returned_at.setCalendarPopup(True)
@@ -153,8 +153,8 @@ class LoanDialog(QDialog):
     def _backdate_toggled(self, on: bool) -> None:
         if on:
             self.returned_at.setDateTime(QDateTime.currentDateTime().addSecs(-3600 * 20))
-        self.returned_row.setVisible(on)
-        self.reason_row.setVisible(on)
+        self.when_form.setRowVisible(self.returned_row, on)
+        self.when_form.setRowVisible(self.reason_row, on)
 
     def _tick_all_current(self) -> None:
         form = self.stack.currentWidget()

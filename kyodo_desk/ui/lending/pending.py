@@ -18,6 +18,7 @@ class PendingDevices(QTreeWidget):
         self.setObjectName("pendingDevices")
         self.setColumnCount(2)
         self.setHeaderLabels([_("機器・付属品(チェック = 貸し出す)"), _("保管場所")])
+        self.header().setStretchLastSection(False)
         self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -1,0 +1,112 @@
+"""統計: lending statistics of a fiscal year (loans by device kind and borrower kind, utilisation,
+overdue, damage) as a table, exported to CSV or a PDF for the city — built off the GUI thread."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QPushButton, QTableWidget, QVBoxLayout, QWidget
+
+from kyodo_desk.domain.fiscal import fiscal_year_of
+from kyodo_desk.i18n import _, wareki_fiscal_year
+from kyodo_desk.services.consultation_stats import stats_table
+from kyodo_desk.services.csv_export import write_csv
+from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.lending.common import MessageLine, fill_row, make_table
+from kyodo_desk.ui.lending.print_path import show_pdf
+from kyodo_desk.ui.widgets.page import plain_label
+
+
+class StatsTab(QWidget):
+    loaded = Signal()
+    csv_written = Signal(str)
+
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        self.stats = None
+        self.table_rows: list[list[str]] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 8, 4, 4)
+        row = QHBoxLayout()
+        row.addWidget(plain_label(_("年度")))
+        self.year = QComboBox()
+        self.year.setObjectName("fiscalYear")
+        current = fiscal_year_of(dt.date.today())
+        for fy in range(current, current - 6, -1):
+            self.year.addItem(_("{wareki}({fy}年度)").format(wareki=wareki_fiscal_year(fy), fy=fy), fy)
+        self.year.currentIndexChanged.connect(lambda _i: self.refresh())
+        row.addWidget(self.year)
+        row.addStretch(1)
+        self.csv_button = QPushButton(_("CSVに書き出す…"))
+        self.csv_button.clicked.connect(self.choose_csv)
+        self.pdf_button = QPushButton(_("PDF(印刷用)…"))
+        self.pdf_button.clicked.connect(self.show_pdf)
+        row.addWidget(self.csv_button)
+        row.addWidget(self.pdf_button)
+        layout.addLayout(row)
+        self.message = MessageLine()
+        layout.addWidget(self.message)
+        self.table: QTableWidget = make_table([""])
+        self.table.setObjectName("statsTable")
+        layout.addWidget(self.table, 1)
+        self._loaded_once = False
+
+    def tab_shown(self) -> None:
+        if not self._loaded_once:
+            self.refresh()
+
+    def fiscal_year(self) -> int:
+        return self.year.currentData()
+
+    def refresh(self) -> None:
+        self._loaded_once = True
+        actor, stats, fy = self.ctx.require_actor(), self.ctx.services.lending_stats, self.fiscal_year()
+        self.ctx.tasks.run(lambda _p: stats.statistics(actor, fy), on_done=self._show, owner=self)
+
+    def _show(self, stats) -> None:
+        self.stats = stats
+        self.table_rows = stats_table(stats)
+        header, rows = self.table_rows[0], self.table_rows[1:]
+        self.table.clear()
+        self.table.setColumnCount(len(header))
+        self.table.setHorizontalHeaderLabels(header)
+        self.table.setRowCount(len(rows))
+        previous = None
+        for r, values in enumerate(rows):
+            shown = list(values)
+            if shown[0] == previous:
+                shown[0] = ""
+            previous = values[0]
+            fill_row(self.table, r, shown)
+            for c in range(2, len(values)):
+                self.table.item(r, c).setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.message.show_message(stats.title, "info")
+        self.loaded.emit()
+
+    def choose_csv(self) -> None:
+        if self.stats is None:
+            return
+        name = _("機器貸出統計_{fy}年度.csv").format(fy=self.fiscal_year())
+        path, _f = QFileDialog.getSaveFileName(self, _("CSVに書き出す"), str(Path.home() / name), _("CSV (*.csv)"))
+        if path:
+            self.write_csv(path)
+
+    def write_csv(self, path: str | Path) -> None:
+        rows = list(self.table_rows)
+        self.ctx.tasks.run(lambda _p: str(write_csv(Path(path), rows)), on_done=self._csv_done, owner=self)
+
+    def _csv_done(self, path: str) -> None:
+        self.message.show_message(_("{path} に書き出しました。").format(path=path), "ok")
+        self.csv_written.emit(path)
+
+    def show_pdf(self) -> None:
+        if self.stats is None:
+            return
+        from kyodo_desk.documents.statistics import build_statistics_pdf
+
+        stats, settings = self.stats, self.ctx.services.settings
+        show_pdf(self.ctx, self, lambda: build_statistics_pdf(stats, settings.get()), stats.title,
+                 _("機器貸出統計_{fy}年度.pdf").format(fy=self.fiscal_year()))
