@@ -103,7 +103,7 @@ class ReservationsTab(QWidget):
         for k in range(-6, 7):
             y, m = divmod(first.month - 1 + k, 12)
             day = dt.date(first.year + y, m + 1, 1)
-            self.month.addItem(_("{y}年{m}月").format(y=day.year, m=day.month), day)
+            self.month.addItem(_("{y}年{m}月").format(y=day.year, m=day.month), day.isoformat())
         self.month.setCurrentIndex(6)
         self.month.currentIndexChanged.connect(lambda _i: self.load_calendar())
         row.addWidget(plain_label(_("月")))
@@ -231,7 +231,7 @@ class ReservationsTab(QWidget):
 
     # ---- calendar ---------------------------------------------------------------------------------
     def load_calendar(self) -> None:
-        first = self.month.currentData()
+        first = dt.date.fromisoformat(self.month.currentData() or dt.date.today().replace(day=1).isoformat())
         last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
         actor, sv = self.ctx.require_actor(), self.ctx.services
 
