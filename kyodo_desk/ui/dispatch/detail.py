@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
 
 from kyodo_desk.domain.dispatch import TRANSITIONS, DispatchType, Field, SessionStatus, Status
 from kyodo_desk.domain.validation import ValidationError
-from kyodo_desk.i18n import _, date_both, format_datetime, wareki_fiscal_year
+from kyodo_desk.i18n import _, date_both, wareki_fiscal_year
 from kyodo_desk.services.base import StaleEdit
 from kyodo_desk.services.dispatch import ApplicationRecord, QuotaStatus
 from kyodo_desk.ui.context import AppContext
@@ -71,7 +71,7 @@ class ApplicationDetailDialog(QDialog):
         sessions_box = QGroupBox(_("派遣の回"))
         scol = QVBoxLayout(sessions_box)
         self.sessions = table([_("回"), _("日時"), _("アドバイザー"), _("状態"), _("参加者"), _("謝金・交通費"), _("上書きの理由")], stretch=6)
-        for c, w in enumerate((52, 196, 96, 52, 56, 132)):
+        for c, w in enumerate((52, 212, 96, 50, 56, 150)):
             self.sessions.setColumnWidth(c, w)
         self.sessions.activated.connect(lambda _i: self.schedule_selected())
         scol.addWidget(self.sessions, 1)
@@ -96,7 +96,7 @@ class ApplicationDetailDialog(QDialog):
         history_box = QGroupBox(_("状態の履歴"))
         hcol = QVBoxLayout(history_box)
         self.history = table([_("日時"), _("状態"), _("担当"), _("理由・メモ")], stretch=3)
-        for c, w in enumerate((118, 132, 78)):
+        for c, w in enumerate((128, 132, 84)):
             self.history.setColumnWidth(c, w)
         hcol.addWidget(self.history)
         right.addWidget(history_box, 1)
@@ -122,7 +122,7 @@ class ApplicationDetailDialog(QDialog):
 
         QShortcut(QKeySequence("Ctrl+D"), self, activated=self.schedule_selected)
         ctx.events.data_changed.connect(self._data_changed)
-        self.resize(1240, 760)
+        self.resize(1320, 760)
         self.reload()
 
     # ---- loading ----------------------------------------------------------------------------
@@ -195,8 +195,10 @@ class ApplicationDetailDialog(QDialog):
         self.history.setRowCount(len(app.history))
         for r, (at, old, new, who, note) in enumerate(app.history):
             change = Status(new).label() if old is None else f"{Status(old).label()} → {Status(new).label()}"
-            for c, text in enumerate((format_datetime(at, "short"), change, who or _("(システム)"), note)):
-                self.history.setItem(r, c, cell(text))
+            for c, text in enumerate((f"{at:%Y/%m/%d %H:%M}", change, who or _("(システム)"), note)):
+                item = cell(text)
+                item.setToolTip(text)
+                self.history.setItem(r, c, item)
         self.history.scrollToBottom()
 
     def _fill_steps(self, app: ApplicationRecord) -> None:
