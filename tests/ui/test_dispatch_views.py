@@ -189,7 +189,7 @@ def test_single_date_exceptions_are_added_and_removed(qtbot, open_page, world, s
     assert services.advisors.get(admin, world.advisor.id).exceptions == ()
 
 
-def test_statistics_table_and_csv(qtbot, open_page, world, services, admin, save_to):
+def test_statistics_table_csv_and_pdf(qtbot, open_page, world, services, admin, save_to):
     page = open_page(admin)
     with qtbot.waitSignal(page.statistics.loaded, timeout=10000):
         page.tabs.setCurrentWidget(page.statistics)
@@ -201,6 +201,11 @@ def test_statistics_table_and_csv(qtbot, open_page, world, services, admin, save
         page.statistics.csv_button.click()
     data = target.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and "派遣回数" in data.decode("utf-8-sig")
+    target = save_to("stats.pdf")
+    with qtbot.waitSignal(page.statistics.exported, timeout=20000):
+        page.statistics.pdf_button.click()
+    text = PdfReader(target).pages[0].extract_text()
+    assert "アドバイザー派遣統計" in text and "派遣回数" in text
 
 
 def test_dispatch_settings_are_for_administrators(qtbot, open_page, world, services, admin, staff_actor):

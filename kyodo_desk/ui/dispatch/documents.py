@@ -80,8 +80,8 @@ class DispatchDocuments(QObject):
     def application_ics(self, app: ApplicationRecord) -> None:
         services, actor = self.ctx.services, self.ctx.require_actor()
         self._save_ics(lambda: dispatch_ics(services.dispatch.get(actor, app.id), services.settings.get().center_name),
-                       common.safe_filename(f"派遣_{app.reference}.ics"))
+                       common.safe_filename(_("派遣_{ref}.ics").format(ref=app.reference)))
 
     def advisor_calendar(self, advisor_id: int, advisor_name: str) -> None:
         services, actor = self.ctx.services, self.ctx.require_actor()
-        self._save_ics(lambda: advisor_ics(services, actor, advisor_id), common.safe_filename(f"派遣予定_{advisor_name}.ics"))
+        self._save_ics(lambda: advisor_ics(services, actor, advisor_id), common.safe_filename(_("派遣予定_{name}.ics").format(name=advisor_name)))

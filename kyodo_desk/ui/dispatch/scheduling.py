@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QTime, Qt, Signal
+from PySide6.QtCore import QDate, QTime, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget,
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from kyodo_desk.domain.dispatch import DispatchType, Field
 from kyodo_desk.domain.fiscal import fiscal_year_of
-from kyodo_desk.i18n import _, wareki_fiscal_year
+from kyodo_desk.i18n import N_, _, wareki_fiscal_year
 from kyodo_desk.services.advisors import AdvisorRecord, windows_on
 from kyodo_desk.services.dispatch import ApplicationRecord, BookingConflict, QuotaStatus, SessionRecord, Suggestion
 from kyodo_desk.ui.context import AppContext
@@ -24,7 +24,7 @@ from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.page import page_title, plain_label
 
-DURATIONS = [(60, "1時間"), (90, "1時間30分"), (120, "2時間"), (150, "2時間30分"), (180, "3時間")]
+DURATIONS = [(60, N_("1時間")), (90, N_("1時間30分")), (120, N_("2時間")), (150, N_("2時間30分")), (180, N_("3時間"))]
 
 
 def quota_text(what: str, q: QuotaStatus) -> str:
