@@ -38,7 +38,7 @@ class Task(QObject):
     finished = Signal()
 
     def __init__(self, runner: "TaskRunner", fn, on_done, on_error, owner: QObject | None, dialog: QProgressDialog | None):
-        super().__init__()
+        super().__init__(runner)  # deleted with the runner; queued results then simply lapse
         self.runner, self.fn, self.on_done, self.on_error = runner, fn, on_done, on_error
         self.owner, self.dialog = owner, dialog
         self.cancelled = False
@@ -114,7 +114,8 @@ class Task(QObject):
 
     def _finish(self) -> None:
         self.done = True
-        self.runner._forget(self)
+        if shiboken6.isValid(self.runner):
+            self.runner._forget(self)
         self.finished.emit()
 
 
@@ -126,9 +127,9 @@ class TaskRunner(QObject):
     def __init__(self, report_error: ErrorReporter, *, read_threads: int = 3):
         super().__init__()
         self.report_error = report_error
-        self._read_pool = QThreadPool()
+        self._read_pool = QThreadPool(self)
         self._read_pool.setMaxThreadCount(read_threads)
-        self._write_pool = QThreadPool()
+        self._write_pool = QThreadPool(self)
         self._write_pool.setMaxThreadCount(1)
         self._active: set[Task] = set()
 

@@ -22,19 +22,24 @@ def _japanese_font(qapp):
 
 @pytest.fixture(autouse=True)
 def _collect_qt_garbage(qapp):
-    """Free each test's widgets and QObjects while the QApplication still exists.
+    """Delete each test's windows while the QApplication still exists.
 
-    Left to interpreter shutdown, PySide6 may destroy them after QApplication and crash
-    ("bool_dealloc ... refcount error") in a way that has nothing to do with the app.
+    Screens connect their bound methods to the events bus; such connections live in C++, so
+    Python's garbage collector cannot free a test's windows.  Left to interpreter shutdown,
+    PySide6 destroys them after the QApplication and crashes ("bool_dealloc ... refcount
+    error").  The app itself deletes replaced pages with deleteLater(), which disconnects them.
     """
     yield
     import gc
 
     from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
 
-    gc.collect()
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    QCoreApplication.processEvents()
+    gc.collect()
 
 
 @pytest.fixture
@@ -67,6 +72,8 @@ def make_ctx(db, db_url, tmp_path):
     for ctx in made:
         ctx.events.stop_polling()
         ctx.tasks.wait_for_done()
+        ctx.events.deleteLater()
+        ctx.tasks.deleteLater()
 
 
 @pytest.fixture
