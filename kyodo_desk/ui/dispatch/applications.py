@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableView, QVBoxLayout, QWidget,
 )
@@ -17,7 +17,10 @@ from kyodo_desk.ui.dispatch.org_picker import OrganizationPicker
 from kyodo_desk.ui.widgets.page import plain_label
 
 COLUMNS = [N_("受付番号"), N_("受付日"), N_("団体"), N_("テーマ"), N_("種類"), N_("分野"), N_("状態"), N_("派遣日時"), N_("アドバイザー")]
-_WIDTHS = [112, 96, 210, 170, 130, 104, 76, 236]
+
+
+_FIXED = {4: 104, 5: 104, 8: 96}  # 種類, 分野, アドバイザー (full text in the tooltip)
+NEEDS_ACTION = ("received", "scheduling", "postponed", "done", "reported")  # the desk has something to do
 
 
 def _next_visit(app: ApplicationRecord):
@@ -52,6 +55,10 @@ class ApplicationTableModel(QAbstractTableModel):
         app = self.rows[index.row()]
         if role == Qt.ItemDataRole.UserRole:
             return app
+        if role == Qt.ItemDataRole.FontRole and index.column() == 6 and app.status in NEEDS_ACTION:
+            font = QFont()
+            font.setBold(True)
+            return font
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.UserRole + 1):
             return None
         visit = _next_visit(app)
@@ -75,8 +82,10 @@ class ApplicationTableModel(QAbstractTableModel):
             if sort:
                 return visit.start_at.isoformat() if visit else ""
             more = len([s for s in app.sessions if s.status != SessionStatus.CANCELLED.value]) - 1
-            return (when_text(visit.start_at, visit.end_at) if visit else _("未定")) + (_(" ほか{n}回").format(n=more) if more > 0 else "")
-        return "、".join(sorted({s.advisor_name for s in app.sessions if s.advisor_name}))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "\n".join(when_text(s.start_at, s.end_at) for s in app.sessions if s.start_at) or _("未定")
+            return (when_text(visit.start_at) if visit else _("未定")) + (_(" ほか{n}回").format(n=more) if more > 0 else "")
+        return "、".join(sorted({s.advisor_name for s in app.sessions if s.advisor_name and s.status != SessionStatus.CANCELLED.value}))
 
 
 class ApplicationsTab(QWidget):
@@ -121,9 +130,14 @@ class ApplicationsTab(QWidget):
         self.table.horizontalHeader().setHighlightSections(False)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
-        for c, w in enumerate(_WIDTHS):
-            self.table.setColumnWidth(c, w)
-        self.table.horizontalHeader().setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        for c in range(len(COLUMNS)):  # names and topics share what is left
+            if c in (2, 3):
+                header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
+            elif c in _FIXED:
+                self.table.setColumnWidth(c, _FIXED[c])
+            else:
+                header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         self.table.activated.connect(self._activated)
         layout.addWidget(self.table, 1)
         hint = plain_label(_("Enter またはダブルクリックで申請を開きます(日程の決定・手続き・書類)。"))
