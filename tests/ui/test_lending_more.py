@@ -107,11 +107,28 @@ def test_reserve_with_the_same_rule_as_a_scan_then_cancel(qtbot, open_lending, s
     assert ("KD-0001", "loan") in kinds and ("KD-0002", "reservation") in kinds
     assert tab.calendar.bar_rect(next(e for e in tab.calendar.entries if e.kind == "reservation")) is not None
 
+    # the group comes for its devices: the desk gets the group and the devices; confirming picks it up
     tab.inner.setCurrentIndex(0)
+    tab.active.selectRow(0)
+    tab.pickup_button.click()
+    desk = page.desk
+    qtbot.waitUntil(lambda: [d.asset_tag for d in desk.pending.devices] == ["KD-0002"], timeout=5000)
+    assert page.tabs.currentWidget() is desk and desk.borrower.organization_id() == lending.org.id
+    desk.borrower.responsible.setText("山田 太郎")
+    desk.borrower.phone.setText("090-1234-5678")
+    with qtbot.waitSignal(desk.checked_out, timeout=5000):
+        desk.confirm_button.click()
+    assert services.reservations.active(admin) == []
+
+    # another reservation, cancelled from the list
+    services.reservations.create(admin, lending.other.id, end + dt.timedelta(days=20), end + dt.timedelta(days=22), [lending.devices[2].id])
+    page.show_tab(tab)
+    idle(qtbot, page.ctx)
+    assert tab.active.rowCount() == 1
     tab.active.selectRow(0)
     tab.cancel_selected()
     qtbot.waitUntil(lambda: tab.active.rowCount() == 0, timeout=5000)
-    assert services.reservations.active(admin) == []
+    assert services.reservations.active(admin) == [] and "取り消しました" in tab.message.text()
 
 
 def _overdue_loan(services, actor, lending):

@@ -25,6 +25,7 @@ class ImportErrorsDialog(QDialog):
         self.setWindowTitle(_("CSVを取り込めませんでした"))
         self.errors = errors
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(page_title(_("CSVを取り込めませんでした")))
         summary = plain_label(_("{n} 行に問題があったため、取り込みを中止しました。何も登録していません。\n"
                                 "CSVを直してから、もう一度取り込んでください。").format(n=len(errors)))

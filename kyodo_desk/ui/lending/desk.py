@@ -142,6 +142,9 @@ class DeskTab(QWidget):
 
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.confirm, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Esc"), self, activated=self.refocus, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for button in (self.confirm_button, self.reset_button, self.slip_button, self.receipt_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a click must not take the scanner's focus
         self._pending_changed()
         self._update_mode()
 
@@ -271,6 +274,8 @@ class DeskTab(QWidget):
                 self._answer(False, result.message)
 
     def _pending_changed(self) -> None:
+        if self.pending.hasFocus():  # a device was removed with Delete: back to scanning
+            self.refocus()
         n = len(self.pending.devices)
         self.count_label.setText(_("この貸出の機器: {n} 台").format(n=n))
         self._update_mode()

@@ -37,6 +37,7 @@ class _WriteDialog(QDialog):
         self.setWindowTitle(title)
         self.errors = FieldErrors()
         self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(20, 16, 20, 16)
         self.layout_.addWidget(page_title(title))
         self.message = MessageLine()
         self.layout_.addWidget(self.message)

@@ -37,6 +37,7 @@ class DeviceModelsDialog(QDialog):
         self.models: list[DeviceModelRecord] = []
         self.current_id: int | None = None
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(page_title(_("機種と付属品")))
         self.message = MessageLine()
         layout.addWidget(self.message)

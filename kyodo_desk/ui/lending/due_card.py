@@ -26,6 +26,7 @@ class DueLoansCard(Card):
         super().__init__(_("今日返却予定・延滞中の貸出"))
         self.ctx, self.today, self.open_loan = ctx, today, open_loan
         self.loans: list[LoanRecord] = []
+        self._gen = 0
         self.summary = plain_label("…")
         self.body.addWidget(self.summary)
         self.list = QListWidget()
@@ -46,9 +47,13 @@ class DueLoansCard(Card):
             self.list.hide()
             return
         loans, today = self.ctx.services.loans, self.today
-        self.ctx.tasks.run(lambda _p: loans.due(actor, today), on_done=self._show, owner=self)
+        self._gen += 1
+        gen = self._gen
+        self.ctx.tasks.run(lambda _p: loans.due(actor, today), on_done=lambda r: self._show(gen, r), owner=self)
 
-    def _show(self, result) -> None:
+    def _show(self, gen: int, result) -> None:
+        if gen != self._gen:
+            return
         due_today, overdue = result
         self.loans = list(overdue) + list(due_today)
         self.summary.setText(_("延滞 {b} 件 ・ 今日返却予定 {a} 件").format(a=len(due_today), b=len(overdue)) if self.loans

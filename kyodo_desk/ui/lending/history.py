@@ -22,6 +22,7 @@ class DeviceHistoryDialog(QDialog):
         self.setWindowTitle(_("{tag} の履歴").format(tag=device.asset_tag))
         self.loaded = False
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(page_title(_("{tag} {name} の履歴").format(tag=device.asset_tag, name=device.name)))
         layout.addWidget(plain_label(_("状態の変更")))
         self.changes = make_table([_("日時"), _("変更前"), _("変更後"), _("担当"), _("理由")], stretch=4)

@@ -79,6 +79,7 @@ class LabelDialog(QDialog):
         self.setStyleSheet(STYLE_SHEET + LENDING_STYLE)
         self.setWindowTitle(_("機器ラベルの印刷"))
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(page_title(_("機器ラベルの印刷")))
         self.message = MessageLine()
         layout.addWidget(self.message)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QStackedWidget, QVBoxLayout, QWidget,
 )
 
-from kyodo_desk.domain.lending import DeviceState
+from kyodo_desk.domain.lending import DeviceKind, DeviceState
 from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _
 from kyodo_desk.services.base import ServiceError
@@ -47,10 +47,14 @@ class LoanDialog(QDialog):
         self.forms: dict[int, ReturnItemForm] = {}
         self._saving = False
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(8)
         layout.addWidget(page_title(_("貸出 {ref} — {org}").format(ref=loan.reference, org=loan.organization_name)))
         self.summary = plain_label()
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        self.state_line = MessageLine()
+        layout.addWidget(self.state_line)
         self.message = MessageLine()
         self.message.setObjectName("loanMessage")
         layout.addWidget(self.message)
@@ -62,7 +66,8 @@ class LoanDialog(QDialog):
         body = QHBoxLayout()
         self.items = QListWidget()
         self.items.setObjectName("loanItems")
-        self.items.setMaximumWidth(330)
+        self.items.setMinimumWidth(300)
+        self.items.setMaximumWidth(360)
         self.items.currentRowChanged.connect(lambda row: self.stack.setCurrentIndex(max(row, 0)))
         self.stack = QStackedWidget()
         body.addWidget(self.items)
@@ -119,9 +124,10 @@ class LoanDialog(QDialog):
         today = dt.date.today()
         late = loan.days_overdue(today)
         state = _("返却済み") if loan.status == "closed" else (_("延滞 {n} 日").format(n=late) if late else _("貸出中"))
-        self.summary.setText(_("責任者: {name} ・ 貸出中の連絡先: {phone} ・ 団体の電話: {org_phone}\n貸出: {out}({staff}) ・ 返却予定: {due} ・ {state}\n利用目的: {purpose}").format(
+        self.summary.setText(_("責任者: {name} ・ 貸出中の連絡先: {phone} ・ 団体の電話: {org_phone}\n貸出: {out}({staff}) ・ 返却予定: {due}\n利用目的: {purpose}").format(
             name=loan.responsible_name, phone=loan.contact_phone, org_phone=loan.organization_phone or "—", out=when(loan.out_at),
-            staff=loan.staff_name or "—", due=md(loan.due_on), state=state, purpose=loan.purpose or "—"))
+            staff=loan.staff_name or "—", due=md(loan.due_on), purpose=loan.purpose or "—"))
+        self.state_line.show_message(state, "error" if late else ("info" if loan.status == "closed" else "ok"))
         keep = {i: self.forms[i] for i in self.forms if any(it.device.id == i and it.returned_at is None for it in loan.items)}
         ticked = set(self.ticked_ids())
         self.items.clear()
@@ -131,7 +137,8 @@ class LoanDialog(QDialog):
         for item in loan.items:
             row = QListWidgetItem()
             if item.returned_at is None:
-                row.setText(f"{item.device.asset_tag}  {item.device.name}")
+                row.setText(f"{item.device.asset_tag}  {_kind(item.device.kind)}")
+                row.setToolTip(item.device.name)
                 row.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable)
                 row.setCheckState(Qt.CheckState.Checked if item.device.id in ticked else Qt.CheckState.Unchecked)
                 form = keep.get(item.device.id) or ReturnItemForm(item)
@@ -239,7 +246,8 @@ class LoanDialog(QDialog):
                 form.errors.show(exc.errors)
                 self.items.setCurrentRow(self.row_of(failed_id))
             self.errors.show(exc.errors)
-            self.message.show_message(_("{tag}: {msg}").format(tag=form.item.device.asset_tag if form else "", msg="\n".join(exc.errors.values())), "error")
+            self.message.show_message(_("{tag} を返却できませんでした。赤い項目を直してから、もう一度「返却」を押してください。").format(
+                tag=form.item.device.asset_tag if form else ""), "error")
         elif isinstance(exc, ServiceError):
             self.message.show_message(str(exc), "error")
         else:
@@ -258,3 +266,7 @@ class LoanDialog(QDialog):
         self._show_loan(loan)
         self.message.show_message(_("返却予定日を {due} に延長しました。").format(due=md(loan.due_on)), "ok")
         self.renewed.emit(loan)
+
+
+def _kind(kind: str) -> str:
+    return DeviceKind(kind).label()

@@ -31,8 +31,10 @@ class OverdueTab(QWidget):
     def __init__(self, ctx: AppContext, today: dt.date | None = None):
         super().__init__()
         self.ctx = ctx
+        self._fixed_today = today
         self.today = today or dt.date.today()
         self.loans: list[LoanRecord] = []
+        self._gen = 0
         self.dialog = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 8, 4, 4)
@@ -90,10 +92,15 @@ class OverdueTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        self.today = self._fixed_today or dt.date.today()  # the desk may stay open past midnight
         actor, loans, today = self.ctx.require_actor(), self.ctx.services.loans, self.today
-        self.ctx.tasks.run(lambda _p: loans.due(actor, today), on_done=self._show, owner=self)
+        self._gen += 1
+        gen = self._gen
+        self.ctx.tasks.run(lambda _p: loans.due(actor, today), on_done=lambda r: self._show(gen, r), owner=self)
 
-    def _show(self, result) -> None:
+    def _show(self, gen: int, result) -> None:
+        if gen != self._gen:  # an older answer arriving late
+            return
         due_today, overdue = result
         current = self.current()
         self.loans = list(overdue) + list(due_today)

@@ -58,6 +58,7 @@ class LendingPage(QWidget):
             QShortcut(QKeySequence(f"Alt+{n + 1}"), self, activated=lambda i=n: self.tabs.setCurrentIndex(i),
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.tabs.currentChanged.connect(self._tab_changed)
+        self.reservations.pickup_requested.connect(self.pick_up)
 
     def page_shown(self) -> None:
         self._tab_changed(self.tabs.currentIndex())
@@ -95,6 +96,23 @@ class LendingPage(QWidget):
         actor, loans = self.ctx.require_actor(), self.ctx.services.loans
         self._show_self()
         self.ctx.tasks.run(lambda _p: loans.get(actor, loan_id), on_done=lambda loan: self.desk.open_loan(loan), owner=self)
+
+    def pick_up(self, reservation) -> None:
+        """A reserved group came for its devices: the desk gets the group, its contact and the devices."""
+        actor, orgs = self.ctx.require_actor(), self.ctx.services.organizations
+        self.desk.reset()
+        self.show_tab(self.desk)
+
+        def fill(org) -> None:
+            self.desk.borrower.responsible.setText(reservation.contact_name)
+            self.desk.borrower.phone.setText(reservation.contact_phone)
+            self.desk.borrower.set_organization(org)
+            self.desk.purpose.setText(reservation.purpose)
+            for tag in reservation.device_tags:
+                self.desk.feed(tag)
+            self.desk.refocus()
+
+        self.ctx.tasks.run(lambda _p: orgs.get(actor, reservation.organization_id), on_done=fill, owner=self)
 
     def _show_self(self) -> None:
         window = self.window()

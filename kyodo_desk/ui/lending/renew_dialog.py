@@ -30,6 +30,7 @@ class RenewDialog(QDialog):
         self.setWindowTitle(_("貸出の延長 {ref}").format(ref=loan.reference))
         self.errors = FieldErrors()
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(plain_label(_("{org} ・ いまの返却予定日: {due}").format(org=loan.organization_name, due=md(loan.due_on))))
         form = QFormLayout()
         self.new_due = date_edit(max(loan.due_on, dt.date.today()) + dt.timedelta(days=7))

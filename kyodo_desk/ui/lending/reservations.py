@@ -8,7 +8,7 @@ import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QScrollArea, QSplitter, QTableWidgetItem,
+    QComboBox, QHeaderView, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QScrollArea, QSplitter, QTableWidgetItem,
     QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -29,6 +29,7 @@ class ReservationsTab(QWidget):
     availability_shown = Signal()
     reserved = Signal(object)
     calendar_shown = Signal()
+    pickup_requested = Signal(object)  # ReservationRecord: hand it out at the desk
 
     def __init__(self, ctx: AppContext):
         super().__init__()
@@ -36,6 +37,7 @@ class ReservationsTab(QWidget):
         self.errors = FieldErrors()
         self.available: list[Availability] = []
         self.reservations: list[ReservationRecord] = []
+        self._active_gen = 0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 8, 4, 4)
         self.inner = QTabWidget()
@@ -70,6 +72,8 @@ class ReservationsTab(QWidget):
         left_layout.addWidget(self.check_button)
         self.table = make_table([_("予約"), _("管理番号"), _("機器"), _("空き状況")], stretch=3)
         self.table.setObjectName("availabilityTable")
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(2, 170)
         left_layout.addWidget(self.table, 1)
         self.message = MessageLine()
         self.message.setObjectName("reserveMessage")
@@ -86,9 +90,16 @@ class ReservationsTab(QWidget):
         self.active = make_table([_("期間"), _("団体"), _("機器"), _("連絡先"), _("利用目的")], stretch=4)
         self.active.setObjectName("activeReservations")
         right_layout.addWidget(self.active, 1)
+        self.pickup_button = QPushButton(_("受け取りに来た(貸出の画面へ)"))
+        self.pickup_button.setToolTip(_("団体と機器を貸出の画面に入れます。確定すると予約は貸出に変わります。"))
+        self.pickup_button.clicked.connect(self.pick_up_selected)
         self.cancel_button = QPushButton(_("選んだ予約を取り消す"))
         self.cancel_button.clicked.connect(self.cancel_selected)
-        right_layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignRight)
+        res_buttons = QHBoxLayout()
+        res_buttons.addWidget(self.pickup_button)
+        res_buttons.addStretch(1)
+        res_buttons.addWidget(self.cancel_button)
+        right_layout.addLayout(res_buttons)
         split.addWidget(right)
         split.setSizes([520, 520])
         self.inner.addTab(page, _("予約"))
@@ -108,7 +119,11 @@ class ReservationsTab(QWidget):
         self.month.currentIndexChanged.connect(lambda _i: self.load_calendar())
         row.addWidget(plain_label(_("月")))
         row.addWidget(self.month)
-        legend = plain_label(_("■ 青 = 貸出(返却まで)  ■ 橙 = 予約  ・ 黄色の列 = 今日  ・ 灰色 = 土日・休館日"))
+        for text, color in ((_("貸出(返却まで)"), "#1f5f99"), (_("予約"), "#e08a1e")):
+            chip = plain_label(text)
+            chip.setStyleSheet(f"background: {color}; color: white; border-radius: 4px; padding: 2px 8px;")
+            row.addWidget(chip)
+        legend = plain_label(_("黄色の列 = 今日 ・ 灰色 = 土日・休館日 ・ 棒にマウスを重ねると詳しく出ます"))
         legend.setObjectName("hint")
         row.addWidget(legend)
         row.addStretch(1)
@@ -150,6 +165,8 @@ class ReservationsTab(QWidget):
         for r, a in enumerate(rows):
             fill_row(self.table, r, ["", a.device.asset_tag, a.device.name, _("空き") if a.available else a.reason],
                      data=a.device.id, color=None if a.available else MUTED_COLOR)
+            for c in (2, 3):
+                self.table.item(r, c).setToolTip(f"{a.device.name}\n{a.reason or _('空き')}")
             tick = QTableWidgetItem()
             tick.setData(Qt.ItemDataRole.UserRole, a.device.id)
             if a.available:
@@ -206,15 +223,23 @@ class ReservationsTab(QWidget):
 
     # ---- active reservations -------------------------------------------------------------------
     def load_active(self) -> None:
-        actor, reservations = self.ctx.require_actor(), self.ctx.services.reservations
-        self.ctx.tasks.run(lambda _p: reservations.active(actor), on_done=self._show_active, owner=self)
+        self._active_gen += 1
+        gen, actor, reservations = self._active_gen, self.ctx.require_actor(), self.ctx.services.reservations
+        self.ctx.tasks.run(lambda _p: reservations.active(actor), on_done=lambda rows: self._show_active(gen, rows), owner=self)
 
-    def _show_active(self, rows: list[ReservationRecord]) -> None:
+    def _show_active(self, gen: int, rows: list[ReservationRecord]) -> None:
+        if gen != self._active_gen:  # an older answer arriving late
+            return
         self.reservations = rows
         self.active.setRowCount(len(rows))
         for r, res in enumerate(rows):
             fill_row(self.active, r, [f"{md(res.start_on)}〜{md(res.end_on)}", res.organization_name, "、".join(res.device_tags),
                                       " ".join(x for x in (res.contact_name, res.contact_phone) if x), res.purpose], data=res.id)
+
+    def pick_up_selected(self) -> None:
+        row = self.active.currentRow()
+        if 0 <= row < len(self.reservations):
+            self.pickup_requested.emit(self.reservations[row])
 
     def cancel_selected(self) -> None:
         row = self.active.currentRow()
