@@ -117,6 +117,7 @@ class Task(QObject):
         if shiboken6.isValid(self.runner):
             self.runner._forget(self)
         self.finished.emit()
+        self.deleteLater()  # a child of the runner: free it, or every search and poll would stay
 
 
 class TaskRunner(QObject):

@@ -128,3 +128,14 @@ def test_failure_without_a_window_still_shows_a_message(qtbot, make_ctx, admin):
     box.close()
     del box
     qtbot.waitUntil(lambda: not ctx.tasks.report_error.open_boxes)
+
+
+def test_finished_tasks_do_not_pile_up(qtbot):
+    """A desk runs a search or a poll every few seconds all day; finished tasks must be freed."""
+    from kyodo_desk.ui.tasks import Task
+
+    runner = TaskRunner(lambda parent, exc: None)
+    for _ in range(20):
+        runner.run(lambda _p: None)
+    qtbot.waitUntil(lambda: runner.pending == 0, timeout=5000)
+    qtbot.waitUntil(lambda: not runner.findChildren(Task), timeout=5000)
