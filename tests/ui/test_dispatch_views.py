@@ -242,10 +242,17 @@ def test_search_box_opens_the_application_and_the_advisor(qtbot, window, service
 
     app = services.dispatch.create(admin, ApplicationInput(organization_id=org.id, topic="チラシの作り方", field="pr_design"))
     page = window.pages["dispatch"]
+    window.focus_search()
+    qtbot.keyClicks(window.search, app.reference)  # what a staff member types (or a scanner sends)
     with qtbot.waitSignal(page.dialog_opened, timeout=5000) as opened:
-        assert window.openers.open("dispatch", app.id)
+        qtbot.keyClick(window.search, Qt.Key.Key_Return)
     detail = opened.args[0]
     assert isinstance(detail, ApplicationDetailDialog) and window.current_page_key() == "dispatch"
     qtbot.waitUntil(lambda: detail.app is not None and detail.app.reference == app.reference, timeout=5000)
     detail.close()
-    assert window.openers.can_open("advisor")
+    from kyodo_desk.services.advisors import AdvisorInput
+
+    advisor = services.advisors.save(admin, AdvisorInput(name="表 和子", name_kana="オモテ カズコ", fields=("fundraising",)))
+    with qtbot.waitSignal(page.advisors.dialog_opened, timeout=5000) as opened:
+        assert window.openers.open("advisor", advisor.id)
+    assert opened.args[0].record.id == advisor.id
