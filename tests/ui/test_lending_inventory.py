@@ -3,8 +3,6 @@ history, device models with their accessory checklist, CSV import (all-or-nothin
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-
 from kyodo_desk.services.inventory import DeviceInput
 from tests.ui.test_lending_support import idle, lending, open_lending, type_ime  # noqa: F401
 

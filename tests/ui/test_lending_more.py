@@ -11,9 +11,8 @@ from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt
 
 from kyodo_desk.config import load_preferences
-from kyodo_desk.documents.labels import PAGE_H
 from kyodo_desk.documents.labels import builtin_templates
-from tests.ui.test_lending_support import TODAY, checkout, idle, lending, open_day, open_lending, scan, type_ime  # noqa: F401
+from tests.ui.test_lending_support import TODAY, checkout, idle, lending, open_day, open_lending, type_ime  # noqa: F401
 
 MM = 72 / 25.4
 

@@ -8,7 +8,7 @@ import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QHeaderView, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QScrollArea, QSplitter, QTableWidgetItem,
+    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QScrollArea, QTableWidgetItem,
     QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -43,12 +43,10 @@ class ReservationsTab(QWidget):
         self.inner = QTabWidget()
         layout.addWidget(self.inner)
 
-        # ---- reserve ----
+        # ---- reserve: the form and the active reservations above, the availability list below ----
         page = QWidget()
-        split = QSplitter(Qt.Orientation.Horizontal)
-        QVBoxLayout(page).addWidget(split)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
+        outer = QVBoxLayout(page)
+        top = QHBoxLayout()
         box = QGroupBox(_("新しい予約"))
         form = QFormLayout(box)
         self.organization = OrganizationPicker(ctx)
@@ -66,30 +64,16 @@ class ReservationsTab(QWidget):
         self.errors.add_row(form, "contact_name", _("連絡する人"), self.contact_name)
         self.errors.add_row(form, "contact_phone", _("連絡先"), self.contact_phone)
         self.errors.add_row(form, "purpose", _("利用目的"), self.purpose)
-        left_layout.addWidget(box)
         self.check_button = QPushButton(_("空き状況を表示"))
         self.check_button.clicked.connect(self.show_availability)
-        left_layout.addWidget(self.check_button)
-        self.table = make_table([_("予約"), _("管理番号"), _("機器"), _("空き状況")], stretch=3)
-        self.table.setObjectName("availabilityTable")
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(2, 170)
-        left_layout.addWidget(self.table, 1)
-        self.message = MessageLine()
-        self.message.setObjectName("reserveMessage")
-        left_layout.addWidget(self.message)
-        self.reserve_button = QPushButton(_("チェックした機器を予約する"))
-        self.reserve_button.setObjectName("reserveButton")
-        self.reserve_button.clicked.connect(self.reserve)
-        left_layout.addWidget(self.reserve_button)
-        split.addWidget(left)
+        form.addRow("", self.check_button)
+        top.addWidget(box, 1)
 
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.addWidget(plain_label(_("受付中の予約")))
+        right = QVBoxLayout()
+        right.addWidget(plain_label(_("受付中の予約")))
         self.active = make_table([_("期間"), _("団体"), _("機器"), _("連絡先"), _("利用目的")], stretch=4)
         self.active.setObjectName("activeReservations")
-        right_layout.addWidget(self.active, 1)
+        right.addWidget(self.active, 1)
         self.pickup_button = QPushButton(_("受け取りに来た(貸出の画面へ)"))
         self.pickup_button.setToolTip(_("団体と機器を貸出の画面に入れます。確定すると予約は貸出に変わります。"))
         self.pickup_button.clicked.connect(self.pick_up_selected)
@@ -99,9 +83,22 @@ class ReservationsTab(QWidget):
         res_buttons.addWidget(self.pickup_button)
         res_buttons.addStretch(1)
         res_buttons.addWidget(self.cancel_button)
-        right_layout.addLayout(res_buttons)
-        split.addWidget(right)
-        split.setSizes([520, 520])
+        right.addLayout(res_buttons)
+        top.addLayout(right, 1)
+        outer.addLayout(top)
+
+        self.table = make_table([_("予約"), _("管理番号"), _("機器"), _("空き状況")], stretch=3)
+        self.table.setObjectName("availabilityTable")
+        outer.addWidget(self.table, 1)
+        bottom = QHBoxLayout()
+        self.message = MessageLine()
+        self.message.setObjectName("reserveMessage")
+        bottom.addWidget(self.message, 1)
+        self.reserve_button = QPushButton(_("チェックした機器を予約する"))
+        self.reserve_button.setObjectName("reserveButton")
+        self.reserve_button.clicked.connect(self.reserve)
+        bottom.addWidget(self.reserve_button)
+        outer.addLayout(bottom)
         self.inner.addTab(page, _("予約"))
 
         # ---- calendar ----
