@@ -145,8 +145,8 @@ def test_overdue_list_notes_and_reminder_letter(qtbot, open_lending, services, a
     assert row[0] == f"延滞 {loan.days_overdue(TODAY)} 日" and row[2] == loan.reference and row[5] == "090-1234-5678"
     tab.table.selectRow(0)
     type_ime(tab.note_edit, "電話したが不在。明日かけ直す")
-    with qtbot.waitSignal(tab.loaded, timeout=5000):
-        qtbot.keyClick(tab.note_edit, Qt.Key.Key_Return)
+    qtbot.keyClick(tab.note_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: tab.note_message.text() == "記録しました。", timeout=5000)
     assert services.loans.get(admin, loan.id).notes[0][2] == "電話したが不在。明日かけ直す"
     qtbot.waitUntil(lambda: "電話したが不在" in tab.notes.item(0).text(), timeout=5000)
     assert "山田 花子" in tab.notes.item(0).text()

@@ -197,9 +197,9 @@ class LabelDialog(QDialog):
     def print_calibration(self) -> None:
         x, y = self._save_offsets()
         service, name = self.service, self.template.currentData()
-        self._build(lambda: service.calibration(name, offset_x_mm=x, offset_y_mm=y), _("ラベル位置合わせ用紙"), "label-calibration.pdf")
+        self._build(lambda: service.calibration(name, offset_x_mm=x, offset_y_mm=y), _("ラベル位置合わせ用紙"), "label-calibration.pdf", write=False)
 
-    def _build(self, build, title: str, filename: str) -> None:
+    def _build(self, build, title: str, filename: str, *, write: bool = True) -> None:
         def shown(dialog) -> None:
             self.last_pdf = dialog.pdf
             self.built.emit(dialog.pdf)
@@ -210,4 +210,4 @@ class LabelDialog(QDialog):
             else:
                 report_error(self, exc, self.ctx.log_file)
 
-        show_pdf(self.ctx, self, build, title, filename, on_shown=shown, on_error=failed)
+        show_pdf(self.ctx, self, build, title, filename, on_shown=shown, on_error=failed, write=write)

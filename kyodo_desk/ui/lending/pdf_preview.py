@@ -99,8 +99,11 @@ class PdfPreviewDialog(QDialog):
 
 def show_pdf(ctx: AppContext, parent: QWidget, build: Callable[[], bytes], title: str, filename: str,
              on_shown: Callable[[PdfPreviewDialog], None] | None = None,
-             on_error: Callable[[BaseException], None] | None = None) -> None:
-    """Build the PDF off the GUI thread (with a progress dialog if slow), then preview it."""
+             on_error: Callable[[BaseException], None] | None = None, *, write: bool = True) -> None:
+    """Build the PDF off the GUI thread (with a progress dialog if slow), then preview it.
+
+    Builders that record a PRINT audit row write to the database: they run on the task runner's
+    single write thread unless *write* is False."""
 
     def done(pdf: bytes) -> None:
         dialog = PdfPreviewDialog(ctx, pdf, title, filename, parent.window())
@@ -111,4 +114,4 @@ def show_pdf(ctx: AppContext, parent: QWidget, build: Callable[[], bytes], title
             on_shown(dialog)
 
     ctx.tasks.run(lambda _p: build(), _("{title} を作成しています…").format(title=title), on_done=done, on_error=on_error,
-                  owner=parent, parent=parent.window())
+                  write=write, owner=parent, parent=parent.window())

@@ -37,7 +37,7 @@ class ReservationsTab(QWidget):
         self.errors = FieldErrors()
         self.available: list[Availability] = []
         self.reservations: list[ReservationRecord] = []
-        self._active_gen = 0
+        self._active_gen = self._calendar_gen = 0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 8, 4, 4)
         self.inner = QTabWidget()
@@ -261,8 +261,12 @@ class ReservationsTab(QWidget):
             closed = {c.day for c in sv.calendar.closed_days(first, last)}
             return sv.inventory.all_tags(actor), sv.reservations.calendar(actor, first, last), closed
 
-        self.ctx.tasks.run(load, on_done=lambda r: self._show_calendar(first, *r), owner=self)
+        self._calendar_gen += 1
+        gen = self._calendar_gen
+        self.ctx.tasks.run(load, on_done=lambda r: self._show_calendar(gen, first, *r), owner=self)
 
-    def _show_calendar(self, first: dt.date, tags, entries, closed) -> None:
+    def _show_calendar(self, gen: int, first: dt.date, tags, entries, closed) -> None:
+        if gen != self._calendar_gen:  # the user chose another month meanwhile
+            return
         self.calendar.set_month(first, tags, entries, closed)
         self.calendar_shown.emit()
