@@ -29,23 +29,15 @@ class Cancelled(Exception):
     """The user cancelled the work (raised inside ``progress``)."""
 
 
-class Task(QObject):
-    """One piece of work.  Lives on the GUI thread; its signals carry results back there."""
+class Task:
+    """One piece of work (a plain object: its results travel on the runner's signals, so no
+    per-task QObject can be deleted while a worker thread is still emitting on it)."""
 
-    _progressed = Signal(int, int, str)
-    _succeeded = Signal(object)
-    _failed = Signal(object)
-    finished = Signal()
-
-    def __init__(self, runner: "TaskRunner", fn, on_done, on_error, owner: QObject | None, dialog: QProgressDialog | None):
-        super().__init__(runner)  # deleted with the runner; queued results then simply lapse
-        self.runner, self.fn, self.on_done, self.on_error = runner, fn, on_done, on_error
+    def __init__(self, runner: "TaskRunner", task_id: int, fn, on_done, on_error, owner: QObject | None, dialog: QProgressDialog | None):
+        self.runner, self.id, self.fn, self.on_done, self.on_error = runner, task_id, fn, on_done, on_error
         self.owner, self.dialog = owner, dialog
         self.cancelled = False
         self.done = False
-        self._progressed.connect(self._show_progress)
-        self._succeeded.connect(self._deliver_result)
-        self._failed.connect(self._deliver_error)
         if dialog is not None:
             dialog.canceled.connect(self.cancel)
 
@@ -56,83 +48,58 @@ class Task(QObject):
     def progress(self, done: int, total: int, text: str = "") -> None:
         if self.cancelled:
             raise Cancelled()
-        self._progressed.emit(int(done), int(total), text)
+        self.runner._progressed.emit(self.id, int(done), int(total), text)
 
     def execute(self) -> None:
         try:
             try:
                 result = self.fn(self.progress)
             except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI
-                self._failed.emit(exc)
+                self.runner._failed.emit(self.id, exc)
             else:
-                self._succeeded.emit(result)
-        except RuntimeError:  # the GUI side is gone (the app is shutting down): nobody to tell
-            log.warning("task finished after its receiver was deleted", exc_info=True)
+                self.runner._succeeded.emit(self.id, result)
+        except RuntimeError:  # the runner is gone (the app is shutting down): nobody to tell
+            log.warning("task finished after the task runner was deleted", exc_info=True)
 
     # ---- GUI thread ---------------------------------------------------------------
-    def _owner_alive(self) -> bool:
+    def owner_alive(self) -> bool:
         return self.owner is None or shiboken6.isValid(self.owner)
 
-    @Slot(int, int, str)
-    def _show_progress(self, done: int, total: int, text: str) -> None:
+    def show_progress(self, done: int, total: int, text: str) -> None:
         if self.dialog is not None and shiboken6.isValid(self.dialog):
             self.dialog.setRange(0, max(total, 0))
             self.dialog.setValue(min(done, total) if total > 0 else 0)
             if text:
                 self.dialog.setLabelText(text)
 
-    def _close_dialog(self) -> None:
+    def close_dialog(self) -> None:
         if self.dialog is not None and shiboken6.isValid(self.dialog):
             self.dialog.canceled.disconnect(self.cancel)
             self.dialog.reset()
             self.dialog.close()
             self.dialog.deleteLater()
 
-    @Slot(object)
-    def _deliver_result(self, result) -> None:
-        self._close_dialog()
-        try:
-            if self.on_done is not None and self._owner_alive():
-                self.on_done(result)
-        finally:
-            self._finish()
-
-    @Slot(object)
-    def _deliver_error(self, exc: BaseException) -> None:
-        self._close_dialog()
-        try:
-            if isinstance(exc, Cancelled):
-                log.info("task cancelled by the user")
-            elif not self._owner_alive():
-                log.warning("task failed after its window closed", exc_info=(type(exc), exc, exc.__traceback__))
-            elif self.on_error is not None:
-                self.on_error(exc)
-            else:
-                self.runner.report_error(self.owner if isinstance(self.owner, QWidget) else None, exc)
-        finally:
-            self._finish()
-
-    def _finish(self) -> None:
-        self.done = True
-        if shiboken6.isValid(self.runner):
-            self.runner._forget(self)
-        self.finished.emit()
-        self.deleteLater()  # a child of the runner: free it, or every search and poll would stay
-
 
 class TaskRunner(QObject):
     """Start work on worker threads and get results back on the GUI thread."""
 
     idle = Signal()
+    _progressed = Signal(int, int, int, str)  # task id, done, total, text
+    _succeeded = Signal(int, object)
+    _failed = Signal(int, object)
 
     def __init__(self, report_error: ErrorReporter, *, read_threads: int = 3):
         super().__init__()
+        self._progressed.connect(self._on_progress)
+        self._succeeded.connect(self._on_result)
+        self._failed.connect(self._on_error)
+        self._next_id = 0
         self.report_error = report_error
         self._read_pool = QThreadPool(self)
         self._read_pool.setMaxThreadCount(read_threads)
         self._write_pool = QThreadPool(self)
         self._write_pool.setMaxThreadCount(1)
-        self._active: set[Task] = set()
+        self._active: dict[int, Task] = {}
 
     @property
     def pending(self) -> int:
@@ -165,8 +132,9 @@ class TaskRunner(QObject):
             dialog.setAutoReset(False)
             dialog.setMinimumWidth(360)
             dialog.setValue(0)
-        task = Task(self, fn, on_done, on_error, owner, dialog)
-        self._active.add(task)
+        self._next_id += 1
+        task = Task(self, self._next_id, fn, on_done, on_error, owner, dialog)
+        self._active[task.id] = task
         (self._write_pool if write else self._read_pool).start(task.execute)
         return task
 
@@ -193,8 +161,46 @@ class TaskRunner(QObject):
             raise box["error"]
         return box.get("result")
 
-    def _forget(self, task: Task) -> None:
-        self._active.discard(task)
+    # ---- results arrive here, on the GUI thread --------------------------------------------
+    @Slot(int, int, int, str)
+    def _on_progress(self, task_id: int, done: int, total: int, text: str) -> None:
+        task = self._active.get(task_id)
+        if task is not None:
+            task.show_progress(done, total, text)
+
+    @Slot(int, object)
+    def _on_result(self, task_id: int, result) -> None:
+        task = self._active.get(task_id)
+        if task is None:
+            return
+        task.close_dialog()
+        try:
+            if task.on_done is not None and task.owner_alive():
+                task.on_done(result)
+        finally:
+            self._finish(task)
+
+    @Slot(int, object)
+    def _on_error(self, task_id: int, exc: BaseException) -> None:
+        task = self._active.get(task_id)
+        if task is None:
+            return
+        task.close_dialog()
+        try:
+            if isinstance(exc, Cancelled):
+                log.info("task cancelled by the user")
+            elif not task.owner_alive():
+                log.warning("task failed after its window closed", exc_info=(type(exc), exc, exc.__traceback__))
+            elif task.on_error is not None:
+                task.on_error(exc)
+            else:
+                self.report_error(task.owner if isinstance(task.owner, QWidget) else None, exc)
+        finally:
+            self._finish(task)
+
+    def _finish(self, task: Task) -> None:
+        task.done = True
+        self._active.pop(task.id, None)
         if not self._active:
             self.idle.emit()
 
