@@ -35,6 +35,12 @@ def _home(ctx: AppContext, win: "MainWindow") -> QWidget:
     return HomePage(ctx, navigate=win.show_page)
 
 
+def _consultations(ctx: AppContext, win: "MainWindow") -> QWidget:
+    from kyodo_desk.ui.consultations.page import ConsultationsPage
+
+    return ConsultationsPage(ctx)
+
+
 def _groups(ctx: AppContext, win: "MainWindow") -> QWidget:
     from kyodo_desk.ui.groups.page import OrganizationsPage
 
@@ -68,10 +74,7 @@ def _settings(ctx: AppContext, win: "MainWindow") -> QWidget:
 def default_pages() -> list[PageSpec]:
     return [
         PageSpec("home", N_("ホーム"), _home),
-        PageSpec("consultations", N_("相談受付"), _placeholder(
-            N_("相談受付"),
-            N_("窓口・電話・メールで受けた相談を記録し、分類・対応状況・フォローアップの期限を管理する画面がここに入ります。"),
-        )),
+        PageSpec("consultations", N_("相談受付"), _consultations),
         PageSpec("lending", N_("機器貸出"), _lending),
         PageSpec("dispatch", N_("アドバイザー派遣"), _dispatch),
         PageSpec("groups", N_("団体"), _groups),

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QP
 from kyodo_desk.domain.enums import OrganizationKind
 from kyodo_desk.i18n import _, format_number, wareki, wareki_fiscal_year
 from kyodo_desk.ui.context import AppContext
-from kyodo_desk.ui.widgets.page import Card, intro, page_title, plain_label, scaled_font
+from kyodo_desk.ui.widgets.page import Card, page_title, plain_label, scaled_font
 
 # 金沢市協働推進計画: 「協働をすすめる市民団体」の登録 50団体以上 (目標年度 2025 = 令和7年度).
 REGISTRATION_TARGET = 50
@@ -48,10 +48,9 @@ class HomePage(QWidget):
 
         due = QHBoxLayout()
         due.setSpacing(16)
-        self.followups_card = Card(_("期限が近いフォローアップ"))
-        self.followups_card.body.addWidget(intro(_(
-            "相談受付の機能が入ると、期限が近い・過ぎたフォローアップがここに並びます。いまはまだ表示するものがありません。"
-        )))
+        from kyodo_desk.ui.consultations.followups_card import FollowupsCard
+
+        self.followups_card = FollowupsCard(ctx, self.today, open_consultation=lambda cid: self.navigate("consultations").open_consultation(cid) if self.navigate else None)
         from kyodo_desk.ui.lending.due_card import DueLoansCard
 
         self.loans_card = DueLoansCard(ctx, self.today, open_loan=lambda loan_id: self.navigate("lending").open_loan(loan_id) if self.navigate else None)
@@ -129,6 +128,7 @@ class HomePage(QWidget):
 
     def refresh(self) -> None:
         self.loans_card.refresh()
+        self.followups_card.refresh()
         actor = self.ctx.require_actor()
         orgs = self.ctx.services.organizations
         self.ctx.tasks.run(

@@ -1,0 +1,88 @@
+"""The home page card 「フォローアップ(今日まで)」: open follow-ups due today or overdue, oldest
+first, with due date, summary and assignee.  Clicking (or Enter on) a line opens the consultation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QListWidget, QListWidgetItem
+
+from kyodo_desk.domain.permissions import Permission
+from kyodo_desk.i18n import _
+from kyodo_desk.services.consultations import ConsultationRecord
+from kyodo_desk.ui.consultations.common import CONSULTATION_KIND, one_line
+from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.widgets.page import Card, plain_label
+
+MAX_LINES = 12
+OVERDUE = QColor("#b3261e")
+
+
+def followup_line(r: ConsultationRecord, today: dt.date) -> str:
+    late = (today - r.followup_due).days if r.followup_due else 0
+    state = _("期限超過 {n}日").format(n=late) if late > 0 else _("今日まで")
+    who = r.followup_assignee_name or _("担当未定")
+    return _("{due}({state}) {action} ・ {who}\n{summary} — {ref}").format(
+        due=f"{r.followup_due:%m/%d}" if r.followup_due else "", state=state, action=r.followup_label, who=who,
+        summary=one_line(r.summary, 40), ref=r.reference)
+
+
+class FollowupsCard(Card):
+    loaded = Signal()
+
+    def __init__(self, ctx: AppContext, today: dt.date, open_consultation: Callable[[int], object] | None = None):
+        super().__init__(_("フォローアップ(今日まで)"))
+        self.ctx, self.today, self.open_consultation = ctx, today, open_consultation
+        self.records: list[ConsultationRecord] = []
+        self.summary = plain_label("…")
+        self.body.addWidget(self.summary)
+        self.list = QListWidget()
+        self.list.setObjectName("followupsDue")
+        self.list.setMinimumHeight(200)
+        self.list.setWordWrap(True)
+        self.list.setSpacing(2)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.itemActivated.connect(self._activated)
+        self.list.itemClicked.connect(self._activated)
+        self.body.addWidget(self.list)
+        ctx.events.data_changed.connect(lambda kind, _ids: self.refresh() if kind == CONSULTATION_KIND else None)
+
+    def refresh(self) -> None:
+        actor = self.ctx.require_actor()
+        if not actor.can(Permission.CONSULTATION_VIEW):
+            self.summary.setText(_("相談の記録を見る権限がありません。"))
+            self.list.hide()
+            return
+        service, today = self.ctx.services.consultations, self.today
+        self.ctx.tasks.run(lambda _p: service.followups_due(actor, today), on_done=self._show, owner=self)
+
+    def _show(self, records: list[ConsultationRecord]) -> None:
+        self.records = list(records)
+        overdue = sum(1 for r in records if r.followup_due and r.followup_due < self.today)
+        self.summary.setText(_("期限超過 {late} 件 ・ 今日まで {due} 件").format(late=overdue, due=len(records) - overdue) if records
+                             else _("今日までのフォローアップはありません。"))
+        self.list.clear()
+        for r in self.records[:MAX_LINES]:
+            item = QListWidgetItem(followup_line(r, self.today))
+            item.setData(Qt.ItemDataRole.UserRole, r.id)
+            if r.followup_due and r.followup_due < self.today:
+                item.setForeground(OVERDUE)
+            self.list.addItem(item)
+        if len(self.records) > MAX_LINES:
+            more = QListWidgetItem(_("ほか {n} 件 — 「相談受付」の一覧で「フォローアップ未完了のみ」を選ぶと全部見られます").format(
+                n=len(self.records) - MAX_LINES))
+            more.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.list.addItem(more)
+        self.list.setVisible(bool(self.records))
+        self.loaded.emit()
+
+    def lines(self) -> list[str]:
+        return [self.list.item(i).text() for i in range(self.list.count())]
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        consultation_id = item.data(Qt.ItemDataRole.UserRole)
+        if consultation_id is not None and self.open_consultation is not None:
+            self.open_consultation(consultation_id)

@@ -1,0 +1,195 @@
+"""相談受付: the intake (ready to type), the list with filters, and statistics in tabs.
+
+Other screens and the search box use :meth:`ConsultationsPage.open_consultation` (受付番号
+S2025-00012 + Enter in the search box opens it) and :meth:`show_organization_timeline` (相談カルテ).
+From a consultation, 「派遣申請へ」 and 「機器貸出へ」 carry its organization to those pages.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from kyodo_desk.domain.permissions import Permission
+from kyodo_desk.i18n import _
+from kyodo_desk.ui.consultations.common import CONSULTATION_KIND
+from kyodo_desk.ui.consultations.dialog import ConsultationDialog
+from kyodo_desk.ui.consultations.editor import ConsultationEditor
+from kyodo_desk.ui.consultations.list_tab import ConsultationListTab
+from kyodo_desk.ui.consultations.receipt import show_receipt
+from kyodo_desk.ui.consultations.timeline import CaseTimelineDialog, OrganizationTimelineDialog
+from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.openers import OpenerRegistry
+from kyodo_desk.ui.widgets.page import Card, page_title, plain_label
+
+
+class ConsultationsPage(QWidget):
+    dialog_opened = Signal(object)  # any window this page opened (tests wait on it)
+
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        actor = ctx.require_actor()
+        self.allowed = actor.can(Permission.CONSULTATION_VIEW)
+        self.dialogs: list[QDialog] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 12)
+        layout.setSpacing(8)
+        header = QHBoxLayout()
+        header.addWidget(page_title(_("相談受付")))
+        header.addStretch(1)
+        self.categories_button = QPushButton(_("相談分類の編集…"))
+        self.categories_button.setVisible(self.allowed and actor.can(Permission.SETTINGS_EDIT))
+        self.categories_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.categories_button.clicked.connect(self.edit_categories)
+        hint = plain_label(_("Alt+1 受付 ・ Alt+2 一覧 ・ Alt+3 統計"))
+        hint.setObjectName("hint")
+        header.addWidget(hint)
+        header.addWidget(self.categories_button)
+        layout.addLayout(header)
+        if not self.allowed:
+            card = Card(_("この画面は使えません"))
+            text = plain_label(_("{name} さんの役割({role})では相談の記録を扱えません。受付スタッフか管理者に依頼してください。").format(
+                name=actor.name, role=actor.role.label()))
+            text.setWordWrap(True)
+            card.body.addWidget(text)
+            layout.addWidget(card)
+            layout.addStretch(1)
+            return
+
+        self.tabs = QTabWidget()
+        self.intake = ConsultationEditor(ctx)
+        self.list = ConsultationListTab(ctx)
+        self.tabs.addTab(self.intake, _("受付"))
+        self.tabs.addTab(self.list, _("一覧"))
+        self.statistics = None
+        if actor.can(Permission.REPORT):
+            from kyodo_desk.ui.consultations.stats_tab import StatisticsTab
+
+            self.statistics = StatisticsTab(ctx)
+            self.tabs.addTab(self.statistics, _("統計"))
+        layout.addWidget(self.tabs, 1)
+        for n in range(self.tabs.count()):
+            QShortcut(QKeySequence(f"Alt+{n + 1}"), self, activated=lambda i=n: self.tabs.setCurrentIndex(i),
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._wire(self.intake)
+        self.list.open_requested.connect(self.open_consultation)
+        self.list.timeline_requested.connect(self.show_organization_timeline)
+
+    def _wire(self, editor: ConsultationEditor) -> None:
+        editor.print_requested.connect(lambda cid: self.print_receipt(cid, editor))
+        editor.handoff_requested.connect(self.hand_off)
+        editor.timeline_requested.connect(self.show_organization_timeline)
+        editor.form.organization.dialog_opened.connect(self.dialog_opened.emit)
+
+    # ---- the main window -----------------------------------------------------------------------
+    def register_openers(self, registry: OpenerRegistry) -> None:
+        if self.allowed:
+            registry.register(CONSULTATION_KIND, self.open_consultation)
+
+    def page_shown(self) -> None:
+        if self.allowed:
+            self._tab_changed(self.tabs.currentIndex())
+
+    def _tab_changed(self, _index: int) -> None:
+        current = self.tabs.currentWidget()
+        if current is self.intake:
+            if self.intake.record is None:
+                self.intake.form.refresh_now()
+            focus = self.window().focusWidget()
+            if self.isVisible() and (focus is None or not self.intake.isAncestorOf(focus)):
+                self.intake.focus_first()
+        elif current is self.list:
+            self.list.reload()
+        elif current is self.statistics:
+            self.statistics.ensure_loaded()
+
+    def show_tab(self, key: str) -> QWidget:
+        widget = {"intake": self.intake, "list": self.list, "statistics": self.statistics}[key]
+        self.tabs.setCurrentWidget(widget)
+        return widget
+
+    def _bring_forward(self) -> None:
+        window = self.window()
+        if hasattr(window, "show_page") and not self.isVisible():
+            window.show_page("consultations")
+
+    # ---- windows ----------------------------------------------------------------------------------
+    def _show(self, dialog: QDialog) -> QDialog:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dialog]
+        dialog.finished.connect(lambda _r, d=dialog: self.dialogs.remove(d) if d in self.dialogs else None)
+        dialog.open()
+        self.dialog_opened.emit(dialog)
+        return dialog
+
+    def open_consultation(self, consultation_id: int) -> QDialog | None:
+        """Open a saved consultation in its own window (search box, list, home page, カルテ)."""
+        if not self.allowed:
+            return None
+        self._bring_forward()
+        for d in self.dialogs:
+            if isinstance(d, ConsultationDialog) and d.consultation_id == consultation_id and d.isVisible():
+                d.raise_()
+                d.activateWindow()
+                return d
+        dialog = ConsultationDialog(self.ctx, consultation_id, self.window())
+        self._wire(dialog.editor)
+        return self._show(dialog)
+
+    def show_organization_timeline(self, organization_id: int) -> QDialog | None:
+        if not self.allowed:
+            return None
+        dialog = OrganizationTimelineDialog(self.ctx, organization_id, self.window())
+        dialog.open_requested.connect(self.open_consultation)
+        dialog.case_requested.connect(self.open_case)
+        return self._show(dialog)
+
+    def open_case(self, case_id: int) -> QDialog | None:
+        dialog = CaseTimelineDialog(self.ctx, case_id, self.window())
+        dialog.open_requested.connect(self.open_consultation)
+        return self._show(dialog)
+
+    def edit_categories(self) -> QDialog | None:
+        if not self.ctx.require_actor().can(Permission.SETTINGS_EDIT):
+            return None
+        from kyodo_desk.ui.consultations.categories_dialog import CategoriesDialog
+
+        return self._show(CategoriesDialog(self.ctx, parent=self.window()))
+
+    def print_receipt(self, consultation_id: int, editor: ConsultationEditor | None = None) -> None:
+        parent = editor or self
+        reference = editor.record.reference if editor is not None and editor.record is not None else ""
+        show_receipt(self.ctx, parent, consultation_id, reference, on_shown=self.dialog_opened.emit)
+
+    # ---- hand-offs ----------------------------------------------------------------------------------
+    def hand_off(self, target: str, organization_id: int, consultation_id: int) -> QWidget | None:
+        """Go to アドバイザー派遣 or 機器貸出 with the consultation's organization filled in."""
+        window = self.window()
+        if not hasattr(window, "show_page"):
+            return None
+        for d in list(self.dialogs):
+            if isinstance(d, ConsultationDialog) and not d.editor.is_dirty():
+                d.close()
+        page = window.show_page(target)
+        if hasattr(page, "start_for_organization"):
+            if target == "dispatch":
+                page.start_for_organization(organization_id, consultation_id=consultation_id)
+            else:
+                page.start_for_organization(organization_id)
+        elif target == "lending":
+            self._fill_borrower(page, organization_id)
+        return page
+
+    def _fill_borrower(self, page: QWidget, organization_id: int) -> None:
+        """機器貸出 without start_for_organization: put the organization in the desk's borrower field."""
+        desk = getattr(page, "desk", None)
+        borrower = getattr(desk, "borrower", None)
+        if borrower is None or not hasattr(borrower, "set_organization"):
+            return
+        if hasattr(page, "show_tab"):
+            page.show_tab(desk)
+        actor, orgs = self.ctx.require_actor(), self.ctx.services.organizations
+        self.ctx.tasks.run(lambda _p: orgs.get(actor, organization_id), on_done=borrower.set_organization, owner=page)
