@@ -120,3 +120,27 @@ def test_desk_preferences_are_saved_for_next_start(qtbot, open_settings, admin):
     stored = json.loads(desk.ctx.paths.preferences_file.read_text(encoding="utf-8"))
     assert stored["language"] == "en" and stored["font_point_size"] == 13
     assert desk.ctx.prefs.language == "en"
+
+
+def test_admin_edits_a_staff_account_and_last_admin_is_protected(qtbot, open_settings, services, admin, staff_actor):
+    from kyodo_desk.ui.settings.staff_edit import StaffEditDialog
+
+    page = open_settings(admin)
+    accounts = page.staff
+    qtbot.waitUntil(lambda: "田中 健一" in accounts.names())
+    tanaka = next(r for r in accounts.records if r.login_name == "tanaka")
+    dialog = StaffEditDialog(accounts.ctx, tanaka)
+    qtbot.addWidget(dialog)
+    dialog.role.setCurrentIndex(dialog.role.findData("ict_promoter"))
+    dialog.active.setChecked(False)
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    saved = services.staff.get(tanaka.id)
+    assert saved.role.value == "ict_promoter" and not saved.active
+    yamada = next(r for r in accounts.records if r.login_name == "admin")
+    last_admin = StaffEditDialog(accounts.ctx, yamada)
+    qtbot.addWidget(last_admin)
+    last_admin.role.setCurrentIndex(last_admin.role.findData("staff"))
+    last_admin.save()
+    assert "管理者が一人もいなくなる" in last_admin.errors.message("role")
+    assert last_admin.role.currentData() == "staff"  # what was chosen stays

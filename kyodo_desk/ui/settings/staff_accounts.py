@@ -31,6 +31,8 @@ class StaffAccountsForm(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda index: self.edit_row(index.row()))
+        self.table.setToolTip(_("ダブルクリックまたは Enter で編集(管理者)"))
         row.addWidget(self.table, 3)
 
         add = QGroupBox(_("スタッフを追加"))
@@ -80,6 +82,21 @@ class StaffAccountsForm(QWidget):
             values = [rec.display_name, rec.display_kana, rec.login_name, rec.role.label(), _("有効") if rec.active else _("無効")]
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        from PySide6.QtCore import Qt as _Qt
+
+        if event.key() in (_Qt.Key.Key_Return, _Qt.Key.Key_Enter) and self.table.hasFocus() and self.table.currentRow() >= 0:
+            self.edit_row(self.table.currentRow())
+            return
+        super().keyPressEvent(event)
+
+    def edit_row(self, row: int) -> None:
+        if not self.can_manage or not 0 <= row < len(getattr(self, "records", [])):
+            return
+        from kyodo_desk.ui.settings.staff_edit import StaffEditDialog
+
+        StaffEditDialog(self.ctx, self.records[row], self).exec()
 
     def names(self) -> list[str]:
         return [self.table.item(r, 0).text() for r in range(self.table.rowCount())]
