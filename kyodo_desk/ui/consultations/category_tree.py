@@ -36,6 +36,7 @@ class CategoryTree(QTreeWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setAccessibleName(_("相談分類"))
         self.itemChanged.connect(self._item_changed)
+        ctx.events.data_changed.connect(lambda kind, _ids: self.refresh() if kind == "consultation_category" else None)
 
     # ---- loading -----------------------------------------------------------------------
     def load_year(self, fiscal_year: int, checked: tuple[int, ...] | None = None) -> None:
@@ -46,9 +47,21 @@ class CategoryTree(QTreeWidget):
             names = {c.full_name for c in self.categories if c.id in self.checked_ids()}
             self._wanted_names = names
             self._wanted = set()
+        elif fiscal_year == self.fiscal_year and self.categories:
+            self.set_checked(tuple(checked))  # same list: tick at once (reloads only for a hidden one)
+            return
         else:
             self._wanted_names = set()
             self._wanted = set(checked)
+        self._start(fiscal_year)
+
+    def refresh(self) -> None:
+        """Load the list again (an admin edited it), keeping the ticks."""
+        if self.fiscal_year is not None:
+            self._wanted, self._wanted_names = set(self.checked_ids()), set()
+            self._start(self.fiscal_year)
+
+    def _start(self, fiscal_year: int) -> None:
         self.fiscal_year = fiscal_year
         self._seq += 1
         seq = self._seq
@@ -117,7 +130,8 @@ class CategoryTree(QTreeWidget):
             return
         missing = set(ids) - {it.data(0, ID_ROLE) for it in self._items()}
         if missing and self.fiscal_year is not None:  # a hidden category: reload with it shown
-            self.load_year(self.fiscal_year, tuple(ids))
+            self._wanted, self._wanted_names = set(ids), set()
+            self._start(self.fiscal_year)
             return
         self._filling = True
         for it in self._items():

@@ -65,6 +65,7 @@ class ConsultationEditor(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(self.form)
         layout.addWidget(scroll, 1)
 
@@ -249,7 +250,15 @@ class ConsultationEditor(QWidget):
             then()
 
     def request_cancel(self) -> None:
-        self._ask_discard(self.discarded.emit)
+        self._ask_discard(self._cancelled)
+
+    def _cancelled(self) -> None:
+        if self.intake and self.is_dirty_or_saved():
+            self.start_new()
+        self.discarded.emit()
+
+    def is_dirty_or_saved(self) -> bool:
+        return self.record is not None or _normal(self.form.collect()) != _normal(ConsultationInput())
 
     def request_new(self) -> None:
         if self.intake:

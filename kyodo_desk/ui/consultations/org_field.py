@@ -29,13 +29,16 @@ class OrganizationField(QWidget):
         self.record: OrganizationRecord | None = None
         self._seq = 0
         self._results: list[OrganizationRecord] = []
+        self._enter_pending = False
+        self._fresh = False  # _results answer the text now in the field
         self.dialog = None
         self.edit = QLineEdit()
         self.edit.setObjectName("organizationEdit")
         self.edit.setPlaceholderText(_("団体名・カナ・電話"))
         self.edit.setClearButtonEnabled(True)
         self.new_button = QPushButton(_("新しい団体…"))
-        self.new_button.setToolTip(_("名簿にない団体をここで登録します"))
+        self.new_button.setToolTip(_("名簿にない団体をここで登録します(見つからないときは団体名を入れて Enter でも開きます)"))
+        self.new_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.new_button.setVisible(ctx.require_actor().can(Permission.ORGANIZATION_EDIT))
         self.new_button.setAutoDefault(False)
         self.new_button.clicked.connect(self.new_organization)
@@ -74,6 +77,7 @@ class OrganizationField(QWidget):
             self._show_status()
             self.chosen.emit(None)
         self._seq += 1
+        self._fresh = False
         self._timer.start()
 
     def search_now(self) -> None:
@@ -94,6 +98,15 @@ class OrganizationField(QWidget):
             return
         self._model.clear()
         self._results = list(rows)
+        self._fresh = True
+        if self._enter_pending:
+            self._enter_pending = False
+            if rows:
+                self.choose(rows[0])
+            elif self.new_button.isVisible():
+                self.new_organization()
+            self.results_shown.emit(len(rows))
+            return
         for r in rows:
             item = QStandardItem(f"{r.name}({r.code}・{r.kind_label})")
             item.setData(r, Qt.ItemDataRole.UserRole)
@@ -111,9 +124,18 @@ class OrganizationField(QWidget):
             QTimer.singleShot(0, lambda: self.choose(record))
 
     def _enter(self) -> None:
-        """Enter without a highlighted row picks the only (or first) match."""
-        if self.record is None and self._results and not self._completer.popup().isVisible():
+        """Enter without a highlighted row picks the first match; with none, offers 「新しい団体…」."""
+        if self.record is not None or self._completer.popup().isVisible() or not self.edit.text().strip():
+            return
+        if not self._fresh:  # typed faster than the search: decide when the answer is in
+            self._enter_pending = True
+            if self._timer.isActive():
+                self.search_now()
+            return
+        if self._results:
             self.choose(self._results[0])
+        elif self.new_button.isVisible():
+            self.new_organization()
 
     # ---- choosing -----------------------------------------------------------------------
     def choose(self, record: OrganizationRecord | None, *, emit: bool = True) -> None:
@@ -133,7 +155,8 @@ class OrganizationField(QWidget):
     def _show_status(self) -> None:
         org = self.record
         if org is None:
-            self.status.setText(_("匿名(団体なし)") if not self.edit.text().strip() else _("一覧から選んでください(↓ と Enter)"))
+            self.status.setText(_("匿名(団体なし)") if not self.edit.text().strip()
+                                else _("一覧から選んでください(↓ と Enter)。見つからなければ Enter で新しい団体を登録"))
         else:
             self.status.setText(_("{kind} ・ 登録状況: {registration}").format(kind=org.kind_label, registration=org.registration_label))
 
