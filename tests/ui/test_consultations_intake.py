@@ -159,3 +159,46 @@ def test_esc_asks_before_throwing_typing_away(qtbot, open_page, world, admin):
     qtbot.keyClick(form.summary, Qt.Key.Key_Escape)
     page.intake.confirm.button(QMessageBox.StandardButton.Yes).click()  # 破棄する
     assert form.summary.text() == ""
+
+
+def test_a_received_date_in_another_fiscal_year_switches_the_category_list(qtbot, open_page, world, admin):
+    page = open_page(admin)
+    form = page.intake.form
+    assert form.categories.fiscal_year == FY
+    form.categories.check_name("ICT活用 › オンライン会議")
+    last_year = dt.datetime(FY - 1, 9, 1, 10, 0)
+    from PySide6.QtCore import QDateTime
+
+    with qtbot.waitSignal(form.categories.loaded, timeout=5000):
+        form.received_at.setDateTime(QDateTime(last_year))
+    assert form.categories.fiscal_year == FY - 1
+    assert form.categories.checked_names() == ["ICT活用 › オンライン会議"]  # the tick follows by name
+    assert form.collect().received_at == last_year
+
+
+def test_editing_keeps_the_person_case_and_assignee_while_lists_load(qtbot, open_page, world, services, admin, staff_actor):
+    from kyodo_desk.services.people import PersonInput
+
+    person = services.people.create(admin, PersonInput(name="山田 太郎", organization_id=world.town.id))
+    case = services.consultations.create_case(admin, "町会のICT化", world.town.id)
+    rec = world.consultation(organization_id=world.town.id, requester_type="neighborhood", person_id=person.id, case_id=case.id,
+                             followup_action="appointment", followup_due=dt.date.today(), followup_assignee_id=staff_actor.staff_id)
+    page = open_page(admin)
+    with qtbot.waitSignal(page.dialog_opened, timeout=5000) as opened:
+        page.open_consultation(rec.id)
+    dialog = opened.args[0]
+    with qtbot.waitSignal(dialog.ready, timeout=5000):
+        pass
+    editor = dialog.editor
+    assert not editor.is_dirty()
+    with qtbot.waitSignal(editor.saved, timeout=5000):
+        editor.save()  # at once, before the person and case lists may have arrived
+    stored = services.consultations.get(admin, rec.id)
+    assert (stored.person_id, stored.case_id, stored.followup_assignee_id) == (person.id, case.id, staff_actor.staff_id)
+    qtbot.waitUntil(lambda: editor.form.person.currentText() == "山田 太郎" and editor.form.case.currentData() == case.id, timeout=5000)
+    assert editor.form.followup_assignee.currentData() == staff_actor.staff_id and not editor.is_dirty()
+
+
+def test_ict_promoters_do_not_see_consultations(qtbot, open_page, ict_actor):
+    page = open_page(ict_actor)
+    assert not page.allowed and not hasattr(page, "tabs")

@@ -203,7 +203,8 @@ class ConsultationEditor(QWidget):
         if isinstance(exc, ValidationError):
             widget = self.form.show_errors(exc.errors)
             others = [m for k, m in exc.errors.items() if k not in self.form.errors.labels and k != "title"]
-            self._banner("\n".join(others) if others else _("入力を確かめてください(赤い欄)。"))
+            shown = len(exc.errors) - len(others)
+            self._banner("\n".join(others) if others else _("入力を確かめてください(赤い欄が {n} か所あります)。").format(n=shown))
             if widget is not None:
                 widget.setFocus(Qt.FocusReason.OtherFocusReason)
         elif isinstance(exc, StaleEdit):

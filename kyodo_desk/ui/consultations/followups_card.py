@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
@@ -41,9 +41,8 @@ class FollowupsCard(Card):
         self.body.addWidget(self.summary)
         self.list = QListWidget()
         self.list.setObjectName("followupsDue")
-        self.list.setMinimumHeight(200)
         self.list.setWordWrap(True)
-        self.list.setSpacing(2)
+        self.list.setSpacing(1)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.itemActivated.connect(self._activated)
         self.list.itemClicked.connect(self._activated)
@@ -65,8 +64,10 @@ class FollowupsCard(Card):
         self.summary.setText(_("期限超過 {late} 件 ・ 今日まで {due} 件").format(late=overdue, due=len(records) - overdue) if records
                              else _("今日までのフォローアップはありません。"))
         self.list.clear()
+        line = self.list.fontMetrics().lineSpacing()
         for r in self.records[:MAX_LINES]:
             item = QListWidgetItem(followup_line(r, self.today))
+            item.setSizeHint(QSize(0, 2 * line + 10))
             item.setData(Qt.ItemDataRole.UserRole, r.id)
             if r.followup_due and r.followup_due < self.today:
                 item.setForeground(OVERDUE)
@@ -76,6 +77,8 @@ class FollowupsCard(Card):
                 n=len(self.records) - MAX_LINES))
             more.setFlags(Qt.ItemFlag.NoItemFlags)
             self.list.addItem(more)
+        rows = min(self.list.count(), MAX_LINES // 2)  # grow with the list, then scroll
+        self.list.setFixedHeight(rows * (2 * line + 12) + 2 * self.list.frameWidth() + 4)
         self.list.setVisible(bool(self.records))
         self.loaded.emit()
 

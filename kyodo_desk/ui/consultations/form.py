@@ -32,6 +32,13 @@ NEW_CASE = -1
 NEW_PERSON = -1
 
 
+def _select(combo: QComboBox, value) -> None:
+    """Show *value* without announcing it as the user's choice."""
+    combo.blockSignals(True)
+    set_combo_data(combo, value)
+    combo.blockSignals(False)
+
+
 def _text_box(lines: int) -> QPlainTextEdit:
     box = QPlainTextEdit()
     box.setTabChangesFocus(True)
@@ -157,7 +164,9 @@ class ConsultationForm(QWidget):
         self.received_at.dateTimeChanged.connect(self._received_changed)
         self.organization.chosen.connect(self._organization_chosen)
         self.person.activated.connect(self._person_activated)
-        self.case.activated.connect(lambda _i: setattr(self, "_wanted_case", self.case.currentData()))
+        self.person.currentIndexChanged.connect(self._person_changed)
+        self.case.currentIndexChanged.connect(lambda _i: setattr(self, "_wanted_case", self.case.currentData()))
+        self.followup_assignee.currentIndexChanged.connect(lambda _i: setattr(self, "_wanted_assignee", self.followup_assignee.currentData()))
         self.followup_action.currentIndexChanged.connect(self._followup_changed)
         self.referral_to.currentIndexChanged.connect(lambda _i: self._sync_enabled())
         self.case.currentIndexChanged.connect(lambda _i: self._sync_enabled())
@@ -191,8 +200,8 @@ class ConsultationForm(QWidget):
         self.minutes_spent.setValue(data.minutes_spent)
         set_combo_data(self.followup_action, data.followup_action)
         self.followup_due.setValue(data.followup_due)
+        _select(self.followup_assignee, data.followup_assignee_id)
         self._wanted_assignee = data.followup_assignee_id
-        set_combo_data(self.followup_assignee, data.followup_assignee_id)
         self.followup_done.setChecked(data.followup_done)
         set_combo_data(self.referral_to, data.referral_to)
         self.referral_detail.setText(data.referral_detail)
@@ -206,8 +215,9 @@ class ConsultationForm(QWidget):
         self.fill(record.as_input(), organization=organization)
 
     def collect(self) -> ConsultationInput:
-        case = self.case.currentData()
-        person = self.person.currentData()
+        case = self._wanted_case  # what was chosen, even while the lists are still loading
+        person = self._wanted_person
+        action = self.followup_action.currentData()
         return ConsultationInput(
             received_at=self.received_at.dateTime().toPython() if self._received_touched else None,
             channel=self.channel.currentData(),
@@ -222,9 +232,9 @@ class ConsultationForm(QWidget):
             minutes_spent=self.minutes_spent.value(),
             case_id=case if case not in (None, NEW_CASE) else None,
             followup_action=self.followup_action.currentData(),
-            followup_due=self.followup_due.value() if self.followup_action.currentData() else None,
-            followup_assignee_id=self.followup_assignee.currentData() if self.followup_action.currentData() else None,
-            followup_done=self.followup_done.isChecked() if self.followup_action.currentData() else False,
+            followup_due=self.followup_due.value() if action else None,
+            followup_assignee_id=self._wanted_assignee if action else None,
+            followup_done=self.followup_done.isChecked() if action else False,
             referral_to=self.referral_to.currentData(),
             referral_detail=self.referral_detail.text(),
             referral_reason=self.referral_reason.text(),
@@ -232,7 +242,7 @@ class ConsultationForm(QWidget):
 
     def new_case_title(self) -> str | None:
         """The title typed for 「新しい案件」, or None when no new case is wanted."""
-        return self.case_title.text() if self.case.currentData() == NEW_CASE else None
+        return self.case_title.text() if self._wanted_case == NEW_CASE else None
 
     def received_date(self) -> dt.date:
         return self.received_at.dateTime().toPython().date()
@@ -264,7 +274,7 @@ class ConsultationForm(QWidget):
         if org is not None and org.kind in REQUESTER_FOR_KIND:
             set_combo_data(self.requester_type, REQUESTER_FOR_KIND[org.kind].value)
         self._wanted_person = None
-        self._wanted_case = NEW_CASE if self.case.currentData() == NEW_CASE else None
+        self._wanted_case = NEW_CASE if self._wanted_case == NEW_CASE else None
         self._fill_people([])
         self._fill_cases([])
         if org is not None:
@@ -293,6 +303,7 @@ class ConsultationForm(QWidget):
     def _fill_people(self, people, seq: int | None = None) -> None:
         if seq is not None and seq != self._people_seq:
             return
+        self.person.blockSignals(True)
         self.person.clear()
         self.person.addItem(_("(記録しない)"), None)
         for p in people:
@@ -300,6 +311,7 @@ class ConsultationForm(QWidget):
         if self.organization.record is not None:
             self.person.addItem(_("新しい人を登録…"), NEW_PERSON)
         set_combo_data(self.person, self._wanted_person)
+        self.person.blockSignals(False)
         self._sync_enabled()
 
     def add_person(self, person_id: int, name: str) -> None:
@@ -307,15 +319,19 @@ class ConsultationForm(QWidget):
         self._wanted_person = person_id
         set_combo_data(self.person, person_id)
 
+    def _person_changed(self, _index: int) -> None:
+        if self.person.currentData() != NEW_PERSON:
+            self._wanted_person = self.person.currentData()
+
     def _person_activated(self, _index: int) -> None:
         if self.person.currentData() == NEW_PERSON:
-            set_combo_data(self.person, None)
+            _select(self.person, self._wanted_person)
             self.person_requested.emit()
-        self._wanted_person = self.person.currentData()
 
     def _fill_cases(self, cases, seq: int | None = None) -> None:
         if seq is not None and seq != self._cases_seq:
             return
+        self.case.blockSignals(True)
         self.case.clear()
         self.case.addItem(_("(なし)"), None)
         self.case.addItem(_("新しい案件"), NEW_CASE)
@@ -323,34 +339,38 @@ class ConsultationForm(QWidget):
             if c.status == "open" or c.id == self._wanted_case:
                 self.case.addItem(_("{title}({status}・{opened}〜)").format(title=c.title, status=c.status_label, opened=f"{c.opened_on:%Y/%m/%d}"), c.id)
         set_combo_data(self.case, self._wanted_case)
+        self.case.blockSignals(False)
         self._sync_enabled()
 
     def _followup_changed(self, _index: int) -> None:
         if not self._programmatic and self.followup_action.currentData():
             if self.followup_due.value() is None:
                 self.followup_due.setValue(dt.date.today() + dt.timedelta(days=1))
-            if self.followup_assignee.currentData() is None:
+            if self._wanted_assignee is None:
                 set_combo_data(self.followup_assignee, self.ctx.require_actor().staff_id)
+                self._wanted_assignee = self.ctx.require_actor().staff_id
         self._sync_enabled()
 
     def _sync_enabled(self) -> None:
-        self.person.setEnabled(self.organization.record is not None or self.person.currentData() is not None)
+        self.person.setEnabled(self.organization.record is not None or self._wanted_person is not None)
         on = self.followup_action.currentData() is not None
         for w in (self.followup_due, self.followup_assignee, self.followup_done):
             w.setEnabled(on)
         on = self.referral_to.currentData() is not None
         self.referral_detail.setEnabled(on)
         self.referral_reason.setEnabled(on)
-        self.case_title.setEnabled(self.case.currentData() == NEW_CASE)
+        self.case_title.setEnabled(self._wanted_case == NEW_CASE)
 
     def _load_staff(self) -> None:
         staff = self.ctx.services.staff
-        self.ctx.tasks.run(lambda _p: staff.list(), on_done=self._fill_staff, owner=self)
+        self.ctx.tasks.run(lambda _p: staff.list(include_inactive=True), on_done=self._fill_staff, owner=self)
 
     def _fill_staff(self, rows) -> None:
-        current = self.followup_assignee.currentData() or self._wanted_assignee
-        self.followup_assignee.clear()
-        self.followup_assignee.addItem(_("(未定)"), None)
+        combo = self.followup_assignee
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(_("(未定)"), None)
         for r in rows:
-            self.followup_assignee.addItem(r.display_name, r.id)
-        set_combo_data(self.followup_assignee, current)
+            combo.addItem(r.display_name if r.active else _("{name}(退職)").format(name=r.display_name), r.id)
+        set_combo_data(combo, self._wanted_assignee)
+        combo.blockSignals(False)
