@@ -24,7 +24,7 @@ from kyodo_desk.ui.widgets.date_edit import OptionalDateEdit
 from kyodo_desk.ui.widgets.page import plain_label
 
 FILTER_DELAY_MS = 300
-_WIDTHS = [104, 124, 80, 180, 300, 140, 140, 84]
+_WIDTHS = [100, 142, 82, 140, 300, 120, 150, 76]  # 相談の要旨 (column 4) takes what is left
 
 
 class ConsultationListTab(QWidget):

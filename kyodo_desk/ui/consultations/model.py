@@ -36,8 +36,9 @@ def followup_text(r: ConsultationRecord) -> str:
     if not r.followup_action:
         return ""
     due = f"{r.followup_due:%m/%d}" if r.followup_due else ""
-    state = _("済") if r.followup_done else _("未")
-    return _("{action} {due}({state})").format(action=r.followup_label, due=due, state=state)
+    if r.followup_done:
+        return _("{due} {action}(済)").format(action=r.followup_label, due=due)
+    return _("{due} {action}").format(action=r.followup_label, due=due)
 
 
 def cell_text(r: ConsultationRecord, key: str) -> str:
