@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
-
-from PySide6.QtCore import QStandardPaths, Qt
-from PySide6.QtWidgets import QComboBox, QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
 
 from kyodo_desk.domain.fiscal import fiscal_year_of
 from kyodo_desk.i18n import _, wareki_fiscal_year
+from kyodo_desk.ui.printing.dialog import ask_save_path  # noqa: F401  (one save-as question for every area)
 
 CONSULTATION_KIND = "consultation"
 CASE_KIND = "consultation_case"
@@ -55,11 +54,6 @@ def safe_filename(name: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "kyodo"
 
 
-def ask_save_path(parent: QWidget | None, title: str, suggested: str, file_filter: str) -> Path | None:
-    """The 名前を付けて保存 question (tests call the export methods with a path instead)."""
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-    path, _chosen = QFileDialog.getSaveFileName(parent, title, str(Path(folder) / suggested), file_filter)
-    return Path(path) if path else None
 
 
 def confirm_box(parent: QWidget, text: str, yes: str, no: str, title: str | None = None) -> QMessageBox:

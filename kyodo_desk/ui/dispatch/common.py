@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from PySide6.QtCore import QDate, QLocale, QTime, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QTimeEdit,
-    QWidget,
+    QAbstractItemView, QComboBox, QDateEdit, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QTimeEdit,
 )
 
 from kyodo_desk.domain.fiscal import fiscal_year_of
 from kyodo_desk.i18n import _, wareki_fiscal_year
+from kyodo_desk.ui.printing.dialog import ask_save_path  # noqa: F401  (one save-as question for every area)
 from kyodo_desk.ui.widgets.page import plain_label
 
 WEEKDAYS = "月火水木金土日"
@@ -134,8 +133,3 @@ def safe_filename(text: str) -> str:
     return "".join("_" if c in '\\/:*?"<>| ' else c for c in text)
 
 
-def ask_save_path(parent: QWidget | None, title: str, suggested: str, file_filter: str) -> Path | None:
-    """The 名前を付けて保存 question (tests replace this function)."""
-    start = str(Path.home() / suggested)
-    path, _chosen = QFileDialog.getSaveFileName(parent, title, start, file_filter)
-    return Path(path) if path else None
