@@ -209,3 +209,22 @@ def test_names_are_shown_as_text_never_as_markup(qtbot, open_page, services, adm
     titles = [label for label in page.dialog.findChildren(QLabel) if "太字" in label.text()]
     assert titles and all(label.textFormat() == Qt.TextFormat.PlainText for label in titles)
     assert "<b>太字</b>の会 & 仲間" in titles[0].text()
+
+
+def test_karte_button_opens_the_organizations_consultations(qtbot, window, services):
+    from kyodo_desk.services.consultations import ConsultationInput
+    from kyodo_desk.ui.consultations.timeline import OrganizationTimelineDialog
+
+    actor = window.ctx.actor
+    groups = window.show_page("groups")
+    qtbot.waitUntil(lambda: groups.model.rowCount() > 0, timeout=5000)
+    groups.table.selectRow(0)
+    org = groups.model.record(0)
+    cat = services.consultation_categories.for_year(2026)[0].id
+    services.consultations.create(actor, ConsultationInput(summary="カルテ確認用の相談", organization_id=org.id, category_ids=(cat,)))
+    assert groups.karte_button.isVisible()
+    dialog = groups.show_timeline()
+    assert isinstance(dialog, OrganizationTimelineDialog) and dialog.organization_id == org.id
+    summaries = lambda: [dialog.table.item(r, 3).text() for r in range(dialog.table.rowCount())]  # noqa: E731
+    qtbot.waitUntil(lambda: "カルテ確認用の相談" in summaries(), timeout=5000)
+    dialog.close()

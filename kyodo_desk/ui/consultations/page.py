@@ -179,17 +179,4 @@ class ConsultationsPage(QWidget):
                 page.start_for_organization(organization_id, consultation_id=consultation_id)
             else:
                 page.start_for_organization(organization_id)
-        elif target == "lending":
-            self._fill_borrower(page, organization_id)
         return page
-
-    def _fill_borrower(self, page: QWidget, organization_id: int) -> None:
-        """機器貸出 without start_for_organization: put the organization in the desk's borrower field."""
-        desk = getattr(page, "desk", None)
-        borrower = getattr(desk, "borrower", None)
-        if borrower is None or not hasattr(borrower, "set_organization"):
-            return
-        if hasattr(page, "show_tab"):
-            page.show_tab(desk)
-        actor, orgs = self.ctx.require_actor(), self.ctx.services.organizations
-        self.ctx.tasks.run(lambda _p: orgs.get(actor, organization_id), on_done=borrower.set_organization, owner=page)

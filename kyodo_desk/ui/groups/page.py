@@ -46,6 +46,11 @@ class OrganizationsPage(QWidget):
         self.new_button.clicked.connect(self.new_organization)
         self.new_button.setVisible(self.can_edit)
         header.addWidget(self.new_button)
+        self.karte_button = QPushButton(_("相談カルテ"))
+        self.karte_button.setToolTip(_("選んだ団体の相談の記録(相談カルテ)を開きます"))
+        self.karte_button.clicked.connect(self.show_timeline)
+        self.karte_button.setVisible(ctx.require_actor().can(Permission.CONSULTATION_VIEW))
+        header.addWidget(self.karte_button)
         layout.addLayout(header)
 
         filters = QHBoxLayout()
@@ -152,6 +157,16 @@ class OrganizationsPage(QWidget):
     def edit_row(self, row: int) -> OrganizationDialog | None:
         record = self.model.record(row)
         return self._show_dialog(record) if record is not None else None
+
+    def show_timeline(self):
+        """相談カルテ of the selected organization, shown by the consultations page."""
+        index = self.table.currentIndex()
+        record = self.model.record(index.row()) if index.isValid() else None
+        window = self.window()
+        page = getattr(window, "pages", {}).get("consultations")
+        if record is None or page is None or not hasattr(page, "show_organization_timeline"):
+            return None
+        return page.show_organization_timeline(record.id)
 
     def open_organization(self, org_id: int) -> None:
         """Load the newest version and open it (used by the search box and scanned codes)."""

@@ -114,6 +114,19 @@ class LendingPage(QWidget):
 
         self.ctx.tasks.run(lambda _p: orgs.get(actor, reservation.organization_id), on_done=fill, owner=self)
 
+    def start_for_organization(self, org_id: int) -> None:
+        """Start a checkout for *org_id* (from a consultation: 「機器貸出へ」)."""
+        actor, orgs = self.ctx.require_actor(), self.ctx.services.organizations
+        self._show_self()
+        self.desk.reset()
+        self.show_tab(self.desk)
+
+        def fill(org) -> None:
+            self.desk.borrower.set_organization(org)
+            self.desk.refocus()
+
+        self.ctx.tasks.run(lambda _p: orgs.get(actor, org_id), on_done=fill, owner=self)
+
     def _show_self(self) -> None:
         window = self.window()
         if hasattr(window, "show_page") and not self.isVisible():
