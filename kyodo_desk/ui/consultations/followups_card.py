@@ -47,6 +47,7 @@ class FollowupsCard(Card):
         self.list.itemActivated.connect(self._activated)
         self.list.itemClicked.connect(self._activated)
         self.body.addWidget(self.list)
+        self.body.addStretch(1)  # with an empty (hidden) list the summary stays under the heading
         ctx.events.data_changed.connect(lambda kind, _ids: self.refresh() if kind == CONSULTATION_KIND else None)
 
     def refresh(self) -> None:

@@ -38,6 +38,7 @@ class DueLoansCard(Card):
         self.list.itemActivated.connect(self._activated)
         self.list.itemClicked.connect(self._activated)
         self.body.addWidget(self.list)
+        self.body.addStretch(1)  # with an empty (hidden) list the summary stays under the heading
         ctx.events.data_changed.connect(lambda kind, _ids: self.refresh() if kind == "loan" else None)
 
     def refresh(self) -> None:
