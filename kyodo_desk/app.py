@@ -144,6 +144,7 @@ def run_gui(paths: AppPaths, database: str | None = None, language: str | None =
         )
         return 1
     ctx = build_context(paths, prefs, database_url, db)
+    window = None
     try:
         if not _upgrade_database(ctx):
             return 1
@@ -158,4 +159,19 @@ def run_gui(paths: AppPaths, database: str | None = None, language: str | None =
         ctx.events.start_polling()
         return app.exec()
     finally:
-        ctx.shutdown()
+        _tear_down(ctx, window)
+
+
+def _tear_down(ctx: AppContext, window) -> None:
+    """Stop background work, then delete the window and the context's Qt objects in a fixed order
+    while the QApplication still exists (left to the garbage collector, PySide may free a wrapper
+    whose C++ object is already gone and crash on exit)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    ctx.shutdown()
+    if window is not None:
+        window.close()
+        window.deleteLater()
+    ctx.events.deleteLater()
+    ctx.tasks.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
