@@ -25,6 +25,9 @@ from kyodo_desk.services.base import Actor, NotFound, ServiceError, StaleEdit, a
 from kyodo_desk.services.consultations import next_reference_for
 
 KIND = "dispatch"
+MAX_SESSIONS = 12
+# an application in one of these can no longer be corrected, nor its visits added or cancelled
+CLOSED_FOR_EDIT = ("completed", "withdrawn", "rejected")
 
 
 class BookingConflict(ServiceError):
@@ -135,6 +138,34 @@ def _app_record(s: Session, app: DispatchApplication, *, history: bool = False) 
                              app.status, app.received_on, sessions, hist, app.version)
 
 
+def _validate(data: ApplicationInput, *, creating: bool) -> None:
+    """The checks shared by taking an application and correcting it (the number of visits and the
+    organization are only chosen when it is taken)."""
+    v = Validator()
+    v.required("topic", _("相談したい内容(テーマ)"), data.topic)
+    if data.dispatch_type not in {t.value for t in DispatchType}:
+        v.add("dispatch_type", _("「派遣の種類」を一覧から選んでください。"))
+    if data.field not in {f.value for f in Field}:
+        v.add("field", _("「分野」を一覧から選んでください。"))
+    if len(data.preferred) > 3:
+        v.add("preferred", _("「希望日時」は3つまでです。"))
+    if any(end <= start for start, end in data.preferred):
+        v.add("preferred", _("「希望日時」の終了は開始より後にしてください。"))
+    if creating and not 1 <= data.sessions <= MAX_SESSIONS:
+        v.add("sessions", _("「回数」は1〜12回で入力してください。"))
+    if any(x not in {s.value for s in Support} for x in data.support):
+        v.add("support", _("「参加サポート」を一覧から選んでください。"))
+    if data.expected_participants < 0:
+        v.add("expected_participants", _("「参加予定人数」は0以上で入力してください。"))
+    v.raise_if_any()
+
+
+def _check_registration(cfg, org: Organization, dispatch_type: str) -> None:
+    if dispatch_type in cfg.dispatch_types_requiring_registration and org.registration_status != RegistrationStatus.REGISTERED.value:
+        raise ValidationError({"organization_id": _("{type}は「協働をすすめる市民団体」に登録済みの団体だけが申請できます({org}は{status})。").format(
+            type=DispatchType(dispatch_type).label(), org=org.name, status=RegistrationStatus(org.registration_status).label())})
+
+
 class DispatchService:
     def __init__(self, db: Database, settings, calendar, advisors: AdvisorService):
         # the closed-days calendar is kept as ``closed_days``: an attribute named ``calendar`` would hide
@@ -145,31 +176,13 @@ class DispatchService:
     def create(self, actor: Actor, data: ApplicationInput) -> ApplicationRecord:
         require(actor, Permission.DISPATCH_EDIT)
         cfg = self.settings.get()
-        v = Validator()
-        v.required("topic", _("相談したい内容(テーマ)"), data.topic)
-        if data.dispatch_type not in {t.value for t in DispatchType}:
-            v.add("dispatch_type", _("「派遣の種類」を一覧から選んでください。"))
-        if data.field not in {f.value for f in Field}:
-            v.add("field", _("「分野」を一覧から選んでください。"))
-        if len(data.preferred) > 3:
-            v.add("preferred", _("「希望日時」は3つまでです。"))
-        if any(end <= start for start, end in data.preferred):
-            v.add("preferred", _("「希望日時」の終了は開始より後にしてください。"))
-        if not 1 <= data.sessions <= 12:
-            v.add("sessions", _("「回数」は1〜12回で入力してください。"))
-        if any(x not in {s.value for s in Support} for x in data.support):
-            v.add("support", _("「参加サポート」を一覧から選んでください。"))
-        if data.expected_participants < 0:
-            v.add("expected_participants", _("「参加予定人数」は0以上で入力してください。"))
-        v.raise_if_any()
+        _validate(data, creating=True)
         received = data.received_on or dt.date.today()
         with self.db.write() as s:
             org = s.get(Organization, data.organization_id)
             if org is None:
                 raise ValidationError({"organization_id": _("「申請する団体」を選んでください。")})
-            if data.dispatch_type in cfg.dispatch_types_requiring_registration and org.registration_status != RegistrationStatus.REGISTERED.value:
-                raise ValidationError({"organization_id": _("{type}は「協働をすすめる市民団体」に登録済みの団体だけが申請できます({org}は{status})。").format(
-                    type=DispatchType(data.dispatch_type).label(), org=org.name, status=RegistrationStatus(org.registration_status).label())})
+            _check_registration(cfg, org, data.dispatch_type)
             app = DispatchApplication(
                 reference=next_reference_for(s, "D", received), fiscal_year=fiscal_year_of(received), organization_id=org.id,
                 dispatch_type=data.dispatch_type, field=data.field, topic=data.topic.strip(),
@@ -397,3 +410,79 @@ class DispatchService:
                 out += [(x, rec) for x in rec.sessions if x.start_at and start <= x.start_at.date() <= end and x.status != SessionStatus.CANCELLED.value
                         and (advisor_id is None or x.advisor_id == advisor_id)]
             return sorted(out, key=lambda p: p[0].start_at)
+
+    # ---- corrections ----------------------------------------------------------------
+    def _open_application(self, s: Session, app_id: int) -> DispatchApplication:
+        app = s.get(DispatchApplication, app_id)
+        if app is None:
+            raise NotFound(_("派遣申請が見つかりません。"))
+        if app.status in CLOSED_FOR_EDIT:
+            raise ValidationError({"status": _("「{s}」の申請は修正できません。").format(s=Status(app.status).label())})
+        return app
+
+    def update_application(self, actor: Actor, app_id: int, expected_version: int, data: ApplicationInput) -> ApplicationRecord:
+        """Correct what was asked (type, field, topic, preferred dates, venue, participants, support).
+        Booked visits get a new .ics SEQUENCE when the topic or venue changes, so calendars update."""
+        require(actor, Permission.DISPATCH_EDIT)
+        _validate(data, creating=False)
+        try:
+            with self.db.write() as s:
+                app = self._open_application(s, app_id)
+                if app.version != expected_version:
+                    raise StaleEdit(_("派遣申請"))
+                org = s.get(Organization, app.organization_id)
+                if data.dispatch_type != app.dispatch_type:
+                    _check_registration(self.settings.get(), org, data.dispatch_type)
+                new = {"dispatch_type": data.dispatch_type, "field": data.field, "topic": data.topic.strip(),
+                       "preferred": json.dumps([[a.isoformat(), b.isoformat()] for a, b in data.preferred]), "venue": data.venue.strip(),
+                       "expected_participants": data.expected_participants, "support": ",".join(data.support)}
+                changed = [name for name, value in new.items() if getattr(app, name) != value]
+                if not changed:
+                    return _app_record(s, app, history=True)
+                for name in changed:
+                    setattr(app, name, new[name])
+                if {"topic", "venue", "dispatch_type"} & set(changed):  # all three are in the calendar entry
+                    for sess in s.scalars(select(DispatchSession).where(DispatchSession.application_id == app.id, DispatchSession.start_at.is_not(None),
+                                                                        DispatchSession.status != SessionStatus.CANCELLED.value)):
+                        sess.ics_sequence += 1
+                search_index.index_document(s, KIND, app.id, title=app.topic, subtitle=org.name if org else "", code=app.reference, texts=(app.venue,))
+                s.flush()
+                audit(s, actor, AuditAction.UPDATE, KIND, app.id, "fields=" + ",".join(changed))
+                return _app_record(s, app, history=True)
+        except StaleDataError as exc:
+            raise StaleEdit(_("派遣申請")) from exc
+
+    def add_session(self, actor: Actor, app_id: int) -> SessionRecord:
+        """One more visit for the same matter: number n+1, not yet scheduled."""
+        require(actor, Permission.DISPATCH_EDIT)
+        with self.db.write() as s:
+            app = self._open_application(s, app_id)
+            sessions = list(s.scalars(select(DispatchSession).where(DispatchSession.application_id == app.id)))
+            if sum(x.status != SessionStatus.CANCELLED.value for x in sessions) >= MAX_SESSIONS:
+                raise ValidationError({"sessions": _("「回数」は{n}回までです。").format(n=MAX_SESSIONS)})
+            sess = DispatchSession(application_id=app.id, number=max((x.number for x in sessions), default=0) + 1, status=SessionStatus.PLANNED.value)
+            s.add(sess)
+            s.flush()
+            audit(s, actor, AuditAction.UPDATE, KIND, app.id, f"add session={sess.number}")
+            return SessionRecord(sess.id, sess.number, None, "", None, None, sess.status, None, "", 0, 0, sess.ics_sequence, "", sess.version)
+
+    def cancel_session(self, actor: Actor, session_id: int, reason: str) -> SessionRecord:
+        """Call off one visit of a series.  It stops counting against the quotas and its calendar
+        entry is sent again as cancelled (SEQUENCE+1).  The reason is required and audited."""
+        require(actor, Permission.DISPATCH_EDIT)
+        if not reason.strip():
+            raise ValidationError({"reason": _("「中止の理由」を入力してください。")})
+        with self.db.write() as s:
+            sess = s.get(DispatchSession, session_id)
+            if sess is None:
+                raise NotFound(_("派遣の回が見つかりません。"))
+            app = self._open_application(s, sess.application_id)
+            if sess.status != SessionStatus.PLANNED.value:
+                raise ValidationError({"reason": _("第{n}回は「{s}」なので中止できません。").format(n=sess.number, s=SessionStatus(sess.status).label())})
+            sess.status = SessionStatus.CANCELLED.value
+            sess.ics_sequence += 1
+            s.flush()
+            audit(s, actor, AuditAction.UPDATE, KIND, app.id, f"cancel session={sess.number} reason={reason.strip()[:200]}")
+            name = s.scalar(select(Advisor.name).where(Advisor.id == sess.advisor_id)) if sess.advisor_id else ""
+            return SessionRecord(sess.id, sess.number, sess.advisor_id, name or "", sess.start_at, sess.end_at, sess.status, sess.attendance,
+                                 sess.report_summary, sess.fee, sess.travel_cost, sess.ics_sequence, sess.override_reason, sess.version)

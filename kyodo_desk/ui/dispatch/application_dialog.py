@@ -1,4 +1,5 @@
-"""A new dispatch application (派遣申請), as taken by phone, on paper or at the desk.
+"""A new dispatch application (派遣申請), as taken by phone, on paper or at the desk — or, given
+``record``, the same form filled from an application to correct it (申請内容の修正).
 
 Ctrl+S accepts it.  Validation messages appear under their field and what was typed stays.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QHBoxLayout, QLineEdit, QSpinBox, QVBoxLayout, QWidget,
@@ -17,10 +18,11 @@ from kyodo_desk.domain.dispatch import DispatchType, Field, Support
 from kyodo_desk.domain.enums import RegistrationStatus
 from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _
+from kyodo_desk.services.base import StaleEdit
 from kyodo_desk.services.dispatch import ApplicationInput, ApplicationRecord
 from kyodo_desk.services.organizations import OrganizationRecord
 from kyodo_desk.ui.context import AppContext
-from kyodo_desk.ui.dispatch.common import banner, combo, date_edit, qtime, show_text, time_edit
+from kyodo_desk.ui.dispatch.common import banner, combo, date_edit, qtime, select_data, show_text, time_edit
 from kyodo_desk.ui.dispatch.org_picker import OrganizationPicker
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.style import STYLE_SHEET
@@ -43,24 +45,32 @@ class PreferredRow:
             return None
         return dt.datetime.combine(day, qtime(self.start.time())), dt.datetime.combine(day, qtime(self.end.time()))
 
+    def set_value(self, start: dt.datetime, end: dt.datetime) -> None:
+        self.day.setValue(start.date())
+        self.start.setTime(QTime(start.hour, start.minute))
+        self.end.setTime(QTime(end.hour, end.minute))
+
 
 class NewApplicationDialog(QDialog):
     created = Signal(object)  # ApplicationRecord
+    updated = Signal(object)  # ApplicationRecord (edit mode)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, organization: OrganizationRecord | None = None,
-                 consultation_id: int | None = None):
+                 consultation_id: int | None = None, record: ApplicationRecord | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        self.editing = record
         self.consultation_id = consultation_id
         self.saving = False
         self.requiring: tuple[str, ...] = ()
         self.setObjectName("newApplicationDialog")
         self.setStyleSheet(STYLE_SHEET)
-        self.setWindowTitle(_("派遣申請の受付"))
+        heading = _("申請内容の修正 {ref}").format(ref=record.reference) if record else _("派遣申請の受付")
+        self.setWindowTitle(heading)
         self.errors = FieldErrors()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
-        layout.addWidget(page_title(_("派遣申請の受付")))
+        layout.addWidget(page_title(heading))
         self.error_banner = banner()
         layout.addWidget(self.error_banner)
         self.registration_banner = banner("banner")
@@ -119,9 +129,15 @@ class NewApplicationDialog(QDialog):
         self.sessions.setRange(1, 12)
         self.sessions.setSuffix(_(" 回"))
         self.sessions.setToolTip(_("同じ件で何回か派遣するときは回数を増やします(1件の申請に複数の回)。"))
-        self.errors.add_row(right, "sessions", _("回数"), self.sessions)
+        sessions_row = self.errors.add_row(right, "sessions", _("回数"), self.sessions)
         self.received_on = date_edit()
-        self.errors.add_row(right, "received_on", _("受付日"), self.received_on)
+        received_row = self.errors.add_row(right, "received_on", _("受付日"), self.received_on)
+        if record is not None:  # visits are added and called off on the application's screen
+            right.setRowVisible(sessions_row, False)
+            right.setRowVisible(received_row, False)
+            hint = plain_label(_("回の追加・中止は申請の画面の「派遣の回」で行います。"))
+            hint.setObjectName("hint")
+            right.addRow("", hint)
         right_col = QVBoxLayout()
         right_col.addLayout(right)
         right_col.addStretch(1)
@@ -129,7 +145,7 @@ class NewApplicationDialog(QDialog):
         layout.addLayout(columns, 1)
 
         self.buttons = QDialogButtonBox()
-        self.save_button = self.buttons.addButton(_("受け付ける (Ctrl+S)"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button = self.buttons.addButton(_("修正を保存 (Ctrl+S)") if record else _("受け付ける (Ctrl+S)"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton(_("キャンセル"), QDialogButtonBox.ButtonRole.RejectRole)
         for b in (self.save_button, self.cancel_button):
             b.setAutoDefault(False)
@@ -142,10 +158,30 @@ class NewApplicationDialog(QDialog):
         self.dispatch_type.currentIndexChanged.connect(lambda _i: self._check_registration())
         if organization is not None:
             self.organization.set_record(organization)
+        if record is not None:
+            self._fill_from(record)
         settings = ctx.services.settings
         ctx.tasks.run(lambda _p: settings.get().dispatch_types_requiring_registration, on_done=self._got_requirements, owner=self)
         self.resize(1020, 560)
-        (self.dispatch_type if organization is not None else self.organization).setFocus()
+        (self.dispatch_type if organization is not None or record is not None else self.organization).setFocus()
+
+    def _fill_from(self, app: ApplicationRecord) -> None:
+        """Edit mode: the form shows the application; the organization is fixed."""
+        self.organization.edit.setText(app.organization_name)
+        self.organization.setEnabled(False)
+        actor, organizations = self.ctx.require_actor(), self.ctx.services.organizations
+        self.ctx.tasks.run(lambda _p: organizations.get(actor, app.organization_id), on_done=self.organization.set_record, owner=self)
+        select_data(self.dispatch_type, app.dispatch_type)
+        select_data(self.field, app.field)
+        self.topic.setText(app.topic)
+        self.venue.setText(app.venue)
+        for row, (start, end) in zip(self.preferred_rows, app.preferred):
+            row.set_value(start, end)
+        self.expected_participants.setValue(app.expected_participants)
+        for value, box in self.support.items():
+            box.setChecked(value in app.support)
+        self.sessions.setValue(max(1, len(app.sessions)))
+        self.received_on.setDate(QDate(app.received_on.year, app.received_on.month, app.received_on.day))
 
     def _got_requirements(self, types: tuple[str, ...]) -> None:
         self.requiring = tuple(types)
@@ -162,7 +198,7 @@ class NewApplicationDialog(QDialog):
     def collect(self) -> ApplicationInput:
         preferred = tuple(v for v in (r.value() for r in self.preferred_rows) if v is not None)
         return ApplicationInput(
-            organization_id=self.organization.organization_id() or 0, dispatch_type=self.dispatch_type.currentData(),
+            organization_id=self.editing.organization_id if self.editing else self.organization.organization_id() or 0, dispatch_type=self.dispatch_type.currentData(),
             field=self.field.currentData(), topic=self.topic.text(), preferred=preferred, venue=self.venue.text(),
             expected_participants=self.expected_participants.value(), support=tuple(k for k, box in self.support.items() if box.isChecked()),
             sessions=self.sessions.value(), received_on=self.received_on.date().toPython(), consultation_id=self.consultation_id)
@@ -178,8 +214,21 @@ class NewApplicationDialog(QDialog):
             return
         self.saving = True
         self.save_button.setEnabled(False)
-        actor, dispatch = self.ctx.require_actor(), self.ctx.services.dispatch
+        actor, dispatch, editing = self.ctx.require_actor(), self.ctx.services.dispatch, self.editing
+        if editing is not None:
+            self.ctx.tasks.run(lambda _p: dispatch.update_application(actor, editing.id, editing.version, data),
+                               on_done=self._updated, on_error=self._failed, write=True, owner=self)
+            return
         self.ctx.tasks.run(lambda _p: dispatch.create(actor, data), on_done=self._created, on_error=self._failed, write=True, owner=self)
+
+    def _updated(self, record: ApplicationRecord) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        self.errors.clear()
+        self.record = record
+        self.ctx.events.emit_changed("dispatch", [record.id])
+        self.updated.emit(record)
+        self.accept()
 
     def _created(self, record: ApplicationRecord) -> None:
         self.saving = False
@@ -199,5 +248,8 @@ class NewApplicationDialog(QDialog):
             show_text(self.error_banner, "\n".join(others))
             if first:
                 self.errors.widgets[first].setFocus(Qt.FocusReason.OtherFocusReason)
+        elif isinstance(exc, StaleEdit):  # what was typed stays; the message says how to go on
+            self.errors.clear()
+            show_text(self.error_banner, str(exc))
         else:
             report_error(self, exc, self.ctx.log_file)

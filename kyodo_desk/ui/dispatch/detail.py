@@ -13,11 +13,13 @@ from kyodo_desk.domain.dispatch import TRANSITIONS, DispatchType, Field, Session
 from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _, date_both, wareki_fiscal_year
 from kyodo_desk.services.base import StaleEdit
-from kyodo_desk.services.dispatch import ApplicationRecord, QuotaStatus
+from kyodo_desk.services.dispatch import CLOSED_FOR_EDIT, ApplicationRecord, QuotaStatus
 from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.dispatch.application_dialog import NewApplicationDialog
 from kyodo_desk.ui.dispatch.common import banner, cell, show_text, table, when_text, yen
 from kyodo_desk.ui.dispatch.documents import DispatchDocuments
 from kyodo_desk.ui.dispatch.scheduling import ScheduleDialog
+from kyodo_desk.ui.dispatch.session_cancel import CancelSessionDialog
 from kyodo_desk.ui.dispatch.workflow import NEEDS_REASON, ReasonDialog, ReportDialog, step_label
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.style import STYLE_SHEET
@@ -66,6 +68,10 @@ class ApplicationDetailDialog(QDialog):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.info.addRow(label, value)
             self.info_labels[key] = value
+        self.edit_button = QPushButton(_("申請内容を修正…"))
+        self.edit_button.clicked.connect(self.edit_application)
+        self.edit_button.hide()
+        self.info.addRow("", self.edit_button)
         left.addWidget(info_box)
 
         sessions_box = QGroupBox(_("派遣の回"))
@@ -80,9 +86,16 @@ class ApplicationDetailDialog(QDialog):
         self.schedule_button.clicked.connect(self.schedule_selected)
         self.report_button = QPushButton(_("実施報告を入力…"))
         self.report_button.clicked.connect(lambda: self.open_report(advance=False))
+        self.add_session_button = QPushButton(_("回を追加"))
+        self.add_session_button.clicked.connect(self.add_session)
+        self.cancel_session_button = QPushButton(_("この回を中止…"))
+        self.cancel_session_button.clicked.connect(self.cancel_selected)
+        self.sessions.itemSelectionChanged.connect(self._session_selected)
         srow.addWidget(self.schedule_button)
         srow.addWidget(self.report_button)
         srow.addStretch(1)
+        srow.addWidget(self.add_session_button)
+        srow.addWidget(self.cancel_session_button)
         scol.addLayout(srow)
         left.addWidget(sessions_box, 1)
 
@@ -190,6 +203,14 @@ class ApplicationDetailDialog(QDialog):
         self.schedule_button.setEnabled(can_schedule)
         self.schedule_button.setToolTip("" if can_schedule else _("「{s}」の申請は日程を変えられません。").format(s=app.status_label))
         self.report_button.setEnabled(app.status in ("done", "reported"))
+        editable = app.status not in CLOSED_FOR_EDIT
+        for b in (self.edit_button, self.add_session_button, self.cancel_session_button):
+            b.setVisible(editable)
+        self._session_selected()
+
+    def _session_selected(self) -> None:
+        session = self.selected_session()
+        self.cancel_session_button.setEnabled(session is not None and session.status == SessionStatus.PLANNED.value)
 
     def _fill_history(self, app: ApplicationRecord) -> None:
         self.history.setRowCount(len(app.history))
@@ -239,6 +260,27 @@ class ApplicationDetailDialog(QDialog):
             show_text(self.message, _("中止になった回の日程は決められません。"))
             return None
         return self._open_child(ScheduleDialog(self.ctx, self.app, session, self))
+
+    def edit_application(self) -> QDialog | None:
+        if self.app is None or self.app.status in CLOSED_FOR_EDIT:
+            return None
+        show_text(self.message, "")
+        return self._open_child(NewApplicationDialog(self.ctx, self, record=self.app))
+
+    def add_session(self) -> None:
+        if self.app is None or self.busy or self.app.status in CLOSED_FOR_EDIT:
+            return
+        self.busy = True
+        show_text(self.message, "")
+        actor, dispatch, app_id = self.ctx.require_actor(), self.ctx.services.dispatch, self.app.id
+        self.ctx.tasks.run(lambda _p: dispatch.add_session(actor, app_id), on_done=lambda _s: self._stepped(self.app),
+                           on_error=self._step_failed, write=True, owner=self)
+
+    def cancel_selected(self) -> QDialog | None:
+        session = self.selected_session()
+        if self.app is None or session is None or not self.cancel_session_button.isEnabled():
+            return None
+        return self._open_child(CancelSessionDialog(self.ctx, self.app, session, self))
 
     def open_report(self, *, advance: bool) -> QDialog | None:
         if self.app is None:
