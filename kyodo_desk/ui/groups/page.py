@@ -16,6 +16,7 @@ from kyodo_desk.services.organizations import OrganizationFilter, OrganizationRe
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.groups.edit_dialog import OrganizationDialog
 from kyodo_desk.ui.groups.model import OrganizationTableModel
+from kyodo_desk.ui.lending.org_history_dialog import OrganizationLoanHistoryDialog
 from kyodo_desk.ui.openers import OpenerRegistry
 from kyodo_desk.ui.widgets.page import page_title, plain_label
 
@@ -51,6 +52,12 @@ class OrganizationsPage(QWidget):
         self.karte_button.clicked.connect(self.show_timeline)
         self.karte_button.setVisible(ctx.require_actor().can(Permission.CONSULTATION_VIEW))
         header.addWidget(self.karte_button)
+        self.loans_button = QPushButton(_("貸出履歴"))
+        self.loans_button.setObjectName("orgLoansButton")
+        self.loans_button.setToolTip(_("選んだ団体への機器の貸出をすべて表示します"))
+        self.loans_button.clicked.connect(self.show_loan_history)
+        self.loans_button.setVisible(ctx.require_actor().can(Permission.LENDING_OPERATE))
+        header.addWidget(self.loans_button)
         layout.addLayout(header)
 
         filters = QHBoxLayout()
@@ -167,6 +174,17 @@ class OrganizationsPage(QWidget):
         if record is None or page is None or not hasattr(page, "show_organization_timeline"):
             return None
         return page.show_organization_timeline(record.id)
+
+    def show_loan_history(self):
+        """貸出履歴 of the selected organization (double-click a loan to open it at the lending desk)."""
+        index = self.table.currentIndex()
+        record = self.model.record(index.row()) if index.isValid() else None
+        if record is None or not self.ctx.require_actor().can(Permission.LENDING_OPERATE):
+            return None
+        dialog = OrganizationLoanHistoryDialog(self.ctx, record.id, record.name, self.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def open_organization(self, org_id: int) -> None:
         """Load the newest version and open it (used by the search box and scanned codes)."""

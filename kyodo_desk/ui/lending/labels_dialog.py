@@ -11,12 +11,14 @@ from PySide6.QtWidgets import (
 )
 
 from kyodo_desk.documents.labels import LabelTemplate
+from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.i18n import _
 from kyodo_desk.services.base import ServiceError
 from kyodo_desk.services.labels import LabelService
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.lending.common import LENDING_STYLE, MessageLine
+from kyodo_desk.ui.lending.label_template_dialog import LabelTemplateDialog
 from kyodo_desk.ui.lending.print_path import show_pdf
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.page import page_title, plain_label
@@ -68,6 +70,7 @@ class StartGrid(QWidget):
 
 class LabelDialog(QDialog):
     built = Signal(bytes)
+    templates_loaded = Signal()
 
     def __init__(self, ctx: AppContext, selected_tags: list[str] | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -105,7 +108,17 @@ class LabelDialog(QDialog):
         self.template = QComboBox()
         self.template.setObjectName("labelTemplate")
         self.template.currentIndexChanged.connect(self._template_changed)
-        sheet_layout.addWidget(self.template)
+        sheet_row = QHBoxLayout()
+        sheet_row.addWidget(self.template, 1)
+        self.add_template_button = QPushButton(_("用紙を追加…"))
+        self.add_template_button.setObjectName("addTemplate")
+        self.add_template_button.clicked.connect(self.add_template)
+        can_add = ctx.require_actor().can(Permission.INVENTORY_EDIT)
+        self.add_template_button.setEnabled(can_add)
+        self.add_template_button.setToolTip(_("手持ちのラベル用紙の寸法を登録します") if can_add
+                                            else _("用紙の追加は、機器の登録ができる職員が行います"))
+        sheet_row.addWidget(self.add_template_button)
+        sheet_layout.addLayout(sheet_row)
         sheet_layout.addWidget(plain_label(_("使いかけの用紙なら、最初の空いているラベルをクリック:")))
         self.grid = StartGrid()
         self.grid.start_changed.connect(lambda n: self.start_label.setText(_("{n} 番目から印刷します").format(n=n)))
@@ -146,7 +159,12 @@ class LabelDialog(QDialog):
         buttons.addWidget(close)
         layout.addLayout(buttons)
         self.resize(780, 620)
-        ctx.tasks.run(lambda _p: self.service.templates(), on_done=self._templates_loaded, owner=self)
+        self.template_dialog: LabelTemplateDialog | None = None
+        self.reload_templates()
+
+    def reload_templates(self, select: str | None = None) -> None:
+        service = self.service
+        self.ctx.tasks.run(lambda _p: service.templates(), on_done=lambda t: self._templates_loaded(t, select), owner=self)
 
     def _offset_box(self, value: float) -> QDoubleSpinBox:
         box = QDoubleSpinBox()
@@ -157,14 +175,30 @@ class LabelDialog(QDialog):
         box.setValue(value)
         return box
 
-    def _templates_loaded(self, templates: dict[str, LabelTemplate]) -> None:
+    def _templates_loaded(self, templates: dict[str, LabelTemplate], select: str | None = None) -> None:
         self.templates = templates
         self.template.blockSignals(True)
+        self.template.clear()
         for name, t in templates.items():
             self.template.addItem(t.title, name)
         self.template.blockSignals(False)
-        self.template.setCurrentIndex(0)
+        self.template.setCurrentIndex(max(0, self.template.findData(select)) if select else 0)
         self._template_changed()
+        self.templates_loaded.emit()
+
+    def add_template(self) -> LabelTemplateDialog | None:
+        if not self.add_template_button.isEnabled():
+            return None
+        current = self.templates.get(self.template.currentData())
+        self.template_dialog = LabelTemplateDialog(self.ctx, self.service, self.templates, current, self)
+        self.template_dialog.saved.connect(self._template_saved)
+        self.template_dialog.open()
+        return self.template_dialog
+
+    def _template_saved(self, template: LabelTemplate) -> None:
+        self.message.show_message(_("用紙「{title}」を追加しました。「位置合わせ用紙を印刷…」で、ずれがないか確かめてください。")
+                                  .format(title=template.title), "ok")
+        self.reload_templates(select=template.name)
 
     def _template_changed(self, *_args) -> None:
         name = self.template.currentData()
