@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from kyodo_desk.i18n import N_, _
 from kyodo_desk.services.consultations import ConsultationFilter, ConsultationRecord
 from kyodo_desk.ui.consultations.common import one_line
 from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.widgets.paged_model import PagedTableModel
 
 PAGE_SIZE = 100
 OVERDUE = QBrush(QColor("#b3261e"))
@@ -61,27 +62,20 @@ def cell_text(r: ConsultationRecord, key: str) -> str:
     return ""
 
 
-class ConsultationTableModel(QAbstractTableModel):
-    loaded = Signal()  # a (re)load finished: rows and total are fresh
-    fetched = Signal(int)  # another page arrived (rows now loaded)
+class ConsultationTableModel(PagedTableModel):
+    headers = [c[1] for c in COLUMNS]
 
     def __init__(self, ctx: AppContext, *, page_size: int = PAGE_SIZE, today: dt.date | None = None):
-        super().__init__()
-        self.ctx = ctx
-        self.page_size = page_size
+        super().__init__(ctx, page_size=page_size, initial_filter=ConsultationFilter())
         self.today = today or dt.date.today()
-        self.rows: list[ConsultationRecord] = []
-        self.total: int | None = None
-        self.filter = ConsultationFilter()
-        self._generation = 0
-        self._fetching = False
 
-    # ---- Qt model API --------------------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
+    def page_query(self, offset: int, limit: int):
+        actor, service, flt = self.ctx.require_actor(), self.ctx.services.consultations, self.filter
+        return lambda: service.page(actor, flt, offset=offset, limit=limit)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
+    def count_query(self):
+        actor, service, flt = self.ctx.require_actor(), self.ctx.services.consultations, self.filter
+        return lambda: service.count(actor, flt)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or index.row() >= len(self.rows):
@@ -103,73 +97,5 @@ class ConsultationTableModel(QAbstractTableModel):
             return r
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
-            return _(COLUMNS[section][1])
-        return None
-
-    def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: N802
-        return not parent.isValid() and self.total is not None and len(self.rows) < self.total and not self._fetching
-
-    def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:  # noqa: N802
-        if not self.canFetchMore(parent):
-            return
-        self._fetching = True
-        gen, offset = self._generation, len(self.rows)
-        actor, service = self.ctx.require_actor(), self.ctx.services.consultations
-        flt, limit = self.filter, self.page_size
-        self.ctx.tasks.run(lambda _p: service.page(actor, flt, offset=offset, limit=limit),
-                           on_done=lambda page: self._append(gen, offset, page),
-                           on_error=lambda exc: self._failed(gen, exc), owner=self)
-
-    # ---- loading ----------------------------------------------------------------------------------
-    def set_filter(self, flt: ConsultationFilter) -> None:
-        if flt != self.filter or self.total is None:
-            self.filter = flt
-            self.reload()
-
-    def reload(self, *, keep_loaded: bool = False) -> None:
-        """Load the count and the first page again (or as many rows as are loaded now)."""
-        self._generation += 1
-        self._fetching = False
-        gen = self._generation
-        limit = max(self.page_size, len(self.rows)) if keep_loaded else self.page_size
-        actor, service = self.ctx.require_actor(), self.ctx.services.consultations
-        flt = self.filter
-
-        def load(_p):
-            return service.count(actor, flt), service.page(actor, flt, offset=0, limit=limit)
-
-        self.ctx.tasks.run(load, on_done=lambda result: self._reset(gen, *result),
-                           on_error=lambda exc: self._failed(gen, exc), owner=self)
-
-    def _reset(self, gen: int, total: int, rows: list[ConsultationRecord]) -> None:
-        if gen != self._generation:
-            return
-        self.beginResetModel()
-        self.rows, self.total = list(rows), total
-        self.endResetModel()
-        self.loaded.emit()
-
-    def _append(self, gen: int, offset: int, page: list[ConsultationRecord]) -> None:
-        if gen != self._generation or offset != len(self.rows):
-            return
-        self._fetching = False
-        if page:
-            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(page) - 1)
-            self.rows.extend(page)
-            self.endInsertRows()
-        else:  # the list shrank meanwhile (another desk): stop asking for more
-            self.total = len(self.rows)
-        self.fetched.emit(len(self.rows))
-
-    def _failed(self, gen: int, exc: BaseException) -> None:
-        if gen == self._generation:
-            self._fetching = False
-            self.ctx.tasks.report_error(None, exc)
-
     def record(self, row: int) -> ConsultationRecord | None:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
-
-    def row_of(self, consultation_id: int) -> int | None:
-        return next((i for i, r in enumerate(self.rows) if r.id == consultation_id), None)
+        return super().record(row)

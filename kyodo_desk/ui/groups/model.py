@@ -8,12 +8,13 @@ dropped (each load carries a generation number).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from kyodo_desk.i18n import N_, _
 from kyodo_desk.services.organizations import OrganizationFilter, OrganizationRecord
 from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.widgets.paged_model import PagedTableModel
 
 PAGE_SIZE = 200
 
@@ -30,28 +31,22 @@ COLUMNS: list[tuple[str, str, str]] = [
 _INACTIVE = QBrush(QColor("#8a949e"))
 
 
-class OrganizationTableModel(QAbstractTableModel):
-    loaded = Signal()  # a (re)load finished; rows and total are fresh
-    fetched = Signal(int)  # another page arrived (rows now loaded)
+class OrganizationTableModel(PagedTableModel):
+    headers = [c[1] for c in COLUMNS]
 
     def __init__(self, ctx: AppContext, *, page_size: int = PAGE_SIZE):
-        super().__init__()
-        self.ctx = ctx
-        self.page_size = page_size
-        self.rows: list[OrganizationRecord] = []
-        self.total: int | None = None
-        self.filter = OrganizationFilter()
+        super().__init__(ctx, page_size=page_size, initial_filter=OrganizationFilter())
         self.sort_key = "name"
         self.descending = False
-        self._generation = 0
-        self._fetching = False
 
-    # ---- Qt model API ------------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
+    def page_query(self, offset: int, limit: int):
+        actor, orgs = self.ctx.require_actor(), self.ctx.services.organizations
+        flt, key, desc = self.filter, self.sort_key, self.descending
+        return lambda: orgs.page(actor, flt, offset=offset, limit=limit, sort=key, descending=desc)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
+    def count_query(self):
+        actor, orgs, flt = self.ctx.require_actor(), self.ctx.services.organizations, self.filter
+        return lambda: orgs.count(actor, flt)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or index.row() >= len(self.rows):
@@ -68,29 +63,8 @@ class OrganizationTableModel(QAbstractTableModel):
             return record
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
-            return _(COLUMNS[section][1])
-        return None
-
-    def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: N802
-        return not parent.isValid() and self.total is not None and len(self.rows) < self.total and not self._fetching
-
-    def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:  # noqa: N802
-        if not self.canFetchMore(parent):
-            return
-        self._fetching = True
-        gen, offset = self._generation, len(self.rows)
-        actor, orgs = self.ctx.require_actor(), self.ctx.services.organizations
-        flt, key, desc, limit = self.filter, self.sort_key, self.descending, self.page_size
-        self.ctx.tasks.run(
-            lambda _p: orgs.page(actor, flt, offset=offset, limit=limit, sort=key, descending=desc),
-            on_done=lambda page: self._append(gen, offset, page),
-            on_error=lambda exc: self._failed(gen, exc),
-            owner=self,
-        )
-
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting happens in the database: a click on a header reloads page 1."""
         key = COLUMNS[column][2]
         descending = order == Qt.SortOrder.DescendingOrder
         if (key, descending) == (self.sort_key, self.descending) and self._generation > 0:
@@ -98,54 +72,5 @@ class OrganizationTableModel(QAbstractTableModel):
         self.sort_key, self.descending = key, descending
         self.reload()
 
-    # ---- loading ---------------------------------------------------------------------------
-    def set_filter(self, flt: OrganizationFilter) -> None:
-        if flt != self.filter:
-            self.filter = flt
-            self.reload()
-
-    def reload(self, *, keep_loaded: bool = False) -> None:
-        """Load the count and the first page again (or as many rows as are loaded now)."""
-        self._generation += 1
-        self._fetching = False
-        gen = self._generation
-        limit = max(self.page_size, len(self.rows)) if keep_loaded else self.page_size
-        actor, orgs = self.ctx.require_actor(), self.ctx.services.organizations
-        flt, key, desc = self.filter, self.sort_key, self.descending
-
-        def load(_p):
-            return orgs.count(actor, flt), orgs.page(actor, flt, offset=0, limit=limit, sort=key, descending=desc)
-
-        self.ctx.tasks.run(load, on_done=lambda result: self._reset(gen, *result), on_error=lambda exc: self._failed(gen, exc), owner=self)
-
-    def _reset(self, gen: int, total: int, rows: list[OrganizationRecord]) -> None:
-        if gen != self._generation:
-            return
-        self.beginResetModel()
-        self.rows, self.total = list(rows), total
-        self.endResetModel()
-        self.loaded.emit()
-
-    def _append(self, gen: int, offset: int, page: list[OrganizationRecord]) -> None:
-        if gen != self._generation or offset != len(self.rows):
-            return
-        self._fetching = False
-        if page:
-            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(page) - 1)
-            self.rows.extend(page)
-            self.endInsertRows()
-        else:  # the list shrank meanwhile (another desk); stop asking for more
-            self.total = len(self.rows)
-        self.fetched.emit(len(self.rows))
-
-    def _failed(self, gen: int, exc: BaseException) -> None:
-        if gen == self._generation:
-            self._fetching = False
-            self.ctx.tasks.report_error(None, exc)
-
-    # ---- helpers ------------------------------------------------------------------------------
     def record(self, row: int) -> OrganizationRecord | None:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
-
-    def row_of(self, org_id: int) -> int | None:
-        return next((i for i, r in enumerate(self.rows) if r.id == org_id), None)
+        return super().record(row)
