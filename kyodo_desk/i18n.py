@@ -78,6 +78,16 @@ def _load_catalog(lang: str) -> _gettext.NullTranslations | None:
     return None
 
 
+def all_translations(message: str) -> set[str]:
+    """*message* in every supported language (for reading files written on another desk)."""
+    out = {message}
+    for lang in SUPPORTED_LANGUAGES:
+        catalog = _load_catalog(lang)
+        if catalog is not None:
+            out.add(catalog.gettext(message))
+    return out
+
+
 def setup_i18n(locale: str | None = "ja") -> str:
     """Activate *locale* ("ja" or "en"); returns the locale actually used."""
     global _translations, _locale
@@ -126,6 +136,21 @@ def format_datetime(value: _dt.datetime, format: str = "medium") -> str:  # noqa
     from babel.dates import format_datetime as _fdt
 
     return _fdt(value, format=format, locale=_babel_locale())
+
+
+def weekday_short(value: _dt.date | int) -> str:
+    """Short weekday name in the active language (月 / Mon); *value* is a date or 0=Monday..6."""
+    from babel.dates import format_date as _fd
+
+    day = value if isinstance(value, _dt.date) else _dt.date(2024, 1, 1) + _dt.timedelta(days=int(value))
+    return _fd(day, "EEE", locale=_babel_locale())
+
+
+def month_short(year: int, month: int) -> str:
+    """Short month name in the active language (4月 / Apr), e.g. for statistics columns."""
+    from babel.dates import format_date as _fd
+
+    return _fd(_dt.date(year, month, 1), "MMM", locale=_babel_locale())
 
 
 def format_number(value: int | float | Decimal) -> str:

@@ -23,7 +23,7 @@ from kyodo_desk.db.engine import Database
 from kyodo_desk.domain.consultation import Channel, ReferralTarget, RequesterType
 from kyodo_desk.domain.fiscal import fiscal_months
 from kyodo_desk.domain.permissions import Permission
-from kyodo_desk.i18n import _, wareki_fiscal_year
+from kyodo_desk.i18n import _, wareki_fiscal_year, month_short
 from kyodo_desk.services.base import Actor, require
 from kyodo_desk.services.consultations import fiscal_year_bounds
 
@@ -187,7 +187,7 @@ class ConsultationStatsService:
         out.append(StatsRow(sec_ref, _("紹介件数"), tuple(referral_all)))
         out += [StatsRow(sec_ref, ReferralTarget(k).label(), tuple(v), indent=1) for k, v in referral.items()]
 
-        columns = tuple(f"{m}月" for _y, m in months) + (_("合計"),)
+        columns = tuple(month_short(y, m) for y, m in months) + (_("合計"),)
         title = _("{fy} 相談受付統計").format(fy=wareki_fiscal_year(fiscal_year))
         if month is not None:
             title = _("{fy} {m}月 相談受付統計").format(fy=wareki_fiscal_year(fiscal_year), m=month)

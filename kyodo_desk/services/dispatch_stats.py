@@ -19,7 +19,7 @@ from kyodo_desk.domain.dispatch import CANCELLED, DispatchType, Field, SessionSt
 from kyodo_desk.domain.enums import OrganizationKind
 from kyodo_desk.domain.fiscal import fiscal_months, fiscal_year_range
 from kyodo_desk.domain.permissions import Permission
-from kyodo_desk.i18n import _, wareki_fiscal_year
+from kyodo_desk.i18n import _, wareki_fiscal_year, month_short
 from kyodo_desk.services.base import Actor, require
 from kyodo_desk.services.consultation_stats import StatsRow
 from kyodo_desk.services.consultations import fiscal_year_bounds
@@ -88,5 +88,5 @@ class DispatchStatsService:
         rows += [StatsRow(sec_money, _("謝金"), tuple(fees)), StatsRow(sec_money, _("交通費"), tuple(travel)),
                  StatsRow(sec_money, _("予算"), tuple([0] * n + [budget])), StatsRow(sec_money, _("予算残額"), tuple([0] * n + [budget - spent]))]
         rows += [StatsRow(sec_issue, _("取下げ・却下"), tuple(cancel)), StatsRow(sec_issue, _("不在・未実施"), tuple(no_show))]
-        columns = tuple(f"{m}月" for _y, m in months) + (_("合計"),)
+        columns = tuple(month_short(y, m) for y, m in months) + (_("合計"),)
         return LendingStats(fiscal_year, _("{fy} アドバイザー派遣統計").format(fy=wareki_fiscal_year(fiscal_year)), columns, tuple(rows))

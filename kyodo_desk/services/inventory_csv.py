@@ -20,7 +20,7 @@ from kyodo_desk.db.models import now
 from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.lending import DeviceKind, DeviceState
 from kyodo_desk.domain.permissions import Permission
-from kyodo_desk.i18n import ERAS, _
+from kyodo_desk.i18n import ERAS, _, all_translations
 from kyodo_desk.services.base import Actor, ServiceError, audit, require
 from kyodo_desk.services.csv_export import to_csv_bytes
 from kyodo_desk.services.inventory import index_device, next_asset_tag, normalize_tag
@@ -64,8 +64,9 @@ def parse_date(text: str) -> dt.date | None:
 
 def _kind(value: str) -> str | None:
     v = unicodedata.normalize("NFKC", value).strip()
-    for k in DeviceKind:
-        if v in (k.value, k.label(), unicodedata.normalize("NFKC", k.label())):
+    for k in DeviceKind:  # the code or the label in any language (a CSV may come from another desk)
+        names = {k.value, *all_translations(k._label_map()[k.value])}
+        if v in names or v in {unicodedata.normalize("NFKC", n) for n in names}:
             return k.value
     return None
 
@@ -75,7 +76,7 @@ def _state(value: str) -> str | None:
     if not v:
         return DeviceState.AVAILABLE.value
     for st in DeviceState:
-        if v in (st.value, st.label()):
+        if v in {st.value, *all_translations(st._label_map()[st.value])}:
             return st.value
     return None
 

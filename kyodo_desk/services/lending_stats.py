@@ -23,7 +23,7 @@ from kyodo_desk.domain.enums import OrganizationKind
 from kyodo_desk.domain.fiscal import fiscal_months, fiscal_year_range
 from kyodo_desk.domain.lending import DeviceKind
 from kyodo_desk.domain.permissions import Permission
-from kyodo_desk.i18n import _, wareki_fiscal_year
+from kyodo_desk.i18n import _, wareki_fiscal_year, month_short
 from kyodo_desk.services.base import Actor, require
 from kyodo_desk.services.consultation_stats import StatsRow
 
@@ -116,5 +116,5 @@ class LendingStatsService:
             pct = [round(100 * used[i] / (owned_n * month_days[i])) for i in range(n)] + [round(100 * used[n] / (owned_n * year_days))]
             out.append(StatsRow(sec_util, k.label(), tuple(pct)))
         out += [StatsRow(sec_issue, _("延滞"), tuple(overdue)), StatsRow(sec_issue, _("破損・欠品"), tuple(damage))]
-        columns = tuple(f"{m}月" for _y, m in months) + (_("合計"),)
+        columns = tuple(month_short(y, m) for y, m in months) + (_("合計"),)
         return LendingStats(fiscal_year, _("{fy} 機器貸出統計").format(fy=wareki_fiscal_year(fiscal_year)), columns, tuple(out))

@@ -180,3 +180,23 @@ def test_csv_import_is_all_or_nothing_with_row_numbers(services, admin):
     exported = export_devices(services.inventory, admin).decode("utf-8-sig")
     assert "KD-0100,タブレット,Apple,iPad,,2024/04/01,,貸出可," in exported
     assert "KD-0001,ノートパソコン,NEC,LAVIE,,2024/04/01,,点検待ち," in exported
+
+
+def test_csv_exported_on_an_english_desk_imports_on_a_japanese_one(services, admin):
+    """Labels are accepted in Japanese and in the desk's language, so CSVs travel between desks."""
+    from kyodo_desk.domain.lending import DeviceKind, DeviceState
+    from kyodo_desk.i18n import setup_i18n
+
+    services.inventory.save_model(admin, "tablet", "Apple", "iPad", [])
+    setup_i18n("en")
+    try:
+        tablet, available = DeviceKind.TABLET.label(), DeviceState.AVAILABLE.label()
+        assert tablet != "タブレット"
+        assert import_devices(services.inventory, admin, f"種別,メーカー,型番,状態\n{tablet},Apple,iPad,{available}\n".encode("utf-8-sig")) == 1
+        exported = export_devices(services.inventory, admin).decode("utf-8-sig")
+    finally:
+        setup_i18n("ja")
+    assert tablet in exported
+    renumbered = exported.replace("KD-0001", "KD-0101")  # same file, new tags: imported on a Japanese desk
+    assert import_devices(services.inventory, admin, renumbered.encode("utf-8-sig")) == 1
+    assert services.inventory.by_tag(admin, "KD-0101").state == "available"

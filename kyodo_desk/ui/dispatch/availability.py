@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QTableWidget, QVBoxLayout, QWidget
 
 from kyodo_desk.domain.validation import ValidationError
-from kyodo_desk.i18n import _
+from kyodo_desk.i18n import _, weekday_short
 from kyodo_desk.services.advisors import ExceptionDay, Window
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.dispatch.common import cell, date_edit, error_label, qtime, show_text, table, time_edit, weekday_name
@@ -152,7 +152,7 @@ class ExceptionsEditor(QWidget):
         self.table.setRowCount(len(self.days))
         for r, e in enumerate(self.days):
             what = _("{s}〜{e} だけ対応").format(s=f"{e.start:%H:%M}", e=f"{e.end:%H:%M}") if e.available and e.start and e.end else _("終日 対応できない")
-            self.table.setItem(r, 0, cell(f"{e.day:%Y/%m/%d}({'月火水木金土日'[e.day.weekday()]})", e))
+            self.table.setItem(r, 0, cell(f"{e.day:%Y/%m/%d}({weekday_short(e.day)})", e))
             self.table.setItem(r, 1, cell(what))
             self.table.setItem(r, 2, cell(e.reason))
 

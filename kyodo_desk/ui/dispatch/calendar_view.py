@@ -15,10 +15,9 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from kyodo_desk.i18n import _, wareki
+from kyodo_desk.i18n import _, wareki, weekday_short
 from kyodo_desk.services.advisors import AdvisorRecord
 from kyodo_desk.ui.context import AppContext
-from kyodo_desk.ui.dispatch.common import WEEKDAYS
 from kyodo_desk.ui.widgets.page import plain_label, scaled_font
 
 ENTRIES = Qt.ItemDataRole.UserRole
@@ -184,7 +183,7 @@ class CalendarTab(QWidget):
         g.clear()
         g.setColumnCount(7)
         g.setRowCount(6)
-        g.setHorizontalHeaderLabels([_("{d}曜").format(d=d) for d in WEEKDAYS])
+        g.setHorizontalHeaderLabels([weekday_short(d) for d in range(7)])
         g.verticalHeader().hide()
         for i in range(42):
             day = start + dt.timedelta(days=i)
@@ -212,7 +211,7 @@ class CalendarTab(QWidget):
         self._fit_month_rows()
 
     def _day_header(self, day: dt.date, closed: dict) -> str:
-        text = f"{day.month}/{day.day}({WEEKDAYS[day.weekday()]})"
+        text = f"{day.month}/{day.day}({weekday_short(day)})"
         return text + (_(" 休館") if day in closed else "")
 
     def _item(self, mine: list, day: dt.date, closed: dict, *, with_advisor: bool, head: str = "") -> QTableWidgetItem:

@@ -10,22 +10,20 @@ from PySide6.QtWidgets import (
 )
 
 from kyodo_desk.domain.fiscal import fiscal_year_of
-from kyodo_desk.i18n import _, wareki_fiscal_year
+from kyodo_desk.i18n import _, wareki_fiscal_year, weekday_short
 from kyodo_desk.ui.printing.dialog import ask_save_path  # noqa: F401  (one save-as question for every area)
 from kyodo_desk.ui.widgets.page import plain_label
 
-WEEKDAYS = "月火水木金土日"
-
-
 def weekday_name(weekday: int) -> str:
-    return _("{d}曜").format(d=WEEKDAYS[weekday])
+    """月 / Mon … in the active language."""
+    return weekday_short(weekday)
 
 
 def when_text(start: dt.datetime | None, end: dt.datetime | None = None) -> str:
     """``2025/06/14(土) 13:00〜15:00`` (or 未定)."""
     if start is None:
         return _("未定")
-    text = f"{start:%Y/%m/%d}({WEEKDAYS[start.weekday()]}) {start:%H:%M}"
+    text = f"{start:%Y/%m/%d}({weekday_short(start)}) {start:%H:%M}"
     if end is not None:
         text += f"〜{end:%H:%M}" if end.date() == start.date() else f"〜{end:%m/%d %H:%M}"
     return text

@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from kyodo_desk.i18n import _
+from kyodo_desk.i18n import _, weekday_short
 from kyodo_desk.services.reservations import CalendarEntry
 
 TAG_W, DAY_W, ROW_H, HEAD_H = 96, 30, 24, 38
@@ -81,7 +81,7 @@ class LoanCalendar(QWidget):
                 p.fillRect(x, 0, DAY_W, height, WEEKEND)
             p.setPen(QColor("#b3261e") if day.weekday() == 6 or day in self.closed else QColor("#1f5f99") if day.weekday() == 5 else QColor("#33414e"))
             p.drawText(QRect(x, 2, DAY_W, 17), Qt.AlignmentFlag.AlignCenter, str(day.day))
-            p.drawText(QRect(x, 19, DAY_W, 17), Qt.AlignmentFlag.AlignCenter, "月火水木金土日"[day.weekday()])
+            p.drawText(QRect(x, 19, DAY_W, 17), Qt.AlignmentFlag.AlignCenter, weekday_short(day))
         p.setPen(QPen(GRID))
         for row in range(len(self.tags) + 1):
             y = HEAD_H + row * ROW_H

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
-from kyodo_desk.i18n import _
+from kyodo_desk.i18n import _, weekday_short
 from kyodo_desk.services.organizations import OrganizationFilter, OrganizationRecord
 from kyodo_desk.ui.context import AppContext
 
@@ -201,7 +201,7 @@ def choice_combo(choices: list[tuple[str, str]], first: tuple[str, object] | Non
 
 
 def md(day: dt.date) -> str:
-    return f"{day.month}/{day.day}({'月火水木金土日'[day.weekday()]})"
+    return f"{day.month}/{day.day}({weekday_short(day)})"
 
 
 def when(value: dt.datetime | None) -> str:

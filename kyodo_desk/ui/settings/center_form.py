@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.validation import ValidationError
-from kyodo_desk.i18n import N_, _
+from kyodo_desk.i18n import N_, _, weekday_short
 from kyodo_desk.services.settings import CenterSettings
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
@@ -29,7 +29,6 @@ _TEXT_FIELDS = [
     ("email", N_("メールアドレス")),
     ("website_url", N_("ホームページ")),
 ]
-_WEEKDAYS = [N_("月"), N_("火"), N_("水"), N_("木"), N_("金"), N_("土"), N_("日")]
 
 
 class CenterSettingsForm(QWidget):
@@ -62,8 +61,8 @@ class CenterSettingsForm(QWidget):
         week_row = QHBoxLayout(week)
         week_row.setContentsMargins(0, 0, 0, 0)
         self.weekdays = []
-        for day, label in enumerate(_WEEKDAYS):
-            box = QCheckBox(_(label))
+        for day in range(7):
+            box = QCheckBox(weekday_short(day))
             box.setEnabled(self.can_edit)
             self.weekdays.append(box)
             week_row.addWidget(box)
