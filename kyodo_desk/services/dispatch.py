@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -49,6 +49,16 @@ def _app_record(s: Session, app: DispatchApplication, *, history: bool = False) 
                              bool(org and org.registration_status == RegistrationStatus.REGISTERED.value), app.dispatch_type, app.field,
                              app.topic, preferred, app.venue, app.expected_participants, tuple(x for x in app.support.split(",") if x),
                              app.status, app.received_on, sessions, hist, app.version)
+
+
+def _filtered(stmt, fiscal_year: int | None, status: str | None, organization_id: int | None):
+    if fiscal_year is not None:
+        stmt = stmt.where(DispatchApplication.fiscal_year == fiscal_year)
+    if status:
+        stmt = stmt.where(DispatchApplication.status == status)
+    if organization_id is not None:
+        stmt = stmt.where(DispatchApplication.organization_id == organization_id)
+    return stmt
 
 
 def _validate(data: ApplicationInput, *, creating: bool) -> None:
@@ -120,17 +130,21 @@ class DispatchService(BookingMixin):
                 raise NotFound(_("派遣申請が見つかりません。"))
             return _app_record(s, app, history=True)
 
-    def list(self, actor: Actor, *, fiscal_year: int | None = None, status: str | None = None, organization_id: int | None = None, limit: int = 500) -> list[ApplicationRecord]:
+    def list(self, actor: Actor, *, fiscal_year: int | None = None, status: str | None = None, organization_id: int | None = None,
+             limit: int = 500, offset: int = 0) -> list[ApplicationRecord]:
+        """Newest first (received_on desc, then id desc, so pages never overlap); *offset*/*limit* page through."""
         require(actor, Permission.DISPATCH_EDIT)
-        stmt = select(DispatchApplication).order_by(DispatchApplication.received_on.desc(), DispatchApplication.id.desc()).limit(limit)
-        if fiscal_year is not None:
-            stmt = stmt.where(DispatchApplication.fiscal_year == fiscal_year)
-        if status:
-            stmt = stmt.where(DispatchApplication.status == status)
-        if organization_id is not None:
-            stmt = stmt.where(DispatchApplication.organization_id == organization_id)
+        stmt = _filtered(select(DispatchApplication), fiscal_year, status, organization_id)
+        stmt = stmt.order_by(DispatchApplication.received_on.desc(), DispatchApplication.id.desc()).offset(max(offset, 0)).limit(limit)
         with self.db.read() as s:
             return [_app_record(s, a) for a in s.scalars(stmt)]
+
+    def count(self, actor: Actor, *, fiscal_year: int | None = None, status: str | None = None, organization_id: int | None = None) -> int:
+        """How many applications list() would page through with the same filter."""
+        require(actor, Permission.DISPATCH_EDIT)
+        stmt = _filtered(select(func.count(DispatchApplication.id)), fiscal_year, status, organization_id)
+        with self.db.read() as s:
+            return int(s.scalar(stmt) or 0)
 
     # ---- workflow -------------------------------------------------------------------
     def record_report(self, actor: Actor, session_id: int, *, held: bool, attendance: int | None, summary: str) -> None:
