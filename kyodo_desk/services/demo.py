@@ -116,33 +116,46 @@ def _person(rng: random.Random) -> tuple[str, str]:
     return f"{s} {g}", f"{sk} {gk}"
 
 
-def _organization(rng: random.Random, i: int, today: dt.date, years: int) -> dict:
+def _kind_and_name(rng: random.Random) -> tuple[OrganizationKind, str, str]:
     roll = rng.random()
     if roll < 0.40:
         town, tk = rng.choice(TOWNS)
         suf, sk = rng.choice(TOWN_SUFFIX)
-        kind, name, kana = OrganizationKind.NEIGHBORHOOD, f"{town}{suf}", f"{tk}{sk}"
-    elif roll < 0.68:
+        return OrganizationKind.NEIGHBORHOOD, f"{town}{suf}", f"{tk}{sk}"
+    if roll < 0.68:
         theme, tk = rng.choice(THEMES)
         suf, sk = rng.choice(GROUP_SUFFIX)
         town, twk = rng.choice(TOWNS)
-        kind, name, kana = OrganizationKind.CITIZEN_GROUP, f"{town}{theme}{suf}", f"{twk}{tk}{sk}"
-    elif roll < 0.82:
+        return OrganizationKind.CITIZEN_GROUP, f"{town}{theme}{suf}", f"{twk}{tk}{sk}"
+    if roll < 0.82:
         theme, tk = rng.choice(THEMES)
-        kind, name, kana = OrganizationKind.NPO, f"NPO法人 かなざわ{theme}サポート", f"エヌピーオーホウジン カナザワ{tk}サポート"
-    elif roll < 0.92:
+        place, pk = rng.choice([("かなざわ", "カナザワ"), *TOWNS])
+        return OrganizationKind.NPO, f"NPO法人 {place}{theme}サポート", f"エヌピーオーホウジン {pk}{tk}サポート"
+    if roll < 0.92:
         b, bk = rng.choice(BUSINESS)
         k, kk = rng.choice(BUSINESS_KIND)
-        kind, name, kana = OrganizationKind.BUSINESS, f"株式会社{b}{k}", f"カブシキガイシャ{bk}{kk}"
-    elif roll < 0.96:
+        return OrganizationKind.BUSINESS, f"株式会社{b}{k}", f"カブシキガイシャ{bk}{kk}"
+    if roll < 0.96:
         u, uk = rng.choice(UNIVERSITIES)
-        kind, name, kana = OrganizationKind.UNIVERSITY, u, uk
-    else:
-        u, uk = rng.choice(UNIVERSITIES)
-        s, sk = rng.choice(STUDENT)
-        kind, name, kana = OrganizationKind.STUDENT_GROUP, f"{u}{s}", f"{uk}{sk}"
-    if i >= 200:  # keep names unique-looking in a large registry
-        name, kana = f"{name}({i})", kana
+        return OrganizationKind.UNIVERSITY, u, uk
+    u, uk = rng.choice(UNIVERSITIES)
+    st, sk = rng.choice(STUDENT)
+    return OrganizationKind.STUDENT_GROUP, f"{u}{st}", f"{uk}{sk}"
+
+
+def _organization(rng: random.Random, i: int, today: dt.date, years: int, used: set[str] | None = None) -> dict:
+    """One organization; names already in *used* are drawn again (a registry has no twins)."""
+    kind, name, kana = _kind_and_name(rng)
+    if used is not None:
+        for _attempt in range(40):
+            if name not in used:
+                break
+            kind, name, kana = _kind_and_name(rng)
+        else:  # the name space of a kind is exhausted (large registries): number the branch
+            base, n = name, 2
+            while name in used:
+                name, n = f"{base} 第{n}支部", n + 1
+        used.add(name)
     rep, _rk = _person(rng)
     contact, _ck = _person(rng)
     town, _tk = rng.choice(TOWNS)
@@ -229,7 +242,8 @@ def generate(
             ctx.staff_ids.setdefault(role.value, []).append(staff.id)
 
         ctx.report(5, 100, _("団体"))
-        orgs = [_organization(rng, i, today, spec["years"]) for i in range(spec["organizations"])]
+        used_names: set[str] = set()
+        orgs = [_organization(rng, i, today, spec["years"], used_names) for i in range(spec["organizations"])]
         ids = _bulk_ids(s, Organization, orgs)
         ctx.organization_ids = ids
         docs = [
