@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox, QDialog, QDialogButtonBox, QGridLayout, QPlainTextEdit, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from kyodo_desk.domain.dispatch import SessionStatus, Status
@@ -17,6 +17,7 @@ from kyodo_desk.i18n import N_, _
 from kyodo_desk.services.dispatch import ApplicationRecord
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.dispatch.common import banner, error_label, show_text, when_text
+from kyodo_desk.ui.dispatch.reason_dialog import AskReasonDialog
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.page import page_title, plain_label
@@ -34,69 +35,22 @@ def step_label(status: str) -> str:
     return _(STEP_LABELS[status])
 
 
-class ReasonDialog(QDialog):
+class ReasonDialog(AskReasonDialog):
     """取下げ・却下・延期: the reason is required (the service refuses an empty one)."""
 
-    done_ = Signal(object)  # ApplicationRecord
-
     def __init__(self, ctx: AppContext, app: ApplicationRecord, new_status: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx, self.app, self.new_status = ctx, app, new_status
-        self.saving = False
-        self.setStyleSheet(STYLE_SHEET)
+        self.app, self.new_status = app, new_status
         label = Status(new_status).label()
-        self.setWindowTitle(_("{step} — {ref}").format(step=label, ref=app.reference))
-        layout = QVBoxLayout(self)
-        layout.addWidget(page_title(_("「{status}」にする").format(status=label)))
-        layout.addWidget(plain_label(_("{ref} {org} 「{topic}」").format(ref=app.reference, org=app.organization_name, topic=app.topic)))
-        if new_status in ("withdrawn", "rejected"):
-            note = plain_label(_("これからの回はすべて中止になり、アドバイザーのカレンダー(.ics)でも取り消されます。"))
-            note.setObjectName("banner")
-            note.setWordWrap(True)
-            layout.addWidget(note)
-        form = QFormLayout()
-        self.reason = QLineEdit()
-        self.reason.setMaxLength(300)
-        self.reason.setPlaceholderText(_("例: 団体の都合で開催を見合わせ"))
-        self.error = error_label()
-        col = QVBoxLayout()
-        col.addWidget(self.reason)
-        col.addWidget(self.error)
-        form.addRow(_("理由(必須)"), col)
-        layout.addLayout(form)
-        buttons = QDialogButtonBox()
-        self.ok_button = buttons.addButton(_("{status}にする").format(status=label), QDialogButtonBox.ButtonRole.AcceptRole)
-        cancel = buttons.addButton(_("キャンセル"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.ok_button.clicked.connect(self.submit)
-        cancel.clicked.connect(self.reject)
-        self.reason.returnPressed.connect(self.submit)
-        layout.addWidget(buttons)
-        self.resize(560, 220)
-        self.reason.setFocus()
-
-    def submit(self) -> None:
-        if self.saving:
-            return
-        self.saving = True
-        self.ok_button.setEnabled(False)
-        actor, dispatch, app, status, note = self.ctx.require_actor(), self.ctx.services.dispatch, self.app, self.new_status, self.reason.text()
-        self.ctx.tasks.run(lambda _p: dispatch.change_status(actor, app.id, app.version, status, note),
-                           on_done=self._changed, on_error=self._failed, write=True, owner=self)
-
-    def _changed(self, record: ApplicationRecord) -> None:
-        self.saving = False
-        self.ctx.events.emit_changed("dispatch", [record.id])
-        self.done_.emit(record)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.saving = False
-        self.ok_button.setEnabled(True)
-        if isinstance(exc, ValidationError):
-            show_text(self.error, str(exc))
-            self.reason.setFocus()
-        else:
-            report_error(self, exc, self.ctx.log_file)
+        actor, dispatch = ctx.require_actor(), ctx.services.dispatch
+        super().__init__(
+            ctx, window_title=_("{step} — {ref}").format(step=label, ref=app.reference),
+            title=_("「{status}」にする").format(status=label),
+            what=_("{ref} {org} 「{topic}」").format(ref=app.reference, org=app.organization_name, topic=app.topic),
+            warning=_("これからの回はすべて中止になり、アドバイザーのカレンダー(.ics)でも取り消されます。") if new_status in ("withdrawn", "rejected") else "",
+            field_label=_("理由(必須)"), placeholder=_("例: 団体の都合で開催を見合わせ"),
+            ok_label=_("{status}にする").format(status=label), cancel_label=_("キャンセル"), max_length=300,
+            action=lambda note: dispatch.change_status(actor, app.id, app.version, new_status, note),
+            on_done=lambda record: ctx.events.emit_changed("dispatch", [record.id]), parent=parent)
 
 
 class SessionReport:
