@@ -46,13 +46,22 @@ class StaffEditDialog(QDialog):
         column.addWidget(buttons)
 
     def save(self) -> None:
+        """Saved on the write worker (never on the GUI thread); errors come back to the form."""
         self.errors.clear()
         self.banner.hide()
-        try:
-            self.saved = self.ctx.services.staff.update(
-                self.ctx.require_actor(), self.record.id, self.record.version, display_name=self.name.text(),
-                display_kana=self.kana.text(), role=self.role.currentData(), active=self.active.isChecked())
-        except ValidationError as exc:
+        actor, staff, record = self.ctx.require_actor(), self.ctx.services.staff, self.record
+        name, kana, role, active = self.name.text(), self.kana.text(), self.role.currentData(), self.active.isChecked()
+        self.ctx.tasks.run(
+            lambda _p: staff.update(actor, record.id, record.version, display_name=name, display_kana=kana, role=role, active=active),
+            on_done=self._saved, on_error=self._failed, write=True, owner=self)
+
+    def _saved(self, record: StaffRecord) -> None:
+        self.saved = record
+        self.ctx.events.emit_changed("staff", [record.id])
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ValidationError):
             first = self.errors.show(exc.errors)
             if first:
                 self.errors.widgets[first].setFocus()
@@ -60,13 +69,8 @@ class StaffEditDialog(QDialog):
             if rest:
                 self.banner.setText("\n".join(rest))
                 self.banner.show()
-            return
-        except ServiceError as exc:  # permission, stale edit: keep the input, say why
+        elif isinstance(exc, ServiceError):  # permission, stale edit: keep the input, say why
             self.banner.setText(str(exc))
             self.banner.show()
-            return
-        except Exception as exc:  # noqa: BLE001
+        else:
             report_error(self, exc, self.ctx.log_file)
-            return
-        self.ctx.events.emit_changed("staff", [self.record.id])
-        self.accept()
