@@ -125,6 +125,24 @@ def _check_backdate(v: Validator, when: dt.datetime | None, reason: str, field_n
         v.add("backdate_reason", _("「さかのぼる理由」を入力してください(過去の日時で記録するときに必要です)。"))
 
 
+def _accessory_results(given: dict[str, str]) -> dict[str, str | None]:
+    """Accessory name → returned / missing / damaged, or None when nobody has checked it yet."""
+    known = {r.value for r in AccessoryResult}
+    return {name: (value if value in known else None) for name, value in given.items()}
+
+
+def _check_accessories(results: dict[str, str | None], lent: tuple[str, ...], tag: str) -> None:
+    """Exactly what the person marked is stored: every accessory that went out must be ticked back or
+    marked 欠品/破損 — an unchecked one is refused, never guessed (it used to be stored as missing)."""
+    unchecked = [name for name in lent if results.get(name) is None]
+    if unchecked:
+        raise ValidationError({"accessories": _("{tag} の付属品「{names}」がまだ確認されていません。戻ったものにチェックを入れ、"
+                                                "ないものは「欠品」か「破損」を選んでください。").format(tag=tag, names="」「".join(unchecked))})
+    extra = [name for name in results if name not in lent]
+    if extra:
+        raise ValidationError({"accessories": _("{tag} の貸出時の付属品に「{names}」はありません。").format(tag=tag, names="」「".join(extra))})
+
+
 class LoanService:
     def __init__(self, db: Database, settings, calendar):
         self.db = db
@@ -226,8 +244,8 @@ class LoanService:
         """Check one device back in; the loan closes when its last device is back."""
         require(actor, Permission.LENDING_OPERATE)
         v = Validator()
-        results = {k: AccessoryResult(val).value for k, val in req.accessories_back.items()}
-        complete = all(r == AccessoryResult.RETURNED.value for r in results.values())
+        results = _accessory_results(req.accessories_back)
+        complete = all(r == AccessoryResult.RETURNED.value for r in results.values() if r is not None)  # unchecked: refused below
         target = DeviceState(req.result_state).value
         if target not in (DeviceState.AVAILABLE.value, DeviceState.INSPECTION.value, DeviceState.REPAIR.value, DeviceState.LOST.value):
             v.add("result_state", _("返却後の状態は 貸出可・点検待ち・修理中・紛失 から選んでください。"))
@@ -245,9 +263,10 @@ class LoanService:
                 if item is None:
                     raise ServiceError(_("この機器は貸出中ではありません(すでに返却済みかもしれません)。"))
                 loan = s.get(Loan, item.loan_id)
+                device = lock_devices(s, [req.device_id])[0]
+                _check_accessories(results, tuple(json.loads(item.accessories_out or "[]")), device.asset_tag)
                 if when < loan.out_at:
                     raise ValidationError({"returned_at": _("返却日時が貸出日時より前になっています。")})
-                device = lock_devices(s, [req.device_id])[0]
                 item.returned_at, item.return_staff_id, item.condition, item.wiped = when, actor.staff_id, Condition(req.condition).value, req.wiped
                 item.accessories_back, item.result_state, item.note = json.dumps(results, ensure_ascii=False), target, req.note.strip()[:300]
                 record_state(s, actor, device, target, _("返却 {ref}").format(ref=loan.reference))

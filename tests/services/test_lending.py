@@ -200,3 +200,27 @@ def test_csv_exported_on_an_english_desk_imports_on_a_japanese_one(services, adm
     renumbered = exported.replace("KD-0001", "KD-0101")  # same file, new tags: imported on a Japanese desk
     assert import_devices(services.inventory, admin, renumbered.encode("utf-8-sig")) == 1
     assert services.inventory.by_tag(admin, "KD-0101").state == "available"
+
+
+def test_return_stores_exactly_what_was_marked_and_refuses_unchecked_accessories(services, admin, lending):
+    """An accessory nobody has checked yet is refused (naming the device and the accessory), never stored
+    as missing; the lending statistics count only what was really marked 欠品・破損."""
+    from kyodo_desk.domain.fiscal import fiscal_year_of
+
+    _model, devices, org, _other = lending
+    loan = _checkout(services, admin, org, devices[:2], _due(services))  # each went out with ACアダプタ and ケーブル
+    for partial in ({"ACアダプタ": "returned"}, {"ACアダプタ": "returned", "ケーブル": "unchecked"}, {"ACアダプタ": "returned", "ケーブル": ""}):
+        with pytest.raises(ValidationError) as err:
+            services.loans.return_device(admin, ReturnRequest(devices[0].id, partial, wiped=True, result_state="inspection"))
+        assert "KD-0001" in err.value.errors["accessories"] and "ケーブル" in err.value.errors["accessories"]
+    with pytest.raises(ValidationError) as err:  # an accessory that never went out
+        services.loans.return_device(admin, ReturnRequest(devices[0].id, {"ACアダプタ": "returned", "ケーブル": "returned", "ケース": "returned"}, wiped=True))
+    assert "ケース" in err.value.errors["accessories"]
+    assert services.loans.get(admin, loan.id).open_items == services.loans.get(admin, loan.id).items  # nothing was stored
+
+    services.loans.return_device(admin, ReturnRequest(devices[0].id, {"ACアダプタ": "returned", "ケーブル": "missing"}, wiped=True, result_state="inspection"))
+    services.loans.return_device(admin, ReturnRequest(devices[1].id, {"ケーブル": "returned", "ACアダプタ": "returned"}, wiped=True))
+    items = {i.device.asset_tag: i.accessories_back for i in services.loans.get(admin, loan.id).items}
+    assert items == {"KD-0001": {"ACアダプタ": "returned", "ケーブル": "missing"}, "KD-0002": {"ACアダプタ": "returned", "ケーブル": "returned"}}
+    stats = services.lending_stats.statistics(admin, fiscal_year_of(TODAY))
+    assert stats.value("延滞・破損", "破損・欠品") == 1
