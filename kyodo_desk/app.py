@@ -49,15 +49,17 @@ def install_qt_translations(app: QApplication, language: str) -> list[QTranslato
 
 
 def apply_japanese_font(app: QApplication, prefs: LocalPreferences) -> str | None:
-    """Register the Japanese TrueType font with Qt and make it the app font.
+    """Register the screen font with Qt and make it the app font.
 
-    Returns None on success, or the message telling the user what to install.
+    The bundled BIZ UDGothic (``resources/fonts``) unless this desk's preference names another
+    installed Japanese family (see :mod:`kyodo_desk.documents.fonts` for why PDFs always use the
+    bundled face).  Returns None on success, or the message saying the installation is broken.
     """
     try:
         font = fonts.find_japanese_font(prefs.font_family)
-    except fonts.FontNotFound:
-        log.warning("no Japanese font found")
-        return fonts.install_hint()
+    except fonts.FontNotFound as exc:
+        log.error("bundled font unusable: %s", exc)
+        return str(exc)
     family = font.family
     for path in (font.regular, font.bold):
         if path is None:
@@ -65,6 +67,8 @@ def apply_japanese_font(app: QApplication, prefs: LocalPreferences) -> str | Non
         font_id = QFontDatabase.addApplicationFont(str(path))
         if font_id < 0:
             log.warning("Qt could not load font file %s", path)
+            if path == font.regular and font.bundled:
+                return fonts.broken_install_message(path, "Qt")
         elif path == font.regular:
             family = (QFontDatabase.applicationFontFamilies(font_id) or [family])[0]
     qfont = QFont(family)
@@ -124,7 +128,7 @@ def run_gui(paths: AppPaths, database: str | None = None, language: str | None =
     hook = install_excepthook(paths.log_file)  # noqa: F841
     font_problem = apply_japanese_font(app, prefs)
     if font_problem:
-        QMessageBox.warning(None, _("日本語フォントがありません"), font_problem)
+        QMessageBox.warning(None, _("フォントを読み込めません"), font_problem)
 
     database_url = resolve_database_url(database, paths)
     try:

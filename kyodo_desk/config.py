@@ -7,6 +7,7 @@ database so every desk sees the same values.
 
 from __future__ import annotations
 
+import importlib.resources
 import json
 import logging
 import logging.handlers
@@ -29,7 +30,7 @@ LOG_FILENAME = "kyodo_desk.log"
 class LocalPreferences:
     language: str = "ja"
     data_dir: str | None = None  # None → platform default
-    font_family: str | None = None  # None → first Japanese font found
+    font_family: str | None = None  # screen font; None → the bundled BIZ UDGothic (PDFs always use it)
     font_point_size: int = 11
     last_staff_id: int | None = None
     label_offset_x_mm: float = 0.0  # this desk's printer: how far labels must move right (mm)
@@ -125,10 +126,15 @@ def resolve_database_url(explicit: str | None, paths: AppPaths) -> str:
 
 
 def resource_dir() -> Path:
-    """The shipped ``resources/`` folder (source checkout or PyInstaller bundle)."""
-    base = getattr(sys, "_MEIPASS", None)
-    if base:
-        return Path(base) / "resources"
+    """The shipped resources (handbook, label templates, fonts).
+
+    Installed (wheel) and frozen (PyInstaller) copies carry them inside the package as
+    ``kyodo_desk/resources`` (the wheel's build step copies the top-level ``resources/`` there);
+    a source checkout or an editable install reads the top-level ``resources/`` folder itself.
+    """
+    packaged = Path(str(importlib.resources.files("kyodo_desk"))) / "resources"
+    if packaged.is_dir():
+        return packaged
     return Path(__file__).resolve().parent.parent / "resources"
 
 
@@ -146,4 +152,11 @@ def setup_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    from kyodo_desk import __version__
+
+    # The first line of every run says which version wrote what follows (support reads logs first).
+    logging.getLogger("kyodo_desk").info(
+        "Kyodo Desk %s starting (Python %s, %s%s)", __version__, sys.version.split()[0], sys.platform,
+        ", frozen" if getattr(sys, "frozen", False) else "",
+    )
     return paths.log_file

@@ -185,9 +185,9 @@ class DocStyles:
         return ParagraphStyle(name, parent=style, **changes)
 
 
-def make_styles(scale: float = 1.0, preferred_family: str | None = None) -> DocStyles:
+def make_styles(scale: float = 1.0) -> DocStyles:
     """Japanese styles (``wordWrap='CJK'``, kinsoku via :class:`KinsokuParagraph`); *scale* for A5."""
-    font = register_reportlab_font(preferred_family)
+    font = register_reportlab_font()
     reg, bold = font.reportlab_name, font.reportlab_bold_name
 
     def s(name, size, leading, *, font_name=reg, **kw) -> ParagraphStyle:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+import zxingcpp
+from PIL import Image
 from pypdf import PdfReader
+
+from tests.pdf_render import render_pdf
 
 
 @pytest.fixture
@@ -27,22 +29,13 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(pdf_pages_text(data))
 
 
-def render_page(data: bytes, page: int, tmp_path: Path, dpi: int = 200) -> Path:
-    """PNG of 1-based *page* via pdftoppm (skips the test when poppler-utils is missing)."""
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("poppler-utils (pdftoppm) is not installed")
-    src = tmp_path / "doc.pdf"
-    src.write_bytes(data)
-    prefix = tmp_path / f"p{page}"
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-f", str(page), "-l", str(page), "-singlefile", str(src), str(prefix)],
-                   check=True)
-    return prefix.with_suffix(".png")
+def render_page(data: bytes, page: int, tmp_path: Path | None = None, dpi: int = 200) -> Image.Image:
+    """Image of 1-based *page*, rendered with QtPdf (no system package needed)."""
+    return render_pdf(data, dpi, [page])[0]
 
 
-def decode_qr(png: Path) -> list[str]:
-    zxingcpp = pytest.importorskip("zxingcpp")
-    image = pytest.importorskip("PIL.Image")
-    return [r.text for r in zxingcpp.read_barcodes(image.open(png))]
+def decode_qr(image: Image.Image) -> list[str]:
+    return [r.text for r in zxingcpp.read_barcodes(image)]
 
 
 def visual_lines(data: bytes, page: int) -> list[str]:

@@ -1,20 +1,18 @@
-"""Every printed label decodes back to its asset tag (pdftoppm → zxing-cpp), on every sheet."""
+"""Every printed label decodes back to its asset tag (QtPdf rendering → zxing-cpp), on every sheet."""
 
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+import zxingcpp
+from PIL import Image
 from pypdf import PdfReader
 
 from kyodo_desk.documents.labels import PAGE_H, LabelData, LabelTemplate, build_calibration_page, build_label_sheets, builtin_templates
 
-zxingcpp = pytest.importorskip("zxingcpp")
-Image = pytest.importorskip("PIL.Image")
-pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) is not installed")
+from tests.pdf_render import render_pdf
 
 DPI = 200
 
@@ -23,20 +21,17 @@ def _labels(n: int) -> list[LabelData]:
     return [LabelData(f"KD-{i:04d}", "タブレット Apple iPad 第9世代", "金沢市市民活動サポートセンター", "電話 076-220-2026") for i in range(1, n + 1)]
 
 
-def _render(pdf: bytes, tmp_path: Path) -> list[Path]:
-    src = tmp_path / "labels.pdf"
-    src.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", str(DPI), "-png", str(src), str(tmp_path / "page")], check=True)
-    return sorted(tmp_path.glob("page-*.png"))
+def _render(pdf: bytes, tmp_path: Path) -> list[Image.Image]:
+    return render_pdf(pdf, DPI)
 
 
-def _decode_slots(pages: list[Path], template: LabelTemplate, start: int, count: int) -> list[str | None]:
+def _decode_slots(pages: list[Image.Image], template: LabelTemplate, start: int, count: int) -> list[str | None]:
     """Decode the QR of each used slot, cropping the label's own rectangle out of the page image."""
     scale = DPI / 72.0
     out = []
     for k in range(count):
         slot = start - 1 + k
-        page = Image.open(pages[slot // template.per_sheet])
+        page = pages[slot // template.per_sheet]
         x, y = template.position(slot)
         w, h = template.label_width * 72 / 25.4, template.label_height * 72 / 25.4
         box = (int(x * scale), int((PAGE_H - y - h) * scale), int((x + w) * scale), int((PAGE_H - y) * scale))
@@ -81,7 +76,7 @@ def test_printer_offset_moves_the_labels(tmp_path):
     x, y = template.position(0)
     x, y = x + 60 * 72 / 25.4, y - 30 * 72 / 25.4
     w, h = template.label_width * 72 / 25.4, template.label_height * 72 / 25.4
-    crop = Image.open(pages[0]).crop((int(x * scale), int((PAGE_H - y - h) * scale), int((x + w) * scale), int((PAGE_H - y) * scale)))
+    crop = pages[0].crop((int(x * scale), int((PAGE_H - y - h) * scale), int((x + w) * scale), int((PAGE_H - y) * scale)))
     assert [b.text for b in zxingcpp.read_barcodes(crop)] == ["KD-0001"]
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 
 import pytest
 from pypdf import PdfReader
@@ -92,24 +90,20 @@ def test_printing_to_a_pdf_printer_keeps_pages_and_size(page, qtbot, tmp_path):
     assert float(reader2.pages[0].mediabox.width) > float(reader2.pages[0].mediabox.height)
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) is not installed")
 def test_printed_page_is_at_full_scale(page, qtbot, tmp_path):
     """The printed form covers exactly the area the original does (no shrink-to-fit, no offset)."""
-    from PIL import Image
-
     from kyodo_desk.ui.printing.printer import print_pdf
+    from tests.pdf_render import render_page
 
     form = select(qtbot, page, 2)
     (tmp_path / "orig.pdf").write_bytes(form.data)
     print_pdf(form.data, pdf_printer(tmp_path / "printed.pdf"), max_dpi=200)
     boxes = []
     for name in ("orig", "printed"):
-        subprocess.run(["pdftoppm", "-r", "100", "-gray", "-png", "-singlefile", str(tmp_path / f"{name}.pdf"),
-                        str(tmp_path / name)], check=True)
-        image = Image.open(tmp_path / f"{name}.png").convert("L")
+        image = render_page((tmp_path / f"{name}.pdf").read_bytes(), 1, dpi=100, gray=True)
         boxes.append((image.size, image.point(lambda v: 255 if v < 128 else 0).getbbox()))
     (size_a, box_a), (size_b, box_b) = boxes
-    assert size_a == size_b
+    assert all(abs(x - y) <= 1 for x, y in zip(size_a, size_b)), (size_a, size_b)  # same paper (±0.25 mm rounding)
     # 2 px at 100 dpi = 0.5 mm; shrink-to-fit into a printer's margins moves the edges by 10+ px.
     assert all(abs(x - y) <= 2 for x, y in zip(box_a, box_b)), (box_a, box_b)
 

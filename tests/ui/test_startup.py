@@ -24,17 +24,14 @@ def test_qt_buttons_are_japanese(qapp):
 
 def test_japanese_font_is_the_app_font(qapp):
     assert app_module.apply_japanese_font(qapp, LocalPreferences()) is None
-    assert qapp.font().family() in {f.family for f in fonts.available_fonts()}
+    assert qapp.font().family() == fonts.BUNDLED_FAMILY  # the bundled face, whatever the PC has
 
 
-def test_missing_font_is_explained(qapp, monkeypatch):
-    def missing(_preferred=None):
-        raise fonts.FontNotFound(fonts.install_hint())
-
-    monkeypatch.setattr(fonts, "find_japanese_font", missing)
+def test_broken_install_without_the_bundled_font_is_explained(qapp, monkeypatch, tmp_path):
+    monkeypatch.setattr(fonts, "bundled_font_dir", lambda: tmp_path)
     before = qapp.font()
     message = app_module.apply_japanese_font(qapp, LocalPreferences())
-    assert "fonts-morisawa-bizud-gothic" in message and "BIZ UD" in message
+    assert str(tmp_path / fonts.BUNDLED_REGULAR) in message and "インストールし直して" in message
     assert qapp.font() == before
 
 
