@@ -35,6 +35,8 @@ class FieldErrors:
         self.widgets[name] = widget
         self.labels[name] = message
         self.order.append(name)
+        if hasattr(widget, "bind_field_errors"):  # typed date fields show their messages here
+            widget.bind_field_errors(self, name)
         return box
 
     def clear(self) -> None:
