@@ -8,7 +8,13 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QFormLayout, QLineEdit, QWidget
 
-from kyodo_desk.ui.widgets.date_edit import DateField, DateTimeField, OptionalDateEdit, TimeField, date_problem
+from kyodo_desk.ui.widgets.date_edit import (
+    DateField,
+    DateTimeField,
+    OptionalDateEdit,
+    TimeField,
+    date_problem,
+)
 from kyodo_desk.ui.widgets.day_colors import SATURDAY, SUNDAY
 from kyodo_desk.ui.widgets.form import FieldErrors
 
@@ -51,7 +57,7 @@ def test_optional_date_starts_empty_and_clears(qtbot):
 
 def test_arrow_keys_do_not_change_a_date(qtbot):
     field = OptionalDateEdit()
-    box, _other = _form(qtbot, field)
+    _box, _other = _form(qtbot, field)
     field.setValue(dt.date(2025, 4, 1))
     field.edit.setFocus()
     qtbot.keyClick(field.edit, Qt.Key.Key_Up)
@@ -61,7 +67,7 @@ def test_arrow_keys_do_not_change_a_date(qtbot):
 
 def test_typed_dates_are_reformatted_with_their_wareki(qtbot):
     field = DateField()
-    box, _other = _form(qtbot, field, "希望日")
+    _box, _other = _form(qtbot, field, "希望日")
     for typed in ("20250401", "R7.4.1", "令和7年4月1日", "２０２５／４／１", "2025-4-1"):
         _type(qtbot, field, typed)
         assert field.value() == dt.date(2025, 4, 1) and field.text() == "2025/04/01", typed
@@ -71,7 +77,7 @@ def test_typed_dates_are_reformatted_with_their_wareki(qtbot):
 
 def test_impossible_date_is_kept_red_and_named(qtbot):
     field = DateTimeField()
-    box, other = _form(qtbot, field)
+    box, _other = _form(qtbot, field)
     field.setValue(dt.datetime(2025, 11, 1, 9, 0))
     _type(qtbot, field, "2025/02/30 10:00")
     assert field.text() == "2025/02/30 10:00"
@@ -112,7 +118,7 @@ def test_field_errors_line_is_used_when_the_form_has_one(qtbot):
 
 def test_time_field(qtbot):
     field = TimeField(value=dt.time(13, 0))
-    box, _other = _form(qtbot, field, "開始")
+    _box, _other = _form(qtbot, field, "開始")
     _type(qtbot, field, "1430")
     assert field.value() == dt.time(14, 30) and field.text() == "14:30"
     _type(qtbot, field, "25:00")
@@ -121,7 +127,7 @@ def test_time_field(qtbot):
 
 def test_calendar_opens_with_alt_down_and_colours_weekends(qtbot):
     field = DateField(value=dt.date(2025, 11, 20))
-    box, _other = _form(qtbot, field, "希望日")
+    _box, _other = _form(qtbot, field, "希望日")
     field.edit.setFocus()
     qtbot.keyClick(field.edit, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
     popup = field.popup

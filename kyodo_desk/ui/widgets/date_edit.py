@@ -20,7 +20,14 @@ import datetime as dt
 from PySide6.QtCore import QDate, QDateTime, QEvent, QLocale, QObject, Qt, QTime, Signal
 from PySide6.QtGui import QTextCharFormat
 from PySide6.QtWidgets import (
-    QCalendarWidget, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QToolButton, QVBoxLayout, QWidget,
+    QCalendarWidget,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.domain import date_input
@@ -174,7 +181,7 @@ class _TypedField(QWidget):
         """Kind-specific Qt-style signal (dateChanged ...)."""
 
     # ---- value --------------------------------------------------------------------------------
-    def value(self):  # noqa: ANN201 - date, datetime or time by kind
+    def value(self):
         """The value the text means now (even before the field was left); the last good one while
         the text cannot be read (a form's save refuses then: see :func:`date_problem`)."""
         text = self.edit.text()
@@ -185,7 +192,7 @@ class _TypedField(QWidget):
                 pass
         return self._value
 
-    def setValue(self, value: Value | None) -> None:  # noqa: N802 - Qt naming
+    def setValue(self, value: Value | None) -> None:
         self._show(value)
 
     def _shown_text(self) -> str:
@@ -260,7 +267,7 @@ class _TypedField(QWidget):
         name = self.field_name()
         return f"{name}: {exc.message}" if name else exc.message
 
-    def bind_field_errors(self, errors, name: str) -> None:  # noqa: ANN001 - ui.widgets.form.FieldErrors
+    def bind_field_errors(self, errors, name: str) -> None:
         """Show messages in the form's own red line for this field (FieldErrors.add_row calls this)."""
         self._errors, self._errors_name = errors, name
 
@@ -295,7 +302,7 @@ class _TypedField(QWidget):
             self._set_error(None)
 
     # ---- keys and the calendar ----------------------------------------------------------------
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self.edit and event.type() == QEvent.Type.KeyPress and self.calendar_button is not None:
             key, mods = event.key(), event.modifiers()  # type: ignore[attr-defined]
             if key == Qt.Key.Key_F4 or (key == Qt.Key.Key_Down and mods & Qt.KeyboardModifier.AltModifier):
@@ -320,7 +327,7 @@ class _TypedField(QWidget):
     def _from_day(self, day: dt.date) -> Value:
         return day
 
-    def setReadOnly(self, read_only: bool) -> None:  # noqa: N802 - Qt naming
+    def setReadOnly(self, read_only: bool) -> None:
         self.edit.setReadOnly(read_only)
         if self.calendar_button is not None:
             self.calendar_button.setVisible(not read_only)
@@ -328,10 +335,10 @@ class _TypedField(QWidget):
             self.clear_button.setVisible(not read_only)
         self._refresh()
 
-    def isReadOnly(self) -> bool:  # noqa: N802 - Qt naming
+    def isReadOnly(self) -> bool:
         return self.edit.isReadOnly()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+    def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.EnabledChange:
             self._refresh()
@@ -340,7 +347,7 @@ class _TypedField(QWidget):
 class DateField(_TypedField):
     """A date (yyyy/MM/dd) with its 和暦 beside it."""
 
-    dateChanged = Signal(QDate)  # noqa: N815 - QDateEdit's name
+    dateChanged = Signal(QDate)
 
     def _emit_typed(self) -> None:
         value = self._value
@@ -350,14 +357,14 @@ class DateField(_TypedField):
         value = self.value()
         return _qdate(value) if isinstance(value, dt.date) else QDate()
 
-    def setDate(self, value: QDate | dt.date | None) -> None:  # noqa: N802 - QDateEdit's name
+    def setDate(self, value: QDate | dt.date | None) -> None:
         self.setValue(value.toPython() if isinstance(value, QDate) else value)
 
 
 class OptionalDateEdit(DateField):
     """Date or nothing (未設定).  ``value()`` is a ``datetime.date`` or None; × clears it."""
 
-    def __init__(self, parent: QWidget | None = None, **kwargs) -> None:  # noqa: ANN003
+    def __init__(self, parent: QWidget | None = None, **kwargs) -> None:
         kwargs.setdefault("optional", True)
         super().__init__(parent, **kwargs)
 
@@ -366,7 +373,7 @@ class DateTimeField(_TypedField):
     """A date and a time (yyyy/MM/dd HH:mm)."""
 
     kind = "datetime"
-    dateTimeChanged = Signal(QDateTime)  # noqa: N815 - QDateTimeEdit's name
+    dateTimeChanged = Signal(QDateTime)
 
     def _sample(self) -> str:
         return date_input.DATETIME_EXAMPLE
@@ -393,11 +400,11 @@ class DateTimeField(_TypedField):
         value = self._value
         self.dateTimeChanged.emit(QDateTime(value) if isinstance(value, dt.datetime) else QDateTime())
 
-    def dateTime(self) -> QDateTime:  # noqa: N802 - QDateTimeEdit's name
+    def dateTime(self) -> QDateTime:
         value = self.value()
         return QDateTime(value) if isinstance(value, dt.datetime) else QDateTime()
 
-    def setDateTime(self, value: QDateTime | dt.datetime | None) -> None:  # noqa: N802 - QDateTimeEdit's name
+    def setDateTime(self, value: QDateTime | dt.datetime | None) -> None:
         if isinstance(value, QDateTime):
             value = value.toPython()
         self.setValue(value.replace(second=0, microsecond=0) if value is not None else None)
@@ -407,7 +414,7 @@ class TimeField(_TypedField):
     """A time of day (HH:mm): 14:30, 1430, 14時30分, 9:05."""
 
     kind = "time"
-    timeChanged = Signal(QTime)  # noqa: N815 - QTimeEdit's name
+    timeChanged = Signal(QTime)
 
     def _sample(self) -> str:
         return date_input.TIME_EXAMPLE
@@ -433,7 +440,7 @@ class TimeField(_TypedField):
         value = self.value()
         return QTime(value.hour, value.minute) if isinstance(value, dt.time) else QTime()
 
-    def setTime(self, value: QTime | dt.time | None) -> None:  # noqa: N802 - QTimeEdit's name
+    def setTime(self, value: QTime | dt.time | None) -> None:
         if isinstance(value, QTime):
             value = dt.time(value.hour(), value.minute())
         self.setValue(value)
