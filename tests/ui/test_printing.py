@@ -104,8 +104,9 @@ def test_printed_page_is_at_full_scale(page, qtbot, tmp_path):
         boxes.append((image.size, image.point(lambda v: 255 if v < 128 else 0).getbbox()))
     (size_a, box_a), (size_b, box_b) = boxes
     assert all(abs(x - y) <= 1 for x, y in zip(size_a, size_b)), (size_a, size_b)  # same paper (±0.25 mm rounding)
-    # 2 px at 100 dpi = 0.5 mm; shrink-to-fit into a printer's margins moves the edges by 10+ px.
-    assert all(abs(x - y) <= 2 for x, y in zip(box_a, box_b)), (box_a, box_b)
+    # 4 px at 100 dpi = 1 mm (QtPdf renders the printed raster's bottom edge 1 mm higher than the vector
+    # original; poppler saw 0.5 mm); shrink-to-fit into a printer's margins moves the edges by 10+ px.
+    assert all(abs(x - y) <= 4 for x, y in zip(box_a, box_b)), (box_a, box_b)
 
 
 def test_print_button_prints_copies_and_writes_the_audit_log(page, qtbot, tmp_path, monkeypatch, services, admin):
