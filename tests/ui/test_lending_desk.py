@@ -52,9 +52,14 @@ def test_full_checkout_then_partial_and_full_return(qtbot, open_lending, service
     qtbot.keyClick(desk.purpose, Qt.Key.Key_Return)
     assert focused() is desk.scan
 
-    # Enter on the empty scan field confirms
+    # Enter alone (a scanner's Enter) never confirms: it says how to
+    qtbot.keyClick(desk.scan, Qt.Key.Key_Return)
+    idle(qtbot, desk.ctx)
+    assert "Ctrl+Enter" in desk.answer.text() and len(desk.pending.devices) == 2
+    assert services.loans.open_loan_for_device(admin, "KD-0001") is None
+    # Ctrl + the keypad's Enter confirms
     with qtbot.waitSignal(desk.checked_out, timeout=5000) as done:
-        qtbot.keyClick(desk.scan, Qt.Key.Key_Return)
+        qtbot.keyClick(desk.scan, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.KeypadModifier)
     loan = done.args[0]
     assert "貸し出しました" in desk.result_line.text() and desk.slip_button.isVisible()
     assert loan.staff_name == "山田 花子" and loan.due_on == suggested and loan.purpose == "町会のオンライン総会"
@@ -78,13 +83,18 @@ def test_full_checkout_then_partial_and_full_return(qtbot, open_lending, service
     assert dialog.loan.id == loan.id and dialog.ticked_ids() == [lending.devices[0].id]
     form = dialog.forms[lending.devices[0].id]
     assert form.result_state.currentData() == "inspection"  # nothing confirmed yet: not lendable
-    for tick, _problem in form.accessories.values():
-        qtbot.mouseClick(tick, Qt.MouseButton.LeftButton)
+    assert form.unchecked() == ["ACアダプタ", "ケーブル", "ケース"] and not dialog.receipt_button.isEnabled()  # nothing came back yet
+    qtbot.mouseClick(form.accessories["ACアダプタ"][0], Qt.MouseButton.LeftButton)
+    dialog.return_button.click()  # two accessories still 未確認: refused, naming them
+    assert "ケーブル" in dialog.message.text() and "ケース" in dialog.message.text() and "KD-0001" in dialog.message.text()
+    assert dialog.isVisible() and services.loans.open_loan_for_device(admin, "KD-0001") is not None
+    for name in ("ケーブル", "ケース"):
+        qtbot.mouseClick(form.accessories[name][0], Qt.MouseButton.LeftButton)
     form.wiped.click()
     assert form.complete() and form.result_state.currentData() == "available"
     with qtbot.waitSignal(dialog.finished, timeout=5000):
         dialog.return_button.click()
-    assert "まだ 1 台が貸出中" in desk.result_line.text() and desk.receipt_button.isVisible()
+    assert "まだ 1 台が貸出中" in desk.result_line.text() and desk.receipt_button.isVisible() and desk.receipt_button.isEnabled()
     assert services.inventory.get(admin, lending.devices[0].id).state == "available"
     assert services.loans.get(admin, loan.id).status == "open"
     qtbot.waitUntil(lambda: focused() is desk.scan)
@@ -93,12 +103,15 @@ def test_full_checkout_then_partial_and_full_return(qtbot, open_lending, service
     with qtbot.waitSignal(desk.loan_opened, timeout=5000) as opened:
         scan(qtbot, desk.scan, "KD-0002")
     dialog = opened.args[0]
+    assert not desk.receipt_button.isVisible()  # a new scan: the last return's receipt is gone
+    assert dialog.receipt_button.isEnabled()  # KD-0001 of this loan came back
     form = dialog.forms[lending.devices[1].id]
     form.tick_all()
     form.set_result_state("available")
     dialog.return_button.click()
     qtbot.waitUntil(lambda: form.errors.message("wiped") != "", timeout=5000)
     assert "初期化" in form.errors.message("wiped") and dialog.isVisible()
+    assert not dialog.receipt_button.isEnabled()  # not next to an error
     form.set_accessory("ケーブル", "damaged")
     form.set_result_state("repair")
     with qtbot.waitSignal(dialog.finished, timeout=5000):
@@ -202,7 +215,7 @@ def test_ict_promoter_checks_out_but_cannot_edit_inventory(qtbot, open_lending, 
     with qtbot.waitSignal(desk.scan_answered, timeout=5000):
         scan(qtbot, desk.scan, "KD-0002")
     with qtbot.waitSignal(desk.checked_out, timeout=5000) as done:
-        qtbot.keyClick(desk.scan, Qt.Key.Key_Return)
+        qtbot.keyClick(desk.scan, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert done.args[0].staff_name == "北村 誠"
 
     inv = page.show_tab(page.inventory)

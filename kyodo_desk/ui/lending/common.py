@@ -31,7 +31,11 @@ QLabel[tone="warn"] { color: #5a3b00; background: #fff4e5; border: 1px solid #f0
 
 class ScanField(QLineEdit):
     """What a USB barcode scanner types into (the code, then Enter).  ``scanned(code)`` on Enter
-    with text; ``empty_enter`` on Enter with nothing typed (confirms the loan at the desk)."""
+    with text; ``empty_enter`` on Enter with nothing typed.
+
+    A scanner's Enter only ever means "here is a code": the field consumes Enter and keypad Enter,
+    so it never reaches a dialog's default button.  Ctrl+Enter passes on — that is how a screen
+    confirms (its own shortcut)."""
 
     scanned = Signal(str)
     empty_enter = Signal()
@@ -41,7 +45,16 @@ class ScanField(QLineEdit):
         self.setObjectName("scanField")
         self.setPlaceholderText(placeholder or _("ここに機器のラベルをスキャン(または管理番号を入力して Enter)"))
         self.setClearButtonEnabled(True)
-        self.returnPressed.connect(self._enter)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier):
+                event.ignore()  # Ctrl+Enter: the screen's confirm shortcut, never a scan
+                return
+            event.accept()
+            self._enter()
+            return
+        super().keyPressEvent(event)
 
     def _enter(self) -> None:
         code = self.text().strip()
@@ -50,6 +63,28 @@ class ScanField(QLineEdit):
             self.scanned.emit(code)
         else:
             self.empty_enter.emit()
+
+
+def no_default_buttons(widget) -> None:
+    """No push button of *widget* is (auto)default: Enter from a scanner or a text field can never press
+    one.  Confirming is a click or the screen's Ctrl+Enter shortcut."""
+    from PySide6.QtWidgets import QPushButton
+
+    for button in widget.findChildren(QPushButton):
+        button.setAutoDefault(False)
+        button.setDefault(False)
+
+
+def confirm_shortcuts(widget, slot) -> list:
+    """Ctrl+Enter on the main keyboard (Ctrl+Return) and on the keypad run *slot* anywhere in *widget*."""
+    from PySide6.QtGui import QKeySequence, QShortcut
+
+    out = []
+    for keys in ("Ctrl+Return", "Ctrl+Enter"):
+        shortcut = QShortcut(QKeySequence(keys), widget, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(slot)
+        out.append(shortcut)
+    return out
 
 
 class MessageLine(QLabel):
@@ -208,5 +243,5 @@ def when(value: dt.datetime | None) -> str:
     return value.strftime("%Y/%m/%d %H:%M") if value else ""
 
 
-__all__ = ["ScanField", "MessageLine", "OrganizationPicker", "make_table", "fill_row", "date_edit", "set_date", "md", "when",
+__all__ = ["ScanField", "no_default_buttons", "confirm_shortcuts", "MessageLine", "OrganizationPicker", "make_table", "fill_row", "date_edit", "set_date", "md", "when",
            "choice_combo", "qdatetime", "LENDING_STYLE", "OK_COLOR", "ERROR_COLOR", "MUTED_COLOR"]

@@ -3,8 +3,10 @@
 The scan field always has the focus.  A scanned device that is out (and no checkout is being
 prepared) opens its loan for the return.  Otherwise each scanned device is checked at once with
 ``loans.scan`` (the one availability rule) and answers in green or with a red Japanese reason.  An
-organization's card (ORG-00042) picks the borrower.  Enter on an empty scan field or Ctrl+Enter
-confirms the loan; the borrower's slip (借用書) can then be printed.
+organization's card (ORG-00042) picks the borrower.  A scanner's Enter only ever means "here is a
+code": the loan is confirmed with Ctrl+Enter (either Enter key) or a click on 「確定」, never by
+Enter.  The borrower's slip (借用書) can then be printed; after a return, the 返却受領書 of what came
+back.  Both buttons go away as soon as the next scan starts, so they never sit next to a new error.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from kyodo_desk.services.organizations import CODE_PREFIX
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.lending.borrower import BorrowerForm
-from kyodo_desk.ui.lending.common import ERROR_COLOR, OK_COLOR, MessageLine, ScanField, date_edit, md, set_date
+from kyodo_desk.ui.lending.common import (
+    ERROR_COLOR, OK_COLOR, MessageLine, ScanField, confirm_shortcuts, date_edit, md, no_default_buttons, set_date,
+)
 from kyodo_desk.ui.lending.pending import PendingDevices
 from kyodo_desk.ui.lending.print_path import print_loan_document
 from kyodo_desk.ui.widgets.form import FieldErrors
@@ -44,6 +48,7 @@ class DeskTab(QWidget):
         self.ctx = ctx
         self.errors = FieldErrors()
         self.last_loan: LoanRecord | None = None
+        self.receipt_loan: LoanRecord | None = None  # the loan of the last successful return (返却受領書)
         self.loan_dialog = None
         self._queue: list[str] = []
         self._busy = False
@@ -58,7 +63,7 @@ class DeskTab(QWidget):
         layout.addWidget(self.mode_line)
         self.scan = ScanField()
         self.scan.scanned.connect(self.feed)
-        self.scan.empty_enter.connect(self.confirm)
+        self.scan.empty_enter.connect(self._empty_enter)
         layout.addWidget(self.scan)
         self.answer = MessageLine()
         self.answer.setObjectName("scanAnswer")
@@ -140,8 +145,8 @@ class DeskTab(QWidget):
         self.receipt_button.hide()
         layout.addLayout(after)
 
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=self.confirm, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        confirm_shortcuts(self, self.confirm)
+        no_default_buttons(self)
         QShortcut(QKeySequence("Esc"), self, activated=self.refocus, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         for button in (self.confirm_button, self.reset_button, self.slip_button, self.receipt_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a click must not take the scanner's focus
@@ -171,8 +176,20 @@ class DeskTab(QWidget):
     # ---- scanning ------------------------------------------------------------------------
     def feed(self, code: str) -> None:
         """One scanned code (also used by the global search box when a device is scanned there)."""
+        self._clear_result()  # a new scan starts: the last loan's slip/receipt no longer belong here
         self._queue.append(code.strip())
         self._next()
+
+    def _empty_enter(self) -> None:
+        if self.in_progress():
+            self._answer(True, _("貸出を確定するときは Ctrl+Enter か「確定」ボタンを押してください(Enter だけでは確定しません)。"), tone="info")
+
+    def _clear_result(self) -> None:
+        self.result_line.show_message("")
+        self.receipt_loan = None
+        for button in (self.slip_button, self.receipt_button):
+            button.setEnabled(False)
+            button.hide()
 
     def _next(self) -> None:
         if self._busy or not self._queue:
@@ -223,8 +240,12 @@ class DeskTab(QWidget):
             report_error(self, exc, self.ctx.log_file)
         self._next()
 
-    def _answer(self, ok: bool, message: str) -> None:
-        self.answer.show_message(message, "ok" if ok else "error")
+    def _answer(self, ok: bool, message: str, tone: str | None = None) -> None:
+        self.answer.show_message(message, tone or ("ok" if ok else "error"))
+        if tone == "info":
+            return
+        if not ok:  # a new error: the last loan's slip/receipt must not sit next to it
+            self._clear_result()
         item = QListWidgetItem(("✔ " if ok else "✖ ") + message)
         item.setForeground(OK_COLOR if ok else ERROR_COLOR)
         self.log.insertItem(0, item)
@@ -326,8 +347,8 @@ class DeskTab(QWidget):
         self.reset()
         self.result_line.show_message(_("{ref} で {org} に {n} 台を貸し出しました(返却予定 {due})。").format(
             ref=loan.reference, org=loan.organization_name, n=len(loan.items), due=md(loan.due_on)), "ok")
+        self.slip_button.setEnabled(True)
         self.slip_button.show()
-        self.receipt_button.hide()
         self.ctx.events.emit_changed("loan", [loan.id])
         self.ctx.events.emit_changed("device", [i.device.id for i in loan.items])
         self.checked_out.emit(loan)
@@ -360,9 +381,7 @@ class DeskTab(QWidget):
         self._due_touched = False
         self._set_due(dt.date.today() + dt.timedelta(days=14))
         self.answer.show_message("")
-        self.result_line.show_message("")
-        self.slip_button.hide()
-        self.receipt_button.hide()
+        self._clear_result()
         self._update_mode()
         self.refocus()
 
@@ -381,19 +400,22 @@ class DeskTab(QWidget):
         return self.loan_dialog
 
     def _returned(self, loan: LoanRecord, tags: list) -> None:
+        self._clear_result()
         self.last_loan = loan
         left = len(loan.open_items)
         text = _("{tags} の返却を受け付けました({ref})。").format(tags="、".join(tags), ref=loan.reference)
         text += _("この貸出はすべて返却済みです。") if left == 0 else _("まだ {n} 台が貸出中です。").format(n=left)
         self.result_line.show_message(text, "ok")
-        self.receipt_button.show()
-        self.slip_button.hide()
+        if tags and any(i.returned_at is not None for i in loan.items):
+            self.receipt_loan = loan
+            self.receipt_button.setEnabled(True)
+            self.receipt_button.show()
 
     def print_slip(self) -> None:
-        if self.last_loan is not None:
+        if self.last_loan is not None and self.slip_button.isEnabled():
             print_loan_document(self.ctx, self, "slip", self.last_loan)
 
     def print_receipt(self) -> None:
-        if self.last_loan is not None:
-            print_loan_document(self.ctx, self, "receipt", self.last_loan)
+        if self.receipt_loan is not None and self.receipt_button.isEnabled():
+            print_loan_document(self.ctx, self, "receipt", self.receipt_loan)
 

@@ -4,6 +4,12 @@ Opened by scanning a device that is out (the scanned device is ticked for return
 overdue list, or from the search box.  More devices of the same loan can be scanned into the
 dialog.  Each ticked device is returned with its own accessories, condition and state; a
 multi-device loan can come back in parts.
+
+Keys: a scan (code + Enter) only ever ticks a device — Enter never returns anything, wherever the
+cursor is: no button here is a default button (a code scanned while a tick box or list has focus
+reaches the scan field by the app-wide rule in ui/keys.py).  Returning is Ctrl+Enter (either Enter key) or a click on 「返却する」.  An
+accessory still 未確認 stops the return with the device and accessory named.  返却受領書 is offered
+only once something of this loan has come back, and not while an error is showing.
 """
 
 from __future__ import annotations
@@ -11,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDateTime, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox, QDateTimeEdit, QDialog, QFormLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
     QStackedWidget, QVBoxLayout, QWidget,
@@ -25,7 +30,9 @@ from kyodo_desk.services.inventory import normalize_tag
 from kyodo_desk.services.loans import LoanRecord
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
-from kyodo_desk.ui.lending.common import LENDING_STYLE, MUTED_COLOR, MessageLine, ScanField, md, when
+from kyodo_desk.ui.lending.common import (
+    LENDING_STYLE, MUTED_COLOR, MessageLine, ScanField, confirm_shortcuts, md, no_default_buttons, when,
+)
 from kyodo_desk.ui.lending.print_path import print_loan_document
 from kyodo_desk.ui.lending.return_form import ReturnItemForm
 from kyodo_desk.ui.style import STYLE_SHEET
@@ -60,7 +67,7 @@ class LoanDialog(QDialog):
         layout.addWidget(self.message)
         self.scan = ScanField(_("同じ貸出の機器を続けてスキャンすると、返却するものに加わります"))
         self.scan.scanned.connect(self.scanned)
-        self.scan.empty_enter.connect(self.return_selected)
+        self.scan.empty_enter.connect(self._empty_enter)
         layout.addWidget(self.scan)
 
         body = QHBoxLayout()
@@ -88,7 +95,8 @@ class LoanDialog(QDialog):
         layout.addLayout(when_form)
 
         buttons = QHBoxLayout()
-        self.return_button = QPushButton(_("チェックした機器を返却 (Ctrl+Enter)"))
+        self.return_button = QPushButton(_("返却する (Ctrl+Enter)"))
+        self.return_button.setToolTip(_("チェックした機器を返却します。スキャンの Enter では返却されません。"))
         self.return_button.setObjectName("returnDevices")
         self.return_button.clicked.connect(self.return_selected)
         self.all_back_button = QPushButton(_("付属品をすべて返却にする"))
@@ -99,18 +107,18 @@ class LoanDialog(QDialog):
         self.slip_button = QPushButton(_("借用書"))
         self.slip_button.clicked.connect(lambda: print_loan_document(self.ctx, self, "slip", self.loan))
         self.receipt_button = QPushButton(_("返却受領書"))
-        self.receipt_button.clicked.connect(lambda: print_loan_document(self.ctx, self, "receipt", self.loan))
+        self.receipt_button.setObjectName("loanReceipt")
+        self.receipt_button.clicked.connect(self.print_receipt)
         close = QPushButton(_("閉じる"))
         close.clicked.connect(self.reject)
         for b in (self.return_button, self.all_back_button, self.renew_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         for b in (self.slip_button, self.receipt_button, close):
-            b.setAutoDefault(False)
             buttons.addWidget(b)
         layout.addLayout(buttons)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=self.return_selected)
+        no_default_buttons(self)
+        confirm_shortcuts(self, self.return_selected)
 
         self._show_loan(loan)
         if scanned_tag:
@@ -155,7 +163,23 @@ class LoanDialog(QDialog):
         open_now = loan.status == "open"
         for w in (self.return_button, self.all_back_button, self.renew_button, self.scan):
             w.setEnabled(open_now)
+        self._update_receipt()
         self.items.setCurrentRow(0)
+
+    def has_returns(self) -> bool:
+        return any(item.returned_at is not None for item in self.loan.items)
+
+    def _update_receipt(self) -> None:
+        """返却受領書 only for a loan of which something has come back, and not next to an error."""
+        self.receipt_button.setEnabled(self.has_returns() and not (self.message.isVisible() and self.message.tone == "error"))
+
+    def _say(self, text: str, tone: str) -> None:
+        self.message.show_message(text, tone)
+        self._update_receipt()
+
+    def print_receipt(self) -> None:
+        if self.receipt_button.isEnabled() and self.has_returns():
+            print_loan_document(self.ctx, self, "receipt", self.loan)
 
     def _backdate_toggled(self, on: bool) -> None:
         if on:
@@ -187,9 +211,16 @@ class LoanDialog(QDialog):
     def scanned(self, code: str) -> None:
         tag = normalize_tag(code)
         if self.tick(tag):
-            self.message.show_message(_("{tag} を返却するものに加えました。").format(tag=tag), "ok")
+            form = self.form_for(tag)
+            self._say(_("{tag} を返却するものに加えました。付属品を確かめて、「返却する」(Ctrl+Enter)を押してください。").format(tag=tag), "ok")
+            self.scan.setFocus()
+            if form is not None:
+                form.errors.clear()
         else:
-            self.message.show_message(_("{tag} はこの貸出の返却待ちの機器ではありません。").format(tag=tag), "error")
+            self._say(_("{tag} はこの貸出の返却待ちの機器ではありません。").format(tag=tag), "error")
+
+    def _empty_enter(self) -> None:
+        self._say(_("返却するときは Ctrl+Enter か「返却する」ボタンを押してください(Enter だけでは返却しません)。"), "info")
 
     def ticked_ids(self) -> list[int]:
         return [self.items.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.items.count())
@@ -201,8 +232,19 @@ class LoanDialog(QDialog):
             return
         ids = self.ticked_ids()
         if not ids:
-            self.message.show_message(_("返却する機器にチェックを入れてください(機器をスキャンしても入ります)。"), "error")
+            self._say(_("返却する機器にチェックを入れてください(機器をスキャンしても入ります)。"), "error")
             return
+        for device_id in ids:  # an accessory nobody has checked yet: say which, store nothing
+            form = self.forms[device_id]
+            unchecked = form.unchecked()
+            if unchecked:
+                text = _("{tag} の付属品「{names}」がまだ確認されていません。戻ったものにチェックを入れ、ないものは「欠品」か「破損」を選んでください。").format(
+                    tag=form.item.device.asset_tag, names="」「".join(unchecked))
+                form.errors.show({"accessories": text})
+                self.items.setCurrentRow(self.row_of(device_id))
+                self._say(_("まだ返却していません。") + text, "error")
+                form.focus_unchecked()
+                return
         returned_at = self.returned_at.dateTime().toPython().replace(second=0, microsecond=0) if self.backdate.isChecked() else None
         reason = self.backdate_reason.text() if self.backdate.isChecked() else ""
         requests = [self.forms[i].request(returned_at, reason) for i in ids]
@@ -230,6 +272,7 @@ class LoanDialog(QDialog):
         self.return_button.setEnabled(True)
         done, failed_id, exc, last = result
         tags = [self.forms[i].item.device.asset_tag for i in done]
+        form = self.forms.get(failed_id)
         if done:
             self.ctx.events.emit_changed("loan", [self.loan.id])
             self.ctx.events.emit_changed("device", done)
@@ -239,17 +282,16 @@ class LoanDialog(QDialog):
             self.accept()
             return
         if done:
-            self.message.show_message(_("{tags} は返却しました。次の機器は返却できませんでした。").format(tags="、".join(tags)), "warn")
+            self._say(_("{tags} は返却しました。次の機器は返却できませんでした。").format(tags="、".join(tags)), "warn")
         if isinstance(exc, ValidationError):
-            form = self.forms.get(failed_id)
             if form is not None:
                 form.errors.show(exc.errors)
                 self.items.setCurrentRow(self.row_of(failed_id))
             self.errors.show(exc.errors)
-            self.message.show_message(_("{tag} を返却できませんでした。赤い項目を直してから、もう一度「返却」を押してください。").format(
-                tag=form.item.device.asset_tag if form else ""), "error")
+            self._say(_("{tag} を返却できませんでした。赤い項目を直してから、もう一度「返却する」を押してください。").format(
+                tag=form.item.device.asset_tag if form else "") + "\n" + "\n".join(exc.errors.values()), "error")
         elif isinstance(exc, ServiceError):
-            self.message.show_message(str(exc), "error")
+            self._say(str(exc), "error")
         else:
             report_error(self, exc, self.ctx.log_file)
 
@@ -264,7 +306,7 @@ class LoanDialog(QDialog):
 
     def _renewed(self, loan: LoanRecord) -> None:
         self._show_loan(loan)
-        self.message.show_message(_("返却予定日を {due} に延長しました。").format(due=md(loan.due_on)), "ok")
+        self._say(_("返却予定日を {due} に延長しました。").format(due=md(loan.due_on)), "ok")
         self.renewed.emit(loan)
 
 

@@ -1,5 +1,8 @@
 """Checking one device back in: each accessory ticked back (or marked 欠品/破損), its condition,
-the 初期化・個人データ消去 confirmation and the state the device goes to."""
+the 初期化・個人データ消去 confirmation and the state the device goes to.
+
+An accessory starts as 未確認 (not checked yet): it is neither returned nor missing until the person
+ticks it back or chooses 欠品/破損, and a return with one still unchecked is refused (nothing is guessed)."""
 
 from __future__ import annotations
 
@@ -28,13 +31,15 @@ class ReturnItemForm(QWidget):
         title.setFont(font)
         layout.addWidget(title)
 
-        box = QGroupBox(_("付属品(戻ったものにチェック。ないときは欠品・破損を選ぶ)"))
+        box = QGroupBox(_("付属品(戻ったものにチェック。ないときは「未確認」を欠品・破損に変える)"))
         grid = QGridLayout(box)
         self.accessories: dict[str, tuple[QCheckBox, QComboBox]] = {}
         for row, name in enumerate(item.accessories_out):
             tick = QCheckBox(name)
             tick.setObjectName(f"accessory_{row}")
             problem = QComboBox()
+            problem.setObjectName(f"accessoryProblem_{row}")
+            problem.addItem(_("未確認"), None)
             problem.addItem(AccessoryResult.MISSING.label(), AccessoryResult.MISSING.value)
             problem.addItem(AccessoryResult.DAMAGED.label(), AccessoryResult.DAMAGED.value)
             tick.toggled.connect(lambda on, p=problem: p.setEnabled(not on))
@@ -44,7 +49,10 @@ class ReturnItemForm(QWidget):
         if not item.accessories_out:
             grid.addWidget(plain_label(_("貸出時の付属品はありません。")), 0, 0)
         grid.setColumnStretch(2, 1)
-        layout.addWidget(box)
+        box_form = QFormLayout()
+        box_form.setContentsMargins(0, 0, 0, 0)
+        self.errors.add_row(box_form, "accessories", "", box)
+        layout.addLayout(box_form)
 
         form = QFormLayout()
         self.condition = choice_combo(Condition.choices())
@@ -71,15 +79,25 @@ class ReturnItemForm(QWidget):
         for tick, _problem in self.accessories.values():
             tick.setChecked(True)
 
-    def set_accessory(self, name: str, result: str) -> None:
+    def set_accessory(self, name: str, result: str | None) -> None:
+        """*result*: returned / missing / damaged, or None for 未確認."""
         tick, problem = self.accessories[name]
         tick.setChecked(result == AccessoryResult.RETURNED.value)
         if result != AccessoryResult.RETURNED.value:
-            problem.setCurrentIndex(problem.findData(result))
+            problem.setCurrentIndex(max(0, problem.findData(result)))
 
-    def accessories_back(self) -> dict[str, str]:
+    def accessories_back(self) -> dict[str, str | None]:
+        """Name → returned / missing / damaged, or None while nobody has checked it."""
         return {name: AccessoryResult.RETURNED.value if tick.isChecked() else problem.currentData()
                 for name, (tick, problem) in self.accessories.items()}
+
+    def unchecked(self) -> list[str]:
+        """Accessories neither ticked back nor marked 欠品/破損."""
+        return [name for name, value in self.accessories_back().items() if value is None]
+
+    def focus_unchecked(self) -> None:
+        for name in self.unchecked()[:1]:
+            self.accessories[name][0].setFocus()
 
     def complete(self) -> bool:
         return all(v == AccessoryResult.RETURNED.value for v in self.accessories_back().values())
