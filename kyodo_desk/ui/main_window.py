@@ -7,16 +7,16 @@ box) and ``page_shown()`` (to refresh when the user comes back to it).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractSpinBox, QApplication, QComboBox, QHBoxLayout, QLineEdit,
-    QListWidget, QMainWindow, QPlainTextEdit, QPushButton, QStackedWidget, QTextEdit, QVBoxLayout, QWidget,
+    QApplication, QHBoxLayout, QListWidget, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from kyodo_desk.i18n import _
 from kyodo_desk.services.search import Hit
 from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.keys import KeyRule, visible_scan_field
 from kyodo_desk.ui.openers import OpenerRegistry
 from kyodo_desk.ui.pages import PageSpec, default_pages
 from kyodo_desk.ui.signin import StaffPickerDialog
@@ -24,7 +24,7 @@ from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.page import plain_label, scaled_font
 from kyodo_desk.ui.widgets.search_box import GlobalSearch
 
-_TEXT_INPUTS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)
+PREFERRED_SIZE = (1280, 800)
 
 
 class MainWindow(QMainWindow):
@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self.search = GlobalSearch(ctx, self)
         self.search.setMinimumWidth(420)
         self.search.hit_chosen.connect(self.open_hit)
+        self.search.code_found.connect(self._code_found)
         top_row.addWidget(self.search, 1)
         top_row.addSpacing(180)
         outer.addWidget(top)
@@ -87,7 +88,8 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+K"), self, activated=self.focus_search)
         self._build_pages()
         self._app = QApplication.instance()  # only to watch keys typed anywhere in this window
-        self._app.installEventFilter(self)
+        self.keys = KeyRule(self, route=self.route_scan, search=self._type_into_search)
+        self._app.installEventFilter(self.keys)
 
     # ---- pages ---------------------------------------------------------------------
     def _build_pages(self) -> None:
@@ -140,21 +142,45 @@ class MainWindow(QMainWindow):
                 _("「{kind}」を開く画面はまだありません({title})。").format(kind=hit.kind_label, title=hit.title), 8000
             )
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
-        """Printable keys typed while no text field has focus go to the search box (scanners)."""
-        if event.type() != QEvent.Type.KeyPress or not obj.isWidgetType() or obj.window() is not self:
-            return False
-        focus = self.focusWidget()
-        if obj is not (focus or self) or isinstance(obj, _TEXT_INPUTS):
-            return False
-        text = event.text()
-        mods = event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)
-        if not text or not text.isprintable() or mods != Qt.KeyboardModifier.NoModifier:
-            return False
-        if text.isspace() and isinstance(obj, QAbstractButton):
-            return False
+    def _type_into_search(self, text: str) -> QWidget:
         self.search.start_with(text)
-        return True
+        return self.search
+
+    def route_scan(self, code: str, origin: QWidget | None) -> None:
+        """Where a scanned code goes (the rule in ui/keys.py): a scan field, else by what it names."""
+        window = origin.window() if origin is not None else self
+        field = visible_scan_field(window)
+        if field is not None:
+            field.setFocus(Qt.FocusReason.OtherFocusReason)
+            field.scanned.emit(code)
+            if window is self:
+                self.statusBar().showMessage(_("スキャン「{code}」を読み取り欄に入れました。").format(code=code), 8000)
+            return
+        if window is not self:
+            QApplication.beep()
+            self.statusBar().showMessage(
+                _("スキャン「{code}」は使いませんでした。開いている画面を閉じてから、もう一度スキャンしてください。").format(code=code), 12000
+            )
+            return
+        actor, search = self.ctx.require_actor(), self.ctx.services.search
+        self.ctx.tasks.run(lambda _p: search.resolve_code(actor, code), on_done=lambda hit: self._code_found(code, hit), owner=self)
+
+    def _code_found(self, code: str, hit: Hit | None) -> None:
+        if hit is None:
+            QApplication.beep()
+            self.statusBar().showMessage(_("スキャン「{code}」に当たる記録はありません。ラベルを確かめてください。").format(code=code), 12000)
+            return
+        lending = self.pages.get("lending")
+        desk = getattr(lending, "desk", None)
+        if hit.kind == "device" and desk is not None:
+            self.show_page("lending")
+            lending.show_tab(desk)
+            desk.refocus()
+            desk.feed(code)
+            self.statusBar().showMessage(_("スキャン「{code}」を機器貸出の窓口で読み取りました。").format(code=code), 8000)
+            return
+        self.open_hit(hit)
+        self.statusBar().showMessage(_("スキャン「{code}」: {kind}「{title}」を開きました。").format(code=code, kind=hit.kind_label, title=hit.title), 8000)
 
     # ---- who is at the desk --------------------------------------------------------------
     def switch_staff(self) -> StaffPickerDialog:
@@ -173,7 +199,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(_("{name} さんに交代しました。").format(name=actor.name), 5000)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
-        self._app.removeEventFilter(self)
+        self._app.removeEventFilter(self.keys)
         if self.ctx.actor is not None:
             actor, staff = self.ctx.actor, self.ctx.services.staff
             self.ctx.tasks.run(lambda _p: staff.sign_out(actor), write=True)

@@ -85,25 +85,28 @@ def test_kana_width_variants_find_the_same_group(qtbot, window):
     assert any("有松" in h.title for h in hits)
 
 
-def test_scanning_an_organization_code_opens_it(qtbot, window, services):
+def test_scanning_an_organization_code_shows_it_on_its_page(qtbot, window, services):
     record = services.organizations.get(window.ctx.actor, 1)
     page = window.show_page("groups")
     window.activateWindow()
     page.table.setFocus()
     qtbot.waitUntil(page.table.hasFocus)
-    with qtbot.waitSignal(page.dialog_opened, timeout=5000) as blocker:
-        scan(qtbot, "ORG-00001")  # the table had focus: the code must land in the search box
+    scan(qtbot, "ORG-00001")  # the table had focus: the code is routed, not type-ahead
+    qtbot.waitUntil(lambda: page.model.record(page.table.currentIndex().row()) is not None
+                    and page.model.record(page.table.currentIndex().row()).id == record.id, timeout=5000)
+    assert page.isVisible() and page.table.hasFocus()
+    assert page.dialog is None  # no edit window whose 団体名 the next keys would replace
+    assert window.search.text() == ""
+    with qtbot.waitSignal(page.dialog_opened, timeout=5000) as blocker:  # Enter opens it, deliberately
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     dialog = blocker.args[0]
     assert isinstance(dialog, OrganizationDialog)
-    assert dialog.isVisible()
-    assert dialog.name.text() == record.name
-    assert "ORG-00001" in dialog.windowTitle()
-    assert window.search.text() == ""
+    assert dialog.name.text() == record.name and "ORG-00001" in dialog.windowTitle()
 
 
 def test_unknown_code_shows_not_found(qtbot, window):
     window.focus_search()
-    qtbot.keyClicks(window.search, "ORG-99999")
+    qtbot.keyClicks(window.search, "ORG-99999", delay=80)  # typed by hand, at a person's pace
     with qtbot.waitSignal(window.search.searched, timeout=5000):
         qtbot.keyClick(window.search, Qt.Key.Key_Return)
     assert "見つかりませんでした" in window.search.results.titles()[0]
@@ -114,9 +117,10 @@ def test_arrow_keys_and_enter_open_a_result(qtbot, window):
     page = window.pages["groups"]
     qtbot.keyClick(window.search, Qt.Key.Key_Down)
     qtbot.keyClick(window.search, Qt.Key.Key_Down)
-    with qtbot.waitSignal(page.dialog_opened, timeout=5000) as blocker:
-        qtbot.keyClick(window.search, Qt.Key.Key_Return)
-    assert blocker.args[0].record.id == hits[1].ref_id
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.isVisible() and page.model.record(page.table.currentIndex().row()) is not None
+                    and page.model.record(page.table.currentIndex().row()).id == hits[1].ref_id, timeout=5000)
+    assert page.dialog is None and page.table.hasFocus()
 
 
 def test_switching_staff_changes_who_is_at_the_desk(qtbot, window):

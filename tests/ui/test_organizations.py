@@ -204,7 +204,7 @@ def test_names_are_shown_as_text_never_as_markup(qtbot, open_page, services, adm
 
     record = services.organizations.create(admin, OrganizationInput(name="<b>太字</b>の会 & 仲間"))
     page = open_page(admin)
-    page.open_organization(record.id)
+    page.open_organization_window(record.id)
     qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible())
     titles = [label for label in page.dialog.findChildren(QLabel) if "太字" in label.text()]
     assert titles and all(label.textFormat() == Qt.TextFormat.PlainText for label in titles)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 from kyodo_desk.domain.enums import OrganizationKind, RegistrationStatus
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.i18n import _, format_number
-from kyodo_desk.services.organizations import OrganizationFilter, OrganizationRecord
+from kyodo_desk.services.organizations import OrganizationFilter, OrganizationRecord, organization_code
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.groups.edit_dialog import OrganizationDialog
 from kyodo_desk.ui.groups.model import OrganizationTableModel
@@ -187,7 +187,29 @@ class OrganizationsPage(QWidget):
         return dialog
 
     def open_organization(self, org_id: int) -> None:
-        """Load the newest version and open it (used by the search box and scanned codes)."""
+        """Show the organization on this page, selected, the list focused (search box, scanned codes).
+
+        The edit window is not opened for it: keys typed next must not land in its 団体名.  The filter
+        is set to its number so that it is in the list whatever was filtered before; Enter opens it."""
+        window = self.window()
+        if hasattr(window, "show_page") and not self.isVisible():
+            window.show_page("groups")
+        for combo in (self.kind_filter, self.status_filter):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.inactive_filter.blockSignals(True)
+        self.inactive_filter.setChecked(True)
+        self.inactive_filter.blockSignals(False)
+        self.text_filter.setText(organization_code(org_id))
+        self._select_after_load = org_id
+        self._filter_timer.stop()
+        self.model.filter = self.current_filter()
+        self.model.reload()
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def open_organization_window(self, org_id: int) -> None:
+        """Load the newest version and open its window."""
         actor, orgs = self.ctx.require_actor(), self.ctx.services.organizations
         self.ctx.tasks.run(lambda _p: orgs.get(actor, org_id), on_done=self._show_dialog, owner=self)
 

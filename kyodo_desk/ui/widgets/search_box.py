@@ -66,6 +66,7 @@ class SearchResults(QFrame):
 
 class GlobalSearch(QLineEdit):
     hit_chosen = Signal(object)  # Hit
+    code_found = Signal(str, object)  # code, Hit: Enter on an exact code (the rule of ui/keys.py applies)
     searched = Signal(str, list)  # query, hits (after results are shown)
 
     def __init__(self, ctx: AppContext, overlay_parent: QWidget):
@@ -181,7 +182,11 @@ class GlobalSearch(QLineEdit):
             if seq != self._seq:
                 return
             if hit is not None:
-                self._choose(hit)
+                self._seq += 1
+                self.hide_results()
+                self.clear()
+                self._hits = []
+                self.code_found.emit(query, hit)
             elif len(hits) == 1:
                 self._choose(hits[0])
             else:  # show the list with the first row ready: a second Enter opens it
