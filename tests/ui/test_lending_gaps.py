@@ -101,7 +101,7 @@ def test_organization_loan_history_lists_loans_and_opens_one(qtbot, window, serv
     past = dt.datetime.combine(TODAY - dt.timedelta(days=20), dt.time(10))
     late_due = services.calendar.calendar().next_open_day(TODAY - dt.timedelta(days=8))
     old = checkout(services, actor, org, devices[:1], late_due, out_at=past, backdate_reason="紙の台帳から移行")
-    services.loans.return_device(actor, ReturnRequest(devices[0].id, {}, wiped=True))
+    services.loans.return_device(actor, ReturnRequest(devices[0].id, {"ACアダプタ": "returned", "ケーブル": "returned"}, wiped=True))
     loan = checkout(services, actor, org, devices, open_day(services, 7))
     page = window.show_page("groups")
     assert page.loans_button.isVisible()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QDateTime, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QDateTime, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView, QCompleter, QComboBox, QDateEdit, QHeaderView, QLabel, QLineEdit, QTableWidget,
@@ -66,13 +66,29 @@ class ScanField(QLineEdit):
 
 
 def no_default_buttons(widget) -> None:
-    """No push button of *widget* is (auto)default: Enter from a scanner or a text field can never press
-    one.  Confirming is a click or the screen's Ctrl+Enter shortcut."""
-    from PySide6.QtWidgets import QPushButton
+    """No push button of *widget* is (auto)default, and Enter that reaches a dialog presses nothing:
+    Enter from a scanner or a text field can never commit.  Confirming is a click or the screen's
+    Ctrl+Enter shortcut.  (A QDialogButtonBox makes its first accept button the default each time it
+    is shown, so a dialog is guarded on every show, and its Enter is swallowed anyway.)"""
+    from PySide6.QtWidgets import QDialog, QPushButton
 
     for button in widget.findChildren(QPushButton):
         button.setAutoDefault(False)
         button.setDefault(False)
+    if isinstance(widget, QDialog) and widget.findChild(_EnterGuard) is None:
+        widget.installEventFilter(_EnterGuard(widget))
+
+
+class _EnterGuard(QObject):
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        if obj is not self.parent():
+            return False
+        if event.type() == QEvent.Type.Show:
+            no_default_buttons(obj)
+        elif event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+                event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            return True  # Enter that no field used: it presses no button here
+        return False
 
 
 def confirm_shortcuts(widget, slot) -> list:

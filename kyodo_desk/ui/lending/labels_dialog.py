@@ -17,7 +17,7 @@ from kyodo_desk.services.base import ServiceError
 from kyodo_desk.services.labels import LabelService
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
-from kyodo_desk.ui.lending.common import LENDING_STYLE, MessageLine
+from kyodo_desk.ui.lending.common import LENDING_STYLE, MessageLine, confirm_shortcuts, no_default_buttons
 from kyodo_desk.ui.lending.label_template_dialog import LabelTemplateDialog
 from kyodo_desk.ui.lending.print_path import show_pdf
 from kyodo_desk.ui.style import STYLE_SHEET
@@ -149,15 +149,18 @@ class LabelDialog(QDialog):
 
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.print_button = QPushButton(_("ラベルを印刷…"))
+        self.print_button = QPushButton(_("ラベルを印刷… (Ctrl+Enter)"))
         self.print_button.setObjectName("printLabels")
-        self.print_button.setDefault(True)
         self.print_button.clicked.connect(self.print_labels)
         close = QPushButton(_("閉じる"))
         close.clicked.connect(self.accept)
         buttons.addWidget(self.print_button)
         buttons.addWidget(close)
         layout.addLayout(buttons)
+        # Enter (typed, or a scanner's after a tag) never prints: in the tag list it starts the next tag
+        no_default_buttons(self)
+        confirm_shortcuts(self, self.print_labels)
+        self.tags.returnPressed.connect(self._next_tag)
         self.resize(780, 620)
         self.template_dialog: LabelTemplateDialog | None = None
         self.reload_templates()
@@ -204,6 +207,12 @@ class LabelDialog(QDialog):
         name = self.template.currentData()
         if name in self.templates:
             self.grid.set_template(self.templates[name])
+
+    def _next_tag(self) -> None:
+        text = self.tags.text().rstrip(" ,、")
+        if text:
+            self.tags.setText(text + ", ")
+            self.tags.end(False)
 
     # ---- building -------------------------------------------------------------------------------
     def chosen_tags(self) -> list[str] | None:

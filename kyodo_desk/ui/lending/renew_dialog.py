@@ -1,4 +1,7 @@
-"""Extend a loan: a new due date, checked with the same availability rule as a new loan."""
+"""Extend a loan: a new due date, checked with the same availability rule as a new loan.
+
+It is opened from a loan's return window, where the next scanner burst may arrive any moment, so
+Enter does not extend: 「延長する」 is a click or Ctrl+Enter."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from kyodo_desk.services.base import ServiceError
 from kyodo_desk.services.loans import LoanRecord
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
-from kyodo_desk.ui.lending.common import LENDING_STYLE, MessageLine, date_edit, md
+from kyodo_desk.ui.lending.common import LENDING_STYLE, MessageLine, confirm_shortcuts, date_edit, md, no_default_buttons
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import plain_label
@@ -41,14 +44,18 @@ class RenewDialog(QDialog):
         self.message.setObjectName("renewMessage")
         layout.addWidget(self.message)
         buttons = QDialogButtonBox()
-        self.ok_button = buttons.addButton(_("延長する"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button = buttons.addButton(_("延長する (Ctrl+Enter)"), QDialogButtonBox.ButtonRole.AcceptRole)
         cancel = buttons.addButton(_("キャンセル"), QDialogButtonBox.ButtonRole.RejectRole)
         self.ok_button.clicked.connect(self.renew)
         cancel.clicked.connect(self.reject)
         layout.addWidget(buttons)
+        no_default_buttons(self)
+        confirm_shortcuts(self, self.renew)
         self.new_due.setFocus()
 
     def renew(self) -> None:
+        if not self.ok_button.isEnabled():  # already saving
+            return
         new_due = self.new_due.date().toPython()
         actor, loans, loan = self.ctx.require_actor(), self.ctx.services.loans, self.loan
         self.ok_button.setEnabled(False)
