@@ -226,7 +226,7 @@ def generate(
         ctx = DemoContext(s, rng, size, today, progress, {}, [])
         ctx.report(0, 100, _("スタッフ"))
         staff_rows = [
-            ("admin", "山田 花子", "ヤマダ ハナコ", StaffRole.ADMIN),
+            ("admin", "デモ 管理者", "デモ カンリシャ", StaffRole.ADMIN),
             ("tanaka", "田中 健一", "タナカ ケンイチ", StaffRole.STAFF),
             ("nakamura", "中村 美咲", "ナカムラ ミサキ", StaffRole.STAFF),
             ("kitamura", "北村 誠", "キタムラ マコト", StaffRole.ICT_PROMOTER),

@@ -129,6 +129,8 @@ class FirstRunDialog(QDialog):
         )))
         demo_col.addStretch(1)
         self.demo_button = QPushButton(_("デモデータで試す"))
+        self.demo_button.setObjectName("demoButton")
+        self.demo_button.setAutoDefault(False)  # Enter never loads demo data: only a click or Space
         self.demo_button.clicked.connect(self.load_demo)
         demo_col.addWidget(self.demo_button)
         row.addWidget(demo_box, 1)
@@ -139,16 +141,20 @@ class FirstRunDialog(QDialog):
         form = QFormLayout()
         self.errors = FieldErrors()
         self.login_edit = QLineEdit()
+        self.login_edit.setObjectName("adminLogin")
         self.login_edit.setPlaceholderText(_("半角英数字(例: yamada)"))
         self.name_edit = QLineEdit()
+        self.name_edit.setObjectName("adminName")
         self.kana_edit = QLineEdit()
+        self.kana_edit.setObjectName("adminKana")
         self.errors.add_row(form, "login_name", _("ログイン名"), self.login_edit)
         self.errors.add_row(form, "display_name", _("氏名"), self.name_edit)
         self.errors.add_row(form, "display_kana", _("氏名(カナ)"), self.kana_edit)
         admin_col.addLayout(form)
         admin_col.addStretch(1)
-        self.create_button = QPushButton(_("管理者を作成して始める"))
-        self.create_button.setDefault(True)
+        self.create_button = QPushButton(_("管理者を作成して始める(Enter)"))
+        self.create_button.setObjectName("createAdminButton")
+        self.create_button.setDefault(True)  # Enter anywhere in the form creates the administrator
         self.create_button.clicked.connect(self.create_admin)
         admin_col.addWidget(self.create_button)
         row.addWidget(admin_box, 1)
@@ -159,8 +165,21 @@ class FirstRunDialog(QDialog):
         layout.addWidget(self.role_error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         buttons.rejected.connect(self.reject)
+        for button in buttons.buttons():
+            button.setAutoDefault(False)
         layout.addWidget(buttons)
         self.setMinimumSize(820, 500)  # room for the field messages under the form
+        # the form comes first for the keyboard: ログイン名 → 氏名 → カナ → 作成, then the demo
+        QWidget.setTabOrder(self.login_edit, self.name_edit)
+        QWidget.setTabOrder(self.name_edit, self.kana_edit)
+        QWidget.setTabOrder(self.kana_edit, self.create_button)
+        QWidget.setTabOrder(self.create_button, self.demo_button)
+        self.login_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if not self.created_admin and not self.demo_loaded:
+            self.login_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _busy(self, busy: bool) -> None:
         self.demo_button.setEnabled(not busy)

@@ -58,7 +58,7 @@ def test_demo_then_staff_list(capsys, db_url):
     assert code == 0
     lines = out.strip().splitlines()
     assert len(lines) == 5
-    assert any("admin" in line and "山田 花子" in line and "管理者" in line for line in lines)
+    assert any("admin" in line and "デモ 管理者" in line and "管理者" in line for line in lines)
     assert any("ICT推進員" in line for line in lines)
 
 

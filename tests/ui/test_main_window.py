@@ -33,7 +33,7 @@ def test_every_page_opens_with_ctrl_number(qtbot, window):
 def test_status_bar_names_database_and_staff(window):
     assert window.db_label.text() == window.ctx.db.describe()
     assert window.db_label.text().startswith("PostgreSQL:" if window.ctx.db.engine.dialect.name == "postgresql" else "SQLite:")
-    assert "山田 花子" in window.staff_label.text() and "管理者" in window.staff_label.text()
+    assert "デモ 管理者" in window.staff_label.text() and "管理者" in window.staff_label.text()
 
 
 def test_ctrl_k_focuses_search(qtbot, window):
