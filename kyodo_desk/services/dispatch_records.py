@@ -33,6 +33,23 @@ class ApplicationInput:
     consultation_id: int | None = None
 
 
+def intake_questions(data: ApplicationInput, received_on: dt.date | None = None) -> dict[str, str]:
+    """What the desk is asked to confirm before an application is taken (field → question).
+
+    Neither is refused: a paper application can be entered after the day it asks for, and the
+    number of participants is often not known yet at a phone intake.  Both are also what a slip
+    of the keyboard produces (2024 for 2025, a forgotten number), so the desk is asked."""
+    questions: dict[str, str] = {}
+    received = received_on or data.received_on or dt.date.today()
+    early = sorted(start.date() for start, _end in data.preferred if start.date() < received)
+    if early:
+        questions["preferred"] = _("「希望日時」の {day} は「受付日」({received})より前です。").format(
+            day=f"{early[0]:%Y/%m/%d}", received=f"{received:%Y/%m/%d}")
+    if data.expected_participants == 0:
+        questions["expected_participants"] = _("「参加予定人数」が0人です。")
+    return questions
+
+
 @dataclass(frozen=True)
 class SessionRecord:
     id: int

@@ -39,6 +39,7 @@ def test_new_application_through_the_dialog(qtbot, open_page, world, services, a
     dialog.support["sign_language"].setChecked(True)
     dialog.sessions.setValue(2)
     dialog.venue.setText("子育て支援センター")
+    dialog.expected_participants.setValue(15)  # 0 would be asked about first
     with qtbot.waitSignal(page.dialog_opened, timeout=5000) as detail_opened:  # the new application opens for scheduling
         qtbot.keyClick(dialog, Qt.Key.Key_S, CTRL)
     detail = detail_opened.args[0]
@@ -61,6 +62,7 @@ def test_registration_requirement_is_shown_and_enforced(qtbot, open_page, world,
     qtbot.waitUntil(dialog.registration_banner.isVisible)
     assert "登録済みの団体だけ" in dialog.registration_banner.text()
     dialog.topic.setText("町会の会計")
+    dialog.expected_participants.setValue(10)
     dialog.save()
     qtbot.waitUntil(lambda: dialog.errors.message("organization_id") != "")
     assert "協働をすすめる市民団体" in dialog.errors.message("organization_id")

@@ -20,8 +20,10 @@ from kyodo_desk.ui.dispatch.availability import ExceptionsEditor, WeeklyAvailabi
 from kyodo_desk.ui.dispatch.common import banner, show_text
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.style import STYLE_SHEET
+from kyodo_desk.ui.widgets.date_edit import date_problem
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import page_title
+from kyodo_desk.ui.widgets.screen import fit_to_screen
 
 
 def _checks(choices: list[tuple[str, str]], columns: int) -> tuple[QWidget, dict[str, QCheckBox]]:
@@ -130,7 +132,7 @@ class AdvisorDialog(QDialog):
         self._fill(record or AdvisorInput())
         if record is not None:
             self.exceptions.set_advisor(record.id, record.exceptions)
-        self.resize(1180, 720)
+        fit_to_screen(self, 1180, 720)
         self.name.setFocus()
 
     def _fill(self, data: AdvisorInput) -> None:
@@ -158,6 +160,10 @@ class AdvisorDialog(QDialog):
 
     def save(self) -> None:
         if self.saving:
+            return
+        problem = date_problem(self.windows)  # a time that cannot be read: the field says why
+        if problem is not None:
+            show_text(self.error_banner, problem)
             return
         self.saving = True
         self.save_button.setEnabled(False)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt, QTime, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QHBoxLayout, QLineEdit, QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QHBoxLayout, QLineEdit, QMessageBox, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from kyodo_desk.domain.dispatch import DispatchType, Field, Support
@@ -20,13 +20,15 @@ from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _
 from kyodo_desk.services.base import StaleEdit
 from kyodo_desk.services.dispatch import ApplicationInput, ApplicationRecord
+from kyodo_desk.services.dispatch_records import intake_questions
 from kyodo_desk.services.organizations import OrganizationRecord
 from kyodo_desk.ui.context import AppContext
-from kyodo_desk.ui.dispatch.common import banner, combo, date_edit, qtime, select_data, show_text, time_edit
+from kyodo_desk.ui.consultations.common import confirm_box
+from kyodo_desk.ui.dispatch.common import banner, combo, date_edit, select_data, show_text, time_edit
 from kyodo_desk.ui.dispatch.org_picker import OrganizationPicker
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.style import STYLE_SHEET
-from kyodo_desk.ui.widgets.date_edit import OptionalDateEdit
+from kyodo_desk.ui.widgets.date_edit import OptionalDateEdit, date_problem
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import page_title, plain_label
 
@@ -34,21 +36,21 @@ from kyodo_desk.ui.widgets.page import page_title, plain_label
 class PreferredRow:
     """One preferred date and time range; an empty date means the row is not used."""
 
-    def __init__(self) -> None:
-        self.day = OptionalDateEdit()
-        self.start = time_edit(dt.time(13, 0))
-        self.end = time_edit(dt.time(17, 0))
+    def __init__(self, n: int = 1) -> None:
+        self.day = OptionalDateEdit(label=_("第{n}希望の日付").format(n=n))
+        self.start = time_edit(dt.time(13, 0), _("第{n}希望の開始").format(n=n))
+        self.end = time_edit(dt.time(17, 0), _("第{n}希望の終了").format(n=n))
 
     def value(self) -> tuple[dt.datetime, dt.datetime] | None:
         day = self.day.value()
         if day is None:
             return None
-        return dt.datetime.combine(day, qtime(self.start.time())), dt.datetime.combine(day, qtime(self.end.time()))
+        return dt.datetime.combine(day, self.start.value()), dt.datetime.combine(day, self.end.value())
 
     def set_value(self, start: dt.datetime, end: dt.datetime) -> None:
         self.day.setValue(start.date())
-        self.start.setTime(QTime(start.hour, start.minute))
-        self.end.setTime(QTime(end.hour, end.minute))
+        self.start.setValue(start.time().replace(second=0, microsecond=0))
+        self.end.setValue(end.time().replace(second=0, microsecond=0))
 
 
 class NewApplicationDialog(QDialog):
@@ -105,7 +107,7 @@ class NewApplicationDialog(QDialog):
         grid.addWidget(plain_label(_("日付")), 0, 1)
         grid.addWidget(plain_label(_("開始")), 0, 2)
         grid.addWidget(plain_label(_("終了")), 0, 3)
-        self.preferred_rows = [PreferredRow() for _i in range(3)]
+        self.preferred_rows = [PreferredRow(n) for n in range(1, 4)]
         for i, row in enumerate(self.preferred_rows, start=1):
             grid.addWidget(plain_label(_("第{n}希望").format(n=i)), i, 0)
             grid.addWidget(row.day, i, 1)
@@ -130,7 +132,7 @@ class NewApplicationDialog(QDialog):
         self.sessions.setSuffix(_(" 回"))
         self.sessions.setToolTip(_("同じ件で何回か派遣するときは回数を増やします(1件の申請に複数の回)。"))
         sessions_row = self.errors.add_row(right, "sessions", _("回数"), self.sessions)
-        self.received_on = date_edit()
+        self.received_on = date_edit(label=_("受付日"))
         received_row = self.errors.add_row(right, "received_on", _("受付日"), self.received_on)
         if record is not None:  # visits are added and called off on the application's screen
             right.setRowVisible(sessions_row, False)
@@ -149,7 +151,7 @@ class NewApplicationDialog(QDialog):
         self.cancel_button = self.buttons.addButton(_("キャンセル"), QDialogButtonBox.ButtonRole.RejectRole)
         for b in (self.save_button, self.cancel_button):
             b.setAutoDefault(False)
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda: self.save())
         self.cancel_button.clicked.connect(self.reject)
         layout.addWidget(self.buttons)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
@@ -181,7 +183,7 @@ class NewApplicationDialog(QDialog):
         for value, box in self.support.items():
             box.setChecked(value in app.support)
         self.sessions.setValue(max(1, len(app.sessions)))
-        self.received_on.setDate(QDate(app.received_on.year, app.received_on.month, app.received_on.day))
+        self.received_on.setValue(app.received_on)
 
     def _got_requirements(self, types: tuple[str, ...]) -> None:
         self.requiring = tuple(types)
@@ -201,16 +203,24 @@ class NewApplicationDialog(QDialog):
             organization_id=self.editing.organization_id if self.editing else self.organization.organization_id() or 0, dispatch_type=self.dispatch_type.currentData(),
             field=self.field.currentData(), topic=self.topic.text(), preferred=preferred, venue=self.venue.text(),
             expected_participants=self.expected_participants.value(), support=tuple(k for k, box in self.support.items() if box.isChecked()),
-            sessions=self.sessions.value(), received_on=self.received_on.date().toPython(), consultation_id=self.consultation_id)
+            sessions=self.sessions.value(), received_on=self.received_on.value(), consultation_id=self.consultation_id)
 
-    def save(self) -> None:
+    def save(self, *, confirmed: bool = False) -> None:
         if self.saving:
+            return
+        problem = date_problem(self)  # a date or time that cannot be read: the field says why
+        if problem is not None:
+            show_text(self.error_banner, problem)
             return
         data = self.collect()
         self.error_banner.hide()
         if not data.organization_id:  # say it before asking the database
             self.errors.show({"organization_id": _("「申請する団体」を検索して一覧から選んでください。")})
             self.organization.setFocus()
+            return
+        questions = intake_questions(data, self.editing.received_on if self.editing else None)
+        if questions and not confirmed:
+            self._ask(questions)
             return
         self.saving = True
         self.save_button.setEnabled(False)
@@ -220,6 +230,27 @@ class NewApplicationDialog(QDialog):
                                on_done=self._updated, on_error=self._failed, write=True, owner=self)
             return
         self.ctx.tasks.run(lambda _p: dispatch.create(actor, data), on_done=self._created, on_error=self._failed, write=True, owner=self)
+
+    def _ask(self, questions: dict[str, str]) -> None:
+        """A 希望日 before the 受付日, or 0 participants: possible, but also a slip — ask."""
+        text = "\n".join(questions.values()) + "\n\n" + _("このまま受け付けますか?")
+        box = confirm_box(self, text, _("このまま保存する"), _("入力に戻る"), _("確認"))
+        box.setObjectName("intakeQuestion")
+        first = next(iter(questions))
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
+                self.save(confirmed=True)
+                return
+            target = self.expected_participants if first == "expected_participants" else self.preferred_rows[0].day
+            if first == "preferred":
+                received = self.editing.received_on if self.editing else self.received_on.value()
+                target = next((r.day for r in self.preferred_rows if r.day.value() is not None and r.day.value() < received), target)
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+        box.finished.connect(answered)
+        self.question = box
+        box.open()
 
     def _updated(self, record: ApplicationRecord) -> None:
         self.saving = False

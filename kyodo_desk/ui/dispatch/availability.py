@@ -14,6 +14,7 @@ from kyodo_desk.services.advisors import ExceptionDay, Window
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.dispatch.common import cell, date_edit, error_label, qtime, show_text, table, time_edit, weekday_name
 from kyodo_desk.ui.errors import report_error
+from kyodo_desk.ui.widgets.date_edit import date_problem
 from kyodo_desk.ui.widgets.page import plain_label
 
 T = dt.time
@@ -58,8 +59,8 @@ class WeeklyAvailabilityEditor(QWidget):
             day.addItem(weekday_name(d), d)
         day.setCurrentIndex(window.weekday)
         self.table.setCellWidget(r, 0, day)
-        self.table.setCellWidget(r, 1, time_edit(window.start))
-        self.table.setCellWidget(r, 2, time_edit(window.end))
+        self.table.setCellWidget(r, 1, time_edit(window.start, _("開始時刻")))
+        self.table.setCellWidget(r, 2, time_edit(window.end, _("終了時刻")))
         if focus:
             self.table.setCurrentCell(r, 0)
             day.setFocus()
@@ -100,12 +101,12 @@ class ExceptionsEditor(QWidget):
         self.table.setColumnWidth(1, 150)
         layout.addWidget(self.table, 1)
         add = QHBoxLayout()
-        self.day = date_edit(dt.date.today() + dt.timedelta(days=7))
+        self.day = date_edit(dt.date.today() + dt.timedelta(days=7), _("例外の日付"))
         self.mode = QComboBox()
         self.mode.addItem(_("終日 対応できない"), False)
         self.mode.addItem(_("この時間だけ対応できる"), True)
-        self.start = time_edit(T(13))
-        self.end = time_edit(T(17))
+        self.start = time_edit(T(13), _("開始"))
+        self.end = time_edit(T(17), _("終了"))
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(_("理由(例: 出張)"))
         self.add_button = QPushButton(_("追加"))
@@ -158,6 +159,10 @@ class ExceptionsEditor(QWidget):
 
     def add(self) -> None:
         if self.advisor_id is None:
+            return
+        problem = date_problem(self)  # a date or time that cannot be read: the field says why
+        if problem is not None:
+            show_text(self.error, problem)
             return
         available = bool(self.mode.currentData())
         exc = ExceptionDay(self.day.date().toPython(), available, qtime(self.start.time()) if available else None,

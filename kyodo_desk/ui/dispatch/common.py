@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QLocale, QTime, Qt
+from PySide6.QtCore import QTime, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDateEdit, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QTimeEdit,
+    QAbstractItemView, QComboBox, QHeaderView, QLabel, QTableWidget, QTableWidgetItem,
 )
 
 from kyodo_desk.domain.fiscal import fiscal_year_of
 from kyodo_desk.i18n import _, wareki_fiscal_year, weekday_short
 from kyodo_desk.ui.printing.dialog import ask_save_path  # noqa: F401  (one save-as question for every area)
+from kyodo_desk.ui.widgets.date_edit import DateField, TimeField
 from kyodo_desk.ui.widgets.page import plain_label
 
 def weekday_name(weekday: int) -> str:
@@ -85,21 +86,14 @@ def fiscal_year_combo(today: dt.date | None = None, *, with_all: bool = False, b
     return box
 
 
-def date_edit(value: dt.date | None = None) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setLocale(QLocale(QLocale.Language.Japanese, QLocale.Country.Japan))  # (土) whatever the desk's locale
-    edit.setDisplayFormat("yyyy/MM/dd(ddd)")
-    day = value or dt.date.today()
-    edit.setDate(QDate(day.year, day.month, day.day))
-    return edit
+def date_edit(value: dt.date | None = None, label: str = "") -> DateField:
+    """A typed date (2025/04/01, R7.4.1, 4/1 …) with its 和暦 and weekday beside it."""
+    return DateField(label=label, value=value or dt.date.today())
 
 
-def time_edit(value: dt.time) -> QTimeEdit:
-    edit = QTimeEdit(QTime(value.hour, value.minute))
-    edit.setDisplayFormat("HH:mm")
-    edit.setCurrentSection(QTimeEdit.Section.HourSection)
-    return edit
+def time_edit(value: dt.time, label: str = "") -> TimeField:
+    """A typed time (14:30, 1430, 14時30分)."""
+    return TimeField(label=label, value=dt.time(value.hour, value.minute))
 
 
 def qtime(value: QTime) -> dt.time:

@@ -10,7 +10,7 @@ import datetime as dt
 from PySide6.QtCore import QDate, QTime, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget,
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QMessageBox, QVBoxLayout, QWidget,
 )
 
 from kyodo_desk.domain.dispatch import DispatchType, Field
@@ -20,7 +20,9 @@ from kyodo_desk.services.advisors import AdvisorRecord, windows_on
 from kyodo_desk.services.dispatch import ApplicationRecord, BookingConflict, QuotaStatus, SessionRecord, Suggestion
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.dispatch.common import banner, cell, date_edit, error_label, qtime, show_text, table, time_edit, weekday_name, when_text
+from kyodo_desk.ui.consultations.common import confirm_box
 from kyodo_desk.ui.errors import report_error
+from kyodo_desk.ui.widgets.date_edit import date_problem
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.page import page_title, plain_label
 
@@ -45,6 +47,8 @@ class ScheduleDialog(QDialog):
         self.problems: list[str] = []
         self.saving = False
         self._seq = 0
+        self._times_touched = False  # the desk typed a day or time: no more automatic fitting
+        self._dirty = False  # something was entered: Escape asks before throwing it away
         self.setObjectName("scheduleDialog")
         self.setStyleSheet(STYLE_SHEET)
         self.setWindowTitle(_("日程を決める {ref} 第{n}回").format(ref=app.reference, n=session.number))
@@ -97,10 +101,10 @@ class ScheduleDialog(QDialog):
         form = QFormLayout(manual_box)
         self.advisor = QComboBox()
         self.advisor.setMinimumContentsLength(16)
-        self.day = date_edit(self._initial_day())
+        self.day = date_edit(self._initial_day(), _("日付"))
         start, end = self._initial_times()
-        self.start = time_edit(start)
-        self.end = time_edit(end)
+        self.start = time_edit(start, _("開始時刻"))
+        self.end = time_edit(end, _("終了時刻"))
         times = QHBoxLayout()
         times.addWidget(self.start)
         times.addWidget(plain_label("〜"))
@@ -147,6 +151,10 @@ class ScheduleDialog(QDialog):
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.book)
 
         self.advisor.currentIndexChanged.connect(lambda _i: self._choice_changed())
+        self.advisor.activated.connect(lambda _i: self._mark_dirty())
+        for w in (self.day, self.start, self.end):
+            w.edited.connect(self._mark_touched)
+        self.override_reason.textEdited.connect(lambda _t: self._mark_dirty())
         self.day.dateChanged.connect(lambda _d: self._choice_changed())
         self.start.timeChanged.connect(self._start_moved)
         self.end.timeChanged.connect(lambda _t: self._forget_problems())
@@ -169,6 +177,37 @@ class ScheduleDialog(QDialog):
             start = self.app.preferred[0][0]
             return start.time(), (start + dt.timedelta(hours=2)).time()
         return dt.time(13, 0), dt.time(15, 0)
+
+    def _mark_dirty(self) -> None:
+        self._dirty = True
+
+    def _mark_touched(self) -> None:
+        self._dirty = self._times_touched = True
+
+    def _fit_to_advisor(self, advisor: AdvisorRecord | None) -> None:
+        """Before the desk types a time: move the proposed time inside the advisor's hours that day.
+
+        The wished time (or 13:00) is kept when it fits; else the window that holds the wished start
+        (ending at the window's end if the length does not fit), else the day's first window."""
+        if advisor is None or self._times_touched or self.session.start_at is not None:
+            return
+        day, start, end = self.day.value(), self.start.value(), self.end.value()
+        windows = windows_on(advisor, day)
+        if not windows or any(a <= start and end <= b for a, b in windows):
+            return
+        length = dt.timedelta(minutes=self.duration.currentData() or 120)
+        a, b = next(((a, b) for a, b in windows if a <= start < b), windows[0])
+        first, last = dt.datetime.combine(day, a), dt.datetime.combine(day, b)
+        new_start = dt.datetime.combine(day, start) if a <= start < b else first
+        if new_start + length > last:
+            new_start = max(first, last - length)
+        new_end = min(new_start + length, last)
+        for w in (self.start, self.end):
+            w.blockSignals(True)
+        self.start.setValue(new_start.time())
+        self.end.setValue(new_end.time())
+        for w in (self.start, self.end):
+            w.blockSignals(False)
 
     # ---- loading ------------------------------------------------------------------------
     def _load(self) -> None:
@@ -221,6 +260,7 @@ class ScheduleDialog(QDialog):
             return
         s = self.suggestions[row]
         self.select(s.advisor_id, s.start, s.end)
+        self._mark_touched()
         self.book_button.setFocus()
 
     def select(self, advisor_id: int, start: dt.datetime, end: dt.datetime) -> None:
@@ -255,6 +295,7 @@ class ScheduleDialog(QDialog):
         self._forget_problems()
         self._seq += 1
         seq = self._seq
+        self._fit_to_advisor(next((a for a in self.advisors if a.id == self.advisor.currentData()), None))
         advisor_id, start, _end = self.chosen()
         day = start.date()
         fy = fiscal_year_of(day)
@@ -301,6 +342,10 @@ class ScheduleDialog(QDialog):
     def book(self) -> None:
         if self.saving:
             return
+        problem = date_problem(self)
+        if problem is not None:  # the field shows the message and keeps what was typed
+            show_text(self.problem_banner, problem)
+            return
         advisor_id, start, end = self.chosen()
         if advisor_id is None:
             show_text(self.problem_banner, _("アドバイザーを選んでください。"))
@@ -322,6 +367,24 @@ class ScheduleDialog(QDialog):
         actor, dispatch, sid = self.ctx.require_actor(), self.ctx.services.dispatch, self.session.id
         self.ctx.tasks.run(lambda _p: dispatch.book(actor, sid, advisor_id, start, end, override_reason=reason),
                            on_done=self._booked, on_error=self._failed, write=True, owner=self)
+
+    def reject(self) -> None:
+        """Escape or キャンセル: ask first when something was entered (it would be lost)."""
+        if self.saving:
+            return
+        if not self._dirty:
+            super().reject()
+            return
+        box = confirm_box(self, _("入力した日程を破棄して閉じますか?"), _("破棄して閉じる"), _("入力に戻る"), _("日程を決める"))
+        box.setObjectName("discardScheduleQuestion")
+        box.finished.connect(lambda _r: self._discard_answered(box))
+        self.discard_question = box
+        box.open()
+
+    def _discard_answered(self, box: QMessageBox) -> None:
+        if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
+            self._dirty = False
+            super().reject()
 
     def _booked(self, record: SessionRecord) -> None:
         self.saving = False

@@ -94,6 +94,7 @@ class _TypedField(QWidget):
     """A text box that holds one date, date-time or time; see the module docstring."""
 
     changed = Signal()
+    edited = Signal()  # a person typed or picked (not setValue())
     kind = "date"
 
     def __init__(self, parent: QWidget | None = None, *, optional: bool = False, label: str = "",
@@ -114,6 +115,7 @@ class _TypedField(QWidget):
         self.edit.setToolTip(self._tooltip())
         self.edit.editingFinished.connect(self.commit)
         self.edit.textEdited.connect(self._edited)
+        self.edit.textEdited.connect(lambda _t: self.edited.emit())
         self.edit.installEventFilter(self)
         self.calendar_button: QToolButton | None = None
         self.clear_button: QToolButton | None = None
@@ -250,26 +252,29 @@ class _TypedField(QWidget):
 
     # ---- errors -------------------------------------------------------------------------------
     def field_name(self) -> str:
-        """The field's label: given, or the QFormLayout label next to it."""
+        """The field's label: given, or the QFormLayout label next to it (or next to its box)."""
         if self.label:
             return self.label
         widget: QWidget | None = self
         while widget is not None and widget.parentWidget() is not None:
-            layout = widget.parentWidget().layout()
-            if isinstance(layout, QFormLayout):
-                found = layout.labelForField(widget)
+            for form in widget.parentWidget().findChildren(QFormLayout):
+                found = form.labelForField(widget)
                 if isinstance(found, QLabel) and found.text():
                     return found.text().rstrip(":：*＊ ")
             widget = widget.parentWidget()
+            if widget.isWindow():
+                break
         return ""
 
     def _message(self, exc: date_input.DateInputError) -> str:
         name = self.field_name()
         return f"{name}: {exc.message}" if name else exc.message
 
-    def bind_field_errors(self, errors, name: str) -> None:
+    def bind_field_errors(self, errors, name: str, label: str = "") -> None:
         """Show messages in the form's own red line for this field (FieldErrors.add_row calls this)."""
         self._errors, self._errors_name = errors, name
+        if label and not self.label:
+            self.label = label.rstrip(":：*＊ ")
 
     def _set_error(self, message: str | None) -> None:
         had = self._error
@@ -322,6 +327,7 @@ class _TypedField(QWidget):
 
     def _picked(self, day: dt.date) -> None:
         self._show(self._from_day(day))
+        self.edited.emit()
         self.edit.setFocus()
 
     def _from_day(self, day: dt.date) -> Value:

@@ -6,12 +6,20 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 
+# the first of these a field has tells that the user changed it (textEdited: typing, not set by code)
+_CHANGE_SIGNALS = (
+    "textEdited", "edited", "changed", "currentIndexChanged", "valueChanged", "dateTimeChanged", "dateChanged",
+    "toggled", "textChanged",
+)
+
+
 class FieldErrors:
     """Keeps one red message label per field under the field's widget.
 
     ``add_row(form, name, label, widget)`` puts the widget and its (hidden) message in *form*;
     ``show(errors)`` fills the messages from ``ValidationError.errors`` and returns the first
-    field (in form order) that has one, so the caller can focus it.
+    field (in form order) that has one, so the caller can focus it.  A field's message goes away
+    as soon as the user changes that field (the others stay until the next save).
     """
 
     def __init__(self) -> None:
@@ -36,7 +44,7 @@ class FieldErrors:
         self.labels[name] = message
         self.order.append(name)
         if hasattr(widget, "bind_field_errors"):  # typed date fields show their messages here
-            widget.bind_field_errors(self, name)
+            widget.bind_field_errors(self, name, label)
         return box
 
     def clear(self) -> None:
