@@ -14,6 +14,7 @@ from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.page import page_title
+from kyodo_desk.ui.widgets.screen import fit_to_screen
 
 
 class ConsultationDialog(QDialog):
@@ -36,7 +37,7 @@ class ConsultationDialog(QDialog):
         self.editor.discarded.connect(self._close)
         self.editor.deleted.connect(lambda _id: self._close())
         self.editor.saved.connect(self._saved)
-        self.resize(1180, 760)
+        fit_to_screen(self, 1180, 760)
         self.reload()
 
     def reload(self) -> None:

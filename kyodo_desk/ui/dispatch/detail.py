@@ -24,6 +24,7 @@ from kyodo_desk.ui.dispatch.workflow import NEEDS_REASON, ReasonDialog, ReportDi
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.page import page_title, plain_label, scaled_font
+from kyodo_desk.ui.widgets.screen import fit_to_screen
 
 SCHEDULABLE = ("received", "scheduling", "decided", "postponed")
 
@@ -135,7 +136,7 @@ class ApplicationDetailDialog(QDialog):
 
         QShortcut(QKeySequence("Ctrl+D"), self, activated=self.schedule_selected)
         ctx.events.data_changed.connect(self._data_changed)
-        self.resize(1320, 760)
+        fit_to_screen(self, 1320, 760)
         self.reload()
 
     # ---- loading ----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from kyodo_desk.ui.dispatch.reason_dialog import AskReasonDialog
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.page import page_title, plain_label
+from kyodo_desk.ui.widgets.screen import fit_to_screen, scrolling
 
 # What the button for moving *to* a status says.
 STEP_LABELS = {
@@ -108,8 +109,12 @@ class ReportDialog(QDialog):
             grid.addWidget(row.attendance, 2 * r - 1, 2, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(row.summary, 2 * r - 1, 3)
             grid.addWidget(row.error, 2 * r, 3)
-        layout.addLayout(grid)
-        layout.addStretch(1)
+        visits = QWidget()  # a long series scrolls; the buttons stay below it
+        column = QVBoxLayout(visits)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(grid)
+        column.addStretch(1)
+        layout.addWidget(scrolling(visits), 1)
         buttons = QDialogButtonBox()
         text = _("保存して「報告受領」にする (Ctrl+S)") if advance else _("保存 (Ctrl+S)")
         self.ok_button = buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -119,7 +124,7 @@ class ReportDialog(QDialog):
         cancel.clicked.connect(self.reject)
         layout.addWidget(buttons)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.submit)
-        self.resize(820, 200 + 110 * len(self.rows))
+        fit_to_screen(self, 820, 200 + 110 * len(self.rows))
         if self.rows:
             self.rows[0].attendance.setFocus()
 

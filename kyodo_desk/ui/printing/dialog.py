@@ -23,6 +23,7 @@ from kyodo_desk.ui.printing.preview import PdfPreview
 from kyodo_desk.ui.printing.printer import configure_printer, print_pdf
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.page import plain_label
+from kyodo_desk.ui.widgets.screen import fit_to_screen
 
 AskPath = Callable[[QWidget | None, str, str, str], Path | None]
 
@@ -71,7 +72,7 @@ class PdfPreviewDialog(QDialog):
         self.close_button.clicked.connect(self.accept)
         QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_document)
         self.preview.load_bytes(pdf, title)
-        self.resize(860, 960)
+        fit_to_screen(self, 860, 960)  # a whole A4 page when the screen is tall enough
         self.print_button.setFocus()
 
     @property
