@@ -159,7 +159,7 @@ def run_gui(paths: AppPaths, database: str | None = None, language: str | None =
         if ctx.actor is None:
             return 0
         window = MainWindow(ctx)
-        window.show()
+        window.show_on_screen()  # maximised on a small laptop screen
         ctx.events.start_polling()
         return app.exec()
     finally:
@@ -179,3 +179,75 @@ def _tear_down(ctx: AppContext, window) -> None:
     ctx.events.deleteLater()
     ctx.tasks.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+# ---- the Qt half of ``kyodo-desk --self-test`` (commands/self_test.py stays free of Qt) ----------
+
+
+def render_pdf_pages(data: bytes, dpi: int = 200):
+    """Grayscale Pillow images of every page of *data*, rendered with QtPdf (PDFium) on white."""
+    from PIL import Image
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+    from PySide6.QtGui import QImage
+    from PySide6.QtPdf import QPdfDocument
+
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(buffer)
+    if document.status() != QPdfDocument.Status.Ready:
+        raise RuntimeError(f"QtPdf cannot open the PDF ({document.error().name})")
+    pages = []
+    for index in range(document.pageCount()):
+        size = document.pagePointSize(index)
+        image = document.render(index, QSize(round(size.width() * dpi / 72), round(size.height() * dpi / 72)))
+        image = image.convertToFormat(QImage.Format.Format_RGBA8888)
+        rgba = Image.frombuffer("RGBA", (image.width(), image.height()), bytes(image.constBits()), "raw", "RGBA",
+                                image.bytesPerLine(), 1)
+        page = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        page.alpha_composite(rgba)
+        pages.append(page.convert("L"))
+    document.close()
+    return pages
+
+
+def open_main_window_once(paths: AppPaths, database_url: str, actor) -> str:
+    """Open the main window offscreen as *actor*, let its first page load, close it.
+
+    Returns the window title; raises RuntimeError when the window or its first page reported an error.
+    """
+    from PySide6.QtCore import QCoreApplication
+
+    from kyodo_desk.ui.errors import ExceptHook
+    from kyodo_desk.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(["kyodo-desk", "-platform", "offscreen"])
+    problem = apply_japanese_font(app, LocalPreferences())
+    if problem:
+        raise RuntimeError(problem)
+    hook = ExceptHook(paths.log_file, modal=False)
+    previous_hook, sys.excepthook = sys.excepthook, hook
+    db = Database.from_url(database_url)
+    ctx = build_context(paths, LocalPreferences(), database_url, db)
+    ctx.actor = actor
+    window = None
+    try:
+        window = MainWindow(ctx)
+        window.show()
+        for _round in range(3):  # first page's queries run on workers; deliver their results
+            QCoreApplication.processEvents()
+            ctx.tasks.wait_for_done(30_000)
+            QCoreApplication.processEvents()
+        title = window.windowTitle()
+        boxes = ctx.tasks.report_error.open_boxes
+        if hook.last_box is not None or boxes:
+            shown = hook.last_box or boxes[0]
+            raise RuntimeError(shown.text())
+        if not window.isVisible():
+            raise RuntimeError("the main window did not open")
+        return title
+    finally:
+        sys.excepthook = previous_hook
+        _tear_down(ctx, window)
+        db.engine.dispose()

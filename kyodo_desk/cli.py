@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--home", metavar="DIR", help=_("設定・データ・ログ・バックアップをすべてこのフォルダに置く(持ち運び用・検証用)"))
     parser.add_argument("--lang", choices=["ja", "en"], help=_("表示言語"))
     parser.add_argument("--verbose", action="store_true", help=_("詳しいログを記録する"))
+    parser.add_argument("--self-test", action="store_true",
+                        help=_("この端末で協働デスクが動くかを確かめる(一時フォルダで。終了コード 0 = 正常)"))
     sub = parser.add_subparsers(dest="command", metavar=_("コマンド"))
     for name in COMMAND_MODULES:
         importlib.import_module(f"kyodo_desk.commands.{name}").register(sub)
@@ -91,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     setup_logging(paths, verbose=args.verbose)
 
+    if args.self_test:
+        from kyodo_desk.commands.self_test import run_self_test
+
+        return run_self_test()
     if not args.command:
         from kyodo_desk.app import run_gui
 

@@ -86,11 +86,22 @@ def builtin_templates(path: Path | None = None) -> dict[str, LabelTemplate]:
     return {t["name"]: LabelTemplate(**t) for t in raw["templates"]}
 
 
-def _draw_label(c: Canvas, label: LabelData, template: LabelTemplate, x: float, y: float, font: str, bold: str) -> None:
+QUIET_ZONE = 4  # modules of white around each label's code
+
+
+def qr_square(template: LabelTemplate, x: float, y: float) -> tuple[float, float, float]:
+    """Lower-left corner and side (points, quiet zone included) of the code on the label at (*x*, *y*)."""
     w, h = template.label_width * mm, template.label_height * mm
     pad = min(2.0 * mm, h * 0.08)
     qr_size = min(h - 2 * pad, w * 0.48)
-    draw_qr(c, label.asset_tag, x + pad, y + (h - qr_size) / 2, qr_size, error_correction=template.error_correction, quiet_zone=4)
+    return x + pad, y + (h - qr_size) / 2, qr_size
+
+
+def _draw_label(c: Canvas, label: LabelData, template: LabelTemplate, x: float, y: float, font: str, bold: str) -> None:
+    w, h = template.label_width * mm, template.label_height * mm
+    pad = min(2.0 * mm, h * 0.08)
+    qx, qy, qr_size = qr_square(template, x, y)
+    draw_qr(c, label.asset_tag, qx, qy, qr_size, error_correction=template.error_correction, quiet_zone=QUIET_ZONE)
     tx = x + pad + qr_size + pad * 0.5
     text_w = x + w - pad - tx
     tag_size = min(16.0, h / mm * 0.42, 200.0)
