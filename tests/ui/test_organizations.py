@@ -110,7 +110,7 @@ def test_registered_status_needs_a_date(qtbot, open_page, services, demo_small):
     dialog.save()
     qtbot.waitUntil(lambda: dialog.errors.message("registered_on") != "")
     assert "登録日" in dialog.errors.message("registered_on")
-    assert dialog.registered_on.edit.text() == "未設定"
+    assert dialog.registered_on.edit.text() == "" and dialog.registered_on.edit.placeholderText() == "未設定"
     dialog.registered_on.setValue(dt.date(2025, 4, 1))
     with qtbot.waitSignal(dialog.saved, timeout=5000) as saved:
         dialog.save()

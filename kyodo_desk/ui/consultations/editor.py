@@ -26,6 +26,7 @@ from kyodo_desk.ui.consultations.common import CASE_KIND, CONSULTATION_KIND, con
 from kyodo_desk.ui.consultations.form import ConsultationForm
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
+from kyodo_desk.ui.widgets.date_edit import date_problem
 from kyodo_desk.ui.widgets.page import plain_label
 
 
@@ -147,6 +148,8 @@ class ConsultationEditor(QWidget):
     # ---- saving ----------------------------------------------------------------------------------
     def save(self) -> None:
         if not self.can_edit or self.saving:
+            return
+        if date_problem(self.form) is not None:  # a date that cannot be read: its field says why and keeps it
             return
         data = self.form.collect()
         new_case = self.form.new_case_title()

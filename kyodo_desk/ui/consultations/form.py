@@ -12,7 +12,7 @@ import datetime as dt
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateTimeEdit, QFormLayout, QGridLayout, QGroupBox, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from kyodo_desk.domain.consultation import REQUESTER_FOR_KIND, Channel, FollowUpAction, ReferralTarget, RequesterType
@@ -24,7 +24,7 @@ from kyodo_desk.ui.consultations.category_tree import CategoryTree
 from kyodo_desk.ui.consultations.common import choice_combo, set_combo_data
 from kyodo_desk.ui.consultations.org_field import OrganizationField
 from kyodo_desk.ui.context import AppContext
-from kyodo_desk.ui.widgets.date_edit import OptionalDateEdit
+from kyodo_desk.ui.widgets.date_edit import DateTimeField, OptionalDateEdit
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import plain_label
 
@@ -68,9 +68,7 @@ class ConsultationForm(QWidget):
 
         intake = QGroupBox(_("受付"))
         f = QFormLayout(intake)
-        self.received_at = QDateTimeEdit()
-        self.received_at.setCalendarPopup(True)
-        self.received_at.setDisplayFormat("yyyy/MM/dd HH:mm")
+        self.received_at = DateTimeField()
         self.channel = choice_combo(Channel.choices())
         self.requester_type = choice_combo(RequesterType.choices())
         self.organization = OrganizationField(ctx)
@@ -249,7 +247,7 @@ class ConsultationForm(QWidget):
 
     def refresh_now(self) -> None:
         """A blank intake keeps showing the current time until the user changes it."""
-        if not self._received_touched:
+        if not self._received_touched and not self.received_at.edit.isModified():  # not while a time is being typed
             self._programmatic = True
             self.received_at.setDateTime(QDateTime(dt.datetime.now().replace(second=0, microsecond=0)))
             self._programmatic = False

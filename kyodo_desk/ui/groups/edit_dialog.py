@@ -25,7 +25,7 @@ from kyodo_desk.services.organizations import OrganizationInput, OrganizationRec
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.style import STYLE_SHEET
-from kyodo_desk.ui.widgets.date_edit import OptionalDateEdit
+from kyodo_desk.ui.widgets.date_edit import OptionalDateEdit, date_problem
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import page_title, plain_label
 
@@ -228,6 +228,8 @@ class OrganizationDialog(QDialog):
         if not self.can_edit or self.saving:
             return
         data = self.collect()
+        if date_problem(self) is not None:  # a date that cannot be read: its field says why and keeps it
+            return
         self.saving = True
         self.save_button.setEnabled(False)
         self.error_banner.hide()

@@ -8,13 +8,14 @@ import datetime as dt
 from PySide6.QtCore import QDate, QDateTime, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCompleter, QComboBox, QDateEdit, QHeaderView, QLabel, QLineEdit, QTableWidget,
+    QAbstractItemView, QCompleter, QComboBox, QHeaderView, QLabel, QLineEdit, QTableWidget,
     QTableWidgetItem,
 )
 
 from kyodo_desk.i18n import _, weekday_short
 from kyodo_desk.services.organizations import OrganizationFilter, OrganizationRecord
 from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.widgets.date_edit import DateField
 
 OK_COLOR = QColor("#1b6e20")
 ERROR_COLOR = QColor("#b3261e")
@@ -226,16 +227,13 @@ def fill_row(table: QTableWidget, row: int, values: list, data=None, color: QCol
         table.setItem(row, col, item)
 
 
-def date_edit(value: dt.date | None = None) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy/MM/dd (ddd)")
-    set_date(edit, value or dt.date.today())
-    return edit
+def date_edit(value: dt.date | None = None, label: str = "") -> DateField:
+    """A typed date (2025/04/01, R7.4.1, 4/1 …) with its 和暦 and weekday beside it."""
+    return DateField(label=label, value=value or dt.date.today())
 
 
-def set_date(edit: QDateEdit, value: dt.date) -> None:
-    edit.setDate(QDate(value.year, value.month, value.day))
+def set_date(edit: DateField, value: dt.date) -> None:
+    edit.setValue(value)
 
 
 def qdatetime(value: dt.datetime) -> QDateTime:

@@ -16,7 +16,7 @@ import datetime as dt
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox, QDateTimeEdit, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem,
+    QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem,
     QPushButton, QVBoxLayout, QWidget,
 )
 
@@ -29,6 +29,7 @@ from kyodo_desk.services.organizations import CODE_PREFIX
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.lending.borrower import BorrowerForm
+from kyodo_desk.ui.widgets.date_edit import DateTimeField, date_problem
 from kyodo_desk.ui.lending.common import (
     ERROR_COLOR, OK_COLOR, MessageLine, ScanField, confirm_shortcuts, date_edit, md, no_default_buttons, set_date,
 )
@@ -89,10 +90,8 @@ class DeskTab(QWidget):
         self.backdate = QCheckBox(_("貸出日時をさかのぼって記録する(記録漏れのとき)"))
         self.backdate.toggled.connect(self._backdate_toggled)
         form.addRow("", self.backdate)
-        self.out_at = QDateTimeEdit()
+        self.out_at = DateTimeField()
         self.out_at.setObjectName("outAt")
-        self.out_at.setCalendarPopup(True)
-        self.out_at.setDisplayFormat("yyyy/MM/dd HH:mm")
         self.backdate_reason = QLineEdit()
         self.backdate_reason.setPlaceholderText(_("例: 昨日の夕方に貸し出したが記録し忘れた"))
         self.terms_form = form
@@ -325,6 +324,8 @@ class DeskTab(QWidget):
 
     def confirm(self) -> None:
         if self._saving or self._busy or self._queue:
+            return
+        if date_problem(self) is not None:  # a date that cannot be read: its field says why and keeps it
             return
         if not self.in_progress():
             self._answer(False, _("貸し出す機器がありません。団体を選んで機器をスキャンしてください。"))

@@ -19,7 +19,7 @@ from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.lending.common import LENDING_STYLE, MessageLine
 from kyodo_desk.ui.style import STYLE_SHEET
-from kyodo_desk.ui.widgets.date_edit import OptionalDateEdit
+from kyodo_desk.ui.widgets.date_edit import OptionalDateEdit, date_problem
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import page_title
 
@@ -61,6 +61,8 @@ class _WriteDialog(QDialog):
 
     def save(self) -> None:
         if not self.can_edit:
+            return
+        if date_problem(self) is not None:  # a date that cannot be read: its field says why and keeps it
             return
         self.save_button.setEnabled(False)
         self.errors.clear()

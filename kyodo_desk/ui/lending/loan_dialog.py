@@ -18,7 +18,7 @@ import datetime as dt
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QDateTimeEdit, QDialog, QFormLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
+    QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
     QStackedWidget, QVBoxLayout, QWidget,
 )
 
@@ -36,6 +36,7 @@ from kyodo_desk.ui.lending.common import (
 from kyodo_desk.ui.lending.print_path import print_loan_document
 from kyodo_desk.ui.lending.return_form import ReturnItemForm
 from kyodo_desk.ui.style import STYLE_SHEET
+from kyodo_desk.ui.widgets.date_edit import DateTimeField, date_problem
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import page_title, plain_label
 
@@ -83,9 +84,7 @@ class LoanDialog(QDialog):
 
         when_form = self.when_form = QFormLayout()
         self.backdate = QCheckBox(_("返却日時をさかのぼって記録する(記録漏れのとき)"))
-        self.returned_at = QDateTimeEdit()
-        self.returned_at.setCalendarPopup(True)
-        self.returned_at.setDisplayFormat("yyyy/MM/dd HH:mm")
+        self.returned_at = DateTimeField()
         self.backdate_reason = QLineEdit()
         when_form.addRow("", self.backdate)
         self.returned_row = self.errors.add_row(when_form, "returned_at", _("返却日時"), self.returned_at)
@@ -231,6 +230,8 @@ class LoanDialog(QDialog):
         if self._saving or self.loan.status != "open":
             return
         ids = self.ticked_ids()
+        if date_problem(self) is not None:  # a date that cannot be read: its field says why and keeps it
+            return
         if not ids:
             self._say(_("返却する機器にチェックを入れてください(機器をスキャンしても入ります)。"), "error")
             return

@@ -18,6 +18,7 @@ from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.lending.common import LENDING_STYLE, MessageLine, confirm_shortcuts, date_edit, md, no_default_buttons
 from kyodo_desk.ui.style import STYLE_SHEET
+from kyodo_desk.ui.widgets.date_edit import date_problem
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import plain_label
 
@@ -55,6 +56,8 @@ class RenewDialog(QDialog):
 
     def renew(self) -> None:
         if not self.ok_button.isEnabled():  # already saving
+            return
+        if date_problem(self) is not None:  # a date that cannot be read: its field says why and keeps it
             return
         new_due = self.new_due.date().toPython()
         actor, loans, loan = self.ctx.require_actor(), self.ctx.services.loans, self.loan

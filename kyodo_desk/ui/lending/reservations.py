@@ -21,6 +21,7 @@ from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.lending.calendar_view import LoanCalendar
 from kyodo_desk.ui.lending.common import MUTED_COLOR, MessageLine, OrganizationPicker, choice_combo, date_edit, fill_row, make_table, md
+from kyodo_desk.ui.widgets.date_edit import date_problem
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import plain_label
 
@@ -50,8 +51,8 @@ class ReservationsTab(QWidget):
         box = QGroupBox(_("新しい予約"))
         form = QFormLayout(box)
         self.organization = OrganizationPicker(ctx)
-        self.start = date_edit(dt.date.today() + dt.timedelta(days=7))
-        self.end = date_edit(dt.date.today() + dt.timedelta(days=9))
+        self.start = date_edit(dt.date.today() + dt.timedelta(days=7), _("開始日"))
+        self.end = date_edit(dt.date.today() + dt.timedelta(days=9), _("終了日"))
         self.kind = choice_combo(DeviceKind.choices(), (_("すべての種別"), None))
         self.contact_name = QLineEdit()
         self.contact_phone = QLineEdit()
@@ -187,6 +188,8 @@ class ReservationsTab(QWidget):
         return [a.device.id for r, a in enumerate(self.available) if self.table.item(r, 0).checkState() == Qt.CheckState.Checked]
 
     def reserve(self) -> None:
+        if date_problem(self) is not None:  # a date that cannot be read: its field says why and keeps it
+            return
         org_id = self.organization.organization_id()
         if org_id is None:
             self.errors.show({"organization_id": _("「予約する団体」を選んでください。")})

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QDateEdit, QGroupBox, QHBoxLayout, QHeaderView, QLineEdit, QPushButton,
+    QAbstractItemView, QCheckBox, QGroupBox, QHBoxLayout, QHeaderView, QLineEdit, QPushButton,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -15,6 +15,7 @@ from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _, wareki
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
+from kyodo_desk.ui.widgets.date_edit import DateField, date_problem
 from kyodo_desk.ui.widgets.page import plain_label
 
 UPCOMING_DAYS = 120
@@ -48,9 +49,7 @@ class ClosedDaysForm(QWidget):
         self.own_table = _table([_("日付"), _("理由")])
         own_col.addWidget(self.own_table, 1)
         add_row = QHBoxLayout()
-        self.new_day = QDateEdit(QDate.currentDate())
-        self.new_day.setCalendarPopup(True)
-        self.new_day.setDisplayFormat("yyyy/MM/dd")
+        self.new_day = DateField(label=_("休館日"), value=dt.date.today())
         self.new_reason = QLineEdit()
         self.new_reason.setPlaceholderText(_("理由(例: 館内設備点検)"))
         self.add_button = QPushButton(_("追加"))
@@ -111,6 +110,8 @@ class ClosedDaysForm(QWidget):
             self.upcoming_table.setItem(r, 2, QTableWidgetItem("" if day.reason == day.kind.label() else day.reason))
 
     def add_day(self) -> None:
+        if date_problem(self) is not None:  # a date that cannot be read: its field says why and keeps it
+            return
         day, reason = self.new_day.date().toPython(), self.new_reason.text()
         actor, calendar = self.ctx.require_actor(), self.ctx.services.calendar
         self.message.clear()

@@ -453,8 +453,8 @@ class TimeField(_TypedField):
 
 
 def date_fields(root: QWidget) -> list[_TypedField]:
-    """The typed date/time fields under *root* that are in use (enabled, not hidden)."""
-    return [f for f in root.findChildren(_TypedField) if f.isEnabled() and not f.isHidden() and not f.isReadOnly()]
+    """The typed date/time fields under *root* that are in use (enabled, shown with *root*, editable)."""
+    return [f for f in root.findChildren(_TypedField) if f.isEnabled() and f.isVisibleTo(root) and not f.isReadOnly()]
 
 
 def date_problem(root: QWidget) -> str | None:
