@@ -49,7 +49,7 @@ def dialog_classes() -> dict[str, type]:
     """Every QDialog subclass defined in kyodo_desk.ui, by dotted name."""
     from PySide6.QtWidgets import QDialog
 
-    import kyodo_desk.ui as ui
+    from kyodo_desk import ui
 
     found: dict[str, type] = {}
     for info in pkgutil.walk_packages(ui.__path__, "kyodo_desk.ui."):
@@ -179,11 +179,12 @@ def test_every_window_fits_a_1366x768_desk(tmp_path):
         {"name": "desk-1366x768-less-taskbar", "x": 0, "y": 0, "width": SCREEN_W, "height": SCREEN_H,
          "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}), encoding="utf-8")
     env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}", KYODO_FIT_SCREEN="1")
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--tb=short",
                              str(Path(__file__)), "-k", "fits_on_the_desk_screen"],
-                            env=env, cwd=Path(__file__).parents[2], capture_output=True, text=True, timeout=900)
+                            check=False, env=env, cwd=Path(__file__).parents[2], capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, (result.stdout[-12000:] + result.stderr[-4000:])
-    assert " passed" in result.stdout and " skipped" not in result.stdout.split("\n")[-2], result.stdout[-3000:]
+    summary = result.stdout.strip().splitlines()[-1]
+    assert "passed" in summary and "skipped" not in summary, result.stdout[-3000:]
 
 
 def test_every_dialog_is_checked():
@@ -259,11 +260,9 @@ def _consultation_id(ctx):
 
 
 def _reason_kwargs() -> dict:
-    from kyodo_desk.i18n import _
-
-    return dict(window_title=_("取下げ"), title=_("申請を取り下げる"), what="R7-0001 テスト団体 「スマホ講座」",
-                warning=_("取り下げると元に戻せません。"), field_label=_("理由"), placeholder=_("例: 日程が合わなかった"),
-                ok_label=_("取り下げる"), cancel_label=_("やめる"), max_length=200, action=lambda _text: None)
+    return {"window_title": "取下げ", "title": "申請を取り下げる", "what": "R7-0001 テスト団体 「スマホ講座」",
+            "warning": "取り下げると元に戻せません。", "field_label": "理由", "placeholder": "例: 日程が合わなかった",
+            "ok_label": "取り下げる", "cancel_label": "やめる", "max_length": 200, "action": lambda _text: None}
 
 
 def _class(name: str) -> type:

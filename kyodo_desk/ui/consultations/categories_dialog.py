@@ -19,6 +19,7 @@ from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import intro, page_title
+from kyodo_desk.ui.widgets.screen import fit_to_screen
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 _HIDDEN = QBrush(QColor("#8a949e"))
@@ -73,7 +74,7 @@ class CategoriesDialog(QDialog):
         self.rename_button.clicked.connect(self.rename)
         self.toggle_button.clicked.connect(self.toggle_active)
         self.close_button.clicked.connect(self.accept)
-        self.resize(620, 640)
+        fit_to_screen(self, 620, 640)
         self._sync()
         self.reload()
 

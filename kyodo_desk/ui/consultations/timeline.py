@@ -17,6 +17,7 @@ from kyodo_desk.ui.consultations.model import followup_text
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.page import page_title, plain_label
+from kyodo_desk.ui.widgets.screen import fit_to_screen
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -117,7 +118,7 @@ class OrganizationTimelineDialog(_Dialog):
         self.case_table.activated.connect(lambda _i: self._case())
         self.case_button.clicked.connect(self._case)
         self.close_button.clicked.connect(self.accept)
-        self.resize(1080, 640)
+        fit_to_screen(self, 1080, 640)
         self.reload()
 
     def reload(self) -> None:
@@ -176,7 +177,7 @@ class CaseTimelineDialog(_Dialog):
         self.status_button.clicked.connect(self.toggle_status)
         self.close_button.clicked.connect(self.accept)
         self.status_button.setEnabled(False)
-        self.resize(980, 560)
+        fit_to_screen(self, 980, 560)
         self.reload()
 
     def reload(self) -> None:

@@ -31,6 +31,7 @@ from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.date_edit import OptionalDateEdit, date_problem
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import page_title, plain_label
+from kyodo_desk.ui.widgets.screen import fit_to_screen
 
 
 class PreferredRow:
@@ -164,7 +165,7 @@ class NewApplicationDialog(QDialog):
             self._fill_from(record)
         settings = ctx.services.settings
         ctx.tasks.run(lambda _p: settings.get().dispatch_types_requiring_registration, on_done=self._got_requirements, owner=self)
-        self.resize(1020, 560)
+        fit_to_screen(self, 1020, 560)
         (self.dispatch_type if organization is not None or record is not None else self.organization).setFocus()
 
     def _fill_from(self, app: ApplicationRecord) -> None:

@@ -25,6 +25,7 @@ from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.widgets.date_edit import date_problem
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.page import page_title, plain_label
+from kyodo_desk.ui.widgets.screen import fit_to_screen
 
 DURATIONS = [(60, N_("1時間")), (90, N_("1時間30分")), (120, N_("2時間")), (150, N_("2時間30分")), (180, N_("3時間"))]
 
@@ -159,7 +160,7 @@ class ScheduleDialog(QDialog):
         self.start.timeChanged.connect(self._start_moved)
         self.end.timeChanged.connect(lambda _t: self._forget_problems())
         self.duration.currentIndexChanged.connect(lambda _i: self.load_suggestions())
-        self.resize(1080, 640)
+        fit_to_screen(self, 1080, 640)
         self._load()
 
     # ---- initial values ------------------------------------------------------------------

@@ -28,6 +28,7 @@ from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.date_edit import OptionalDateEdit, date_problem
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import page_title, plain_label
+from kyodo_desk.ui.widgets.screen import fit_to_screen
 
 
 def _combo(choices: list[tuple[str, str]]) -> QComboBox:
@@ -144,7 +145,7 @@ class OrganizationDialog(QDialog):
         self._baseline = self.collect()
         self._apply_permissions()
         self.name.editingFinished.connect(self.check_duplicates)
-        self.resize(940, 620)
+        fit_to_screen(self, 940, 620)
         self.name.setFocus()
 
     def _title(self) -> str:

@@ -21,6 +21,7 @@ from kyodo_desk.ui.lending.common import LENDING_STYLE, MessageLine, choice_comb
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import page_title, plain_label
+from kyodo_desk.ui.widgets.screen import fit_to_screen
 
 
 class DeviceModelsDialog(QDialog):
@@ -99,7 +100,7 @@ class DeviceModelsDialog(QDialog):
             w.setReadOnly(not self.can_edit)
         if not self.can_edit:
             self.accessories.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.resize(860, 560)
+        fit_to_screen(self, 860, 560)
         self.reload()
 
     def reload(self, select_id: int | None = None) -> None:

@@ -12,6 +12,7 @@ from kyodo_desk.services.inventory import DeviceRecord
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.lending.common import MUTED_COLOR, fill_row, make_table, md, when
 from kyodo_desk.ui.widgets.page import page_title, plain_label
+from kyodo_desk.ui.widgets.screen import fit_to_screen
 
 
 class DeviceHistoryDialog(QDialog):
@@ -34,7 +35,7 @@ class DeviceHistoryDialog(QDialog):
         buttons.rejected.connect(self.reject)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("閉じる"))
         layout.addWidget(buttons)
-        self.resize(860, 620)
+        fit_to_screen(self, 860, 620)
         actor, sv, did = ctx.require_actor(), ctx.services, device.id
         ctx.tasks.run(lambda _p: (sv.inventory.history(actor, did), sv.loans.history(actor, device_id=did)), on_done=self._show, owner=self)
 

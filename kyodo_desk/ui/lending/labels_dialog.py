@@ -22,6 +22,7 @@ from kyodo_desk.ui.lending.label_template_dialog import LabelTemplateDialog
 from kyodo_desk.ui.lending.print_path import show_pdf
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.page import page_title, plain_label
+from kyodo_desk.ui.widgets.screen import fit_to_screen
 
 
 class StartGrid(QWidget):
@@ -161,7 +162,7 @@ class LabelDialog(QDialog):
         no_default_buttons(self)
         confirm_shortcuts(self, self.print_labels)
         self.tags.returnPressed.connect(self._next_tag)
-        self.resize(780, 620)
+        fit_to_screen(self, 780, 620)
         self.template_dialog: LabelTemplateDialog | None = None
         self.reload_templates()
 

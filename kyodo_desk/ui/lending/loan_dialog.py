@@ -39,6 +39,7 @@ from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.date_edit import DateTimeField, date_problem
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import page_title, plain_label
+from kyodo_desk.ui.widgets.screen import fit_to_screen
 
 
 class LoanDialog(QDialog):
@@ -122,7 +123,7 @@ class LoanDialog(QDialog):
         self._show_loan(loan)
         if scanned_tag:
             self.tick(normalize_tag(scanned_tag))
-        self.resize(960, 680)
+        fit_to_screen(self, 960, 680)
         self.scan.setFocus()
 
     # ---- showing -------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from kyodo_desk.services.loans import LoanRecord
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.lending.common import ERROR_COLOR, MUTED_COLOR, fill_row, make_table
 from kyodo_desk.ui.widgets.page import page_title, plain_label
+from kyodo_desk.ui.widgets.screen import fit_to_screen
 
 
 def days_late(loan: LoanRecord, today: dt.date) -> int:
@@ -48,7 +49,7 @@ class OrganizationLoanHistoryDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("閉じる"))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(900, 520)
+        fit_to_screen(self, 900, 520)
         actor, loans = ctx.require_actor(), ctx.services.loans
         ctx.tasks.run(lambda _p: loans.history(actor, organization_id=organization_id), on_done=self._show, owner=self)
 
