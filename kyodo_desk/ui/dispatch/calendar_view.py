@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from kyodo_desk.i18n import _, wareki, weekday_short
 from kyodo_desk.services.advisors import AdvisorRecord
 from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.widgets.day_colors import day_color
 from kyodo_desk.ui.widgets.page import plain_label, scaled_font
 
 ENTRIES = Qt.ItemDataRole.UserRole
@@ -166,6 +167,8 @@ class CalendarTab(QWidget):
         g.setColumnCount(7)
         g.setRowCount(len(people))
         g.setHorizontalHeaderLabels([self._day_header(d, closed) for d in days])
+        for i, d in enumerate(days):
+            g.horizontalHeaderItem(i).setForeground(day_color(d.weekday(), holiday=d in closed))
         g.setVerticalHeaderLabels([name for _i, name in people])
         g.verticalHeader().show()
         for r, (pid, _name) in enumerate(people):
@@ -184,6 +187,8 @@ class CalendarTab(QWidget):
         g.setColumnCount(7)
         g.setRowCount(6)
         g.setHorizontalHeaderLabels([weekday_short(d) for d in range(7)])
+        for d in range(7):
+            g.horizontalHeaderItem(d).setForeground(day_color(d))
         g.verticalHeader().hide()
         for i in range(42):
             day = start + dt.timedelta(days=i)
@@ -222,6 +227,8 @@ class CalendarTab(QWidget):
         item = QTableWidgetItem("\n".join(lines))
         item.setData(ENTRIES, [(s.id, a.id, f"{a.reference} {a.organization_name} {s.start_at:%H:%M}") for s, a in mine])
         item.setTextAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        if head and not lines[1:] and (day.weekday() >= 5 or day in closed):  # an empty day's number: 土 blue, 日・休館 red
+            item.setForeground(day_color(day.weekday(), holiday=day in closed))
         if day in closed:
             item.setBackground(_CLOSED)
             item.setToolTip(closed[day].reason or closed[day].kind.label())

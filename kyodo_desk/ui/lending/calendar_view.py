@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QToolTip, QWidget
 
 from kyodo_desk.i18n import _, weekday_short
 from kyodo_desk.services.reservations import CalendarEntry
+from kyodo_desk.ui.widgets.day_colors import day_color
 
 TAG_W, DAY_W, ROW_H, HEAD_H = 96, 30, 24, 38
 LOAN, RESERVATION = QColor("#1f5f99"), QColor("#e08a1e")
@@ -79,7 +80,7 @@ class LoanCalendar(QWidget):
                 p.fillRect(x, 0, DAY_W, height, TODAY)
             elif day.weekday() >= 5 or day in self.closed:
                 p.fillRect(x, 0, DAY_W, height, WEEKEND)
-            p.setPen(QColor("#b3261e") if day.weekday() == 6 or day in self.closed else QColor("#1f5f99") if day.weekday() == 5 else QColor("#33414e"))
+            p.setPen(day_color(day.weekday(), holiday=day in self.closed))  # 土 blue, 日・休館 red: one definition
             p.drawText(QRect(x, 2, DAY_W, 17), Qt.AlignmentFlag.AlignCenter, str(day.day))
             p.drawText(QRect(x, 19, DAY_W, 17), Qt.AlignmentFlag.AlignCenter, weekday_short(day))
         p.setPen(QPen(GRID))
