@@ -244,7 +244,8 @@ class LoanDialog(QDialog):
                     tag=form.item.device.asset_tag, names="」「".join(unchecked))
                 form.errors.show({"accessories": text})
                 self.items.setCurrentRow(self.row_of(device_id))
-                self._say(_("まだ返却していません。") + text, "error")
+                self._say(_("まだ返却していません。{tag} の付属品 {n} 点が未確認です(赤い枠の中)。").format(
+                    tag=form.item.device.asset_tag, n=len(unchecked)), "error")
                 form.focus_unchecked()
                 return
         returned_at = self.returned_at.dateTime().toPython().replace(second=0, microsecond=0) if self.backdate.isChecked() else None

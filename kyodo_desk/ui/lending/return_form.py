@@ -42,7 +42,10 @@ class ReturnItemForm(QWidget):
             problem.addItem(_("未確認"), None)
             problem.addItem(AccessoryResult.MISSING.label(), AccessoryResult.MISSING.value)
             problem.addItem(AccessoryResult.DAMAGED.label(), AccessoryResult.DAMAGED.value)
-            tick.toggled.connect(lambda on, p=problem: p.setEnabled(not on))
+            keep = problem.sizePolicy()
+            keep.setRetainSizeWhenHidden(True)
+            problem.setSizePolicy(keep)
+            tick.toggled.connect(lambda on, p=problem: p.setVisible(not on))  # ticked = back: no 未確認/欠品 choice shown
             grid.addWidget(tick, row, 0)
             grid.addWidget(problem, row, 1)
             self.accessories[name] = (tick, problem)
