@@ -10,9 +10,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication, QHBoxLayout, QListWidget, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
+    QApplication, QHBoxLayout, QListWidget, QMainWindow, QPushButton, QStackedWidget, QTabWidget, QVBoxLayout,
+    QWidget,
 )
 
+from kyodo_desk.domain.enums import StaffRole
 from kyodo_desk.i18n import _
 from kyodo_desk.services.search import Hit
 from kyodo_desk.ui.context import AppContext
@@ -21,7 +23,7 @@ from kyodo_desk.ui.openers import OpenerRegistry
 from kyodo_desk.ui.pages import PageSpec, default_pages
 from kyodo_desk.ui.signin import StaffPickerDialog
 from kyodo_desk.ui.style import STYLE_SHEET
-from kyodo_desk.ui.widgets.page import plain_label, scaled_font
+from kyodo_desk.ui.widgets.page import has_tab_keys, plain_label, scaled_font, tab_keys
 from kyodo_desk.ui.widgets.search_box import GlobalSearch
 
 PREFERRED_SIZE = (1280, 800)
@@ -37,7 +39,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(_("協働デスク"))
         self.setStyleSheet(STYLE_SHEET)
-        self.resize(1280, 800)
+        self.resize(*PREFERRED_SIZE)
 
         central = QWidget()
         outer = QVBoxLayout(central)
@@ -74,7 +76,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self._page_selected)
 
-        self.db_label = plain_label(ctx.db.describe())
+        self.db_label = plain_label()
         self.staff_label = plain_label()
         self.switch_button = QPushButton(_("交代"))
         self.switch_button.setToolTip(_("窓口の担当者を交代します"))
@@ -90,6 +92,18 @@ class MainWindow(QMainWindow):
         self._app = QApplication.instance()  # only to watch keys typed anywhere in this window
         self.keys = KeyRule(self, route=self.route_scan, search=self._type_into_search)
         self._app.installEventFilter(self.keys)
+
+    def show_on_screen(self) -> None:
+        """Show the window as the app opens it: its preferred size, or maximised when the screen's
+        free area (the screen less the taskbar, e.g. 1366×728) is smaller; never larger than that."""
+        screen = self.screen() or QApplication.primaryScreen()
+        free = screen.availableGeometry() if screen is not None else None
+        if free is not None and (free.width() < PREFERRED_SIZE[0] or free.height() < PREFERRED_SIZE[1]):
+            self.resize(min(PREFERRED_SIZE[0], free.width()), min(PREFERRED_SIZE[1], free.height()))
+            self.move(free.topLeft())
+            self.showMaximized()
+        else:
+            self.show()
 
     # ---- pages ---------------------------------------------------------------------
     def _build_pages(self) -> None:
@@ -110,10 +124,16 @@ class MainWindow(QMainWindow):
             self.nav.item(number - 1).setToolTip(f"Ctrl+{number}")
             if hasattr(page, "register_openers"):
                 page.register_openers(self.openers)
+            tabs = getattr(page, "tabs", None)
+            if isinstance(tabs, QTabWidget) and not has_tab_keys(page):
+                tab_keys(page, tabs)  # every tabbed page: Alt+N for its tabs
         self.nav.blockSignals(False)
         self.nav.setCurrentRow(max(current, 0))
         self._page_selected(self.nav.currentRow())
         actor = self.ctx.require_actor()
+        is_admin = actor.role == StaffRole.ADMIN
+        self.db_label.setText(self.ctx.db.describe() if is_admin else "")  # where the file is: administrators only
+        self.db_label.setVisible(is_admin)
         self.staff_label.setText(_("担当: {name}({role})").format(name=actor.name, role=actor.role.label()))
 
     def _page_selected(self, row: int) -> None:
@@ -199,7 +219,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(_("{name} さんに交代しました。").format(name=actor.name), 5000)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
-        self._app.removeEventFilter(self.keys)
+        if getattr(self, "keys", None) is not None:  # not when building the window failed
+            QApplication.instance().removeEventFilter(self.keys)
         if self.ctx.actor is not None:
             actor, staff = self.ctx.actor, self.ctx.services.staff
             self.ctx.tasks.run(lambda _p: staff.sign_out(actor), write=True)

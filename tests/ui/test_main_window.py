@@ -133,3 +133,56 @@ def test_switching_staff_changes_who_is_at_the_desk(qtbot, window):
     assert window.ctx.actor.name == "田中 健一"
     assert "田中 健一" in window.staff_label.text() and "受付スタッフ" in window.staff_label.text()
     assert window.ctx.prefs.last_staff_id == tanaka.id
+
+
+def test_database_path_is_shown_to_administrators_only(qtbot, make_ctx, services, demo_small):
+    from kyodo_desk.ui.main_window import MainWindow
+
+    from tests.ui.conftest import sign_in
+
+    win = MainWindow(make_ctx(sign_in(services, "tanaka")))
+    qtbot.addWidget(win)
+    win.show()
+    assert win.db_label.isHidden() and win.ctx.db.describe() not in win.db_label.text()
+    assert "田中 健一" in win.staff_label.text()
+    win.close()
+
+
+def test_every_tabbed_page_switches_tabs_with_alt_number_and_hints_name_the_real_tabs(qtbot, window):
+    from PySide6.QtWidgets import QTabWidget
+
+    for key in ("consultations", "lending", "dispatch", "settings"):
+        page = window.show_page(key)
+        tabs = getattr(page, "tabs", None)
+        assert isinstance(tabs, QTabWidget), key
+        for n in range(tabs.count() - 1, -1, -1):
+            qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key(Qt.Key.Key_1 + n), Qt.KeyboardModifier.AltModifier)
+            assert tabs.currentIndex() == n, (key, n)
+            assert tabs.tabToolTip(n) == f"Alt+{n + 1}" or key == "lending"
+    page = window.pages["consultations"]
+    names = [page.tabs.tabText(n) for n in range(page.tabs.count())]
+    assert page.tab_hint.text() == " ・ ".join(f"Alt+{n + 1} {t}" for n, t in enumerate(names))
+
+
+def test_alt_digit_never_types_into_the_search_box(qtbot, window):
+    window.show_page("groups")  # 5 tabs nowhere here: Alt+3 is nobody's shortcut
+    window.focus_search()
+    qtbot.keyClick(window.search, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
+    assert window.search.text() == ""
+
+
+def test_window_opens_maximised_on_a_small_screen(qtbot, make_ctx, services, demo_small):
+    from kyodo_desk.ui.main_window import PREFERRED_SIZE, MainWindow
+
+    from tests.ui.conftest import sign_in
+
+    win = MainWindow(make_ctx(sign_in(services, "admin")))
+    qtbot.addWidget(win)
+    free = (win.screen() or QApplication.primaryScreen()).availableGeometry()
+    win.show_on_screen()
+    qtbot.waitExposed(win)
+    small = free.width() < PREFERRED_SIZE[0] or free.height() < PREFERRED_SIZE[1]
+    assert win.isMaximized() == small  # the offscreen test screen is 800×800: small
+    # it can: nothing in it needs more than the laptop's free area (1366×728)
+    assert win.minimumSizeHint().width() <= 1366 and win.minimumSizeHint().height() <= 728
+    win.close()

@@ -228,3 +228,20 @@ def test_karte_button_opens_the_organizations_consultations(qtbot, window, servi
     summaries = lambda: [dialog.table.item(r, 3).text() for r in range(dialog.table.rowCount())]  # noqa: E731
     qtbot.waitUntil(lambda: "カルテ確認用の相談" in summaries(), timeout=5000)
     dialog.close()
+
+
+def test_a_red_message_goes_away_as_soon_as_its_field_is_fixed(qtbot, open_page, services, demo_small):
+    from tests.ui.replay import type_text
+
+    page = open_page(sign_in(services, "tanaka"))
+    dialog = _open_first(qtbot, page)
+    dialog.name.clear()
+    dialog.phone.setText("12-34")
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.errors.message("name") != "")
+    assert dialog.errors.message("phone") != ""
+    dialog.name.setFocus()
+    qtbot.waitUntil(dialog.name.hasFocus)
+    type_text(qtbot, "森山町会", human=False)
+    assert dialog.errors.labels["name"].isHidden() and not dialog.name.property("invalid")
+    assert not dialog.errors.labels["phone"].isHidden()  # the other field is not fixed yet

@@ -8,7 +8,6 @@ From a consultation, 「派遣申請へ」 and 「機器貸出へ」 carry its o
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from kyodo_desk.domain.permissions import Permission
@@ -21,7 +20,7 @@ from kyodo_desk.ui.consultations.receipt import show_receipt
 from kyodo_desk.ui.consultations.timeline import CaseTimelineDialog, OrganizationTimelineDialog
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.openers import OpenerRegistry
-from kyodo_desk.ui.widgets.page import Card, page_title, plain_label
+from kyodo_desk.ui.widgets.page import Card, page_title, plain_label, tab_keys
 
 
 class ConsultationsPage(QWidget):
@@ -43,9 +42,9 @@ class ConsultationsPage(QWidget):
         self.categories_button.setVisible(self.allowed and actor.can(Permission.SETTINGS_EDIT))
         self.categories_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.categories_button.clicked.connect(self.edit_categories)
-        hint = plain_label(_("Alt+1 受付 ・ Alt+2 一覧 ・ Alt+3 統計"))
-        hint.setObjectName("hint")
-        header.addWidget(hint)
+        self.tab_hint = plain_label()
+        self.tab_hint.setObjectName("hint")
+        header.addWidget(self.tab_hint)
         header.addWidget(self.categories_button)
         layout.addLayout(header)
         if not self.allowed:
@@ -70,9 +69,7 @@ class ConsultationsPage(QWidget):
             self.statistics = StatisticsTab(ctx)
             self.tabs.addTab(self.statistics, _("統計"))
         layout.addWidget(self.tabs, 1)
-        for n in range(self.tabs.count()):
-            QShortcut(QKeySequence(f"Alt+{n + 1}"), self, activated=lambda i=n: self.tabs.setCurrentIndex(i),
-                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.tab_hint.setText(tab_keys(self, self.tabs))  # names the tabs this staff member has
         self.tabs.currentChanged.connect(self._tab_changed)
         self._wire(self.intake)
         self.list.open_requested.connect(self.open_consultation)

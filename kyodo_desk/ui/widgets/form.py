@@ -13,6 +13,13 @@ _CHANGE_SIGNALS = (
 )
 
 
+# the first of these a field has says the user changed it (textEdited: typing, never setText())
+_CHANGE_SIGNALS = (
+    "textEdited", "edited", "changed", "currentIndexChanged", "valueChanged", "dateTimeChanged", "dateChanged",
+    "toggled", "textChanged",
+)
+
+
 class FieldErrors:
     """Keeps one red message label per field under the field's widget.
 
@@ -45,7 +52,27 @@ class FieldErrors:
         self.order.append(name)
         if hasattr(widget, "bind_field_errors"):  # typed date fields show their messages here
             widget.bind_field_errors(self, name, label)
+        self.watch(name, widget)
         return box
+
+    def watch(self, name: str, widget: QWidget) -> None:
+        """Hide *name*'s message once *widget* is changed by the user (add_row calls it)."""
+        for signal in _CHANGE_SIGNALS:
+            if hasattr(widget, signal):
+                getattr(widget, signal).connect(lambda *_a, n=name: self.clear_field(n))
+                return
+
+    def clear_field(self, name: str) -> None:
+        """The user fixed (changed) this field: its red message and frame go away."""
+        label = self.labels.get(name)
+        if label is None or label.isHidden():
+            return
+        label.clear()
+        label.hide()
+        widget = self.widgets[name]
+        widget.setProperty("invalid", False)
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
 
     def clear(self) -> None:
         for label in self.labels.values():

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import QFrame, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from kyodo_desk.i18n import _
 
@@ -71,3 +71,22 @@ class PlaceholderPage(QWidget):
         card.body.addWidget(hint)
         layout.addWidget(card)
         layout.addStretch(1)
+
+
+def tab_keys(owner: QWidget, tabs: QTabWidget) -> str:
+    """Alt+1, Alt+2 … switch *tabs* while the focus is anywhere in *owner*; returns the hint text
+    naming the real tabs (「Alt+1 受付 ・ Alt+2 一覧」).  Each tab's tooltip names its key too."""
+    parts = []
+    for n in range(min(tabs.count(), 9)):
+        key = f"Alt+{n + 1}"
+        QShortcut(QKeySequence(key), owner, activated=lambda i=n: tabs.setCurrentIndex(i),
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        tabs.setTabToolTip(n, key)
+        parts.append(f"{key} {tabs.tabText(n).replace('&', '')}")
+    return " ・ ".join(parts)
+
+
+def has_tab_keys(owner: QWidget) -> bool:
+    """True when *owner* already switches its tabs with Alt+1 (so no second, ambiguous shortcut)."""
+    first = QKeySequence("Alt+1")
+    return any(s.key() == first for s in owner.findChildren(QShortcut))
