@@ -28,7 +28,7 @@ class LendingPage(QWidget):
         header = QHBoxLayout()
         header.addWidget(page_title(_("機器貸出")))
         header.addStretch(1)
-        hint = plain_label(_("Alt+1〜6 でタブを切り替えます"))
+        hint = plain_label(_("Alt+1〜{n} でタブを切り替えます").format(n=5 if actor.can(Permission.REPORT) else 4))
         hint.setObjectName("hint")
         header.addWidget(hint)
         layout.addLayout(header)
