@@ -211,7 +211,10 @@ class _TypedField(QWidget):
             self._emit_typed()
 
     def _refresh(self) -> None:
-        self.hint.setText(self._hint_text(self._value))
+        hint = self._hint_text(self._value)
+        self.hint.setText(hint)
+        if self._error is None:  # the 和暦 also in the tooltip (filter rows hide the label)
+            self.edit.setToolTip(f"{hint}\n{self._tooltip()}" if hint else self._tooltip())
         if self.clear_button is not None:
             self.clear_button.setEnabled(self._value is not None and not self.edit.isReadOnly())
 
