@@ -3,6 +3,9 @@ history, device models with their accessory checklist, CSV import (all-or-nothin
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
 from kyodo_desk.services.inventory import DeviceInput
 from tests.ui.test_lending_support import idle, lending, open_lending, type_ime  # noqa: F401
 
@@ -34,7 +37,7 @@ def test_csv_import_errors_show_every_row_and_import_nothing(qtbot, open_lending
         inv.csv.export_file(out)
     exported = out.read_bytes().decode("utf-8-sig")
     assert exported.startswith("管理番号,種別,メーカー,型番") and "KD-0100,タブレット,Apple,iPad" in exported
-    assert "書き出しました" in inv.message.text()
+    assert "保存しました" in inv.message.text()
 
 
 def test_filters_register_and_stale_edit(qtbot, open_lending, services, admin, lending):
@@ -120,8 +123,9 @@ def test_device_models_with_accessory_checklist(qtbot, open_lending, services, a
     assert "付属品" in dialog.message.text()
     dialog.accessories.removeRow(1)
     dialog.add_accessory("HDMIケーブル", 2)
+    assert not any(b.isDefault() for b in dialog.findChildren(QPushButton))  # Enter never presses 新しい機種
     with qtbot.waitSignal(dialog.changed, timeout=5000):
-        dialog.save_button.click()
+        qtbot.keyClick(dialog.model_name, Qt.Key.Key_Return)  # Enter in 型番 saves this model
     saved = next(m for m in services.inventory.models(admin) if m.model_name == "EB-W06")
     assert saved.kind == "projector" and [(a.name, a.count) for a in saved.accessories] == [("リモコン", 1), ("HDMIケーブル", 2)]
     qtbot.waitUntil(lambda: dialog.list.count() == 2, timeout=5000)

@@ -17,7 +17,7 @@ from kyodo_desk.services.base import ServiceError
 from kyodo_desk.services.inventory import Accessory, DeviceModelRecord
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
-from kyodo_desk.ui.lending.common import LENDING_STYLE, MessageLine, choice_combo
+from kyodo_desk.ui.lending.common import LENDING_STYLE, MessageLine, choice_combo, confirm_shortcuts, no_default_buttons
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import page_title, plain_label
@@ -100,6 +100,12 @@ class DeviceModelsDialog(QDialog):
             w.setReadOnly(not self.can_edit)
         if not self.can_edit:
             self.accessories.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        # Enter in メーカー/型番 saves the model (what this form is for); it never presses 新しい機種,
+        # which would throw the typing away
+        no_default_buttons(self)
+        confirm_shortcuts(self, self.save)
+        for line in (self.maker, self.model_name):
+            line.returnPressed.connect(self.save)
         fit_to_screen(self, 860, 560)
         self.reload()
 
@@ -165,6 +171,8 @@ class DeviceModelsDialog(QDialog):
         return out
 
     def save(self) -> None:
+        if not (self.can_edit and self.save_button.isEnabled()):  # read-only, or already saving
+            return
         actor, inventory = self.ctx.require_actor(), self.ctx.services.inventory
         args = (self.kind.currentData(), self.maker.text(), self.model_name.text(), self.collect_accessories(), self.loan_days.value() or None)
         model_id = self.current_id
