@@ -29,6 +29,10 @@ QMainWindow, QDialog {{ background: #fbfbfa; }}
 #banner {{ background: #fff4e5; border: 1px solid #f0b35b; border-radius: 6px; padding: 6px 8px; color: #5a3b00; }}
 #errorBanner {{ background: #fdecea; border: 1px solid #e0867d; border-radius: 6px; padding: 6px 8px; color: #7a1c13; }}
 *[invalid="true"] {{ border: 2px solid #b3261e; border-radius: 3px; }}
+QLineEdit[readOnly="true"], QAbstractSpinBox[readOnly="true"] {{
+    background: #eceff2; color: #3a4550; border: 1px solid #d0d6dc; border-radius: 3px; padding: 2px 4px;
+}}
+QPlainTextEdit[readOnly="true"], QTextEdit[readOnly="true"] {{ background: #f3f5f7; border: 1px solid #d0d6dc; }}
 QTableView {{ gridline-color: #e3e8ed; selection-background-color: #cfe0f1; selection-color: #102030; }}
 QHeaderView::section {{ background: #eef2f6; padding: 5px 6px; border: none; border-right: 1px solid #d5dde6; border-bottom: 1px solid #d5dde6; }}
 QStatusBar {{ background: #eef2f6; border-top: 1px solid #d5dde6; }}

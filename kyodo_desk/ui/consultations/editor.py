@@ -77,7 +77,7 @@ class ConsultationEditor(QWidget):
         bar.addWidget(self.result_line, 1)
         self.save_button = QPushButton(_("保存 (Ctrl+S)"))
         self.new_button = QPushButton(_("新しい相談 (Ctrl+N)"))
-        self.print_button = QPushButton(_("受付票を印刷"))
+        self.print_button = QPushButton(_("受付票を印刷…"))
         self.dispatch_button = QPushButton(_("派遣申請へ"))
         self.lending_button = QPushButton(_("機器貸出へ"))
         self.timeline_button = QPushButton(_("相談カルテ…"))

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from kyodo_desk.domain.permissions import Permission
-from kyodo_desk.i18n import _
+from kyodo_desk.i18n import _, format_number
 from kyodo_desk.services.consultations import ConsultationRecord
 from kyodo_desk.ui.consultations.common import CONSULTATION_KIND, one_line
 from kyodo_desk.ui.context import AppContext
@@ -62,7 +62,7 @@ class FollowupsCard(Card):
     def _show(self, records: list[ConsultationRecord]) -> None:
         self.records = list(records)
         overdue = sum(1 for r in records if r.followup_due and r.followup_due < self.today)
-        self.summary.setText(_("期限超過 {late} 件 ・ 今日まで {due} 件").format(late=overdue, due=len(records) - overdue) if records
+        self.summary.setText(_("期限超過 {late} 件 ・ 今日まで {due} 件").format(late=format_number(overdue), due=format_number(len(records) - overdue)) if records
                              else _("今日までのフォローアップはありません。"))
         self.list.clear()
         line = self.list.fontMetrics().lineSpacing()
@@ -75,7 +75,7 @@ class FollowupsCard(Card):
             self.list.addItem(item)
         if len(self.records) > MAX_LINES:
             more = QListWidgetItem(_("ほか {n} 件 — 「相談受付」の一覧で「フォローアップ未完了のみ」を選ぶと全部見られます").format(
-                n=len(self.records) - MAX_LINES))
+                n=format_number(len(self.records) - MAX_LINES)))
             more.setFlags(Qt.ItemFlag.NoItemFlags)
             self.list.addItem(more)
         rows = min(self.list.count(), MAX_LINES // 2)  # grow with the list, then scroll

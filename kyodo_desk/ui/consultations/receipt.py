@@ -1,6 +1,6 @@
 """The 相談受付票 on the shared print path of ``ui/printing``: the PDF is built off the GUI thread
 (DeskDocuments writes the PRINT audit row), previewed with its PdfPreview, printed through the
-system print dialog at 100 % (print_pdf, on a worker) or saved with 「PDFとして保存…」."""
+system print dialog at 100 % (print_pdf, on a worker) or saved with 「PDFで保存…」."""
 
 from __future__ import annotations
 

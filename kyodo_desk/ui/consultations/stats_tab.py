@@ -90,8 +90,8 @@ class StatisticsTab(QWidget):
         self._fill_months()
         self.title = plain_label()
         self.title.setObjectName("cardTitle")
-        self.csv_button = QPushButton(_("CSVに出力…"))
-        self.pdf_button = QPushButton(_("PDFに出力…"))
+        self.csv_button = QPushButton(_("CSVで保存…"))
+        self.pdf_button = QPushButton(_("PDFで保存…"))
         bar.addWidget(self.fiscal_year)
         bar.addWidget(self.month)
         bar.addSpacing(12)
@@ -182,19 +182,19 @@ class StatisticsTab(QWidget):
         stats = self.stats
         if stats is None:
             return
-        target = Path(path) if path else ask_save_path(self, _("CSVに出力"), self._default_name(".csv"), _("CSV ファイル (*.csv)"))
+        target = Path(path) if path else ask_save_path(self, _("CSVで保存"), self._default_name(".csv"), _("CSV ファイル (*.csv)"))
         if target is None:
             return
         if target.suffix.lower() != ".csv":
             target = target.with_suffix(".csv")
-        self.ctx.tasks.run(lambda _p: str(write_csv(target, stats_table(stats))), _("CSVを書き出しています…"),
+        self.ctx.tasks.run(lambda _p: str(write_csv(target, stats_table(stats))), _("CSVを保存しています…"),
                            on_done=self._exported, owner=self, parent=self)
 
     def export_pdf(self, path: str | Path | None = None) -> None:
         stats = self.stats
         if stats is None:
             return
-        target = Path(path) if path else ask_save_path(self, _("PDFに出力"), self._default_name(".pdf"), _("PDF ファイル (*.pdf)"))
+        target = Path(path) if path else ask_save_path(self, _("PDFで保存"), self._default_name(".pdf"), _("PDF ファイル (*.pdf)"))
         if target is None:
             return
         if target.suffix.lower() != ".pdf":

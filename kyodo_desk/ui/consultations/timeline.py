@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
 )
 
 from kyodo_desk.domain.consultation import CaseStatus
-from kyodo_desk.i18n import _
+from kyodo_desk.i18n import _, format_number
 from kyodo_desk.services.consultations import CaseRecord, ConsultationRecord
 from kyodo_desk.ui.consultations.common import CASE_KIND, CONSULTATION_KIND, one_line
 from kyodo_desk.ui.consultations.model import followup_text
@@ -136,7 +136,7 @@ class OrganizationTimelineDialog(_Dialog):
         self.setWindowTitle(_("相談カルテ — {name}").format(name=org.name))
         first = f"{self.records[-1].received_at:%Y/%m/%d}" if self.records else "—"
         self.info.setText(_("{code} ・ {kind} ・ 相談 {n} 件(最初の相談 {first})・ 案件 {c} 件").format(
-            code=org.code, kind=org.kind_label, n=len(self.records), first=first, c=len(self.cases)))
+            code=org.code, kind=org.kind_label, n=format_number(len(self.records)), first=first, c=format_number(len(self.cases))))
         fill_rows(self.table, [(c.id, consultation_cells(c)) for c in self.records])
         fill_rows(self.case_table, [(c.id, [c.title, c.status_label, f"{c.opened_on:%Y/%m/%d}",
                                             f"{c.closed_on:%Y/%m/%d}" if c.closed_on else ""]) for c in self.cases])

@@ -76,7 +76,7 @@ class HomePage(QWidget):
         self.registered_label.setFont(scaled_font(self.registered_label, 2.4, bold=True))
         card.body.addWidget(self.registered_label)
         target = plain_label(_("計画の目標: {n}団体以上({fy}・{year}年度)").format(
-            n=REGISTRATION_TARGET, fy=wareki_fiscal_year(TARGET_FISCAL_YEAR), year=TARGET_FISCAL_YEAR
+            n=format_number(REGISTRATION_TARGET), fy=wareki_fiscal_year(TARGET_FISCAL_YEAR), year=TARGET_FISCAL_YEAR
         ))
         card.body.addWidget(target)
         self.target_bar = QProgressBar()
@@ -142,7 +142,7 @@ class HomePage(QWidget):
         if registered >= REGISTRATION_TARGET:
             self.target_status.setText(_("目標を達成しています。"))
         else:
-            self.target_status.setText(_("目標まであと {n} 団体です。").format(n=REGISTRATION_TARGET - registered))
+            self.target_status.setText(_("目標まであと {n} 団体です。").format(n=format_number(REGISTRATION_TARGET - registered)))
         for kind, label in self.kind_labels.items():
             label.setText(format_number(kinds.get(kind, 0)))
         self.total_label.setText(format_number(sum(kinds.values())))

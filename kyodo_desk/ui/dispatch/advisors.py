@@ -7,7 +7,7 @@ from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kyodo_desk.domain.dispatch import DispatchType
-from kyodo_desk.i18n import _
+from kyodo_desk.i18n import _, format_number
 from kyodo_desk.services.advisors import AdvisorRecord
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.dispatch.advisor_dialog import AdvisorDialog
@@ -40,7 +40,7 @@ class AdvisorsTab(QWidget):
         self.count_label.setObjectName("hint")
         self.new_button = QPushButton(_("新規登録 (Ctrl+N)"))
         self.edit_button = QPushButton(_("開く"))
-        self.ics_button = QPushButton(_("カレンダー(.ics)に保存…"))
+        self.ics_button = QPushButton(_("カレンダー(.ics)で保存…"))
         self.ics_button.setToolTip(_("選んだアドバイザーのこれからの派遣予定をすべて .ics ファイルにします"))
         top.addWidget(self.include_inactive)
         top.addStretch(1)
@@ -88,7 +88,7 @@ class AdvisorsTab(QWidget):
                     item.setForeground(_INACTIVE)
                     item.setToolTip(_("休止中"))
                 self.table.setItem(r, c, item)
-        self.count_label.setText(_("{n} 人").format(n=len(rows)))
+        self.count_label.setText(_("{n} 人").format(n=format_number(len(rows))))
         if current is not None:
             for r, a in enumerate(rows):
                 if a.id == current.id:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
 )
 
 from kyodo_desk.domain.fiscal import fiscal_year_of
-from kyodo_desk.i18n import _, wareki_fiscal_year, weekday_short
+from kyodo_desk.i18n import _, format_number, wareki_fiscal_year, weekday_short
 from kyodo_desk.ui.printing.dialog import ask_save_path  # noqa: F401  (one save-as question for every area)
 from kyodo_desk.ui.widgets.date_edit import DateField, TimeField
 from kyodo_desk.ui.widgets.page import plain_label
@@ -31,7 +31,7 @@ def when_text(start: dt.datetime | None, end: dt.datetime | None = None) -> str:
 
 
 def yen(value: int) -> str:
-    return _("{n}円").format(n=f"{value:,}")
+    return _("{n}円").format(n=format_number(value))
 
 
 def table(headers: list[str], *, stretch: int | None = None) -> QTableWidget:

@@ -1,6 +1,6 @@
 """Documents and calendar files of a dispatch: 派遣決定通知書, 依頼書 (per advisor), 実施報告書,
 and .ics files per application and per advisor.  PDFs are built off the GUI thread, then shown
-in the preview (印刷… / PDFとして保存…)."""
+in the preview (印刷… / PDFで保存…)."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ class DispatchDocuments(QObject):
 
     # ---- .ics ------------------------------------------------------------------------------
     def _save_ics(self, make, suggested: str) -> None:
-        path = common.ask_save_path(self.parent_widget, _("カレンダー(.ics)に保存"), suggested, _("iCalendar (*.ics)"))
+        path = common.ask_save_path(self.parent_widget, _("カレンダー(.ics)で保存"), suggested, _("iCalendar (*.ics)"))
         if path is None:
             return
         if path.suffix.lower() != ".ics":

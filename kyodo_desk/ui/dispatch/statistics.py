@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QVBoxLayout
 
 from kyodo_desk.documents.base import write_pdf
 from kyodo_desk.documents.statistics import build_statistics_pdf
-from kyodo_desk.i18n import _, wareki_fiscal_year
+from kyodo_desk.i18n import _, format_number, wareki_fiscal_year
 from kyodo_desk.services.consultation_stats import stats_table
 from kyodo_desk.services.csv_export import write_csv
 from kyodo_desk.ui.context import AppContext
@@ -35,8 +35,8 @@ class StatisticsTab(QWidget):
         bar = QHBoxLayout()
         self.fiscal_year = fiscal_year_combo()
         self.title = plain_label()
-        self.csv_button = QPushButton(_("CSVに保存…"))
-        self.pdf_button = QPushButton(_("PDFに保存…"))
+        self.csv_button = QPushButton(_("CSVで保存…"))
+        self.pdf_button = QPushButton(_("PDFで保存…"))
         bar.addWidget(self.fiscal_year)
         bar.addWidget(self.title, 1)
         bar.addWidget(self.csv_button)
@@ -84,7 +84,7 @@ class StatisticsTab(QWidget):
             for c, text in enumerate(row):
                 shown = "" if c == 0 and text == previous else text
                 if c >= 2 and text.lstrip("-").isdigit():
-                    shown = f"{int(text):,}"
+                    shown = format_number(int(text))
                 item = cell(shown, align_right=c >= 2)
                 if c == len(row) - 1:
                     item.setFont(bold)
@@ -107,9 +107,9 @@ class StatisticsTab(QWidget):
             return
         name = common.safe_filename(_("アドバイザー派遣統計_{fy}").format(fy=wareki_fiscal_year(stats.fiscal_year)))
         if kind == "csv":
-            path = common.ask_save_path(self, _("CSVに保存"), name + ".csv", _("CSV ファイル (*.csv)"))
+            path = common.ask_save_path(self, _("CSVで保存"), name + ".csv", _("CSV ファイル (*.csv)"))
         else:
-            path = common.ask_save_path(self, _("PDFに保存"), name + ".pdf", _("PDF ファイル (*.pdf)"))
+            path = common.ask_save_path(self, _("PDFで保存"), name + ".pdf", _("PDF ファイル (*.pdf)"))
         if path is None:
             return
         if path.suffix.lower() != "." + kind:

@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QMessageBox, QPlainTextEdit, QVBoxLayout, QWidget
 
-from kyodo_desk.i18n import _
+from kyodo_desk.i18n import _, format_number
 from kyodo_desk.services.inventory_csv import HEADERS, InventoryImportError, export_devices, import_devices
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
@@ -28,7 +28,7 @@ class ImportErrorsDialog(QDialog):
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(page_title(_("CSVを取り込めませんでした")))
         summary = plain_label(_("{n} 行に問題があったため、取り込みを中止しました。何も登録していません。\n"
-                                "CSVを直してから、もう一度取り込んでください。").format(n=len(errors)))
+                                "CSVを直してから、もう一度取り込んでください。").format(n=format_number(len(errors))))
         summary.setObjectName("errorBanner")
         summary.setWordWrap(True)
         layout.addWidget(summary)
@@ -73,7 +73,7 @@ class InventoryCsv(QObject):
 
     def _imported(self, count: int) -> None:
         self.ctx.events.emit_changed("device", [])
-        self.dialog = QMessageBox(QMessageBox.Icon.Information, _("取り込みました"), _("{n} 台の機器を登録しました。").format(n=count),
+        self.dialog = QMessageBox(QMessageBox.Icon.Information, _("取り込みました"), _("{n} 台の機器を登録しました。").format(n=format_number(count)),
                                   parent=self.parent_widget)
         self.dialog.setObjectName("importDone")
         self.dialog.open()
@@ -89,7 +89,7 @@ class InventoryCsv(QObject):
             self.failed.emit(exc)
 
     def choose_and_export(self) -> None:
-        path, _f = QFileDialog.getSaveFileName(self.parent_widget, _("在庫をCSVに書き出す"), str(Path.home() / _("機器一覧.csv")), _("CSV (*.csv)"))
+        path, _f = QFileDialog.getSaveFileName(self.parent_widget, _("在庫をCSVで保存"), str(Path.home() / _("機器一覧.csv")), _("CSV (*.csv)"))
         if path:
             self.export_file(path)
 
@@ -100,4 +100,4 @@ class InventoryCsv(QObject):
             Path(path).write_bytes(export_devices(inventory, actor))
             return str(path)
 
-        self.ctx.tasks.run(work, _("CSVに書き出しています…"), on_done=self.exported.emit, owner=self.parent_widget, parent=self.parent_widget.window())
+        self.ctx.tasks.run(work, _("CSVを保存しています…"), on_done=self.exported.emit, owner=self.parent_widget, parent=self.parent_widget.window())

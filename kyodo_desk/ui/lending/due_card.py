@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from kyodo_desk.domain.permissions import Permission
-from kyodo_desk.i18n import _
+from kyodo_desk.i18n import _, format_number
 from kyodo_desk.services.loans import LoanRecord
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.lending.common import ERROR_COLOR, md
@@ -57,7 +57,7 @@ class DueLoansCard(Card):
             return
         due_today, overdue = result
         self.loans = list(overdue) + list(due_today)
-        self.summary.setText(_("延滞 {b} 件 ・ 今日返却予定 {a} 件").format(a=len(due_today), b=len(overdue)) if self.loans
+        self.summary.setText(_("延滞 {b} 件 ・ 今日返却予定 {a} 件").format(a=format_number(len(due_today)), b=format_number(len(overdue))) if self.loans
                              else _("今日返却予定の貸出と延滞中の貸出はありません。"))
         self.list.clear()
         for loan in self.loans[:MAX_LINES]:
@@ -72,7 +72,7 @@ class DueLoansCard(Card):
                 item.setForeground(ERROR_COLOR)
             self.list.addItem(item)
         if len(self.loans) > MAX_LINES:
-            more = QListWidgetItem(_("ほか {n} 件 — 「機器貸出」の「返却予定・延滞」で全部見られます").format(n=len(self.loans) - MAX_LINES))
+            more = QListWidgetItem(_("ほか {n} 件 — 「機器貸出」の「返却予定・延滞」で全部見られます").format(n=format_number(len(self.loans) - MAX_LINES)))
             more.setFlags(Qt.ItemFlag.NoItemFlags)
             self.list.addItem(more)
         self.list.setVisible(bool(self.loans))

@@ -50,7 +50,7 @@ class InventoryTab(QWidget):
         self.message = MessageLine()
         layout.addWidget(self.message)
         if not self.can_edit:
-            self.message.show_message(_("あなたの役割({role})では在庫の登録・変更はできません(閲覧・ラベル印刷・CSV出力はできます)。").format(
+            self.message.show_message(_("あなたの役割({role})では在庫の登録・変更はできません(閲覧・ラベルの印刷・CSVでの保存はできます)。").format(
                 role=ctx.require_actor().role.label()), "warn")
 
         self.model = DeviceTableModel(ctx)
@@ -76,16 +76,16 @@ class InventoryTab(QWidget):
         self.state_button = QPushButton(_("状態を変える…"))
         self.history_button = QPushButton(_("履歴…"))
         self.models_button = QPushButton(_("機種と付属品…"))
-        self.import_button = QPushButton(_("CSV取込…"))
-        self.export_button = QPushButton(_("CSV出力…"))
-        self.labels_button = QPushButton(_("ラベル印刷…"))
+        self.import_button = QPushButton(_("CSVから取り込む…"))
+        self.export_button = QPushButton(_("CSVで保存…"))
+        self.labels_button = QPushButton(_("ラベルを印刷…"))
         self.new_button.clicked.connect(self.new_device)
         self.edit_button.clicked.connect(lambda: self.edit_row(self.table.currentIndex().row()))
         self.state_button.clicked.connect(self.change_state)
         self.history_button.clicked.connect(self.show_history)
         self.models_button.clicked.connect(self.edit_models)
         self.csv = InventoryCsv(ctx, self)
-        self.csv.exported.connect(lambda path: self.message.show_message(_("{path} に書き出しました。").format(path=path), "ok"))
+        self.csv.exported.connect(lambda path: self.message.show_message(_("{path} に保存しました。").format(path=path), "ok"))
         self.import_button.clicked.connect(self.csv.choose_and_import)
         self.export_button.clicked.connect(self.csv.choose_and_export)
         self.labels_button.clicked.connect(self.print_labels)

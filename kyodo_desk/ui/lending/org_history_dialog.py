@@ -8,7 +8,7 @@ import datetime as dt
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
-from kyodo_desk.i18n import _, format_date
+from kyodo_desk.i18n import _, format_date, format_number
 from kyodo_desk.services.loans import LoanRecord
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.lending.common import ERROR_COLOR, MUTED_COLOR, fill_row, make_table
@@ -65,7 +65,7 @@ class OrganizationLoanHistoryDialog(QDialog):
                                        devices, _("{n} 日").format(n=late) if late else ""], data=loan.id,
                      color=(ERROR_COLOR if late else None) if out else MUTED_COLOR)
         still_out = sum(1 for loan in loans if loan.status == "open")
-        self.summary.setText(_("{n} 件(うち貸出中 {k} 件)").format(n=len(loans), k=still_out) if loans else _("この団体への貸出はまだありません。"))
+        self.summary.setText(_("{n} 件(うち貸出中 {k} 件)").format(n=format_number(len(loans)), k=format_number(still_out)) if loans else _("この団体への貸出はまだありません。"))
         self.loaded.emit()
 
     def open_loan(self, row: int) -> bool:

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QListWidget, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from kyodo_desk.domain.validation import ValidationError
-from kyodo_desk.i18n import N_, _
+from kyodo_desk.i18n import N_, _, format_number
 from kyodo_desk.services.loans import LoanRecord
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
@@ -71,7 +71,7 @@ class OverdueTab(QWidget):
         actions = QHBoxLayout()
         self.open_button = QPushButton(_("貸出を開く(返却・延長)"))
         self.open_button.clicked.connect(self.open_current)
-        self.reminder_button = QPushButton(_("督促状を印刷"))
+        self.reminder_button = QPushButton(_("督促状を印刷…"))
         self.reminder_button.setObjectName("printReminder")
         self.reminder_button.clicked.connect(self.print_reminder)
         refresh = QPushButton(_("最新にする"))
@@ -110,7 +110,7 @@ class OverdueTab(QWidget):
             fill_row(self.table, row, [due_status(loan, self.today), md(loan.due_on), loan.reference, loan.organization_name, loan.responsible_name,
                                        loan.contact_phone, loan.organization_phone, devices], data=loan.id,
                      color=ERROR_COLOR if loan.days_overdue(self.today) else None)
-        self.summary.show_message(_("今日返却予定 {a} 件 ・ 延滞 {b} 件").format(a=len(due_today), b=len(overdue)), "warn" if overdue else "info")
+        self.summary.show_message(_("今日返却予定 {a} 件 ・ 延滞 {b} 件").format(a=format_number(len(due_today)), b=format_number(len(overdue))), "warn" if overdue else "info")
         if current is not None:
             rows = [i for i, loan in enumerate(self.loans) if loan.id == current.id]
             if rows:

@@ -1,4 +1,4 @@
-"""The one place the lending screens reach the print path: preview → 印刷… at 100% → PDFとして保存….
+"""The one place the lending screens reach the print path: preview → 印刷… at 100% → PDFで保存….
 
 Every PDF is built off the GUI thread by ``show_pdf`` and then previewed.
 """

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QPushButton, QTableWidget, QVBoxLayout, QWidget
 
 from kyodo_desk.domain.fiscal import fiscal_year_of
-from kyodo_desk.i18n import _, wareki_fiscal_year
+from kyodo_desk.i18n import _, format_number, wareki_fiscal_year
 from kyodo_desk.services.consultation_stats import stats_table
 from kyodo_desk.services.csv_export import write_csv
 from kyodo_desk.ui.context import AppContext
@@ -40,9 +40,9 @@ class StatsTab(QWidget):
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
         row.addWidget(self.year)
         row.addStretch(1)
-        self.csv_button = QPushButton(_("CSVに書き出す…"))
+        self.csv_button = QPushButton(_("CSVで保存…"))
         self.csv_button.clicked.connect(self.choose_csv)
-        self.pdf_button = QPushButton(_("PDF(印刷用)…"))
+        self.pdf_button = QPushButton(_("プレビュー…"))
         self.pdf_button.clicked.connect(self.show_pdf)
         row.addWidget(self.csv_button)
         row.addWidget(self.pdf_button)
@@ -80,6 +80,9 @@ class StatsTab(QWidget):
             if shown[0] == previous:
                 shown[0] = ""
             previous = values[0]
+            for c in range(2, len(shown)):  # counts as everywhere else: 1,649
+                if isinstance(shown[c], int) or (isinstance(shown[c], str) and shown[c].lstrip("-").isdigit()):
+                    shown[c] = format_number(int(shown[c]))
             fill_row(self.table, r, shown)
             for c in range(2, len(values)):
                 self.table.item(r, c).setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -90,7 +93,7 @@ class StatsTab(QWidget):
         if self.stats is None:
             return
         name = _("機器貸出統計_{fy}年度.csv").format(fy=self.fiscal_year())
-        path, _f = QFileDialog.getSaveFileName(self, _("CSVに書き出す"), str(Path.home() / name), _("CSV (*.csv)"))
+        path, _f = QFileDialog.getSaveFileName(self, _("CSVで保存"), str(Path.home() / name), _("CSV (*.csv)"))
         if path:
             self.write_csv(path)
 
@@ -99,7 +102,7 @@ class StatsTab(QWidget):
         self.ctx.tasks.run(lambda _p: str(write_csv(Path(path), rows)), on_done=self._csv_done, owner=self)
 
     def _csv_done(self, path: str) -> None:
-        self.message.show_message(_("{path} に書き出しました。").format(path=path), "ok")
+        self.message.show_message(_("{path} に保存しました。").format(path=path), "ok")
         self.csv_written.emit(path)
 
     def show_pdf(self) -> None:

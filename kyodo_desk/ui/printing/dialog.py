@@ -1,6 +1,6 @@
 """The one preview window of the print path, used by every area (receipts, loan slips, notices,
 statistics, labels): QtPdf preview, 印刷… through the system print dialog painted at 100% on a
-worker thread (never "fit to page": labels must land on the labels), and PDFとして保存….
+worker thread (never "fit to page": labels must land on the labels), and PDFで保存….
 
 ``show_pdf(ctx, parent, build, title, filename)`` builds the PDF off the GUI thread (builders that
 write a PRINT audit row go to the single write thread), then opens the preview.
@@ -61,7 +61,7 @@ class PdfPreviewDialog(QDialog):
         self.copies.setRange(1, 99)
         row.addWidget(self.copies)
         self.print_button = QPushButton(_("印刷… (Ctrl+P)"))
-        self.save_button = QPushButton(_("PDFとして保存…"))
+        self.save_button = QPushButton(_("PDFで保存…"))
         self.close_button = QPushButton(_("閉じる"))
         for b in (self.print_button, self.save_button, self.close_button):
             b.setAutoDefault(False)
@@ -107,7 +107,7 @@ class PdfPreviewDialog(QDialog):
 
     def save_pdf(self, path: str | Path | None = None) -> None:
         ask = self._ask_path or ask_save_path
-        target = Path(path) if path else ask(self, _("PDFとして保存"), self.filename, _("PDF ファイル (*.pdf)"))
+        target = Path(path) if path else ask(self, _("PDFで保存"), self.filename, _("PDF ファイル (*.pdf)"))
         if target is None:
             return
         if target.suffix.lower() != ".pdf":

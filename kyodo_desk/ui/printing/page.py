@@ -1,4 +1,4 @@
-"""印刷: every printable document, a preview, the system print dialog and PDFとして保存….
+"""印刷: every printable document, a preview, the system print dialog and PDFで保存….
 
 Documents are built off the GUI thread (the app's task runner) and cached until the page is
 shown again; a newer choice cancels an older build.  Printing paints the PDF at 100 % scale
@@ -121,7 +121,7 @@ class PrintCentrePage(QWidget):
         self.print_button = QPushButton(_("印刷…"))
         self.print_button.setObjectName("primary")
         self.print_button.clicked.connect(self.print_current)
-        self.save_button = QPushButton(_("PDFとして保存…"))
+        self.save_button = QPushButton(_("PDFで保存…"))
         self.save_button.clicked.connect(self.save_current)
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.save_button)
@@ -297,7 +297,7 @@ class PrintCentrePage(QWidget):
         if doc is None:
             return
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-        path, _filter = QFileDialog.getSaveFileName(self, _("PDFとして保存"), str(Path(folder) / doc.suggested_filename),
+        path, _filter = QFileDialog.getSaveFileName(self, _("PDFで保存"), str(Path(folder) / doc.suggested_filename),
                                                     _("PDF ファイル (*.pdf)"))
         if not path:
             return

@@ -16,6 +16,7 @@ from kyodo_desk.i18n import N_, _, weekday_short
 from kyodo_desk.services.settings import CenterSettings
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
+from kyodo_desk.ui.settings.common import admin_only_note
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import plain_label
 
@@ -40,9 +41,7 @@ class CenterSettingsForm(QWidget):
         self.errors = FieldErrors()
         layout = QVBoxLayout(self)
         if not self.can_edit:
-            note = plain_label(_("センター情報の変更は管理者だけができます。内容の確認はできます。"))
-            note.setObjectName("banner")
-            layout.addWidget(note)
+            layout.addWidget(admin_only_note())
         form = QFormLayout()
         self.edits: dict[str, QLineEdit] = {}
         for name, label in _TEXT_FIELDS:
@@ -78,6 +77,7 @@ class CenterSettingsForm(QWidget):
         buttons = QHBoxLayout()
         self.save_button = QPushButton(_("センター情報を保存"))
         self.save_button.setEnabled(self.can_edit)
+        self.save_button.setVisible(self.can_edit)  # staff read; only an administrator saves
         self.save_button.clicked.connect(self.save)
         self.status = plain_label()
         self.status.setObjectName("hint")

@@ -15,6 +15,7 @@ from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _, wareki
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
+from kyodo_desk.ui.settings.common import admin_only_note
 from kyodo_desk.ui.widgets.date_edit import DateField, date_problem
 from kyodo_desk.ui.widgets.page import plain_label
 
@@ -66,12 +67,11 @@ class ClosedDaysForm(QWidget):
         self.message.setObjectName("fieldError")
         self.message.setWordWrap(True)
         own_col.addWidget(self.message)
-        if not self.can_edit:
+        if not self.can_edit:  # staff read the calendar; adding and removing is an administrator's
             for widget in (self.new_day, self.new_reason, self.add_button, self.remove_button):
                 widget.setEnabled(False)
-            note = plain_label(_("休館日の登録・削除は管理者だけができます。"))
-            note.setObjectName("hint")
-            own_col.addWidget(note)
+                widget.hide()
+            own_col.insertWidget(0, admin_only_note())
         row.addWidget(own, 1)
 
         upcoming = QGroupBox(_("これからの休館日({n}日先まで・祝日と年末年始を含む)").format(n=UPCOMING_DAYS))

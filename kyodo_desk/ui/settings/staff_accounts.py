@@ -14,6 +14,7 @@ from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
+from kyodo_desk.ui.settings.common import admin_only_note
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import plain_label
 
@@ -23,7 +24,9 @@ class StaffAccountsForm(QWidget):
         super().__init__()
         self.ctx = ctx
         self.can_manage = ctx.require_actor().can(Permission.STAFF_MANAGE)
-        row = QHBoxLayout(self)
+        outer = QVBoxLayout(self)
+        row = QHBoxLayout()
+        outer.addLayout(row, 1)
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels([_("氏名"), _("カナ"), _("ログイン名"), _("役割"), _("状態")])
         self.table.verticalHeader().hide()
@@ -59,10 +62,12 @@ class StaffAccountsForm(QWidget):
         self.status.setWordWrap(True)
         column.addWidget(self.status)
         column.addStretch(1)
-        if not self.can_manage:
+        if not self.can_manage:  # staff see who works here; adding accounts is an administrator's
             for widget in (self.login, self.name, self.kana, self.role, self.add_button):
                 widget.setEnabled(False)
-            self.status.setText(_("スタッフの追加は管理者だけができます。"))
+            add.hide()
+            self.table.setToolTip("")
+            outer.insertWidget(0, admin_only_note())
         row.addWidget(add, 2)
         ctx.events.data_changed.connect(self._data_changed)
         self.load()
