@@ -451,7 +451,7 @@ def desk(qtbot, make_ctx, db, services):
     _CTX[:] = [ctx]
     win = MainWindow(ctx)
     qtbot.addWidget(win)
-    win.show()
+    win.show_on_screen()  # as app.run_gui opens it
     qtbot.waitUntil(lambda: win.pages["home"].loaded)
     settle(ctx, qtbot)
     yield ctx, win
