@@ -139,3 +139,17 @@ def test_calendar_opens_with_alt_down_and_colours_weekends(qtbot):
     popup.setSelectedDate(QDate(2025, 11, 21))
     qtbot.keyClick(QApplication.focusWidget() or popup, Qt.Key.Key_Return)
     assert field.value() == dt.date(2025, 11, 21) and not popup.isVisible()
+
+
+def test_escape_in_the_calendar_only_closes_it(qtbot):
+    from PySide6.QtGui import QKeySequence, QShortcut
+
+    field = DateField(value=dt.date(2025, 11, 20))
+    box, _other = _form(qtbot, field, "希望日")
+    fired = []
+    QShortcut(QKeySequence("Escape"), box, activated=lambda: fired.append(True))  # a form's "discard" shortcut
+    field.edit.setFocus()
+    qtbot.keyClick(field.edit, Qt.Key.Key_F4)
+    qtbot.waitUntil(field.popup.isVisible)
+    qtbot.keyClick(QApplication.focusWidget() or field.popup, Qt.Key.Key_Escape)
+    assert not field.popup.isVisible() and fired == [] and field.value() == dt.date(2025, 11, 20)

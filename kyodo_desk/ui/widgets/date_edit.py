@@ -46,6 +46,7 @@ class CalendarPopup(QCalendarWidget):
     """The calendar a date field opens: 土 blue, 日 and national holidays red, Enter picks."""
 
     picked = Signal(object)  # datetime.date
+    closed = Signal()  # Escape: nothing picked
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +54,8 @@ class CalendarPopup(QCalendarWidget):
         self.setLocale(QLocale(QLocale.Language.Japanese, QLocale.Country.Japan))
         self.setGridVisible(True)
         self.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        line = self.fontMetrics().lineSpacing()
+        self.setMinimumSize(line * 16, line * 12)  # big enough to read the days at a glance
         saturday, sunday = QTextCharFormat(), QTextCharFormat()
         saturday.setForeground(SATURDAY)
         sunday.setForeground(SUNDAY)
@@ -63,6 +66,22 @@ class CalendarPopup(QCalendarWidget):
         self.currentPageChanged.connect(self._mark_holidays)
         self.activated.connect(self._pick)
         self.clicked.connect(self._pick)
+        for widget in (self, *self.findChildren(QWidget)):
+            widget.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        """Escape only closes the calendar; Enter only picks.  (A popup does not stop the window's
+        shortcuts: without this, Escape here also reached the form, which offered to discard it.)"""
+        if event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            key = event.key()  # type: ignore[attr-defined]
+            if key in (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                event.accept()
+                if event.type() == QEvent.Type.KeyPress and key == Qt.Key.Key_Escape:
+                    self.hide()
+                    self.closed.emit()
+                    return True
+                return event.type() == QEvent.Type.ShortcutOverride
+        return False
 
     def open_at(self, anchor: QWidget, value: dt.date | None) -> None:
         day = value or dt.date.today()
@@ -324,6 +343,7 @@ class _TypedField(QWidget):
         if self.popup is None:
             self.popup = CalendarPopup(self)
             self.popup.picked.connect(self._picked)
+            self.popup.closed.connect(self.edit.setFocus)
         current = self.value()
         day = current.date() if isinstance(current, dt.datetime) else current if isinstance(current, dt.date) else None
         self.popup.open_at(self.edit, day)
