@@ -258,3 +258,21 @@ def test_scheduling_proposes_a_time_inside_the_advisors_hours_and_escape_asks(qt
     with qtbot.waitSignal(dialog.finished, timeout=5000):
         box.button(QMessageBox.StandardButton.Yes).click()
     assert services.dispatch.get(actor, app.id).sessions[0].advisor_id is None
+
+
+def test_without_a_wished_day_the_proposal_is_a_day_and_time_the_advisor_works(qtbot, desk, services):
+    win = desk()
+    actor = sign_in(services, "admin")
+    org = _registered_org(services, actor)
+    advisor = _advisor_with_hours(services, actor)
+    app = _application(services, actor, org)  # no 希望日時 (taken by phone: "any day")
+    dialog = _schedule_dialog(qtbot, win, app.id)
+    tab_until(qtbot, lambda w: w is dialog.advisor)
+    for _i in range(dialog.advisor.count()):
+        if dialog.advisor.currentData() == advisor.id:
+            break
+        press(qtbot, Qt.Key.Key_Down)
+    _chosen_advisor, start, end = dialog.chosen()
+    assert start.date() >= TODAY + dt.timedelta(days=14)
+    assert any(a <= start.time() and end.time() <= b for a, b in windows_on(advisor, start.date())), (start, end, advisor.windows)
+    assert "この日: なし" not in dialog.windows_label.text()

@@ -189,11 +189,20 @@ class ScheduleDialog(QDialog):
         """Before the desk types a time: move the proposed time inside the advisor's hours that day.
 
         The wished time (or 13:00) is kept when it fits; else the window that holds the wished start
-        (ending at the window's end if the length does not fit), else the day's first window."""
+        (ending at the window's end if the length does not fit), else the day's first window.  With
+        no wished day, the proposed day (two weeks ahead) moves to the advisor's next day with hours;
+        a wished day is kept (the hours shown say the advisor is not available then)."""
         if advisor is None or self._times_touched or self.session.start_at is not None:
             return
         day, start, end = self.day.value(), self.start.value(), self.end.value()
         windows = windows_on(advisor, day)
+        if not windows and not self.app.preferred:  # no wished day: the advisor's next day with hours
+            later = next((day + dt.timedelta(days=n) for n in range(1, 61) if windows_on(advisor, day + dt.timedelta(days=n))), None)
+            if later is not None:
+                day, windows = later, windows_on(advisor, later)
+                self.day.blockSignals(True)
+                self.day.setValue(day)
+                self.day.blockSignals(False)
         if not windows or any(a <= start and end <= b for a, b in windows):
             return
         length = dt.timedelta(minutes=self.duration.currentData() or 120)
