@@ -151,3 +151,18 @@ def test_edited_handbook_copy_is_announced_and_used(qtbot, make_ctx, admin):
         widget.show()
     assert "編集版" in widget.source_note.text() and str(folder) in widget.source_note.text()
     assert "センターで書いた章" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(blocker.args[0].data)).pages)
+
+
+def test_desk_staff_are_told_which_handbook_without_a_folder_path(qtbot, make_ctx, staff_actor):
+    from kyodo_desk.ui.printing.page import PrintCentrePage
+
+    ctx = make_ctx(staff_actor)
+    folder = ctx.paths.handbook_override_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "01_local.md").write_text("# センターで書いた章\n\n本文。\n", encoding="utf-8")
+    widget = PrintCentrePage(ctx)
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.built, timeout=BUILD_TIMEOUT):
+        widget.show()
+    assert "編集版" in widget.source_note.text()
+    assert str(folder) not in widget.source_note.text() and "/" not in widget.source_note.text()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from kyodo_desk.documents.base import write_pdf
+from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.i18n import _
 from kyodo_desk.services.printing import HANDBOOK, BuiltDocument, Paper, PrintableDocument, PrintingService
 from kyodo_desk.ui.context import AppContext
@@ -186,11 +187,19 @@ class PrintCentrePage(QWidget):
         self.paper.setEnabled(len(doc.papers) > 1)
         self.paper.blockSignals(False)
         if doc.key == HANDBOOK:
-            self.source_note.setText(self.service.handbook_source().note)
+            self.source_note.setText(self._handbook_note())
             self.source_note.show()
         else:
             self.source_note.hide()
         self._build_current()
+
+    def _handbook_note(self) -> str:
+        """Which handbook text is used; the data folder's path only for administrators (they place
+        an edited text there), desk staff read the plain sentence."""
+        source = self.service.handbook_source()
+        if self.ctx.require_actor().can(Permission.SETTINGS_EDIT):
+            return source.note
+        return _("ハンドブックは編集版の原稿を使っています。") if source.is_override else _("ハンドブックは標準の原稿を使っています。")
 
     def _build_current(self) -> None:
         doc = self.selected()
