@@ -194,3 +194,37 @@ def test_impossible_checkout_time_refuses_the_checkout(qtbot, desk, services):
     assert services.loans.open_loan_for_device(actor, device.asset_tag) is None
     assert desk_tab.out_at.text() == "2025/02/30 10:00" and focused() is desk_tab.out_at.edit
     assert desk_tab.errors.message("out_at").startswith("貸出日時")
+
+
+def test_backdated_return_time_means_what_was_typed(qtbot, desk, services):
+    from kyodo_desk.services.loans import CheckoutRequest
+    from kyodo_desk.ui.lending.loan_dialog import LoanDialog
+    from tests.ui.replay import scan
+
+    win = desk()
+    actor = sign_in(services, "admin")
+    org = _borrower(services, actor)
+    device = _free_devices(services, actor, org, 1)[0]
+    two_days_ago = TODAY - dt.timedelta(days=2)
+    loan = services.loans.checkout(actor, CheckoutRequest(
+        organization_id=org.id, responsible_name=org.contact_name, contact_phone=org.phone, device_ids=(device.id,),
+        due_on=TODAY + dt.timedelta(days=7), out_at=dt.datetime.combine(two_days_ago, dt.time(9, 0)), backdate_reason="テスト"))
+    desk_tab = _at_desk(qtbot, win)
+    scan(qtbot, device.asset_tag)  # the device comes back: its loan opens
+    dialog = wait_dialog(qtbot, LoanDialog)
+    activate(qtbot, dialog)
+    qtbot.waitUntil(lambda: focused() is dialog.scan, timeout=5000)
+    dialog.forms[device.id].tick_all()  # every accessory is back (not what this test is about)
+    tab_until(qtbot, lambda w: w is dialog.backdate)
+    press(qtbot, Qt.Key.Key_Space)
+    tab_until(qtbot, lambda w: w is dialog.returned_at.edit)
+    yesterday = TODAY - dt.timedelta(days=1)
+    _retype(qtbot, f"R{yesterday.year - 2018}.{yesterday.month}.{yesterday.day} 17時45分")
+    assert dialog.returned_at.text() == f"{yesterday:%Y/%m/%d} 17:45"
+    tab_until(qtbot, lambda w: w is dialog.backdate_reason)
+    type_text(qtbot, "閉館後に返却箱へ", human=True)
+    with qtbot.waitSignal(dialog.finished, timeout=10000):
+        press(qtbot, Qt.Key.Key_Return, CTRL)
+    item = services.loans.get(actor, loan.id).items[0]
+    assert item.returned_at == dt.datetime.combine(yesterday, dt.time(17, 45))
+    assert desk_tab is not None
