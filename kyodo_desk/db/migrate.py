@@ -94,6 +94,14 @@ def backup_sqlite(source: Path, backup_dir: Path, label: str) -> Path:
     return target
 
 
+def _raw_sqlite(conn):
+    """The sqlite3 connection under *conn* (PRAGMA foreign_keys only works outside a transaction)."""
+    raw = conn.connection.dbapi_connection
+    if raw is None:  # pragma: no cover - a checked-out connection always has one
+        raise RuntimeError("connection is closed")
+    return raw
+
+
 def upgrade(db: Database, backup_dir: Path | None = None, revision: str = "head") -> UpgradeResult:
     """Bring the database to *revision*; returns what happened (and where the backup went)."""
     before = current_revision(db)
@@ -108,7 +116,7 @@ def upgrade(db: Database, backup_dir: Path | None = None, revision: str = "head"
     cfg = alembic_config(db)
     with db.engine.connect() as conn:
         if db.is_sqlite:  # must be set outside a transaction to take effect
-            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+            _raw_sqlite(conn).execute("PRAGMA foreign_keys = OFF")
         try:
             # One transaction around every step and the check: a failed check leaves the database
             # exactly as it was (SQLite and PostgreSQL both roll back DDL).
@@ -130,7 +138,7 @@ def upgrade(db: Database, backup_dir: Path | None = None, revision: str = "head"
                         )
         finally:
             if db.is_sqlite:
-                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")
+                _raw_sqlite(conn).execute("PRAGMA foreign_keys = ON")
     after = current_revision(db)
     log.info("database upgraded %s → %s", before, after)
     return UpgradeResult(before, after or target, backup)

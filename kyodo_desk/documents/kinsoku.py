@@ -92,7 +92,7 @@ def kinsoku_frag_split(frags, max_widths, calc_bounds: bool, *, hang: bool = Tru
             units.extend(cjkU(t, f, "utf8") for t in text)
         else:
             units.append(cjkU(text, f, "utf8"))
-    lines = []
+    lines: list = []
     start = 0
     n = len(units)
     while start < n:
@@ -145,7 +145,7 @@ class KinsokuParagraph(Paragraph):
         style = self.style
         self.height = 0
         _handleBulletWidth(self.bulletText, style, maxWidths)
-        if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
             return self.blPara
         if not self.frags:
             return ParaLines(kind=0, fontSize=style.fontSize, fontName=style.fontName, textColor=style.textColor,

@@ -58,7 +58,7 @@ def build_letter(letter: Letter, center: CenterInfo, *, progress: Progress | Non
     if letter.lead:
         story.append(para(letter.lead, st.body))
     if letter.fields:
-        rows = [[para(k, head), para(v, cell)] for k, v in letter.fields]
+        rows: list[list] = [[para(k, head), para(v, cell)] for k, v in letter.fields]
         t = Table(rows, colWidths=[38 * mm, geometry.frame_width - 38 * mm])
         t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("BACKGROUND", (0, 0), (0, -1), GRAY_FILL),
                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))

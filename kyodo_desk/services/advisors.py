@@ -123,9 +123,10 @@ class AdvisorService:
                     row = Advisor(name=data.name.strip())
                     s.add(row)
                 else:
-                    row = s.get(Advisor, advisor_id)
-                    if row is None:
+                    found = s.get(Advisor, advisor_id)
+                    if found is None:
                         raise NotFound(_("アドバイザーが見つかりません。"))
+                    row = found
                     if expected_version is not None and row.version != expected_version:
                         raise StaleEdit(_("アドバイザー"))
                 row.name, row.name_kana, row.fields = data.name.strip(), data.name_kana.strip(), ",".join(data.fields)

@@ -101,6 +101,7 @@ class ConsultationStatsService:
                 .where(ConsultationCategory.fiscal_year == fiscal_year)
                 .order_by(ConsultationCategory.sort_order, ConsultationCategory.id)
             ).all()
+            categories = list(categories)
             extra_cat_ids = {cat for cats in links.values() for cat in cats} - {cat.id for cat in categories}
             if extra_cat_ids:  # a consultation filed under another year's list
                 categories += s.execute(
@@ -108,7 +109,7 @@ class ConsultationStatsService:
                     .where(ConsultationCategory.id.in_(extra_cat_ids))
                 ).all()
             case_ids = {r.case_id for r in rows if r.case_id}
-            first_of_case: dict[int, tuple[dt.datetime, int]] = {}
+            first_of_case: dict[int | None, tuple[dt.datetime, int | None]] = {}
             if case_ids:
                 for case_id, first_at in s.execute(select(c.case_id, func.min(c.received_at)).where(c.case_id.in_(case_ids)).group_by(c.case_id)):
                     first_id = s.scalar(select(func.min(c.id)).where(c.case_id == case_id, c.received_at == first_at))

@@ -126,6 +126,11 @@ class CaseRecord:
 _COLUMNS = [f.name for f in fields(ConsultationInput) if f.name != "category_ids"]
 
 
+def _received(clean: ConsultationInput) -> dt.datetime:
+    assert clean.received_at is not None, "validate() fills in the time of receipt"
+    return clean.received_at
+
+
 def validate(data: ConsultationInput, *, clock: dt.datetime | None = None) -> ConsultationInput:
     v = Validator()
     current = clock or now()
@@ -215,13 +220,13 @@ def _records(session: Session, rows: list[Consultation]) -> list[ConsultationRec
         .order_by(ConsultationCategory.sort_order)
     ):
         cats.setdefault(cid, []).append((cat_id, f"{pname} › {name}" if pname else name))
-    staff = dict(session.execute(select(Staff.id, Staff.display_name)).all())
+    staff: dict[int | None, str] = dict(session.execute(select(Staff.id, Staff.display_name)).all())
     org_ids = {r.organization_id for r in rows if r.organization_id}
-    orgs = dict(session.execute(select(Organization.id, Organization.name).where(Organization.id.in_(org_ids))).all()) if org_ids else {}
+    orgs: dict[int | None, str] = dict(session.execute(select(Organization.id, Organization.name).where(Organization.id.in_(org_ids))).all()) if org_ids else {}
     person_ids = {r.person_id for r in rows if r.person_id}
-    people = dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(person_ids))).all()) if person_ids else {}
+    people: dict[int | None, str] = dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(person_ids))).all()) if person_ids else {}
     case_ids = {r.case_id for r in rows if r.case_id}
-    cases = dict(session.execute(select(ConsultationCase.id, ConsultationCase.title).where(ConsultationCase.id.in_(case_ids))).all()) if case_ids else {}
+    cases: dict[int | None, str] = dict(session.execute(select(ConsultationCase.id, ConsultationCase.title).where(ConsultationCase.id.in_(case_ids))).all()) if case_ids else {}
     out = []
     for r in rows:
         c = cats.get(r.id, [])
@@ -252,7 +257,7 @@ class ConsultationService:
         require(actor, Permission.CONSULTATION_EDIT)
         clean = validate(data)
         with self.db.write() as s:
-            fy = fiscal_year_of(clean.received_at.date())
+            fy = fiscal_year_of(_received(clean).date())
             row = Consultation(**{n: getattr(clean, n) for n in _COLUMNS}, reference=next_reference(s, fy), fiscal_year=fy, staff_id=actor.staff_id)
             if row.followup_done:
                 row.followup_done_at = now()
@@ -280,7 +285,7 @@ class ConsultationService:
                     changed.append("category_ids")
                 for n in _COLUMNS:
                     setattr(row, n, getattr(clean, n))
-                row.fiscal_year = fiscal_year_of(clean.received_at.date())
+                row.fiscal_year = fiscal_year_of(_received(clean).date())
                 if "followup_done" in changed:
                     row.followup_done_at = now() if clean.followup_done else None
                 row.updated_at = now()

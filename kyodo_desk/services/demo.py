@@ -238,7 +238,7 @@ def generate(
                 s.add(staff)
                 s.flush()
             else:
-                staff = s.scalar(select(Staff).where(Staff.login_name == login))
+                staff = s.scalars(select(Staff).where(Staff.login_name == login)).one()
             ctx.staff_ids.setdefault(role.value, []).append(staff.id)
 
         ctx.report(5, 100, _("団体"))
@@ -269,7 +269,7 @@ def generate(
         person_ids = _bulk_ids(s, Person, people)
         _bulk(s, SearchDocument, [
             {"kind": "person", "ref_id": pid, "code": None, "title": p["name"], "subtitle": "",
-             "text": " ".join(fold(t) for t in (p["name"], p["name_kana"]) if t)}
+             "text": " ".join(fold(str(t)) for t in (p["name"], p["name_kana"]) if t)}
             for pid, p in zip(person_ids, people)
         ])
 

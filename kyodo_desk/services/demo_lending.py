@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from kyodo_desk.db.consultation_models import ReferenceCounter
 from kyodo_desk.db.lending_models import Device, DeviceModel, DeviceStateChange, Loan, LoanItem, Reservation, ReservationItem
@@ -99,7 +99,7 @@ def step(ctx) -> None:
             _flush(s, loans, items, ldocs)
     _flush(s, loans, items, ldocs)
     if on_loan:
-        s.execute(Device.__table__.update().where(Device.id.in_(on_loan)).values(state="on_loan"))
+        s.execute(update(Device).where(Device.id.in_(on_loan)).values(state="on_loan").execution_options(synchronize_session=False))
     for fy, value in counters.items():
         s.add(ReferenceCounter(prefix="L", fiscal_year=fy, last_value=value))
     # a few reservations in the coming weeks for free devices

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import json
 
@@ -35,7 +36,7 @@ CLOSED_FOR_EDIT = ("completed", "withdrawn", "rejected")
 
 def _app_record(s: Session, app: DispatchApplication, *, history: bool = False) -> ApplicationRecord:
     org = s.get(Organization, app.organization_id)
-    names = dict(s.execute(select(Advisor.id, Advisor.name)).all())
+    names: dict[int | None, str] = dict(s.execute(select(Advisor.id, Advisor.name)).all())
     sessions = tuple(SessionRecord(x.id, x.number, x.advisor_id, names.get(x.advisor_id, ""), x.start_at, x.end_at, x.status, x.attendance,
                                    x.report_summary, x.fee, x.travel_cost, x.ics_sequence, x.override_reason, x.version)
                      for x in s.scalars(select(DispatchSession).where(DispatchSession.application_id == app.id).order_by(DispatchSession.number)))
@@ -200,7 +201,7 @@ class DispatchService(BookingMixin):
         except StaleDataError as exc:
             raise StaleEdit(_("派遣申請")) from exc
 
-    def calendar(self, actor: Actor, start: dt.date, end: dt.date, *, advisor_id: int | None = None) -> list[tuple[SessionRecord, ApplicationRecord]]:
+    def calendar(self, actor: Actor, start: dt.date, end: dt.date, *, advisor_id: int | None = None) -> builtins.list[tuple[SessionRecord, ApplicationRecord]]:
         """Booked visits in [start, end] for the week/month calendar (one advisor or the center)."""
         require(actor, Permission.DISPATCH_EDIT)
         with self.db.read() as s:
@@ -213,7 +214,7 @@ class DispatchService(BookingMixin):
                 rec = _app_record(s, app)
                 out += [(x, rec) for x in rec.sessions if x.start_at and start <= x.start_at.date() <= end and x.status != SessionStatus.CANCELLED.value
                         and (advisor_id is None or x.advisor_id == advisor_id)]
-            return sorted(out, key=lambda p: p[0].start_at)
+            return sorted(out, key=lambda p: p[0].start_at or dt.datetime.min)
 
     # ---- corrections ----------------------------------------------------------------
     def _open_application(self, s: Session, app_id: int) -> DispatchApplication:
@@ -234,7 +235,7 @@ class DispatchService(BookingMixin):
                 app = self._open_application(s, app_id)
                 if app.version != expected_version:
                     raise StaleEdit(_("派遣申請"))
-                org = s.get(Organization, app.organization_id)
+                org = s.get_one(Organization, app.organization_id)
                 if data.dispatch_type != app.dispatch_type:
                     _check_registration(self.settings.get(), org, data.dispatch_type)
                 new = {"dispatch_type": data.dispatch_type, "field": data.field, "topic": data.topic.strip(),

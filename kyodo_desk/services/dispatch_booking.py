@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -27,10 +28,19 @@ CLOSED_FOR_EDIT = ("completed", "withdrawn", "rejected")
 
 from kyodo_desk.services.dispatch_records import BookingConflict, QuotaStatus, SessionRecord, Suggestion
 
+if TYPE_CHECKING:
+    from kyodo_desk.db.engine import Database
+    from kyodo_desk.services.calendar import CalendarService
+    from kyodo_desk.services.settings import SettingsService
+
 
 class BookingMixin:
     """Mixed into :class:`kyodo_desk.services.dispatch.DispatchService` (uses its db, settings,
     closed-days calendar)."""
+
+    db: Database
+    settings: SettingsService
+    closed_days: CalendarService
 
     # ---- quotas ---------------------------------------------------------------------
     def _org_used(self, s: Session, organization_id: int, fiscal_year: int, exclude_session: int | None = None) -> int:
@@ -91,6 +101,7 @@ class BookingMixin:
         if exclude_session is not None:
             stmt = stmt.where(DispatchSession.id != exclude_session)
         for other_start, other_end, ref in s.execute(stmt):
+            assert other_start is not None and other_end is not None  # the query selects booked visits only
             if mine.overlaps(TimeRange(other_start, other_end), buffer):
                 problems.append(_("{name} さんは {s}〜{e} に別の派遣({ref})があります(移動の余裕 {m}分を含む)。").format(
                     name=advisor.name, s=other_start.strftime("%m/%d %H:%M"), e=other_end.strftime("%H:%M"), ref=ref, m=cfg.dispatch_travel_buffer_minutes))
@@ -110,7 +121,7 @@ class BookingMixin:
             sess = s.get(DispatchSession, session_id)
             if sess is None:
                 raise NotFound(_("派遣の回が見つかりません。"))
-            app = s.get(DispatchApplication, sess.application_id)
+            app = s.get_one(DispatchApplication, sess.application_id)
             lock = select(Advisor).where(Advisor.id == advisor_id)
             if s.get_bind().dialect.name == "postgresql":
                 lock = lock.with_for_update()

@@ -86,7 +86,7 @@ class ApplicationRecord:
     status: str
     received_on: dt.date
     sessions: tuple[SessionRecord, ...]
-    history: tuple[tuple[dt.datetime, str | None, str, str, str], ...] = field(default=())
+    history: tuple[tuple[dt.datetime, str | None, str, str, str], ...] = ()
     version: int = 0
 
     @property

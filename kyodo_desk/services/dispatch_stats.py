@@ -58,8 +58,12 @@ class DispatchStatsService:
             counter[n] += amount
 
         total, fees, travel, no_show, cancel = blank(), blank(), blank(), blank(), blank()
-        by_field, by_type, by_advisor, by_org = defaultdict(blank), defaultdict(blank), defaultdict(blank), defaultdict(blank)
+        by_field: defaultdict[str, list[int]] = defaultdict(blank)
+        by_type: defaultdict[str, list[int]] = defaultdict(blank)
+        by_advisor: defaultdict[str, list[int]] = defaultdict(blank)
+        by_org: defaultdict[str, list[int]] = defaultdict(blank)
         for start_at, status, fee, cost, advisor, fld, dtype, org_kind, app_status in visits:
+            assert start_at is not None  # the query selects sessions by their start
             c = col[(start_at.year, start_at.month)]
             if status == SessionStatus.CANCELLED.value or app_status in CANCELLED:
                 continue

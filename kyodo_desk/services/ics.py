@@ -37,6 +37,7 @@ def _calendar(name: str) -> Calendar:
 
 
 def _event(app: ApplicationRecord, sess: SessionRecord, center_name: str, stamp: dt.datetime) -> Event:
+    assert sess.start_at is not None and sess.end_at is not None, "only booked visits become events"
     ev = Event()
     ev.add("uid", session_uid(sess.id))
     ev.add("sequence", sess.ics_sequence)

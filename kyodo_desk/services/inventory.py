@@ -229,7 +229,7 @@ class InventoryService:
             row.updated_at = now()
             s.flush()
             audit(s, actor, AuditAction.UPDATE, KIND, row.id, f"state={state}")
-            return device_record(row, s.get(DeviceModel, row.model_id))
+            return device_record(row, s.get_one(DeviceModel, row.model_id))
 
     def get(self, actor: Actor, device_id: int) -> DeviceRecord:
         require(actor, Permission.LENDING_OPERATE)
@@ -237,13 +237,13 @@ class InventoryService:
             row = s.get(Device, device_id)
             if row is None:
                 raise NotFound(_("機器が見つかりません。"))
-            return device_record(row, s.get(DeviceModel, row.model_id))
+            return device_record(row, s.get_one(DeviceModel, row.model_id))
 
     def by_tag(self, actor: Actor, tag: str) -> DeviceRecord | None:
         require(actor, Permission.LENDING_OPERATE)
         with self.db.read() as s:
             row = s.scalar(select(Device).where(Device.asset_tag == normalize_tag(tag)))
-            return device_record(row, s.get(DeviceModel, row.model_id)) if row else None
+            return device_record(row, s.get_one(DeviceModel, row.model_id)) if row else None
 
     def count(self, actor: Actor, *, text: str = "", state: str | None = None, kind: str | None = None) -> int:
         require(actor, Permission.LENDING_OPERATE)

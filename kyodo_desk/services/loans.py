@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -171,7 +171,7 @@ class LoanService:
             row = s.scalar(select(Device).where(Device.asset_tag == tag))
             if row is None:
                 return ScanResult(False, _("「{code}」は登録されていない機器です。ラベルを確認してください。").format(code=code.strip()))
-            rec = device_record(row, s.get(DeviceModel, row.model_id))
+            rec = device_record(row, s.get_one(DeviceModel, row.model_id))
             reason = device_conflict(s, row, Period(start or today, due_on), organization_id=organization_id, buffer_days=self._buffer(), today=today)
         if reason:
             return ScanResult(False, reason, rec)
@@ -218,8 +218,7 @@ class LoanService:
                     if res:
                         reservations.add(res)
                 for res_id in reservations:
-                    res = s.get(Reservation, res_id)
-                    res.status = "picked_up"
+                    s.get_one(Reservation, res_id).status = "picked_up"
                     loan.reservation_id = res_id
                 s.flush()
                 search_index.index_document(s, KIND, loan.id, title=loan.reference, code=loan.reference, subtitle=_("貸出"))
@@ -262,7 +261,7 @@ class LoanService:
                 item = s.scalar(select(LoanItem).where(LoanItem.device_id == req.device_id, LoanItem.returned_at.is_(None)))
                 if item is None:
                     raise ServiceError(_("この機器は貸出中ではありません(すでに返却済みかもしれません)。"))
-                loan = s.get(Loan, item.loan_id)
+                loan = s.get_one(Loan, item.loan_id)
                 device = lock_devices(s, [req.device_id])[0]
                 _check_accessories(results, tuple(json.loads(item.accessories_out or "[]")), device.asset_tag)
                 if when < loan.out_at:
@@ -367,7 +366,7 @@ def purge_expired_loans(service: LoanService, actor: Actor, today: dt.date, rete
                                             Loan.responsible_name != erased)).all()
         for loan in rows:
             loan.responsible_name, loan.contact_phone = erased, ""
-        s.execute(LoanNote.__table__.delete().where(LoanNote.loan_id.in_([r.id for r in rows])))
+        s.execute(delete(LoanNote).where(LoanNote.loan_id.in_([r.id for r in rows])).execution_options(synchronize_session=False))
         if rows:
             audit(s, actor, AuditAction.DELETE, KIND, None, f"retention purge count={len(rows)} before={cutoff.isoformat()}")
         return len(rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -132,9 +132,9 @@ def validate(data: OrganizationInput) -> OrganizationInput:
         name_kana=normalize_kana(kana),
         representative_name=clean_keep_width(data.representative_name),
         contact_name=clean_keep_width(data.contact_name),
-        phone=normalize_phone(data.phone) if data.phone.strip() else "",
+        phone=(normalize_phone(data.phone) or "") if data.phone.strip() else "",
         email=normalize_email(data.email),
-        postal_code=normalize_postal_code(data.postal_code) if data.postal_code.strip() else "",
+        postal_code=(normalize_postal_code(data.postal_code) or "") if data.postal_code.strip() else "",
         address=clean_keep_width(data.address),
         notes=data.notes.strip(),
         registration_status=data.registration_status,
@@ -180,7 +180,7 @@ class OrganizationService:
             for term in search_index.split_terms(flt.text):
                 ids = ids.where(SearchDocument.text.like(search_index.like_pattern(term), escape="\\"))
             code = flt.text.strip().upper()
-            conds = [Organization.id.in_(ids)]
+            conds: list[ColumnElement[bool]] = [Organization.id.in_(ids)]
             if code.startswith(CODE_PREFIX) and code[len(CODE_PREFIX):].isdigit():
                 conds.append(Organization.id == int(code[len(CODE_PREFIX):]))
             stmt = stmt.where(or_(*conds))

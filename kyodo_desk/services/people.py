@@ -51,7 +51,7 @@ def _validate(data: PersonInput) -> PersonInput:
     return PersonInput(
         name=clean_keep_width(data.name),
         name_kana=normalize_kana(data.name_kana),
-        phone=normalize_phone(data.phone) if data.phone.strip() else "",
+        phone=(normalize_phone(data.phone) or "") if data.phone.strip() else "",
         email=normalize_email(data.email),
         organization_id=data.organization_id,
         notes=data.notes.strip(),

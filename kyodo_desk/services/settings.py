@@ -6,6 +6,7 @@ Defaults come from the back page of 金沢市協働推進計画2021 (市民協�
 from __future__ import annotations
 
 import json
+from typing import Any
 from dataclasses import asdict, dataclass, fields, replace
 
 from sqlalchemy import select
@@ -94,7 +95,7 @@ class SettingsService:
     def get(self) -> CenterSettings:
         with self.db.read() as s:
             stored = {row.key: row.value for row in s.scalars(select(Setting))}
-        values = {}
+        values: dict[str, Any] = {}
         for name, f in _FIELDS.items():
             if name in stored:
                 try:

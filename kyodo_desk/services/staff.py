@@ -99,12 +99,13 @@ class StaffService:
         v.kana("display_kana", _("氏名(カナ)"), display_kana)
         if not re.fullmatch(r"[A-Za-z0-9._-]{2,64}", login):
             v.add("login_name", _("「ログイン名」は半角英数字と . _ - で2〜64文字にしてください(例: tanaka)。"))
+        staff_role = StaffRole.STAFF
         try:
-            role = StaffRole(role)
+            staff_role = StaffRole(role)
         except ValueError:
             v.add("role", _("「役割」を一覧から選んでください。"))
         v.raise_if_any()
-        if first and role != StaffRole.ADMIN:
+        if first and staff_role != StaffRole.ADMIN:
             raise ValidationError({"role": _("最初のスタッフは「管理者」にしてください(設定を変更できる人が必要です)。")})
         with self.db.write() as s:
             # Checked again under the write lock: two desks at first-run must not both skip the
@@ -113,10 +114,10 @@ class StaffService:
                 require(actor, Permission.STAFF_MANAGE)
             if s.scalar(select(Staff.id).where(Staff.login_name == login)) is not None:
                 raise ValidationError({"login_name": _("ログイン名「{login}」はすでに使われています。別の名前にしてください。").format(login=login)})
-            row = Staff(login_name=login, display_name=display_name.strip(), display_kana=normalize_kana(display_kana), role=role.value)
+            row = Staff(login_name=login, display_name=display_name.strip(), display_kana=normalize_kana(display_kana), role=staff_role.value)
             s.add(row)
             s.flush()
-            audit(s, actor if not first else Actor(row.id, row.display_name, role), AuditAction.CREATE, KIND, row.id)
+            audit(s, actor if not first else Actor(row.id, row.display_name, staff_role), AuditAction.CREATE, KIND, row.id)
             return _record(row)
 
     def update(self, actor: Actor, staff_id: int, expected_version: int, *, display_name: str, display_kana: str, role: StaffRole | str, active: bool) -> StaffRecord:
@@ -124,13 +125,14 @@ class StaffService:
         v = Validator()
         v.required("display_name", _("氏名"), display_name)
         v.kana("display_kana", _("氏名(カナ)"), display_kana)
+        staff_role = StaffRole.STAFF
         try:
-            role = StaffRole(role)
+            staff_role = StaffRole(role)
         except ValueError:
             v.add("role", _("「役割」を一覧から選んでください。"))
         v.raise_if_any()
         try:
-            return self._update(actor, staff_id, expected_version, display_name.strip(), normalize_kana(display_kana), role, active)
+            return self._update(actor, staff_id, expected_version, display_name.strip(), normalize_kana(display_kana), staff_role, active)
         except StaleDataError as exc:  # UPDATE ... WHERE version=? matched nothing
             raise StaleEdit(_("スタッフ")) from exc
 
@@ -143,7 +145,7 @@ class StaffService:
                 raise StaleEdit(_("スタッフ"))
             if row.role == StaffRole.ADMIN.value and row.active and (role != StaffRole.ADMIN or not active):
                 admins = s.scalar(select(func.count()).select_from(Staff).where(Staff.role == "admin", Staff.active.is_(True)))
-                if admins <= 1:
+                if (admins or 0) <= 1:
                     raise ValidationError({"role": _("管理者が一人もいなくなるため変更できません。先に別の管理者を作ってください。")})
             changed = [n for n, new in (("display_name", display_name), ("display_kana", display_kana), ("role", role.value), ("active", active)) if getattr(row, n) != new]
             if not changed:

@@ -14,7 +14,7 @@ def run_migrations_online() -> None:
     if connection is None:  # alembic CLI use: build an engine from the URL option
         from kyodo_desk.db.engine import create_db_engine
 
-        engine = create_db_engine(config.get_main_option("sqlalchemy.url"))
+        engine = create_db_engine(config.get_main_option("sqlalchemy.url") or "")
         with engine.connect() as connection:
             _run(connection)
         return

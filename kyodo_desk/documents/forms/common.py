@@ -151,7 +151,9 @@ class FormBuilder:
         """A ruled grid; a tuple puts two fields side by side (label | box | label | box)."""
         half = (self.width - 2 * LABEL_W) / 2
         widths = [LABEL_W, half, LABEL_W, half]
-        data, heights, cmds = [], [], []
+        data: list[list] = []
+        heights: list[float] = []
+        cmds: list[tuple] = []
         for r, row in enumerate(rows):
             if isinstance(row, tuple):
                 a, b = row

@@ -268,7 +268,7 @@ class ChapterRenderer:
         widths = self._column_widths(rows, ncols, width)
         data = []
         for r, (cells, row_align) in enumerate(zip(rows, aligns)):
-            out_row = []
+            out_row: list = []
             for cell, align in zip(cells, row_align):
                 base = self.st.cell_head if r < header_rows else self.st.cell
                 s = base if align == "left" else self.st.derive(base, alignment=TA_CENTER if align == "center" else TA_RIGHT)
