@@ -74,8 +74,9 @@ def _checkout_by_scanner(qtbot, win, services, actor):
         scan(qtbot, d.asset_tag)
     qtbot.waitUntil(lambda: len(desk_tab.pending.devices) == 3, timeout=10000)
     _idle(qtbot, win.ctx)
-    with qtbot.waitSignal(desk_tab.checked_out, timeout=10000) as done:
+    with qtbot.waitSignal(desk_tab.checked_out, timeout=10000, raising=False) as done:
         press(qtbot, Qt.Key.Key_Return, CTRL)
+    assert done.signal_triggered, f"no checkout: {desk_tab.result_line.text()} / {desk_tab.answer.text()}"
     return desk_tab, org, devices, done.args[0]
 
 
