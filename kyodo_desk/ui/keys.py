@@ -5,8 +5,9 @@ typed in the main window (and in the dialogs it opens) passes this filter first.
 
 **What is a scan.**  Characters that together read as a code — letters/digits of a label such as an
 asset tag ``KD-0001`` (the 管理番号 prefix of the settings, then digits), ``ORG-00042``, a record
-number ``S2025-00001`` / ``D2025-…`` / ``L2025-…`` (``CODE_RE``) — each typed less than
-``SCAN_GAP_MS`` (50 ms) after the one before, and ended by Enter within that gap.  Nobody types a
+number ``S2025-00001`` / ``D2025-…`` / ``L2025-…`` (``CODE_RE``) — each pressed less than
+``SCAN_GAP_MS`` (50 ms) after the one before (by the keyboard's own timestamps, so a busy screen
+does not change the verdict), and ended by Enter within that gap.  Nobody types a
 label that fast; every scanner does.  Typing at a person's pace is never a scan.
 
 **Where a scan goes** (decided in this order):
@@ -125,9 +126,14 @@ class Snapshot:
         elif isinstance(w, QAbstractItemView):
             (index,) = s
             model = w.selectionModel()
-            if model is not None and index.isValid() and w.currentIndex() != index:
+            if model is None or w.currentIndex() == index:
+                return
+            if index.isValid():
                 flag = QItemSelectionModel.SelectionFlag
                 model.setCurrentIndex(index, flag.ClearAndSelect | flag.Rows)
+            else:  # nothing was current before the burst
+                model.clearSelection()
+                model.clearCurrentIndex()
 
 
 def _restore_text_edit(w: QTextEdit | QPlainTextEdit, text: str, position: int) -> None:
@@ -183,6 +189,8 @@ class KeyRule(QObject):
     def _reset(self) -> None:
         self._chars: list[str] = []
         self._last = -1.0
+        self._last_stamp = 0
+        self._released = -1.0
         self._snapshots: list[Snapshot] = []
         self._origin: QWidget | None = None
 
@@ -196,8 +204,23 @@ class KeyRule(QObject):
             top = parent.window() if parent is not None else None
         return False
 
+    def _gap_ms(self, event) -> float | None:
+        """Milliseconds since the previous key of the burst, None when there is none.
+
+        The window system's timestamps say when the keys were pressed, whatever the GUI was busy
+        with meanwhile.  Synthetic events (tests) have none: then the gap is counted from the moment
+        the previous key was released (its handling had finished), not from its press."""
+        if self._last < 0:
+            return None
+        stamp = event.timestamp()
+        if stamp and self._last_stamp:
+            return float(stamp - self._last_stamp)
+        since = self._released if self._released >= self._last else self._last
+        return (self.clock() - since) * 1000.0
+
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
-        if event.type() != QEvent.Type.KeyPress or not isinstance(obj, QWidget):
+        kind = event.type()
+        if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) or not isinstance(obj, QWidget):
             return False
         focus = QApplication.focusWidget()
         if obj is not (focus or obj.window()) or not self._ours(obj):
@@ -205,8 +228,13 @@ class KeyRule(QObject):
         key = event.key()
         if key in _MODIFIER_KEYS:
             return False
+        if kind == QEvent.Type.KeyRelease:
+            if self._chars:
+                self._released = self.clock()
+            return False
+        gap = self._gap_ms(event)
         now = self.clock()
-        fast = self._last >= 0 and (now - self._last) * 1000.0 < SCAN_GAP_MS
+        fast = gap is not None and gap < SCAN_GAP_MS
         mods = event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)
         text = event.text()
         if key in _ENTER_KEYS and mods == Qt.KeyboardModifier.NoModifier:
@@ -232,6 +260,7 @@ class KeyRule(QObject):
             self._reset()
             self._origin = obj
         self._last = now
+        self._last_stamp = event.timestamp()
         self._chars.append(text)
         if not any(s.widget is obj for s in self._snapshots):
             self._snapshots.append(snapshot(obj))

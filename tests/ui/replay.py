@@ -78,6 +78,8 @@ def type_text(qtbot, text: str, *, human: bool = False) -> None:
     (``HUMAN_GAP_MS`` between keys), which the scan rule never takes for a scanner."""
     for char in text:
         _send_char(char, HUMAN_GAP_MS if human else 0)
+    if human:
+        QTest.qWait(HUMAN_GAP_MS)  # a person's next key (or a scan) comes later, never in the same burst
     QApplication.processEvents()
 
 
@@ -93,8 +95,11 @@ def press(qtbot, key, modifiers=Qt.KeyboardModifier.NoModifier, *, human: bool =
 
 def scan(qtbot, code: str) -> None:
     """A USB scanner (an HID keyboard): the characters in a fast burst, then Enter."""
-    type_text(qtbot, code)
-    press(qtbot, Qt.Key.Key_Return)
+    for char in code:  # one burst: nothing else runs between the keys (as the OS queues them)
+        _send_char(char, 0)
+    QTest.keyPress(_target(), Qt.Key.Key_Return)
+    QTest.keyRelease(_target(), Qt.Key.Key_Return)
+    QApplication.processEvents()
 
 
 def tab_until(qtbot, predicate: Callable[[QWidget], bool], max_tabs: int = 60, *, backwards: bool = False) -> QWidget:
