@@ -171,7 +171,7 @@ class LoanDialog(QDialog):
 
     def _update_receipt(self) -> None:
         """返却受領書 only for a loan of which something has come back, and not next to an error."""
-        self.receipt_button.setEnabled(self.has_returns() and not (self.message.isVisible() and self.message.tone == "error"))
+        self.receipt_button.setEnabled(self.has_returns() and not (self.message.text() and self.message.tone == "error"))
 
     def _say(self, text: str, tone: str) -> None:
         self.message.show_message(text, tone)
