@@ -18,7 +18,14 @@ import sys
 from dataclasses import dataclass
 
 from kyodo_desk import __version__
-from kyodo_desk.config import AppPaths, apply_preferences, default_paths, load_preferences, resolve_database_url, setup_logging
+from kyodo_desk.config import (
+    AppPaths,
+    apply_preferences,
+    default_paths,
+    load_preferences,
+    resolve_database_url,
+    setup_logging,
+)
 from kyodo_desk.i18n import _, setup_i18n
 
 COMMAND_MODULES = ["demo", "db", "staff", "report", "labels", "handbook", "form", "retention", "backup"]
@@ -43,7 +50,12 @@ class CliContext:
             if upgrade:
                 result = do_upgrade(db, self.paths.backup_dir)
                 if result.changed:
-                    print(_("データベースを更新しました: {a} → {b}").format(a=result.from_revision or "-", b=result.to_revision), file=sys.stderr)
+                    print(
+                        _("データベースを更新しました: {a} → {b}").format(
+                            a=result.from_revision or "-", b=result.to_revision
+                        ),
+                        file=sys.stderr,
+                    )
             self._services = Services(db)
         return self._services
 
@@ -51,15 +63,30 @@ class CliContext:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kyodo-desk",
-        description=_("協働デスク — 金沢市市民活動サポートセンターの窓口アプリ。サブコマンドなしで起動すると画面が開きます。"),
+        description=_(
+            "協働デスク — 金沢市市民活動サポートセンターの窓口アプリ。サブコマンドなしで起動すると画面が開きます。"
+        ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--database", metavar="URL|PATH", help=_("使うデータベース(SQLite のファイルか postgresql+psycopg://...)。既定は環境変数 KYODO_DESK_DATABASE、なければデータフォルダの SQLite"))
-    parser.add_argument("--home", metavar="DIR", help=_("設定・データ・ログ・バックアップをすべてこのフォルダに置く(持ち運び用・検証用)"))
+    parser.add_argument(
+        "--database",
+        metavar="URL|PATH",
+        help=_(
+            "使うデータベース(SQLite のファイルか postgresql+psycopg://...)。既定は環境変数 KYODO_DESK_DATABASE、なければデータフォルダの SQLite"
+        ),
+    )
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        help=_("設定・データ・ログ・バックアップをすべてこのフォルダに置く(持ち運び用・検証用)"),
+    )
     parser.add_argument("--lang", choices=["ja", "en"], help=_("表示言語"))
     parser.add_argument("--verbose", action="store_true", help=_("詳しいログを記録する"))
-    parser.add_argument("--self-test", action="store_true",
-                        help=_("この端末で協働デスクが動くかを確かめる(一時フォルダで。終了コード 0 = 正常)"))
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help=_("この端末で協働デスクが動くかを確かめる(一時フォルダで。終了コード 0 = 正常)"),
+    )
     sub = parser.add_subparsers(dest="command", metavar=_("コマンド"))
     for name in COMMAND_MODULES:
         importlib.import_module(f"kyodo_desk.commands.{name}").register(sub)
@@ -73,7 +100,9 @@ def _accept_database_after_command(parser: argparse.ArgumentParser) -> None:
     for action in parser._actions:  # noqa: SLF001 - argparse offers no public walk
         if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
             for child in action.choices.values():
-                child.add_argument("--database", metavar="URL|PATH", default=argparse.SUPPRESS, help=_("使うデータベース(上と同じ)"))
+                child.add_argument(
+                    "--database", metavar="URL|PATH", default=argparse.SUPPRESS, help=_("使うデータベース(上と同じ)")
+                )
                 _accept_database_after_command(child)
 
 
@@ -110,14 +139,17 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # noqa: BLE001 - report every failure to the operator
         from kyodo_desk.db.engine import NetworkShareError
-        from kyodo_desk.services.base import ServiceError
         from kyodo_desk.domain.validation import ValidationError
+        from kyodo_desk.services.base import ServiceError
 
         if isinstance(exc, (ServiceError, ValidationError, NetworkShareError)):
             print(_("エラー: {message}").format(message=exc), file=sys.stderr)
         else:
             log.exception("command %s failed", args.command)
-            print(_("エラー: {message}\n詳しくはログ {log} を見てください。").format(message=exc, log=paths.log_file), file=sys.stderr)
+            print(
+                _("エラー: {message}\n詳しくはログ {log} を見てください。").format(message=exc, log=paths.log_file),
+                file=sys.stderr,
+            )
         return 1
 
 

@@ -145,9 +145,7 @@ def setup_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
     for handler in list(root.handlers):
         if getattr(handler, "_kyodo", False):
             root.removeHandler(handler)
-    handler = logging.handlers.RotatingFileHandler(
-        paths.log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
-    )
+    handler = logging.handlers.RotatingFileHandler(paths.log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     handler._kyodo = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
@@ -156,7 +154,10 @@ def setup_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
 
     # The first line of every run says which version wrote what follows (support reads logs first).
     logging.getLogger("kyodo_desk").info(
-        "Kyodo Desk %s starting (Python %s, %s%s)", __version__, sys.version.split()[0], sys.platform,
+        "Kyodo Desk %s starting (Python %s, %s%s)",
+        __version__,
+        sys.version.split()[0],
+        sys.platform,
         ", frozen" if getattr(sys, "frozen", False) else "",
     )
     return paths.log_file

@@ -28,8 +28,15 @@ def render_pdf(data: bytes, dpi: int = 200, pages: list[int] | None = None, *, g
         size = doc.pagePointSize(number - 1)
         qimage = doc.render(number - 1, QSize(round(size.width() * dpi / 72), round(size.height() * dpi / 72)))
         qimage = qimage.convertToFormat(QImage.Format.Format_RGBA8888)
-        rgba = Image.frombuffer("RGBA", (qimage.width(), qimage.height()), bytes(qimage.constBits()), "raw", "RGBA",
-                                qimage.bytesPerLine(), 1)
+        rgba = Image.frombuffer(
+            "RGBA",
+            (qimage.width(), qimage.height()),
+            bytes(qimage.constBits()),
+            "raw",
+            "RGBA",
+            qimage.bytesPerLine(),
+            1,
+        )
         page = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         page.alpha_composite(rgba)
         out.append(page.convert("L" if gray else "RGB"))

@@ -8,7 +8,9 @@ from kyodo_desk.i18n import _
 def register(sub) -> None:
     p = sub.add_parser("db", help=_("データベースの更新・確認"))
     dbsub = p.add_subparsers(dest="db_command", required=True, metavar=_("操作"))
-    up = dbsub.add_parser("upgrade", help=_("データベースを最新の形に更新する(更新前に SQLite ファイルを自動でバックアップ)"))
+    up = dbsub.add_parser(
+        "upgrade", help=_("データベースを最新の形に更新する(更新前に SQLite ファイルを自動でバックアップ)")
+    )
     up.set_defaults(func=_upgrade)
     cur = dbsub.add_parser("current", help=_("データベースの版を表示する"))
     cur.set_defaults(func=_current)

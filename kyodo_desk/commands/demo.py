@@ -10,8 +10,12 @@ from kyodo_desk.i18n import _
 
 def register(sub) -> None:
     p = sub.add_parser("demo", help=_("新しいデータベースにデモデータを入れる"))
-    p.add_argument("--size", choices=["small", "large"], default="small",
-                   help=_("small: 数週間分 / large: 大規模センターの10年分(2,000団体以上)"))
+    p.add_argument(
+        "--size",
+        choices=["small", "large"],
+        default="small",
+        help=_("small: 数週間分 / large: 大規模センターの10年分(2,000団体以上)"),
+    )
     p.add_argument("--seed", type=int, default=2021, help=_("乱数の種(同じ種なら同じデータ)"))
     p.set_defaults(func=run)
 

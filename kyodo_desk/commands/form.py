@@ -25,7 +25,9 @@ def run(args, ctx) -> int:
     if not args.name or args.out is None:
         args.form_parser.error(_("様式名と --out を指定してください(様式の一覧は --list)。"))
     if args.name not in FORMS:
-        args.form_parser.error(_("「{name}」という様式はありません。使える様式: {names}").format(name=args.name, names=", ".join(FORMS)))
+        args.form_parser.error(
+            _("「{name}」という様式はありません。使える様式: {names}").format(name=args.name, names=", ".join(FORMS))
+        )
 
     from kyodo_desk.documents.base import write_pdf
     from kyodo_desk.services.base import SYSTEM

@@ -9,11 +9,19 @@ from kyodo_desk.i18n import _
 
 
 def register(sub) -> None:
-    p = sub.add_parser("handbook", help=_("「金沢版パートナーシップをすすめるハンドブック」を PDF にする"),
-                       description=_("ハンドブックを PDF にします。データフォルダの handbook フォルダに編集版の原稿があれば、それを使います。"))
+    p = sub.add_parser(
+        "handbook",
+        help=_("「金沢版パートナーシップをすすめるハンドブック」を PDF にする"),
+        description=_(
+            "ハンドブックを PDF にします。データフォルダの handbook フォルダに編集版の原稿があれば、それを使います。"
+        ),
+    )
     p.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help=_("出力する PDF ファイル"))
-    p.add_argument("--booklet", action="store_true",
-                   help=_("A5 冊子にする(A4 横に2ページずつ中とじの順で並べます。両面印刷で「短辺とじ」を選び、重ねて二つ折り)"))
+    p.add_argument(
+        "--booklet",
+        action="store_true",
+        help=_("A5 冊子にする(A4 横に2ページずつ中とじの順で並べます。両面印刷で「短辺とじ」を選び、重ねて二つ折り)"),
+    )
     p.set_defaults(func=run)
 
 
@@ -46,8 +54,11 @@ def run(args, ctx) -> int:
     write_pdf(args.out, doc.data)
     printing.record_output(SYSTEM, doc, destination="pdf")
     if args.booklet:
-        print(_("{path} に出力しました(A4横 {n}面 = 用紙 {sheets}枚。両面印刷で「短辺とじ」を選んでください)。").format(
-            path=args.out, n=doc.pages, sheets=doc.pages // 2))
+        print(
+            _("{path} に出力しました(A4横 {n}面 = 用紙 {sheets}枚。両面印刷で「短辺とじ」を選んでください)。").format(
+                path=args.out, n=doc.pages, sheets=doc.pages // 2
+            )
+        )
     else:
         print(_("{path} に出力しました(A4 {n}ページ)。").format(path=args.out, n=doc.pages))
     return 0

@@ -42,7 +42,9 @@ def run(args, ctx) -> int:
             print(_("エラー: --tags か --all を指定してください。"))
             return 2
         tags = None if args.all else [t for t in args.tags.split(",") if t.strip()]
-        pdf = labels.build(SYSTEM, tags, args.template, start=args.start, offset_x_mm=args.offset_x, offset_y_mm=args.offset_y)
+        pdf = labels.build(
+            SYSTEM, tags, args.template, start=args.start, offset_x_mm=args.offset_x, offset_y_mm=args.offset_y
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(pdf)
     print(_("{path} に出力しました。").format(path=args.out))

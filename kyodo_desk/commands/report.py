@@ -20,7 +20,12 @@ def register(sub) -> None:
     rsub = p.add_subparsers(dest="report_kind", required=True, metavar=_("種類"))
     for kind, help_text in KINDS.items():
         c = rsub.add_parser(kind, help=_(help_text))
-        c.add_argument("--fiscal-year", type=int, default=fiscal_year_of(dt.date.today()), help=_("年度(4月始まり。2025 = 令和7年度)"))
+        c.add_argument(
+            "--fiscal-year",
+            type=int,
+            default=fiscal_year_of(dt.date.today()),
+            help=_("年度(4月始まり。2025 = 令和7年度)"),
+        )
         if kind == "consultations":
             c.add_argument("--month", type=int, choices=range(1, 13), metavar="1-12", help=_("この月だけ"))
         c.add_argument("--out", required=True, type=Path, help=_("出力ファイル(.csv か .pdf)"))

@@ -26,5 +26,9 @@ def run(args, ctx) -> int:
     years = services.settings.get().retention_years
     consultations = services.consultations.purge_expired(SYSTEM, today, years)
     loans = purge_expired_loans(services.loans, SYSTEM, today, years)
-    print(_("保存期間 {years}年: 相談 {c}件、貸出 {l}件の個人情報を消去しました。").format(years=years, c=consultations, l=loans))
+    print(
+        _("保存期間 {years}年: 相談 {c}件、貸出 {l}件の個人情報を消去しました。").format(
+            years=years, c=consultations, l=loans
+        )
+    )
     return 0

@@ -90,8 +90,12 @@ def _labels(state: SelfTestState) -> str:
     for slot, tag in enumerate(tags):
         x, y = template.position(slot)
         qx, qy, size = qr_square(template, x, y)
-        box = (int(qx * scale), int((PAGE_H - qy - size) * scale), int((qx + size) * scale) + 1,
-               int((PAGE_H - qy) * scale) + 1)
+        box = (
+            int(qx * scale),
+            int((PAGE_H - qy - size) * scale),
+            int((qx + size) * scale) + 1,
+            int((PAGE_H - qy) * scale) + 1,
+        )
         crop = pages[slot // template.per_sheet].crop(box)
         if not read(crop, tag, template.error_correction):
             wrong.append(tag)
@@ -144,8 +148,11 @@ def _handbook(state: SelfTestState) -> str:
     doc = printing.build(SYSTEM, HANDBOOK, Paper.A4)
     reader = PdfReader(io.BytesIO(doc.data))
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    fonts = {str(f.get_object().get("/BaseFont")) for page in reader.pages
-             for f in (page["/Resources"].get("/Font") or {}).values()}
+    fonts = {
+        str(f.get_object().get("/BaseFont"))
+        for page in reader.pages
+        for f in (page["/Resources"].get("/Font") or {}).values()
+    }
     if len(reader.pages) != doc.pages or len(reader.pages) < 4:
         raise RuntimeError(_("ハンドブックのページ数がおかしい: {n}").format(n=len(reader.pages)))
     if "パートナーシップ" not in text or "\ufffd" in text:
@@ -181,7 +188,11 @@ def run_self_test(out=None) -> int:
 
     out = out or sys.stdout
     frozen = " (frozen)" if getattr(sys, "frozen", False) else ""
-    print(_("協働デスク {version}{frozen} のセルフテスト").format(version=__version__, frozen=frozen), file=out, flush=True)
+    print(
+        _("協働デスク {version}{frozen} のセルフテスト").format(version=__version__, frozen=frozen),
+        file=out,
+        flush=True,
+    )
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="kyodo-desk-self-test-") as home:
         state = SelfTestState(Path(home))

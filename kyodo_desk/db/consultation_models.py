@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kyodo_desk.db.models import Base, now
@@ -24,7 +36,9 @@ class ConsultationCategory(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     fiscal_year: Mapped[int] = mapped_column(Integer, index=True)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("consultation_category.id", ondelete="CASCADE"), default=None)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultation_category.id", ondelete="CASCADE"), default=None
+    )
     name: Mapped[str] = mapped_column(String(100))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -39,7 +53,9 @@ class ConsultationCase(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
-    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="SET NULL"), default=None, index=True)
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="SET NULL"), default=None, index=True
+    )
     status: Mapped[str] = mapped_column(String(10), default="open")
     opened_on: Mapped[dt.date] = mapped_column(Date)
     closed_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
@@ -58,15 +74,21 @@ class Consultation(Base):
     received_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     channel: Mapped[str] = mapped_column(String(20), index=True)
     requester_type: Mapped[str] = mapped_column(String(20), index=True)
-    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="SET NULL"), default=None, index=True)
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), default=None, index=True)
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="SET NULL"), default=None, index=True
+    )
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), default=None, index=True
+    )
     people_count: Mapped[int] = mapped_column(Integer, default=1)
     summary: Mapped[str] = mapped_column(String(200))
     details: Mapped[str] = mapped_column(Text, default="")
     answer: Mapped[str] = mapped_column(Text, default="")
     minutes_spent: Mapped[int] = mapped_column(Integer, default=0)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None, index=True)
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("consultation_case.id", ondelete="SET NULL"), default=None, index=True)
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultation_case.id", ondelete="SET NULL"), default=None, index=True
+    )
     # follow-up
     followup_action: Mapped[str | None] = mapped_column(String(20), default=None)
     followup_due: Mapped[dt.date | None] = mapped_column(Date, default=None, index=True)

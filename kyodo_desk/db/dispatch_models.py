@@ -72,7 +72,9 @@ class DispatchApplication(Base):
     status: Mapped[str] = mapped_column(String(20), default="received", index=True)
     received_on: Mapped[dt.date] = mapped_column(Date)
     quota_override_reason: Mapped[str] = mapped_column(String(300), default="")
-    consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultation.id", ondelete="SET NULL"), default=None)
+    consultation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultation.id", ondelete="SET NULL"), default=None
+    )
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now, onupdate=now)

@@ -58,7 +58,9 @@ def is_network_path(path: Path) -> bool:
         if len(parts) < 3:
             continue
         mount_point = parts[1].replace("\\040", " ")
-        if (resolved == mount_point or resolved.startswith(mount_point.rstrip("/") + "/")) and len(mount_point) > len(best):
+        if (resolved == mount_point or resolved.startswith(mount_point.rstrip("/") + "/")) and len(mount_point) > len(
+            best
+        ):
             best, best_fs = mount_point, parts[2]
     return best_fs in _NETWORK_FS
 

@@ -97,8 +97,13 @@ class LoanItem(Base):
     note: Mapped[str] = mapped_column(String(300), default="")
 
     __table_args__ = (
-        Index("uq_loan_item_open_device", "device_id", unique=True,
-              sqlite_where=text("returned_at IS NULL"), postgresql_where=text("returned_at IS NULL")),
+        Index(
+            "uq_loan_item_open_device",
+            "device_id",
+            unique=True,
+            sqlite_where=text("returned_at IS NULL"),
+            postgresql_where=text("returned_at IS NULL"),
+        ),
     )
 
 

@@ -132,8 +132,10 @@ def upgrade(db: Database, backup_dir: Path | None = None, revision: str = "head"
                                 "{n}件見つかりました(表: {tables})。データベースは更新前の版 {rev} のままです。"
                                 "更新前のバックアップ: {backup}"
                             ).format(
-                                n=len(problems), tables=", ".join(sorted({str(p[0]) for p in problems})),
-                                rev=before or "-", backup=backup or "-",
+                                n=len(problems),
+                                tables=", ".join(sorted({str(p[0]) for p in problems})),
+                                rev=before or "-",
+                                backup=backup or "-",
                             )
                         )
         finally:

@@ -160,6 +160,8 @@ class SearchDocument(Base):
 
 # Area model modules register their tables on Base.metadata when imported; importing them here
 # means "import models" always sees the whole schema (Alembic, tests, create_all).
-from kyodo_desk.db import consultation_models  # noqa: E402,F401
-from kyodo_desk.db import lending_models  # noqa: E402,F401
-from kyodo_desk.db import dispatch_models  # noqa: E402,F401
+from kyodo_desk.db import (  # noqa: E402
+    consultation_models,  # noqa: E402,F401
+    dispatch_models,  # noqa: E402,F401
+    lending_models,  # noqa: E402,F401
+)

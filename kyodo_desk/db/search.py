@@ -80,7 +80,9 @@ def search(session: Session, query: str, *, kinds: Iterable[str] | None = None, 
     conditions = []
     if dialect == "sqlite" and long_terms:
         phrase = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
-        stmt = stmt.where(doc.id.in_(select(text("rowid")).select_from(text("search_fts")).where(text("search_fts MATCH :phrase"))))
+        stmt = stmt.where(
+            doc.id.in_(select(text("rowid")).select_from(text("search_fts")).where(text("search_fts MATCH :phrase")))
+        )
         stmt = stmt.params(phrase=phrase)
         conditions += [doc.text.like(like_pattern(t), escape="\\") for t in terms if len(t) < TRIGRAM]
     else:
@@ -105,7 +107,13 @@ def find_by_code(session: Session, code: str) -> SearchHit | None:
     if not value:
         return None
     row = session.execute(
-        select(SearchDocument.kind, SearchDocument.ref_id, SearchDocument.title, SearchDocument.subtitle, SearchDocument.code)
+        select(
+            SearchDocument.kind,
+            SearchDocument.ref_id,
+            SearchDocument.title,
+            SearchDocument.subtitle,
+            SearchDocument.code,
+        )
         .where(SearchDocument.code == value)
         .limit(1)
     ).first()

@@ -151,8 +151,18 @@ class PageGeometry:
         return self.height - self.top - self.bottom
 
     def frame(self, id: str = "body", **kw) -> Frame:  # noqa: A002
-        return Frame(self.left, self.bottom, self.frame_width, self.frame_height, id=id,
-                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, **kw)
+        return Frame(
+            self.left,
+            self.bottom,
+            self.frame_width,
+            self.frame_height,
+            id=id,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            **kw,
+        )
 
 
 A4_GEOMETRY = PageGeometry(A4_PORTRAIT)
@@ -193,8 +203,9 @@ def make_styles(scale: float = 1.0) -> DocStyles:
     def s(name, size, leading, *, font_name=reg, **kw) -> ParagraphStyle:
         kw.setdefault("textColor", colors.black)
         kw.setdefault("bulletFontName", font_name)  # ReportLab's default is Helvetica: no □ ・ glyphs
-        return ParagraphStyle(name, fontName=font_name, fontSize=size * scale, leading=leading * scale,
-                              wordWrap="CJK", **kw)
+        return ParagraphStyle(
+            name, fontName=font_name, fontSize=size * scale, leading=leading * scale, wordWrap="CJK", **kw
+        )
 
     body = s("body", 10.5, 17.5, spaceAfter=5 * scale, alignment=TA_LEFT)
     cell = s("cell", 9.5, 14, spaceAfter=0)
@@ -202,7 +213,9 @@ def make_styles(scale: float = 1.0) -> DocStyles:
     cell_head = s("cell_head", 9.5, 14, font_name=bold)
     cell_head.hangPunctuation = False
     return DocStyles(
-        font=font, regular=reg, bold=bold,
+        font=font,
+        regular=reg,
+        bold=bold,
         title=s("title", 24, 34, font_name=bold, alignment=TA_CENTER, spaceAfter=8 * scale),
         subtitle=s("subtitle", 13, 20, alignment=TA_CENTER, spaceAfter=6 * scale),
         h1=s("h1", 17, 24, font_name=bold, spaceBefore=0, spaceAfter=10 * scale, keepWithNext=1),
@@ -211,8 +224,11 @@ def make_styles(scale: float = 1.0) -> DocStyles:
         body=body,
         small=s("small", 8.5, 12.5, spaceAfter=2 * scale),
         note=s("note", 10, 16, spaceAfter=3 * scale),
-        caption=s("caption", 9, 13, alignment=TA_CENTER, spaceBefore=2 * scale, spaceAfter=8 * scale, textColor=GRAY_TEXT),
-        cell=cell, cell_head=cell_head,
+        caption=s(
+            "caption", 9, 13, alignment=TA_CENTER, spaceBefore=2 * scale, spaceAfter=8 * scale, textColor=GRAY_TEXT
+        ),
+        cell=cell,
+        cell_head=cell_head,
         toc=[
             s("toc1", 11.5, 20, font_name=bold, leftIndent=0, firstLineIndent=0, spaceBefore=4 * scale),
             s("toc2", 10, 16, leftIndent=14 * scale, firstLineIndent=0),
@@ -231,8 +247,9 @@ def fit_font_size(text: str, font_name: str, size: float, max_width: float, mini
     return max(minimum, size * max_width / width)
 
 
-def draw_fitted(canvas, text: str, x: float, y: float, font_name: str, size: float, max_width: float,
-                align: str = "left") -> None:
+def draw_fitted(
+    canvas, text: str, x: float, y: float, font_name: str, size: float, max_width: float, align: str = "left"
+) -> None:
     """Draw one line of plain text (never markup) shrunk to fit *max_width*."""
     size = fit_font_size(text, font_name, size, max_width)
     canvas.setFont(font_name, size)
@@ -244,8 +261,9 @@ def draw_fitted(canvas, text: str, x: float, y: float, font_name: str, size: flo
         canvas.drawString(x, y, text)
 
 
-def draw_center_footer(canvas, geometry: PageGeometry, center: CenterInfo, font_name: str,
-                       page_label: str | None = None, size: float = 7.5) -> None:
+def draw_center_footer(
+    canvas, geometry: PageGeometry, center: CenterInfo, font_name: str, page_label: str | None = None, size: float = 7.5
+) -> None:
     """The center's name, address and numbers in one rule-topped line at the foot of the page."""
     canvas.saveState()
     y = geometry.bottom * 0.45
@@ -285,17 +303,33 @@ class ProgressDocTemplate(BaseDocTemplate):
 def new_doc(buffer, geometry: PageGeometry, meta: DocumentMeta, *, cls: type = ProgressDocTemplate, **kw):
     """A document template of *cls* with the page size, margins and metadata filled in."""
     return cls(
-        buffer, pagesize=geometry.pagesize, leftMargin=geometry.left, rightMargin=geometry.right,
-        topMargin=geometry.top, bottomMargin=geometry.bottom, title=meta.title, author=meta.author,
-        subject=meta.subject, keywords=list(meta.keywords), creator=meta.creator, lang="ja-JP",
+        buffer,
+        pagesize=geometry.pagesize,
+        leftMargin=geometry.left,
+        rightMargin=geometry.right,
+        topMargin=geometry.top,
+        bottomMargin=geometry.bottom,
+        title=meta.title,
+        author=meta.author,
+        subject=meta.subject,
+        keywords=list(meta.keywords),
+        creator=meta.creator,
+        lang="ja-JP",
         # the canvas' starting font: without this an unused, unembedded Helvetica is listed in the PDF
-        initialFontName=kw.pop("initialFontName", None) or register_reportlab_font().reportlab_name, **kw,
+        initialFontName=kw.pop("initialFontName", None) or register_reportlab_font().reportlab_name,
+        **kw,
     )
 
 
-def render_story(story: Sequence, geometry: PageGeometry, meta: DocumentMeta, *,
-                 on_page: Callable | None = None, progress: Progress | None = None,
-                 progress_text: str = "") -> bytes:
+def render_story(
+    story: Sequence,
+    geometry: PageGeometry,
+    meta: DocumentMeta,
+    *,
+    on_page: Callable | None = None,
+    progress: Progress | None = None,
+    progress_text: str = "",
+) -> bytes:
     """Lay out *story* on identical pages (with *on_page(canvas, doc)* drawn on each); PDF bytes."""
     buffer = io.BytesIO()
     doc = new_doc(buffer, geometry, meta)

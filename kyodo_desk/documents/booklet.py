@@ -78,7 +78,9 @@ def impose_booklet(pdf: bytes, *, back_cover: bool = False, progress: Progress |
                 scale = min(1.0, (sheet_w / 2) / w, sheet_h / h)  # A5 fits exactly; larger pages shrink
                 x = slot * sheet_w / 2 + (sheet_w / 2 - w * scale) / 2
                 y = (sheet_h - h * scale) / 2
-                op = Transformation().translate(-float(box.left), -float(box.bottom)).scale(scale, scale).translate(x, y)
+                op = (
+                    Transformation().translate(-float(box.left), -float(box.bottom)).scale(scale, scale).translate(x, y)
+                )
                 sheet.merge_transformed_page(src, op)
             writer.add_page(sheet)
             done += 1

@@ -34,7 +34,12 @@ BUNDLED_BOLD = "BIZUDGothic-Bold.ttf"
 # Other Japanese TrueType families a desk may choose for the screen:
 # (family shown to the user, regular file names, bold file names, subfont index for .ttc)
 _SYSTEM_CANDIDATES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], int], ...] = (
-    ("BIZ UDPGothic", ("BIZUDPGothic-Regular.ttf", "BIZ-UDGothicR.ttc"), ("BIZUDPGothic-Bold.ttf", "BIZ-UDGothicB.ttc"), 0),
+    (
+        "BIZ UDPGothic",
+        ("BIZUDPGothic-Regular.ttf", "BIZ-UDGothicR.ttc"),
+        ("BIZUDPGothic-Bold.ttf", "BIZ-UDGothicB.ttc"),
+        0,
+    ),
     ("Yu Gothic", ("YuGothR.ttc", "YuGothM.ttc"), ("YuGothB.ttc",), 0),
     ("Meiryo", ("meiryo.ttc",), ("meiryob.ttc",), 0),
     ("IPAexGothic", ("ipaexg.ttf",), (), 0),
@@ -111,8 +116,12 @@ def font_dirs(platform: str | None = None) -> list[Path]:
     elif platform == "darwin":
         dirs += [Path("/Library/Fonts"), Path("/System/Library/Fonts"), Path.home() / "Library/Fonts"]
     else:
-        dirs += [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts",
-                 Path.home() / ".fonts"]
+        dirs += [
+            Path("/usr/share/fonts"),
+            Path("/usr/local/share/fonts"),
+            Path.home() / ".local/share/fonts",
+            Path.home() / ".fonts",
+        ]
     return [d for d in dirs if d.is_dir()]
 
 

@@ -21,7 +21,12 @@ ReportLab's own line objects, so drawing, splitting across pages and markup work
 from __future__ import annotations
 
 from reportlab.platypus.paragraph import (
-    ParaLines, Paragraph, _handleBulletWidth, cjkU, cleanBlockQuotedText, makeCJKParaLine,
+    Paragraph,
+    ParaLines,
+    _handleBulletWidth,
+    cjkU,
+    cleanBlockQuotedText,
+    makeCJKParaLine,
 )
 from reportlab.rl_config import _FUZZ
 
@@ -148,11 +153,19 @@ class KinsokuParagraph(Paragraph):
         if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
             return self.blPara
         if not self.frags:
-            return ParaLines(kind=0, fontSize=style.fontSize, fontName=style.fontName, textColor=style.textColor,
-                             lines=[], ascent=style.fontSize, descent=-0.2 * style.fontSize)
+            return ParaLines(
+                kind=0,
+                fontSize=style.fontSize,
+                fontName=style.fontName,
+                textColor=style.textColor,
+                lines=[],
+                ascent=style.fontSize,
+                descent=-0.2 * style.fontSize,
+            )
         auto_leading = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
-        return kinsoku_frag_split(self.frags, maxWidths, auto_leading not in ("", "off"),
-                                  hang=getattr(style, "hangPunctuation", True))
+        return kinsoku_frag_split(
+            self.frags, maxWidths, auto_leading not in ("", "off"), hang=getattr(style, "hangPunctuation", True)
+        )
 
 
 def line_texts(paragraph: Paragraph) -> list[str]:

@@ -176,8 +176,13 @@ def build_calibration_page(template: LabelTemplate, *, offset_x_mm: float = 0.0,
     for k in range(0, 201, 10):  # ruler along the top edge, 1 cm ticks
         c.line(k * mm + 5 * mm, PAGE_H - 3 * mm, k * mm + 5 * mm, PAGE_H - (6 if k % 50 else 8) * mm)
     c.setFont(jp.reportlab_name, 9)
-    c.drawString(12 * mm, 4 * mm, _("{title}　位置合わせ用紙　オフセット X={x}mm Y={y}mm(100%で印刷してください)").format(
-        title=template.title, x=offset_x_mm, y=offset_y_mm))
+    c.drawString(
+        12 * mm,
+        4 * mm,
+        _("{title}　位置合わせ用紙　オフセット X={x}mm Y={y}mm(100%で印刷してください)").format(
+            title=template.title, x=offset_x_mm, y=offset_y_mm
+        ),
+    )
     c.showPage()
     c.save()
     return buf.getvalue()

@@ -16,7 +16,17 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
-from kyodo_desk.documents.base import A4_GEOMETRY, GRAY_FILL, CenterInfo, DocumentMeta, Progress, draw_center_footer, make_styles, para, render_story
+from kyodo_desk.documents.base import (
+    A4_GEOMETRY,
+    GRAY_FILL,
+    CenterInfo,
+    DocumentMeta,
+    Progress,
+    draw_center_footer,
+    make_styles,
+    para,
+    render_story,
+)
 from kyodo_desk.i18n import _, date_both, wareki
 
 
@@ -60,8 +70,17 @@ def build_letter(letter: Letter, center: CenterInfo, *, progress: Progress | Non
     if letter.fields:
         rows: list[list] = [[para(k, head), para(v, cell)] for k, v in letter.fields]
         t = Table(rows, colWidths=[38 * mm, geometry.frame_width - 38 * mm])
-        t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("BACKGROUND", (0, 0), (0, -1), GRAY_FILL),
-                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+        t.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                    ("BACKGROUND", (0, 0), (0, -1), GRAY_FILL),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("TOPPADDING", (0, 0), (-1, -1), 4),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ]
+            )
+        )
         story += [t, Spacer(1, 4 * mm)]
     if letter.items:
         n = len(letter.items_header)
@@ -70,24 +89,48 @@ def build_letter(letter: Letter, center: CenterInfo, *, progress: Progress | Non
             widths = [26 * mm, 52 * mm] + [(geometry.frame_width - 78 * mm) / (n - 2)] * (n - 2)
         rows = [[para(h, head) for h in letter.items_header]] + [[para(c, cell) for c in row] for row in letter.items]
         t = Table(rows, colWidths=widths, repeatRows=1)
-        t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("BACKGROUND", (0, 0), (-1, 0), GRAY_FILL),
-                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        t.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                    ("BACKGROUND", (0, 0), (-1, 0), GRAY_FILL),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ]
+            )
+        )
         story += [t, Spacer(1, 4 * mm)]
     for text in letter.paragraphs:
         story.append(para(text, st.body))
     if letter.terms:
-        block = [para(letter.terms_title, st.h3)] + [para(f"{i}. {t}", st.small) for i, t in enumerate(letter.terms, start=1)]
+        block = [para(letter.terms_title, st.h3)] + [
+            para(f"{i}. {t}", st.small) for i, t in enumerate(letter.terms, start=1)
+        ]
         story.append(KeepTogether(block))
     for label, lines in letter.writing_lines:
         rows = [[para(label, head)]] + [[""] for _ in range(lines)]
         t = Table(rows, colWidths=[geometry.frame_width], rowHeights=[None] + [10 * mm] * lines)
-        t.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.5, colors.black), ("BACKGROUND", (0, 0), (-1, 0), GRAY_FILL),
-                               ("LINEBELOW", (0, 1), (-1, -2), 0.3, colors.Color(0.6, 0.6, 0.6))]))
+        t.setStyle(
+            TableStyle(
+                [
+                    ("BOX", (0, 0), (-1, -1), 0.5, colors.black),
+                    ("BACKGROUND", (0, 0), (-1, 0), GRAY_FILL),
+                    ("LINEBELOW", (0, 1), (-1, -2), 0.3, colors.Color(0.6, 0.6, 0.6)),
+                ]
+            )
+        )
         story += [Spacer(1, 3 * mm), t]
     if letter.signatures:
         rows = [[para(label, head), para(_("令和　　年　　月　　日"), cell), ""] for label in letter.signatures]
         t = Table(rows, colWidths=[45 * mm, 45 * mm, geometry.frame_width - 90 * mm], rowHeights=[14 * mm] * len(rows))
-        t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("BACKGROUND", (0, 0), (0, -1), GRAY_FILL), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        t.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                    ("BACKGROUND", (0, 0), (0, -1), GRAY_FILL),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ]
+            )
+        )
         story += [Spacer(1, 5 * mm), KeepTogether([para(_("署名"), st.h3), t])]
 
     def on_page(canvas, doc):

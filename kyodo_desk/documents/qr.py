@@ -30,8 +30,17 @@ def modules_with_quiet_zone(matrix: list[list[bool]], quiet_zone: int) -> int:
     return len(matrix) + 2 * quiet_zone
 
 
-def draw_qr(canvas, data: str, x: float, y: float, size: float, *, error_correction: str = "M",
-            quiet_zone: int = 4, background: bool = True) -> float:
+def draw_qr(
+    canvas,
+    data: str,
+    x: float,
+    y: float,
+    size: float,
+    *,
+    error_correction: str = "M",
+    quiet_zone: int = 4,
+    background: bool = True,
+) -> float:
     """Draw a QR code whose lower-left corner (quiet zone included) is (*x*, *y*) and side is *size* pt.
 
     Returns the module size in points (keep it ≥ 0.5 mm for phone cameras).
@@ -65,8 +74,9 @@ def draw_qr(canvas, data: str, x: float, y: float, size: float, *, error_correct
 class QRCodeFlowable(Flowable):
     """A QR code of *size* points (quiet zone included) in a platypus story."""
 
-    def __init__(self, data: str, size: float, *, error_correction: str = "M", quiet_zone: int = 4,
-                 h_align: str = "CENTER"):
+    def __init__(
+        self, data: str, size: float, *, error_correction: str = "M", quiet_zone: int = 4, h_align: str = "CENTER"
+    ):
         super().__init__()
         self.data = data
         self.size = size
@@ -78,5 +88,6 @@ class QRCodeFlowable(Flowable):
         return self.size, self.size
 
     def draw(self):
-        draw_qr(self.canv, self.data, 0, 0, self.size, error_correction=self.error_correction,
-                quiet_zone=self.quiet_zone)
+        draw_qr(
+            self.canv, self.data, 0, 0, self.size, error_correction=self.error_correction, quiet_zone=self.quiet_zone
+        )

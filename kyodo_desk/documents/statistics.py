@@ -9,7 +9,16 @@ from reportlab.lib.units import mm
 from reportlab.platypus import LongTable, Spacer, TableStyle
 
 from kyodo_desk.documents.base import (
-    A4_LANDSCAPE, GRAY_FILL, CenterInfo, DocumentMeta, PageGeometry, Progress, draw_center_footer, make_styles, para, render_story,
+    A4_LANDSCAPE,
+    GRAY_FILL,
+    CenterInfo,
+    DocumentMeta,
+    PageGeometry,
+    Progress,
+    draw_center_footer,
+    make_styles,
+    para,
+    render_story,
 )
 from kyodo_desk.i18n import _, wareki
 
@@ -27,7 +36,10 @@ def build_statistics_pdf(stats, settings, *, today: dt.date | None = None, progr
     data = [[para(c, head) for c in table[0]]]
     numeric_from = 2
     for row in table[1:]:
-        data.append([para(row[0], small), para(row[1], small)] + [para(c, st.derive(small, alignment=2)) for c in row[numeric_from:]])
+        data.append(
+            [para(row[0], small), para(row[1], small)]
+            + [para(c, st.derive(small, alignment=2)) for c in row[numeric_from:]]
+        )
     previous = None
     for i, row in enumerate(table[1:], start=1):  # print a section name once, at its first row
         if row[0] == previous:

@@ -16,8 +16,14 @@ class Channel(LabelledEnum):
 
     @classmethod
     def _label_map(cls) -> dict[str, str]:
-        return {"walk_in": N_("来所"), "phone": N_("電話"), "email": N_("メール"), "fax": N_("FAX"),
-                "online": N_("オンライン"), "outreach": N_("出張")}
+        return {
+            "walk_in": N_("来所"),
+            "phone": N_("電話"),
+            "email": N_("メール"),
+            "fax": N_("FAX"),
+            "online": N_("オンライン"),
+            "outreach": N_("出張"),
+        }
 
 
 class RequesterType(LabelledEnum):
@@ -32,16 +38,28 @@ class RequesterType(LabelledEnum):
 
     @classmethod
     def _label_map(cls) -> dict[str, str]:
-        return {"individual": N_("個人"), "neighborhood": N_("町会等地域団体"), "citizen_group": N_("市民活動団体"),
-                "npo": N_("NPO法人"), "business": N_("事業者"), "university": N_("高等教育機関・学生"),
-                "government": N_("行政"), "other": N_("その他")}
+        return {
+            "individual": N_("個人"),
+            "neighborhood": N_("町会等地域団体"),
+            "citizen_group": N_("市民活動団体"),
+            "npo": N_("NPO法人"),
+            "business": N_("事業者"),
+            "university": N_("高等教育機関・学生"),
+            "government": N_("行政"),
+            "other": N_("その他"),
+        }
 
 
 # organization kind → requester type, so picking an organization fills the type in.
 REQUESTER_FOR_KIND = {
-    "neighborhood": RequesterType.NEIGHBORHOOD, "citizen_group": RequesterType.CITIZEN_GROUP, "npo": RequesterType.NPO,
-    "business": RequesterType.BUSINESS, "university": RequesterType.UNIVERSITY, "student_group": RequesterType.UNIVERSITY,
-    "government": RequesterType.GOVERNMENT, "other": RequesterType.OTHER,
+    "neighborhood": RequesterType.NEIGHBORHOOD,
+    "citizen_group": RequesterType.CITIZEN_GROUP,
+    "npo": RequesterType.NPO,
+    "business": RequesterType.BUSINESS,
+    "university": RequesterType.UNIVERSITY,
+    "student_group": RequesterType.UNIVERSITY,
+    "government": RequesterType.GOVERNMENT,
+    "other": RequesterType.OTHER,
 }
 
 
@@ -54,8 +72,13 @@ class FollowUpAction(LabelledEnum):
 
     @classmethod
     def _label_map(cls) -> dict[str, str]:
-        return {"call_back": N_("折り返し連絡"), "send_material": N_("資料送付"), "appointment": N_("面談予約"),
-                "dispatch": N_("派遣申請へ"), "refer": N_("他機関紹介")}
+        return {
+            "call_back": N_("折り返し連絡"),
+            "send_material": N_("資料送付"),
+            "appointment": N_("面談予約"),
+            "dispatch": N_("派遣申請へ"),
+            "refer": N_("他機関紹介"),
+        }
 
 
 class ReferralTarget(LabelledEnum):
@@ -67,8 +90,13 @@ class ReferralTarget(LabelledEnum):
 
     @classmethod
     def _label_map(cls) -> dict[str, str]:
-        return {"city_department": N_("市の担当課"), "social_welfare": N_("社会福祉協議会"),
-                "prefecture_npo": N_("県NPOセンター"), "expert": N_("専門家"), "other": N_("その他")}
+        return {
+            "city_department": N_("市の担当課"),
+            "social_welfare": N_("社会福祉協議会"),
+            "prefecture_npo": N_("県NPOセンター"),
+            "expert": N_("専門家"),
+            "other": N_("その他"),
+        }
 
 
 class CaseStatus(LabelledEnum):

@@ -36,8 +36,16 @@ _SEP = r"\s*[/.\-]\s*"
 _WESTERN = re.compile(r"(\d{4})(?:" + _SEP + r"|\s*年\s*)(\d{1,2})(?:" + _SEP + r"|\s*月\s*)(\d{1,2})\s*日?")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _MONTH_DAY = re.compile(r"(\d{1,2})(?:" + _SEP + r"|\s*月\s*)(\d{1,2})\s*日?")
-_ERA = re.compile(r"(" + _ERA_NAMES + r"|[RHSTM])\s*(元|\d{1,3})(?:" + _SEP + r"|\s*年\s*)(\d{1,2})(?:" + _SEP + r"|\s*月\s*)(\d{1,2})\s*日?",
-                  re.IGNORECASE)
+_ERA = re.compile(
+    r"("
+    + _ERA_NAMES
+    + r"|[RHSTM])\s*(元|\d{1,3})(?:"
+    + _SEP
+    + r"|\s*年\s*)(\d{1,2})(?:"
+    + _SEP
+    + r"|\s*月\s*)(\d{1,2})\s*日?",
+    re.IGNORECASE,
+)
 _TIME_COLON = re.compile(r"(\d{1,2})\s*[:時]\s*(\d{1,2})\s*分?")
 _TIME_HOUR = re.compile(r"(\d{1,2})\s*時")
 _TIME_DIGITS = re.compile(r"(\d{3,4})")
@@ -71,23 +79,35 @@ def format_datetime(value: dt.datetime) -> str:
 
 
 def _not_a_date(text: str) -> DateInputError:
-    return DateInputError(_("「{text}」は日付として読めません。例: {example}、20250401、令和7年4月1日、R7.4.1、4/1(今年)").format(
-        text=text, example=DATE_EXAMPLE))
+    return DateInputError(
+        _("「{text}」は日付として読めません。例: {example}、20250401、令和7年4月1日、R7.4.1、4/1(今年)").format(
+            text=text, example=DATE_EXAMPLE
+        )
+    )
 
 
 def _not_a_time(text: str) -> DateInputError:
-    return DateInputError(_("「{text}」は時刻として読めません。例: {example}、1430、14時30分").format(text=text, example=TIME_EXAMPLE))
+    return DateInputError(
+        _("「{text}」は時刻として読めません。例: {example}、1430、14時30分").format(text=text, example=TIME_EXAMPLE)
+    )
 
 
 def _make_date(year: int, month: int, day: int) -> dt.date:
     if not 1 <= month <= 12:
-        raise DateInputError(_("{month}月はありません。月は1〜12で入力してください。例: {example}").format(month=month, example=DATE_EXAMPLE))
+        raise DateInputError(
+            _("{month}月はありません。月は1〜12で入力してください。例: {example}").format(
+                month=month, example=DATE_EXAMPLE
+            )
+        )
     if not 1 <= year <= 9999:
         raise DateInputError(_("{year}年は入力できません。例: {example}").format(year=year, example=DATE_EXAMPLE))
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
-        raise DateInputError(_("{year}年{month}月に{day}日はありません(この月は{last}日までです)。例: {example}").format(
-            year=year, month=month, day=day, last=last, example=f"{year:04d}/{month:02d}/{last:02d}"))
+        raise DateInputError(
+            _("{year}年{month}月に{day}日はありません(この月は{last}日までです)。例: {example}").format(
+                year=year, month=month, day=day, last=last, example=f"{year:04d}/{month:02d}/{last:02d}"
+            )
+        )
     return dt.date(year, month, day)
 
 
@@ -100,11 +120,18 @@ def _era_date(era: str, era_year: int, month: int, day: int) -> dt.date:
     if era_year < 1 or value < start or (following is not None and value >= following):
         last = following - dt.timedelta(days=1) if following is not None else None
         if last is not None:
-            span = _("{era}は{first}から{last}までです。").format(era=era, first=format_date(start), last=format_date(last))
+            span = _("{era}は{first}から{last}までです。").format(
+                era=era, first=format_date(start), last=format_date(last)
+            )
         else:
             span = _("{era}は{first}からです。").format(era=era, first=format_date(start))
-        raise DateInputError(_("{era}{year}年{month}月{day}日はありません。").format(
-            era=era, year="元" if era_year == 1 else era_year, month=month, day=day) + span + _("例: 令和7年4月1日、R7.4.1"))
+        raise DateInputError(
+            _("{era}{year}年{month}月{day}日はありません。").format(
+                era=era, year="元" if era_year == 1 else era_year, month=month, day=day
+            )
+            + span
+            + _("例: 令和7年4月1日、R7.4.1")
+        )
     return value
 
 
@@ -128,9 +155,17 @@ def parse_date(text: str, *, today: dt.date | None = None) -> dt.date:
 
 def _make_time(hour: int, minute: int) -> dt.time:
     if not 0 <= hour <= 23:
-        raise DateInputError(_("{hour}時はありません。時は0〜23で入力してください。例: {example}").format(hour=hour, example=TIME_EXAMPLE))
+        raise DateInputError(
+            _("{hour}時はありません。時は0〜23で入力してください。例: {example}").format(
+                hour=hour, example=TIME_EXAMPLE
+            )
+        )
     if not 0 <= minute <= 59:
-        raise DateInputError(_("{minute}分はありません。分は0〜59で入力してください。例: {example}").format(minute=minute, example=TIME_EXAMPLE))
+        raise DateInputError(
+            _("{minute}分はありません。分は0〜59で入力してください。例: {example}").format(
+                minute=minute, example=TIME_EXAMPLE
+            )
+        )
     return dt.time(hour, minute)
 
 
@@ -177,8 +212,11 @@ def parse_datetime(text: str, *, today: dt.date | None = None) -> dt.datetime:
         try:
             return dt.datetime.combine(today or dt.date.today(), parse_time(clean))
         except DateInputError:
-            raise DateInputError(_("「{text}」は日時として読めません。例: {example}、R7.4.1 9:30、4/1 14:30").format(
-                text=text.strip(), example=DATETIME_EXAMPLE)) from None
+            raise DateInputError(
+                _("「{text}」は日時として読めません。例: {example}、R7.4.1 9:30、4/1 14:30").format(
+                    text=text.strip(), example=DATETIME_EXAMPLE
+                )
+            ) from None
     date_part, time_part = parts
     return dt.datetime.combine(parse_date(date_part, today=today), parse_time(time_part))
 

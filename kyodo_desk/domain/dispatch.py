@@ -16,7 +16,11 @@ class DispatchType(LabelledEnum):
 
     @classmethod
     def _label_map(cls) -> dict[str, str]:
-        return {"advisor": N_("アドバイザー派遣"), "ict_promoter": N_("ICT推進員の派遣"), "facilitator": N_("ファシリテーター派遣")}
+        return {
+            "advisor": N_("アドバイザー派遣"),
+            "ict_promoter": N_("ICT推進員の派遣"),
+            "facilitator": N_("ファシリテーター派遣"),
+        }
 
 
 class Field(LabelledEnum):
@@ -30,8 +34,15 @@ class Field(LabelledEnum):
 
     @classmethod
     def _label_map(cls) -> dict[str, str]:
-        return {"accounting": N_("会計・税務"), "npo_law": N_("NPO法・法人化"), "pr_design": N_("広報・デザイン"), "ict": N_("ICT"),
-                "facilitation": N_("ファシリテーション"), "management": N_("組織運営"), "fundraising": N_("資金調達")}
+        return {
+            "accounting": N_("会計・税務"),
+            "npo_law": N_("NPO法・法人化"),
+            "pr_design": N_("広報・デザイン"),
+            "ict": N_("ICT"),
+            "facilitation": N_("ファシリテーション"),
+            "management": N_("組織運営"),
+            "fundraising": N_("資金調達"),
+        }
 
 
 class Support(LabelledEnum):
@@ -59,8 +70,17 @@ class Status(LabelledEnum):
 
     @classmethod
     def _label_map(cls) -> dict[str, str]:
-        return {"received": N_("申請受付"), "scheduling": N_("日程調整中"), "decided": N_("派遣決定"), "done": N_("実施済"),
-                "reported": N_("報告受領"), "completed": N_("完了"), "withdrawn": N_("取下げ"), "rejected": N_("却下"), "postponed": N_("延期")}
+        return {
+            "received": N_("申請受付"),
+            "scheduling": N_("日程調整中"),
+            "decided": N_("派遣決定"),
+            "done": N_("実施済"),
+            "reported": N_("報告受領"),
+            "completed": N_("完了"),
+            "withdrawn": N_("取下げ"),
+            "rejected": N_("却下"),
+            "postponed": N_("延期"),
+        }
 
 
 # Allowed next steps.  取下げ/却下/延期 are possible until the dispatch has taken place.

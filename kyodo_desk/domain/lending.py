@@ -25,13 +25,27 @@ class DeviceKind(LabelledEnum):
 
     @classmethod
     def _label_map(cls) -> dict[str, str]:
-        return {"tablet": N_("タブレット"), "laptop": N_("ノートパソコン"), "wifi_router": N_("モバイルWi-Fiルーター"),
-                "projector": N_("プロジェクター"), "webcam": N_("Webカメラ"), "speakerphone": N_("スピーカーフォン"),
-                "other": N_("その他")}
+        return {
+            "tablet": N_("タブレット"),
+            "laptop": N_("ノートパソコン"),
+            "wifi_router": N_("モバイルWi-Fiルーター"),
+            "projector": N_("プロジェクター"),
+            "webcam": N_("Webカメラ"),
+            "speakerphone": N_("スピーカーフォン"),
+            "other": N_("その他"),
+        }
 
 
 # Default loan period in days per kind (an admin can override per kind in settings later).
-DEFAULT_LOAN_DAYS = {"tablet": 14, "laptop": 14, "wifi_router": 14, "projector": 7, "webcam": 14, "speakerphone": 14, "other": 7}
+DEFAULT_LOAN_DAYS = {
+    "tablet": 14,
+    "laptop": 14,
+    "wifi_router": 14,
+    "projector": 7,
+    "webcam": 14,
+    "speakerphone": 14,
+    "other": 7,
+}
 
 
 class DeviceState(LabelledEnum):
@@ -44,8 +58,14 @@ class DeviceState(LabelledEnum):
 
     @classmethod
     def _label_map(cls) -> dict[str, str]:
-        return {"available": N_("貸出可"), "on_loan": N_("貸出中"), "inspection": N_("点検待ち"),
-                "repair": N_("修理中"), "lost": N_("紛失"), "retired": N_("廃棄")}
+        return {
+            "available": N_("貸出可"),
+            "on_loan": N_("貸出中"),
+            "inspection": N_("点検待ち"),
+            "repair": N_("修理中"),
+            "lost": N_("紛失"),
+            "retired": N_("廃棄"),
+        }
 
 
 class AccessoryResult(LabelledEnum):

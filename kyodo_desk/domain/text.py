@@ -14,9 +14,7 @@ _KATA_OFFSET = 0x60
 
 
 def hiragana_to_katakana(text: str) -> str:
-    return "".join(
-        chr(ord(ch) + _KATA_OFFSET) if _HIRA_START <= ord(ch) <= _HIRA_END else ch for ch in text
-    )
+    return "".join(chr(ord(ch) + _KATA_OFFSET) if _HIRA_START <= ord(ch) <= _HIRA_END else ch for ch in text)
 
 
 def katakana_to_hiragana(text: str) -> str:

@@ -57,7 +57,9 @@ class Validator:
         if value and not is_kana(value):
             self.add(
                 name,
-                _("「{label}」はカタカナかひらがなで入力してください(例: カナザワシミンカツドウ)。").format(label=label),
+                _("「{label}」はカタカナかひらがなで入力してください(例: カナザワシミンカツドウ)。").format(
+                    label=label
+                ),
             )
 
     def phone(self, name: str, label: str, value: str | None) -> None:
@@ -83,7 +85,9 @@ class Validator:
 
 
 _KANA_RE = re.compile(r"^[\u3041-\u3096\u30A1-\u30FA\u30FC\u30FB\u309B\u309C\u30FD\u30FE\u309D\u309E 　・ー－\-]+$")
-_EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_EMAIL_RE = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 
 
 def is_kana(value: str) -> bool:

@@ -65,14 +65,36 @@ class AdvisorRecord(AdvisorInput):
 
 
 def advisor_record(s: Session, row: Advisor) -> AdvisorRecord:
-    windows = tuple(Window(w.weekday, w.start_time, w.end_time) for w in s.scalars(
-        select(AdvisorAvailability).where(AdvisorAvailability.advisor_id == row.id).order_by(AdvisorAvailability.weekday, AdvisorAvailability.start_time)))
-    exceptions = tuple(ExceptionDay(e.day, e.available, e.start_time, e.end_time, e.reason) for e in s.scalars(
-        select(AdvisorException).where(AdvisorException.advisor_id == row.id).order_by(AdvisorException.day)))
+    windows = tuple(
+        Window(w.weekday, w.start_time, w.end_time)
+        for w in s.scalars(
+            select(AdvisorAvailability)
+            .where(AdvisorAvailability.advisor_id == row.id)
+            .order_by(AdvisorAvailability.weekday, AdvisorAvailability.start_time)
+        )
+    )
+    exceptions = tuple(
+        ExceptionDay(e.day, e.available, e.start_time, e.end_time, e.reason)
+        for e in s.scalars(
+            select(AdvisorException).where(AdvisorException.advisor_id == row.id).order_by(AdvisorException.day)
+        )
+    )
     return AdvisorRecord(
-        name=row.name, name_kana=row.name_kana, fields=tuple(f for f in row.fields.split(",") if f),
-        dispatch_types=tuple(t for t in row.dispatch_types.split(",") if t), phone=row.phone, email=row.email, fee=row.fee,
-        travel_cost=row.travel_cost, active=row.active, notes=row.notes, windows=windows, id=row.id, version=row.version, exceptions=exceptions)
+        name=row.name,
+        name_kana=row.name_kana,
+        fields=tuple(f for f in row.fields.split(",") if f),
+        dispatch_types=tuple(t for t in row.dispatch_types.split(",") if t),
+        phone=row.phone,
+        email=row.email,
+        fee=row.fee,
+        travel_cost=row.travel_cost,
+        active=row.active,
+        notes=row.notes,
+        windows=windows,
+        id=row.id,
+        version=row.version,
+        exceptions=exceptions,
+    )
 
 
 def _validate(data: AdvisorInput) -> None:
@@ -97,14 +119,25 @@ class AdvisorService:
     def __init__(self, db: Database):
         self.db = db
 
-    def list(self, actor: Actor, *, include_inactive: bool = False, field: str | None = None, dispatch_type: str | None = None) -> list[AdvisorRecord]:
+    def list(
+        self,
+        actor: Actor,
+        *,
+        include_inactive: bool = False,
+        field: str | None = None,
+        dispatch_type: str | None = None,
+    ) -> list[AdvisorRecord]:
         require(actor, Permission.DISPATCH_EDIT)
         with self.db.read() as s:
             stmt = select(Advisor).order_by(Advisor.name_kana, Advisor.id)
             if not include_inactive:
                 stmt = stmt.where(Advisor.active.is_(True))
             out = [advisor_record(s, r) for r in s.scalars(stmt)]
-        return [a for a in out if (field is None or field in a.fields) and (dispatch_type is None or dispatch_type in a.dispatch_types)]
+        return [
+            a
+            for a in out
+            if (field is None or field in a.fields) and (dispatch_type is None or dispatch_type in a.dispatch_types)
+        ]
 
     def get(self, actor: Actor, advisor_id: int) -> AdvisorRecord:
         require(actor, Permission.DISPATCH_EDIT)
@@ -114,7 +147,9 @@ class AdvisorService:
                 raise NotFound(_("アドバイザーが見つかりません。"))
             return advisor_record(s, row)
 
-    def save(self, actor: Actor, data: AdvisorInput, advisor_id: int | None = None, expected_version: int | None = None) -> AdvisorRecord:
+    def save(
+        self, actor: Actor, data: AdvisorInput, advisor_id: int | None = None, expected_version: int | None = None
+    ) -> AdvisorRecord:
         require(actor, Permission.DISPATCH_EDIT)
         _validate(data)
         try:
@@ -130,13 +165,29 @@ class AdvisorService:
                     if expected_version is not None and row.version != expected_version:
                         raise StaleEdit(_("アドバイザー"))
                 row.name, row.name_kana, row.fields = data.name.strip(), data.name_kana.strip(), ",".join(data.fields)
-                row.dispatch_types, row.phone, row.email = ",".join(data.dispatch_types), normalize_phone(data.phone) or "" if data.phone else "", data.email.strip()
-                row.fee, row.travel_cost, row.active, row.notes = int(data.fee), int(data.travel_cost), data.active, data.notes.strip()
+                row.dispatch_types, row.phone, row.email = (
+                    ",".join(data.dispatch_types),
+                    normalize_phone(data.phone) or "" if data.phone else "",
+                    data.email.strip(),
+                )
+                row.fee, row.travel_cost, row.active, row.notes = (
+                    int(data.fee),
+                    int(data.travel_cost),
+                    data.active,
+                    data.notes.strip(),
+                )
                 s.flush()
                 s.execute(delete(AdvisorAvailability).where(AdvisorAvailability.advisor_id == row.id))
                 for w in data.windows:
                     s.add(AdvisorAvailability(advisor_id=row.id, weekday=w.weekday, start_time=w.start, end_time=w.end))
-                search_index.index_document(s, KIND, row.id, title=row.name, subtitle=_("アドバイザー"), texts=(row.name_kana, " ".join(Field(f).label() for f in data.fields)))
+                search_index.index_document(
+                    s,
+                    KIND,
+                    row.id,
+                    title=row.name,
+                    subtitle=_("アドバイザー"),
+                    texts=(row.name_kana, " ".join(Field(f).label() for f in data.fields)),
+                )
                 audit(s, actor, AuditAction.CREATE if advisor_id is None else AuditAction.UPDATE, KIND, row.id)
                 s.flush()
                 return advisor_record(s, row)
@@ -150,15 +201,30 @@ class AdvisorService:
 
             raise ValidationError({"start": _("対応できる日の時間帯(開始・終了)を入力してください。")})
         with self.db.write() as s:
-            s.execute(delete(AdvisorException).where(AdvisorException.advisor_id == advisor_id, AdvisorException.day == exc.day))
-            s.add(AdvisorException(advisor_id=advisor_id, day=exc.day, available=exc.available, start_time=exc.start, end_time=exc.end, reason=exc.reason.strip()[:200]))
+            s.execute(
+                delete(AdvisorException).where(
+                    AdvisorException.advisor_id == advisor_id, AdvisorException.day == exc.day
+                )
+            )
+            s.add(
+                AdvisorException(
+                    advisor_id=advisor_id,
+                    day=exc.day,
+                    available=exc.available,
+                    start_time=exc.start,
+                    end_time=exc.end,
+                    reason=exc.reason.strip()[:200],
+                )
+            )
             audit(s, actor, AuditAction.UPDATE, KIND, advisor_id, "exception")
 
     def remove_exception(self, actor: Actor, advisor_id: int, day: dt.date) -> None:
         """Drop the exception for *day*: the weekly pattern applies again."""
         require(actor, Permission.DISPATCH_EDIT)
         with self.db.write() as s:
-            s.execute(delete(AdvisorException).where(AdvisorException.advisor_id == advisor_id, AdvisorException.day == day))
+            s.execute(
+                delete(AdvisorException).where(AdvisorException.advisor_id == advisor_id, AdvisorException.day == day)
+            )
             audit(s, actor, AuditAction.UPDATE, KIND, advisor_id, "exception removed")
 
 

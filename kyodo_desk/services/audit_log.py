@@ -28,7 +28,9 @@ class AuditService:
     def __init__(self, db: Database):
         self.db = db
 
-    def recent(self, actor: Actor, *, entity: str | None = None, entity_id: int | None = None, limit: int = 200) -> list[AuditEntry]:
+    def recent(
+        self, actor: Actor, *, entity: str | None = None, entity_id: int | None = None, limit: int = 200
+    ) -> list[AuditEntry]:
         require(actor, Permission.AUDIT_VIEW)
         stmt = (
             select(AuditLog, Staff.display_name)

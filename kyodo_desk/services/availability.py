@@ -78,16 +78,24 @@ def device_conflict(
             continue
         if res_org == organization_id:
             return _("{tag} は同じ団体の予約({s}〜{e})がすでにあります。").format(tag=tag, s=_md(start), e=_md(end))
-        return _("{tag} はこの期間 {org} の予約があります({s}〜{e})。").format(tag=tag, org=org_name, s=_md(start), e=_md(end))
+        return _("{tag} はこの期間 {org} の予約があります({s}〜{e})。").format(
+            tag=tag, org=org_name, s=_md(start), e=_md(end)
+        )
     return None
 
 
-def matching_reservation(s: Session, device_id: int, organization_id: int, period: Period, buffer_days: int) -> int | None:
+def matching_reservation(
+    s: Session, device_id: int, organization_id: int, period: Period, buffer_days: int
+) -> int | None:
     """The same organization's active reservation of this device that a pickup fulfils."""
     rows = s.execute(
         select(Reservation.id, Reservation.start_on, Reservation.end_on)
         .join(ReservationItem, ReservationItem.reservation_id == Reservation.id)
-        .where(ReservationItem.device_id == device_id, Reservation.status == "active", Reservation.organization_id == organization_id)
+        .where(
+            ReservationItem.device_id == device_id,
+            Reservation.status == "active",
+            Reservation.organization_id == organization_id,
+        )
         .order_by(Reservation.start_on)
     ).all()
     for res_id, start, end in rows:

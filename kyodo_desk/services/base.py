@@ -73,5 +73,12 @@ def audit(
 ) -> None:
     """Append an audit row.  *detail* must never hold personal values — field names only."""
     session.add(
-        AuditLog(at=now(), staff_id=actor.staff_id, action=str(action), entity=entity, entity_id=entity_id, detail=detail[:500])
+        AuditLog(
+            at=now(),
+            staff_id=actor.staff_id,
+            action=str(action),
+            entity=entity,
+            entity_id=entity_id,
+            detail=detail[:500],
+        )
     )

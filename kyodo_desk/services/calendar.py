@@ -46,7 +46,9 @@ class CalendarService:
         require(actor, Permission.CALENDAR_EDIT)
         with self.db.write() as s:
             if s.scalar(select(ClosedDayRow.id).where(ClosedDayRow.day == day)) is not None:
-                raise ValidationError({"day": _("{day} はすでに休館日に登録されています。").format(day=day.isoformat())})
+                raise ValidationError(
+                    {"day": _("{day} はすでに休館日に登録されています。").format(day=day.isoformat())}
+                )
             row = ClosedDayRow(day=day, reason=reason.strip()[:200], created_by=actor.staff_id)
             s.add(row)
             s.flush()

@@ -23,6 +23,8 @@ class ChangeService:
     def changed_entities_since(self, marker: int) -> list[tuple[str, int | None]]:
         with self.db.read() as s:
             rows = s.execute(
-                select(AuditLog.entity, AuditLog.entity_id).where(AuditLog.id > marker, AuditLog.action != "view").limit(500)
+                select(AuditLog.entity, AuditLog.entity_id)
+                .where(AuditLog.id > marker, AuditLog.action != "view")
+                .limit(500)
             ).all()
             return [(r.entity, r.entity_id) for r in rows]

@@ -34,11 +34,19 @@ class Category:
 
 def seed_year(session: Session, fiscal_year: int) -> None:
     """Give *fiscal_year* its list: a copy of the previous year's, else the defaults."""
-    if session.scalar(select(func.count()).select_from(ConsultationCategory).where(ConsultationCategory.fiscal_year == fiscal_year)):
+    if session.scalar(
+        select(func.count()).select_from(ConsultationCategory).where(ConsultationCategory.fiscal_year == fiscal_year)
+    ):
         return
-    previous = session.scalar(select(func.max(ConsultationCategory.fiscal_year)).where(ConsultationCategory.fiscal_year < fiscal_year))
+    previous = session.scalar(
+        select(func.max(ConsultationCategory.fiscal_year)).where(ConsultationCategory.fiscal_year < fiscal_year)
+    )
     if previous is not None:
-        rows = session.scalars(select(ConsultationCategory).where(ConsultationCategory.fiscal_year == previous, ConsultationCategory.active.is_(True)).order_by(ConsultationCategory.parent_id.is_not(None), ConsultationCategory.sort_order)).all()
+        rows = session.scalars(
+            select(ConsultationCategory)
+            .where(ConsultationCategory.fiscal_year == previous, ConsultationCategory.active.is_(True))
+            .order_by(ConsultationCategory.parent_id.is_not(None), ConsultationCategory.sort_order)
+        ).all()
         mapping: dict[int, int] = {}
         for row in rows:
             if row.parent_id is None:
@@ -48,7 +56,14 @@ def seed_year(session: Session, fiscal_year: int) -> None:
                 mapping[row.id] = new.id
         for row in rows:
             if row.parent_id is not None and row.parent_id in mapping:
-                session.add(ConsultationCategory(fiscal_year=fiscal_year, parent_id=mapping[row.parent_id], name=row.name, sort_order=row.sort_order))
+                session.add(
+                    ConsultationCategory(
+                        fiscal_year=fiscal_year,
+                        parent_id=mapping[row.parent_id],
+                        name=row.name,
+                        sort_order=row.sort_order,
+                    )
+                )
         session.flush()
         return
     for i, (top, subs) in enumerate(DEFAULT_CATEGORIES):
@@ -67,7 +82,11 @@ class CategoryService:
     def for_year(self, fiscal_year: int, *, include_inactive: bool = False) -> list[Category]:
         """Top-level categories each followed by its children, in display order."""
         with self.db.read() as s:
-            count = s.scalar(select(func.count()).select_from(ConsultationCategory).where(ConsultationCategory.fiscal_year == fiscal_year))
+            count = s.scalar(
+                select(func.count())
+                .select_from(ConsultationCategory)
+                .where(ConsultationCategory.fiscal_year == fiscal_year)
+            )
         if not count:
             with self.db.write() as s:
                 seed_year(s, fiscal_year)
@@ -81,7 +100,11 @@ class CategoryService:
         out: list[Category] = []
         for top in tops:
             out.append(Category(top.id, top.fiscal_year, None, top.name, top.sort_order, top.active))
-            out += [Category(r.id, r.fiscal_year, r.parent_id, r.name, r.sort_order, r.active, names[top.id]) for r in rows if r.parent_id == top.id]
+            out += [
+                Category(r.id, r.fiscal_year, r.parent_id, r.name, r.sort_order, r.active, names[top.id])
+                for r in rows
+                if r.parent_id == top.id
+            ]
         return out
 
     def add(self, actor: Actor, fiscal_year: int, name: str, parent_id: int | None = None) -> Category:
@@ -91,10 +114,25 @@ class CategoryService:
             raise ValidationError({"name": _("「分類名」を入力してください。")})
         with self.db.write() as s:
             seed_year(s, fiscal_year)
-            exists = s.scalar(select(ConsultationCategory.id).where(ConsultationCategory.fiscal_year == fiscal_year, ConsultationCategory.parent_id.is_(parent_id) if parent_id is None else ConsultationCategory.parent_id == parent_id, ConsultationCategory.name == name))
+            exists = s.scalar(
+                select(ConsultationCategory.id).where(
+                    ConsultationCategory.fiscal_year == fiscal_year,
+                    ConsultationCategory.parent_id.is_(parent_id)
+                    if parent_id is None
+                    else ConsultationCategory.parent_id == parent_id,
+                    ConsultationCategory.name == name,
+                )
+            )
             if exists:
                 raise ValidationError({"name": _("分類「{name}」はすでにあります。").format(name=name)})
-            order = (s.scalar(select(func.max(ConsultationCategory.sort_order)).where(ConsultationCategory.fiscal_year == fiscal_year)) or 0) + 10
+            order = (
+                s.scalar(
+                    select(func.max(ConsultationCategory.sort_order)).where(
+                        ConsultationCategory.fiscal_year == fiscal_year
+                    )
+                )
+                or 0
+            ) + 10
             row = ConsultationCategory(fiscal_year=fiscal_year, parent_id=parent_id, name=name, sort_order=order)
             s.add(row)
             s.flush()

@@ -23,7 +23,7 @@ from kyodo_desk.db.engine import Database
 from kyodo_desk.domain.consultation import Channel, ReferralTarget, RequesterType
 from kyodo_desk.domain.fiscal import fiscal_months
 from kyodo_desk.domain.permissions import Permission
-from kyodo_desk.i18n import _, wareki_fiscal_year, month_short
+from kyodo_desk.i18n import _, month_short, wareki_fiscal_year
 from kyodo_desk.services.base import Actor, require
 from kyodo_desk.services.consultations import fiscal_year_bounds
 
@@ -69,7 +69,9 @@ class ConsultationStatsService:
     def __init__(self, db: Database):
         self.db = db
 
-    def statistics(self, actor: Actor, fiscal_year: int, *, month: int | None = None, today: dt.date | None = None) -> ConsultationStats:
+    def statistics(
+        self, actor: Actor, fiscal_year: int, *, month: int | None = None, today: dt.date | None = None
+    ) -> ConsultationStats:
         """The fiscal year with one column per month, or a single month when *month* is given."""
         require(actor, Permission.REPORT)
         today = today or dt.date.today()
@@ -84,20 +86,36 @@ class ConsultationStatsService:
         c = Consultation
         with self.db.read() as s:
             rows = s.execute(
-                select(c.id, c.received_at, c.channel, c.requester_type, c.people_count, c.case_id,
-                       c.followup_action, c.followup_done, c.followup_due, c.referral_to)
-                .where(c.received_at >= start, c.received_at < end)
+                select(
+                    c.id,
+                    c.received_at,
+                    c.channel,
+                    c.requester_type,
+                    c.people_count,
+                    c.case_id,
+                    c.followup_action,
+                    c.followup_done,
+                    c.followup_due,
+                    c.referral_to,
+                ).where(c.received_at >= start, c.received_at < end)
             ).all()
             ids = [r.id for r in rows]
             links: dict[int, list[int]] = defaultdict(list)
             for chunk in range(0, len(ids), 5000):
                 for cid, cat in s.execute(
-                    select(consultation_category_link.c.consultation_id, consultation_category_link.c.category_id)
-                    .where(consultation_category_link.c.consultation_id.in_(ids[chunk:chunk + 5000]))
+                    select(
+                        consultation_category_link.c.consultation_id, consultation_category_link.c.category_id
+                    ).where(consultation_category_link.c.consultation_id.in_(ids[chunk : chunk + 5000]))
                 ):
                     links[cid].append(cat)
             categories = s.execute(
-                select(ConsultationCategory.id, ConsultationCategory.parent_id, ConsultationCategory.name, ConsultationCategory.sort_order, ConsultationCategory.fiscal_year)
+                select(
+                    ConsultationCategory.id,
+                    ConsultationCategory.parent_id,
+                    ConsultationCategory.name,
+                    ConsultationCategory.sort_order,
+                    ConsultationCategory.fiscal_year,
+                )
                 .where(ConsultationCategory.fiscal_year == fiscal_year)
                 .order_by(ConsultationCategory.sort_order, ConsultationCategory.id)
             ).all()
@@ -105,13 +123,20 @@ class ConsultationStatsService:
             extra_cat_ids = {cat for cats in links.values() for cat in cats} - {cat.id for cat in categories}
             if extra_cat_ids:  # a consultation filed under another year's list
                 categories += s.execute(
-                    select(ConsultationCategory.id, ConsultationCategory.parent_id, ConsultationCategory.name, ConsultationCategory.sort_order, ConsultationCategory.fiscal_year)
-                    .where(ConsultationCategory.id.in_(extra_cat_ids))
+                    select(
+                        ConsultationCategory.id,
+                        ConsultationCategory.parent_id,
+                        ConsultationCategory.name,
+                        ConsultationCategory.sort_order,
+                        ConsultationCategory.fiscal_year,
+                    ).where(ConsultationCategory.id.in_(extra_cat_ids))
                 ).all()
             case_ids = {r.case_id for r in rows if r.case_id}
             first_of_case: dict[int | None, tuple[dt.datetime, int | None]] = {}
             if case_ids:
-                for case_id, first_at in s.execute(select(c.case_id, func.min(c.received_at)).where(c.case_id.in_(case_ids)).group_by(c.case_id)):
+                for case_id, first_at in s.execute(
+                    select(c.case_id, func.min(c.received_at)).where(c.case_id.in_(case_ids)).group_by(c.case_id)
+                ):
                     first_id = s.scalar(select(func.min(c.id)).where(c.case_id == case_id, c.received_at == first_at))
                     first_of_case[case_id] = (first_at, first_id)
 
@@ -169,7 +194,13 @@ class ConsultationStatsService:
                         fu_overdue += 1
 
         matters = [len(x) for x in matters_by_month] + [len(matters_all)]
-        sec_total, sec_ch, sec_req, sec_cat, sec_ref = _("合計"), _("受付方法"), _("相談者の種別"), _("相談分類"), _("他機関紹介")
+        sec_total, sec_ch, sec_req, sec_cat, sec_ref = (
+            _("合計"),
+            _("受付方法"),
+            _("相談者の種別"),
+            _("相談分類"),
+            _("他機関紹介"),
+        )
         out = [
             StatsRow(sec_total, _("件数"), tuple(total)),
             StatsRow(sec_total, _("案件数"), tuple(matters)),
@@ -204,5 +235,12 @@ def stats_table(stats) -> list[list[str]]:
         pad = [""] * (len(stats.columns) - 1)
         table.append([_("フォローアップ"), _("対応予定あり"), *pad, str(stats.followup_total)])
         table.append([_("フォローアップ"), _("完了"), *pad, str(stats.followup_done)])
-        table.append([_("フォローアップ"), _("未完了(うち期限超過 {n})").format(n=stats.followup_overdue), *pad, str(stats.followup_open)])
+        table.append(
+            [
+                _("フォローアップ"),
+                _("未完了(うち期限超過 {n})").format(n=stats.followup_overdue),
+                *pad,
+                str(stats.followup_open),
+            ]
+        )
     return table

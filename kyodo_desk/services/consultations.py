@@ -15,7 +15,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from kyodo_desk.db import search as search_index
-from kyodo_desk.db.consultation_models import Consultation, ConsultationCase, ConsultationCategory, ReferenceCounter, consultation_category_link
+from kyodo_desk.db.consultation_models import (
+    Consultation,
+    ConsultationCase,
+    ConsultationCategory,
+    ReferenceCounter,
+    consultation_category_link,
+)
 from kyodo_desk.db.engine import Database
 from kyodo_desk.db.models import Organization, Person, SearchDocument, Staff, now
 from kyodo_desk.domain.consultation import CaseStatus, Channel, FollowUpAction, ReferralTarget, RequesterType
@@ -183,7 +189,9 @@ def next_reference_for(session: Session, prefix: str, day: dt.date) -> str:
     year inside the caller's write transaction (row-locked on PostgreSQL; SQLite's write
     transaction is already exclusive)."""
     fiscal_year = fiscal_year_of(day)
-    stmt = select(ReferenceCounter).where(ReferenceCounter.prefix == prefix, ReferenceCounter.fiscal_year == fiscal_year)
+    stmt = select(ReferenceCounter).where(
+        ReferenceCounter.prefix == prefix, ReferenceCounter.fiscal_year == fiscal_year
+    )
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update()
     counter = session.scalar(stmt)
@@ -201,8 +209,13 @@ def next_reference(session: Session, fiscal_year: int) -> str:
 
 def _index(session: Session, row: Consultation) -> None:
     search_index.index_document(
-        session, KIND, row.id, title=row.summary, subtitle=row.received_at.strftime("%Y-%m-%d"),
-        code=row.reference, texts=(row.details, row.answer, row.referral_detail),
+        session,
+        KIND,
+        row.id,
+        title=row.summary,
+        subtitle=row.received_at.strftime("%Y-%m-%d"),
+        code=row.reference,
+        texts=(row.details, row.answer, row.referral_detail),
     )
 
 
@@ -213,7 +226,12 @@ def _records(session: Session, rows: list[Consultation]) -> list[ConsultationRec
     cats: dict[int, list[tuple[int, str]]] = {}
     parent = ConsultationCategory.__table__.alias("parent")
     for cid, cat_id, name, pname in session.execute(
-        select(consultation_category_link.c.consultation_id, ConsultationCategory.id, ConsultationCategory.name, parent.c.name)
+        select(
+            consultation_category_link.c.consultation_id,
+            ConsultationCategory.id,
+            ConsultationCategory.name,
+            parent.c.name,
+        )
         .join(ConsultationCategory, ConsultationCategory.id == consultation_category_link.c.category_id)
         .outerjoin(parent, parent.c.id == ConsultationCategory.parent_id)
         .where(consultation_category_link.c.consultation_id.in_(ids))
@@ -222,30 +240,60 @@ def _records(session: Session, rows: list[Consultation]) -> list[ConsultationRec
         cats.setdefault(cid, []).append((cat_id, f"{pname} › {name}" if pname else name))
     staff: dict[int | None, str] = dict(session.execute(select(Staff.id, Staff.display_name)).all())
     org_ids = {r.organization_id for r in rows if r.organization_id}
-    orgs: dict[int | None, str] = dict(session.execute(select(Organization.id, Organization.name).where(Organization.id.in_(org_ids))).all()) if org_ids else {}
+    orgs: dict[int | None, str] = (
+        dict(session.execute(select(Organization.id, Organization.name).where(Organization.id.in_(org_ids))).all())
+        if org_ids
+        else {}
+    )
     person_ids = {r.person_id for r in rows if r.person_id}
-    people: dict[int | None, str] = dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(person_ids))).all()) if person_ids else {}
+    people: dict[int | None, str] = (
+        dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(person_ids))).all())
+        if person_ids
+        else {}
+    )
     case_ids = {r.case_id for r in rows if r.case_id}
-    cases: dict[int | None, str] = dict(session.execute(select(ConsultationCase.id, ConsultationCase.title).where(ConsultationCase.id.in_(case_ids))).all()) if case_ids else {}
+    cases: dict[int | None, str] = (
+        dict(
+            session.execute(
+                select(ConsultationCase.id, ConsultationCase.title).where(ConsultationCase.id.in_(case_ids))
+            ).all()
+        )
+        if case_ids
+        else {}
+    )
     out = []
     for r in rows:
         c = cats.get(r.id, [])
-        out.append(ConsultationRecord(
-            **{name: getattr(r, name) for name in _COLUMNS},
-            category_ids=tuple(i for i, _n in c), category_names=tuple(n for _i, n in c),
-            id=r.id, reference=r.reference, fiscal_year=r.fiscal_year, staff_id=r.staff_id,
-            staff_name=staff.get(r.staff_id, ""), organization_name=orgs.get(r.organization_id, ""),
-            person_name=people.get(r.person_id, ""), case_title=cases.get(r.case_id, ""),
-            followup_assignee_name=staff.get(r.followup_assignee_id, ""), anonymized=r.anonymized_at is not None,
-            version=r.version,
-        ))
+        out.append(
+            ConsultationRecord(
+                **{name: getattr(r, name) for name in _COLUMNS},
+                category_ids=tuple(i for i, _n in c),
+                category_names=tuple(n for _i, n in c),
+                id=r.id,
+                reference=r.reference,
+                fiscal_year=r.fiscal_year,
+                staff_id=r.staff_id,
+                staff_name=staff.get(r.staff_id, ""),
+                organization_name=orgs.get(r.organization_id, ""),
+                person_name=people.get(r.person_id, ""),
+                case_title=cases.get(r.case_id, ""),
+                followup_assignee_name=staff.get(r.followup_assignee_id, ""),
+                anonymized=r.anonymized_at is not None,
+                version=r.version,
+            )
+        )
     return out
 
 
 def _set_categories(session: Session, consultation_id: int, category_ids: tuple[int, ...]) -> None:
-    session.execute(delete(consultation_category_link).where(consultation_category_link.c.consultation_id == consultation_id))
+    session.execute(
+        delete(consultation_category_link).where(consultation_category_link.c.consultation_id == consultation_id)
+    )
     if category_ids:
-        session.execute(insert(consultation_category_link), [{"consultation_id": consultation_id, "category_id": c} for c in category_ids])
+        session.execute(
+            insert(consultation_category_link),
+            [{"consultation_id": consultation_id, "category_id": c} for c in category_ids],
+        )
 
 
 class ConsultationService:
@@ -258,7 +306,12 @@ class ConsultationService:
         clean = validate(data)
         with self.db.write() as s:
             fy = fiscal_year_of(_received(clean).date())
-            row = Consultation(**{n: getattr(clean, n) for n in _COLUMNS}, reference=next_reference(s, fy), fiscal_year=fy, staff_id=actor.staff_id)
+            row = Consultation(
+                **{n: getattr(clean, n) for n in _COLUMNS},
+                reference=next_reference(s, fy),
+                fiscal_year=fy,
+                staff_id=actor.staff_id,
+            )
             if row.followup_done:
                 row.followup_done_at = now()
             s.add(row)
@@ -269,7 +322,9 @@ class ConsultationService:
             s.flush()
             return _records(s, [row])[0]
 
-    def update(self, actor: Actor, consultation_id: int, expected_version: int, data: ConsultationInput) -> ConsultationRecord:
+    def update(
+        self, actor: Actor, consultation_id: int, expected_version: int, data: ConsultationInput
+    ) -> ConsultationRecord:
         require(actor, Permission.CONSULTATION_EDIT)
         clean = validate(data)
         try:
@@ -279,7 +334,13 @@ class ConsultationService:
                     raise NotFound(_("相談記録が見つかりません。削除された可能性があります。"))
                 if row.version != expected_version:
                     raise StaleEdit(_("相談記録"))
-                old_cats = set(s.scalars(select(consultation_category_link.c.category_id).where(consultation_category_link.c.consultation_id == row.id)))
+                old_cats = set(
+                    s.scalars(
+                        select(consultation_category_link.c.category_id).where(
+                            consultation_category_link.c.consultation_id == row.id
+                        )
+                    )
+                )
                 changed = [n for n in _COLUMNS if getattr(row, n) != getattr(clean, n)]
                 if old_cats != set(clean.category_ids):
                     changed.append("category_ids")
@@ -338,12 +399,25 @@ class ConsultationService:
             stmt = stmt.where(c.received_at < dt.datetime.combine(flt.date_to + dt.timedelta(days=1), dt.time()))
         if flt.fiscal_year is not None:
             stmt = stmt.where(c.fiscal_year == flt.fiscal_year)
-        for col, value in ((c.channel, flt.channel), (c.requester_type, flt.requester_type), (c.staff_id, flt.staff_id), (c.organization_id, flt.organization_id)):
+        for col, value in (
+            (c.channel, flt.channel),
+            (c.requester_type, flt.requester_type),
+            (c.staff_id, flt.staff_id),
+            (c.organization_id, flt.organization_id),
+        ):
             if value is not None and value != "":
                 stmt = stmt.where(col == value)
         if flt.category_id is not None:
-            sub = select(ConsultationCategory.id).where(or_(ConsultationCategory.id == flt.category_id, ConsultationCategory.parent_id == flt.category_id))
-            stmt = stmt.where(c.id.in_(select(consultation_category_link.c.consultation_id).where(consultation_category_link.c.category_id.in_(sub))))
+            sub = select(ConsultationCategory.id).where(
+                or_(ConsultationCategory.id == flt.category_id, ConsultationCategory.parent_id == flt.category_id)
+            )
+            stmt = stmt.where(
+                c.id.in_(
+                    select(consultation_category_link.c.consultation_id).where(
+                        consultation_category_link.c.category_id.in_(sub)
+                    )
+                )
+            )
         if flt.followup_pending:
             stmt = stmt.where(c.followup_action.is_not(None), c.followup_done.is_(False))
         if flt.text.strip():
@@ -358,10 +432,22 @@ class ConsultationService:
         with self.db.read() as s:
             return s.scalar(select(func.count()).select_from(self._filtered(flt).subquery())) or 0
 
-    def page(self, actor: Actor, flt: ConsultationFilter = ConsultationFilter(), *, offset: int = 0, limit: int = 200, descending: bool = True) -> list[ConsultationRecord]:
+    def page(
+        self,
+        actor: Actor,
+        flt: ConsultationFilter = ConsultationFilter(),
+        *,
+        offset: int = 0,
+        limit: int = 200,
+        descending: bool = True,
+    ) -> list[ConsultationRecord]:
         """Newest first by default; the list screen pages through it lazily."""
         require(actor, Permission.CONSULTATION_VIEW)
-        order = (Consultation.received_at.desc(), Consultation.id.desc()) if descending else (Consultation.received_at, Consultation.id)
+        order = (
+            (Consultation.received_at.desc(), Consultation.id.desc())
+            if descending
+            else (Consultation.received_at, Consultation.id)
+        )
         with self.db.read() as s:
             rows = s.scalars(self._filtered(flt).order_by(*order).offset(offset).limit(limit)).all()
             return _records(s, list(rows))
@@ -371,8 +457,14 @@ class ConsultationService:
         require(actor, Permission.CONSULTATION_VIEW)
         with self.db.read() as s:
             rows = s.scalars(
-                select(Consultation).where(Consultation.followup_action.is_not(None), Consultation.followup_done.is_(False), Consultation.followup_due <= today)
-                .order_by(Consultation.followup_due, Consultation.id).limit(500)
+                select(Consultation)
+                .where(
+                    Consultation.followup_action.is_not(None),
+                    Consultation.followup_done.is_(False),
+                    Consultation.followup_due <= today,
+                )
+                .order_by(Consultation.followup_due, Consultation.id)
+                .limit(500)
             ).all()
             return _records(s, list(rows))
 
@@ -381,14 +473,22 @@ class ConsultationService:
         return self.page(actor, ConsultationFilter(organization_id=organization_id), limit=1000)
 
     # ---- cases (案件) -----------------------------------------------------------------
-    def create_case(self, actor: Actor, title: str, organization_id: int | None = None, opened_on: dt.date | None = None) -> CaseRecord:
+    def create_case(
+        self, actor: Actor, title: str, organization_id: int | None = None, opened_on: dt.date | None = None
+    ) -> CaseRecord:
         require(actor, Permission.CONSULTATION_EDIT)
         v = Validator()
         v.required("title", _("案件名"), title)
         v.max_length("title", _("案件名"), title.strip(), 200)
         v.raise_if_any()
         with self.db.write() as s:
-            row = ConsultationCase(title=title.strip(), organization_id=organization_id, status=CaseStatus.OPEN.value, opened_on=opened_on or dt.date.today(), created_by=actor.staff_id)
+            row = ConsultationCase(
+                title=title.strip(),
+                organization_id=organization_id,
+                status=CaseStatus.OPEN.value,
+                opened_on=opened_on or dt.date.today(),
+                created_by=actor.staff_id,
+            )
             s.add(row)
             s.flush()
             audit(s, actor, AuditAction.CREATE, "consultation_case", row.id)
@@ -409,7 +509,11 @@ class ConsultationService:
     def cases(self, actor: Actor, *, organization_id: int | None = None, open_only: bool = False) -> list[CaseRecord]:
         require(actor, Permission.CONSULTATION_VIEW)
         with self.db.read() as s:
-            stmt = select(ConsultationCase).order_by(ConsultationCase.opened_on.desc(), ConsultationCase.id.desc()).limit(500)
+            stmt = (
+                select(ConsultationCase)
+                .order_by(ConsultationCase.opened_on.desc(), ConsultationCase.id.desc())
+                .limit(500)
+            )
             if organization_id is not None:
                 stmt = stmt.where(ConsultationCase.organization_id == organization_id)
             if open_only:
@@ -429,9 +533,23 @@ class ConsultationService:
         org = s.get(Organization, row.organization_id) if row.organization_id else None
         timeline: tuple[ConsultationRecord, ...] = ()
         if with_timeline:
-            rows = s.scalars(select(Consultation).where(Consultation.case_id == row.id).order_by(Consultation.received_at, Consultation.id)).all()
+            rows = s.scalars(
+                select(Consultation)
+                .where(Consultation.case_id == row.id)
+                .order_by(Consultation.received_at, Consultation.id)
+            ).all()
             timeline = tuple(_records(s, list(rows)))
-        return CaseRecord(row.id, row.title, row.organization_id, org.name if org else "", row.status, row.opened_on, row.closed_on, row.version, timeline)
+        return CaseRecord(
+            row.id,
+            row.title,
+            row.organization_id,
+            org.name if org else "",
+            row.status,
+            row.opened_on,
+            row.closed_on,
+            row.version,
+            timeline,
+        )
 
     # ---- retention (APPI) -----------------------------------------------------------
     def purge_expired(self, actor: Actor, today: dt.date, retention_years: int) -> int:
@@ -446,14 +564,26 @@ class ConsultationService:
             cutoff = today.replace(year=today.year - retention_years, day=28)
         erased = _("(保存期間経過のため消去)")
         with self.db.write() as s:
-            rows = s.scalars(select(Consultation).where(Consultation.received_at < dt.datetime.combine(cutoff, dt.time()), Consultation.anonymized_at.is_(None))).all()
+            rows = s.scalars(
+                select(Consultation).where(
+                    Consultation.received_at < dt.datetime.combine(cutoff, dt.time()),
+                    Consultation.anonymized_at.is_(None),
+                )
+            ).all()
             for row in rows:
                 row.summary, row.details, row.answer = erased, "", ""
                 row.person_id, row.referral_reason, row.referral_detail = None, "", ""
                 row.anonymized_at = now()
                 search_index.remove_document(s, KIND, row.id)
             if rows:
-                audit(s, actor, AuditAction.DELETE, KIND, None, f"retention purge count={len(rows)} before={cutoff.isoformat()}")
+                audit(
+                    s,
+                    actor,
+                    AuditAction.DELETE,
+                    KIND,
+                    None,
+                    f"retention purge count={len(rows)} before={cutoff.isoformat()}",
+                )
             return len(rows)
 
 

@@ -18,8 +18,8 @@ from kyodo_desk.services.inventory import InventoryService
 from kyodo_desk.services.lending_stats import LendingStatsService
 from kyodo_desk.services.loans import LoanService
 from kyodo_desk.services.organizations import OrganizationService
-from kyodo_desk.services.reservations import ReservationService
 from kyodo_desk.services.people import PersonService
+from kyodo_desk.services.reservations import ReservationService
 from kyodo_desk.services.search import SearchService
 from kyodo_desk.services.settings import SettingsService
 from kyodo_desk.services.staff import StaffService

@@ -9,7 +9,13 @@ import datetime as dt
 
 from sqlalchemy import func, insert, select
 
-from kyodo_desk.db.consultation_models import Consultation, ConsultationCase, ConsultationCategory, ReferenceCounter, consultation_category_link
+from kyodo_desk.db.consultation_models import (
+    Consultation,
+    ConsultationCase,
+    ConsultationCategory,
+    ReferenceCounter,
+    consultation_category_link,
+)
 from kyodo_desk.db.models import Organization, SearchDocument
 from kyodo_desk.domain.consultation import REQUESTER_FOR_KIND, Channel, FollowUpAction, ReferralTarget, RequesterType
 from kyodo_desk.domain.fiscal import fiscal_year_of
@@ -22,7 +28,11 @@ COUNTS = {"small": 300, "large": 104_000}
 TOPICS = [
     ("NPO法人の設立手続きについて", "設立・法人化", "定款の作り方と申請の流れを説明。所轄庁の窓口を案内した。"),
     ("会計ソフトの選び方", "運営・会計・税務", "小規模団体向けの会計の付け方を説明し、記入例を渡した。"),
-    ("協働のまちづくりチャレンジ事業に応募したい", "資金・助成金・チャレンジ事業", "募集要項と締切を案内。企画書の書き方を助言した。"),
+    (
+        "協働のまちづくりチャレンジ事業に応募したい",
+        "資金・助成金・チャレンジ事業",
+        "募集要項と締切を案内。企画書の書き方を助言した。",
+    ),
     ("助成金の情報がほしい", "資金・助成金・チャレンジ事業", "民間助成金の一覧を紹介した。"),
     ("チラシの作り方を知りたい", "広報・情報発信", "読みやすいレイアウトと配布方法を助言した。"),
     ("ポータルサイトに団体情報を載せたい", "広報・情報発信", "登録方法を説明し、入力を手伝った。"),
@@ -47,7 +57,11 @@ def step(ctx) -> None:
     cats_by_year: dict[int, dict[str, list[int]]] = {}
     for fy in range(first_fy, last_fy + 1):
         seed_year(s, fy)
-        rows = s.execute(select(ConsultationCategory.id, ConsultationCategory.parent_id, ConsultationCategory.name).where(ConsultationCategory.fiscal_year == fy)).all()
+        rows = s.execute(
+            select(ConsultationCategory.id, ConsultationCategory.parent_id, ConsultationCategory.name).where(
+                ConsultationCategory.fiscal_year == fy
+            )
+        ).all()
         tops = {r.id: r.name for r in rows if r.parent_id is None}
         by_top: dict[str, list[int]] = {name: [tid] for tid, name in tops.items()}
         for r in rows:
@@ -62,12 +76,19 @@ def step(ctx) -> None:
     span = (today - start).days
     # cases: a few long matters per year
     case_rows = []
-    for n in range(max(3, total // 60)):
+    for _case in range(max(3, total // 60)):
         org = rng.choice(orgs)
         opened = start + dt.timedelta(days=rng.randint(0, span))
-        case_rows.append({"title": rng.choice(["NPO法人化の相談", "町会のICT化", "チャレンジ事業の企画", "団体の立ち上げ"]), "organization_id": org.id,
-                          "status": "closed" if opened < today - dt.timedelta(days=120) else "open", "opened_on": opened,
-                          "closed_on": opened + dt.timedelta(days=90) if opened < today - dt.timedelta(days=120) else None, "version": 1})
+        case_rows.append(
+            {
+                "title": rng.choice(["NPO法人化の相談", "町会のICT化", "チャレンジ事業の企画", "団体の立ち上げ"]),
+                "organization_id": org.id,
+                "status": "closed" if opened < today - dt.timedelta(days=120) else "open",
+                "opened_on": opened,
+                "closed_on": opened + dt.timedelta(days=90) if opened < today - dt.timedelta(days=120) else None,
+                "version": 1,
+            }
+        )
     first_case = (s.scalar(select(func.max(ConsultationCase.id))) or 0) + 1
     s.execute(insert(ConsultationCase), case_rows)
     case_orgs = [(first_case + i, c["organization_id"], c["opened_on"]) for i, c in enumerate(case_rows)]
@@ -94,28 +115,53 @@ def step(ctx) -> None:
         due = day + dt.timedelta(days=rng.randint(1, 14)) if followup else None
         referral = rng.random() < 0.07
         cid = first_id + i
-        batch.append({
-            "id": cid, "reference": make_reference(fy, counters[fy]), "fiscal_year": fy, "received_at": received,
-            "channel": rng.choices([c.value for c in Channel], weights=[50, 30, 10, 2, 6, 2])[0],
-            "requester_type": requester, "organization_id": org.id if org else None, "person_id": None,
-            "people_count": rng.choice([1, 1, 1, 2, 2, 3, 5]), "summary": summary, "details": "", "answer": answer,
-            "minutes_spent": rng.choice([10, 15, 20, 30, 45, 60]), "staff_id": rng.choice(desk_staff), "case_id": case_id,
-            "followup_action": rng.choice([a.value for a in FollowUpAction]) if followup else None, "followup_due": due,
-            "followup_assignee_id": rng.choice(desk_staff) if followup else None,
-            "followup_done": bool(followup and (due < today - dt.timedelta(days=3) or rng.random() < 0.5)),
-            "followup_done_at": None,
-            "referral_to": rng.choice([r.value for r in ReferralTarget]) if referral else None,
-            "referral_detail": "税理士会" if referral else "", "referral_reason": "専門的な助言が必要なため" if referral else "",
-            "anonymized_at": None, "created_at": received, "updated_at": received, "version": 1,
-        })
+        batch.append(
+            {
+                "id": cid,
+                "reference": make_reference(fy, counters[fy]),
+                "fiscal_year": fy,
+                "received_at": received,
+                "channel": rng.choices([c.value for c in Channel], weights=[50, 30, 10, 2, 6, 2])[0],
+                "requester_type": requester,
+                "organization_id": org.id if org else None,
+                "person_id": None,
+                "people_count": rng.choice([1, 1, 1, 2, 2, 3, 5]),
+                "summary": summary,
+                "details": "",
+                "answer": answer,
+                "minutes_spent": rng.choice([10, 15, 20, 30, 45, 60]),
+                "staff_id": rng.choice(desk_staff),
+                "case_id": case_id,
+                "followup_action": rng.choice([a.value for a in FollowUpAction]) if followup else None,
+                "followup_due": due,
+                "followup_assignee_id": rng.choice(desk_staff) if followup else None,
+                "followup_done": bool(followup and (due < today - dt.timedelta(days=3) or rng.random() < 0.5)),
+                "followup_done_at": None,
+                "referral_to": rng.choice([r.value for r in ReferralTarget]) if referral else None,
+                "referral_detail": "税理士会" if referral else "",
+                "referral_reason": "専門的な助言が必要なため" if referral else "",
+                "anonymized_at": None,
+                "created_at": received,
+                "updated_at": received,
+                "version": 1,
+            }
+        )
         chosen = cats_by_year[fy].get(top) or next(iter(cats_by_year[fy].values()))
         links.append({"consultation_id": cid, "category_id": rng.choice(chosen[1:] or chosen)})
         if rng.random() < 0.15:
             other = rng.choice(list(cats_by_year[fy].values()))
             if other[0] != chosen[0]:
                 links.append({"consultation_id": cid, "category_id": other[0]})
-        docs.append({"kind": "consultation", "ref_id": cid, "code": batch[-1]["reference"], "title": summary,
-                     "subtitle": received.strftime("%Y-%m-%d"), "text": " ".join((fold(summary), fold(answer), batch[-1]["reference"].lower()))})
+        docs.append(
+            {
+                "kind": "consultation",
+                "ref_id": cid,
+                "code": batch[-1]["reference"],
+                "title": summary,
+                "subtitle": received.strftime("%Y-%m-%d"),
+                "text": " ".join((fold(summary), fold(answer), batch[-1]["reference"].lower())),
+            }
+        )
         if len(batch) >= 2000:
             _flush(s, batch, links, docs)
             ctx.step_progress(i, total, "相談")

@@ -6,8 +6,14 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from kyodo_desk.db.dispatch_models import Advisor, AdvisorAvailability, DispatchApplication, DispatchSession, DispatchStatusChange
 from kyodo_desk.db.consultation_models import ReferenceCounter
+from kyodo_desk.db.dispatch_models import (
+    Advisor,
+    AdvisorAvailability,
+    DispatchApplication,
+    DispatchSession,
+    DispatchStatusChange,
+)
 from kyodo_desk.db.models import Organization, SearchDocument
 from kyodo_desk.domain.fiscal import fiscal_year_of
 
@@ -22,11 +28,21 @@ ADVISORS = [
     ("表 和子", "オモテ カズコ", "fundraising,pr_design", "advisor", 8000, 900),
 ]
 TOPICS = {
-    "accounting": "会計・決算の基礎", "npo_law": "NPO法人の設立", "pr_design": "チラシとSNSの作り方", "ict": "オンライン会議の始め方",
-    "facilitation": "住民ワークショップの進行", "management": "役員の引き継ぎ", "fundraising": "助成金申請書の書き方",
+    "accounting": "会計・決算の基礎",
+    "npo_law": "NPO法人の設立",
+    "pr_design": "チラシとSNSの作り方",
+    "ict": "オンライン会議の始め方",
+    "facilitation": "住民ワークショップの進行",
+    "management": "役員の引き継ぎ",
+    "fundraising": "助成金申請書の書き方",
 }
 # weekday evenings and weekend afternoons, as the center's coordinators work
-WINDOWS = [(1, dt.time(18), dt.time(21)), (3, dt.time(18), dt.time(21)), (5, dt.time(13), dt.time(17)), (6, dt.time(13), dt.time(17))]
+WINDOWS = [
+    (1, dt.time(18), dt.time(21)),
+    (3, dt.time(18), dt.time(21)),
+    (5, dt.time(13), dt.time(17)),
+    (6, dt.time(13), dt.time(17)),
+]
 
 
 def step(ctx) -> None:
@@ -35,15 +51,38 @@ def step(ctx) -> None:
     per_year = 200 if ctx.size == "large" else 40
     advisor_rows = []
     for name, kana, fields, types, fee, travel in ADVISORS:
-        a = Advisor(name=name, name_kana=kana, fields=fields, dispatch_types=types, fee=fee, travel_cost=travel, phone=f"076-{rng.randint(200, 299)}-{rng.randint(1000, 9999)}")
+        a = Advisor(
+            name=name,
+            name_kana=kana,
+            fields=fields,
+            dispatch_types=types,
+            fee=fee,
+            travel_cost=travel,
+            phone=f"076-{rng.randint(200, 299)}-{rng.randint(1000, 9999)}",
+        )
         s.add(a)
         s.flush()
         for w in rng.sample(WINDOWS, 2):
             s.add(AdvisorAvailability(advisor_id=a.id, weekday=w[0], start_time=w[1], end_time=w[2]))
-        advisor_rows.append((a, [w for w in WINDOWS]))
-        s.add(SearchDocument(kind="advisor", ref_id=a.id, code=None, title=name, subtitle="アドバイザー", text=f"{name} {kana}".lower()))
+        advisor_rows.append((a, list(WINDOWS)))
+        s.add(
+            SearchDocument(
+                kind="advisor",
+                ref_id=a.id,
+                code=None,
+                title=name,
+                subtitle="アドバイザー",
+                text=f"{name} {kana}".lower(),
+            )
+        )
     s.flush()
-    windows = {a.id: [(w.weekday, w.start_time, w.end_time) for w in s.scalars(select(AdvisorAvailability).where(AdvisorAvailability.advisor_id == a.id))] for a, _w in advisor_rows}
+    windows = {
+        a.id: [
+            (w.weekday, w.start_time, w.end_time)
+            for w in s.scalars(select(AdvisorAvailability).where(AdvisorAvailability.advisor_id == a.id))
+        ]
+        for a, _w in advisor_rows
+    }
     orgs = [r.id for r in s.execute(select(Organization.id).where(Organization.id.in_(ctx.organization_ids)))]
     booked: set[tuple[int, dt.date]] = set()
     counters: dict[int, int] = {}
@@ -69,24 +108,72 @@ def step(ctx) -> None:
         counters[fy] = counters.get(fy, 0) + 1
         past = day < today
         roll = rng.random()
-        status = ("completed" if roll < 0.85 else "reported" if roll < 0.9 else "withdrawn") if past else rng.choice(["decided", "decided", "scheduling", "received"])
-        app = DispatchApplication(reference=f"D{fy}-{counters[fy]:05d}", fiscal_year=fy, organization_id=rng.choice(orgs), dispatch_type=dtype, field=fld,
-                                  topic=TOPICS[fld], preferred="[]", venue=rng.choice(["公民館", "町会集会所", "市民活動サポートセンター 会議室"]),
-                                  expected_participants=rng.randint(5, 40), support="childcare" if rng.random() < 0.1 else "", status=status, received_on=received)
+        status = (
+            ("completed" if roll < 0.85 else "reported" if roll < 0.9 else "withdrawn")
+            if past
+            else rng.choice(["decided", "decided", "scheduling", "received"])
+        )
+        app = DispatchApplication(
+            reference=f"D{fy}-{counters[fy]:05d}",
+            fiscal_year=fy,
+            organization_id=rng.choice(orgs),
+            dispatch_type=dtype,
+            field=fld,
+            topic=TOPICS[fld],
+            preferred="[]",
+            venue=rng.choice(["公民館", "町会集会所", "市民活動サポートセンター 会議室"]),
+            expected_participants=rng.randint(5, 40),
+            support="childcare" if rng.random() < 0.1 else "",
+            status=status,
+            received_on=received,
+        )
         s.add(app)
         s.flush()
         booked_ok = status in ("decided", "completed", "reported", "withdrawn")
         no_show = past and status != "withdrawn" and rng.random() < 0.03
-        s.add(DispatchSession(application_id=app.id, number=1, advisor_id=advisor.id if booked_ok else None, start_at=begin if booked_ok else None,
-                              end_at=begin + dt.timedelta(hours=2) if booked_ok else None,
-                              status=("cancelled" if status == "withdrawn" else "no_show" if no_show else "held" if past else "planned"),
-                              attendance=rng.randint(5, 35) if past and not no_show and status != "withdrawn" else None,
-                              report_summary="実施しました。参加者から質問が多く出ました。" if past and status != "withdrawn" else "",
-                              fee=advisor.fee, travel_cost=advisor.travel_cost))
-        s.add(DispatchStatusChange(application_id=app.id, at=dt.datetime.combine(received, dt.time(10)), from_status=None, to_status="received"))
+        s.add(
+            DispatchSession(
+                application_id=app.id,
+                number=1,
+                advisor_id=advisor.id if booked_ok else None,
+                start_at=begin if booked_ok else None,
+                end_at=begin + dt.timedelta(hours=2) if booked_ok else None,
+                status=(
+                    "cancelled" if status == "withdrawn" else "no_show" if no_show else "held" if past else "planned"
+                ),
+                attendance=rng.randint(5, 35) if past and not no_show and status != "withdrawn" else None,
+                report_summary="実施しました。参加者から質問が多く出ました。" if past and status != "withdrawn" else "",
+                fee=advisor.fee,
+                travel_cost=advisor.travel_cost,
+            )
+        )
+        s.add(
+            DispatchStatusChange(
+                application_id=app.id,
+                at=dt.datetime.combine(received, dt.time(10)),
+                from_status=None,
+                to_status="received",
+            )
+        )
         if status != "received":
-            s.add(DispatchStatusChange(application_id=app.id, at=dt.datetime.combine(received, dt.time(11)), from_status="received", to_status=status))
-        s.add(SearchDocument(kind="dispatch", ref_id=app.id, code=app.reference, title=app.topic, subtitle="", text=f"{app.topic} {app.reference.lower()}"))
+            s.add(
+                DispatchStatusChange(
+                    application_id=app.id,
+                    at=dt.datetime.combine(received, dt.time(11)),
+                    from_status="received",
+                    to_status=status,
+                )
+            )
+        s.add(
+            SearchDocument(
+                kind="dispatch",
+                ref_id=app.id,
+                code=app.reference,
+                title=app.topic,
+                subtitle="",
+                text=f"{app.topic} {app.reference.lower()}",
+            )
+        )
     for fy, value in counters.items():
         s.add(ReferenceCounter(prefix="D", fiscal_year=fy, last_value=value))
     s.flush()

@@ -39,7 +39,12 @@ class DeskDocuments:
         require(actor, Permission.PRINT)
         c = self.sv.consultations.get(actor, consultation_id)
         center = self._center()
-        fields = [(_("受付番号"), c.reference), (_("受付日時"), _when(c.received_at)), (_("受付方法"), c.channel_label), (_("相談の要旨"), c.summary)]
+        fields = [
+            (_("受付番号"), c.reference),
+            (_("受付日時"), _when(c.received_at)),
+            (_("受付方法"), c.channel_label),
+            (_("相談の要旨"), c.summary),
+        ]
         if c.answer:
             fields.append((_("回答・ご案内"), c.answer))
         if c.followup_action:
@@ -49,11 +54,17 @@ class DeskDocuments:
             fields.append((_("ご紹介先"), " ".join(x for x in (c.referral_label, c.referral_detail) if x)))
         fields.append((_("担当"), c.staff_name))
         letter = Letter(
-            title=_("相談受付票"), reference=c.reference, issued=c.received_at.date(),
+            title=_("相談受付票"),
+            reference=c.reference,
+            issued=c.received_at.date(),
             addressee=_("{org} 御中").format(org=c.organization_name) if c.organization_name else "",
             lead=_("ご相談いただきありがとうございました。次のとおり受け付けました。"),
             fields=fields,
-            paragraphs=[_("ご相談の記録は、センターでの対応と、個人が分からない形での統計のためにだけ使い、{years}年後に消去します。お問い合わせの際は受付番号をお伝えください。").format(years=center.retention_years)],
+            paragraphs=[
+                _(
+                    "ご相談の記録は、センターでの対応と、個人が分からない形での統計のためにだけ使い、{years}年後に消去します。お問い合わせの際は受付番号をお伝えください。"
+                ).format(years=center.retention_years)
+            ],
         )
         pdf = build_letter(letter, center)
         self._audit(actor, "consultation", c.id, "receipt")
@@ -65,14 +76,26 @@ class DeskDocuments:
         require(actor, Permission.PRINT)
         loan = self.sv.loans.get(actor, loan_id)
         center = self._center()
-        items = [[i.device.asset_tag, i.device.name, "、".join(i.accessories_out) or _("なし"), "□"] for i in loan.items]
+        items = [
+            [i.device.asset_tag, i.device.name, "、".join(i.accessories_out) or _("なし"), "□"] for i in loan.items
+        ]
         letter = Letter(
-            title=_("機器借用書"), reference=loan.reference, issued=loan.out_at.date(),
+            title=_("機器借用書"),
+            reference=loan.reference,
+            issued=loan.out_at.date(),
             addressee=_("{center} 御中").format(center=center.center_name),
             lead=_("次の機器を借用します。借用中は下記の事項を守ります。"),
-            fields=[(_("借用団体"), loan.organization_name), (_("責任者"), loan.responsible_name), (_("貸出中の連絡先"), loan.contact_phone),
-                    (_("利用目的"), loan.purpose), (_("貸出日"), _when(loan.out_at)), (_("返却予定日"), date_both(loan.due_on)), (_("貸出担当"), loan.staff_name)],
-            items_header=[_("管理番号"), _("機器"), _("付属品"), _("確認")], items=items,
+            fields=[
+                (_("借用団体"), loan.organization_name),
+                (_("責任者"), loan.responsible_name),
+                (_("貸出中の連絡先"), loan.contact_phone),
+                (_("利用目的"), loan.purpose),
+                (_("貸出日"), _when(loan.out_at)),
+                (_("返却予定日"), date_both(loan.due_on)),
+                (_("貸出担当"), loan.staff_name),
+            ],
+            items_header=[_("管理番号"), _("機器"), _("付属品"), _("確認")],
+            items=items,
             terms_title=_("借用にあたっての約束"),
             terms=[
                 _("返却予定日までに、付属品もそろえてセンターの窓口に返却します。"),
@@ -100,12 +123,18 @@ class DeskDocuments:
             state = f"{Condition(i.condition).label() if i.condition else ''} / {DeviceState(i.result_state).label() if i.result_state else ''}"
             items.append([i.device.asset_tag, i.device.name, acc, f"{state}\n{_when(i.returned_at)}"])
         letter = Letter(
-            title=_("機器返却受領書"), reference=loan.reference, issued=dt.date.today(),
+            title=_("機器返却受領書"),
+            reference=loan.reference,
+            issued=dt.date.today(),
             addressee=_("{org} 御中").format(org=loan.organization_name),
             lead=_("次のとおり返却を受け付けました。ありがとうございました。"),
-            fields=[(_("貸出日"), _when(loan.out_at)), (_("返却予定日"), date_both(loan.due_on)),
-                    (_("状況"), _("すべて返却済み") if loan.status == "closed" else _("一部返却(未返却の機器があります)"))],
-            items_header=[_("管理番号"), _("機器"), _("付属品"), _("状態・返却日時")], items=items,
+            fields=[
+                (_("貸出日"), _when(loan.out_at)),
+                (_("返却予定日"), date_both(loan.due_on)),
+                (_("状況"), _("すべて返却済み") if loan.status == "closed" else _("一部返却(未返却の機器があります)")),
+            ],
+            items_header=[_("管理番号"), _("機器"), _("付属品"), _("状態・返却日時")],
+            items=items,
         )
         pdf = build_letter(letter, center)
         self._audit(actor, "loan", loan.id, "return receipt")
@@ -118,15 +147,29 @@ class DeskDocuments:
         loan = self.sv.loans.get(actor, loan_id)
         center = self._center()
         letter = Letter(
-            title=_("貸出機器のご返却のお願い"), reference=loan.reference, issued=today,
+            title=_("貸出機器のご返却のお願い"),
+            reference=loan.reference,
+            issued=today,
             addressee=_("{org} 御中\n{name} 様").format(org=loan.organization_name, name=loan.responsible_name),
-            lead=_("日頃よりセンターをご利用いただきありがとうございます。下記の機器の返却予定日を過ぎております。お手数ですが、至急ご返却くださいますようお願いいたします。"),
-            fields=[(_("貸出番号"), loan.reference), (_("貸出日"), date_both(loan.out_at.date())), (_("返却予定日"), date_both(loan.due_on)),
-                    (_("経過日数"), _("{n}日").format(n=loan.days_overdue(today)))],
+            lead=_(
+                "日頃よりセンターをご利用いただきありがとうございます。下記の機器の返却予定日を過ぎております。お手数ですが、至急ご返却くださいますようお願いいたします。"
+            ),
+            fields=[
+                (_("貸出番号"), loan.reference),
+                (_("貸出日"), date_both(loan.out_at.date())),
+                (_("返却予定日"), date_both(loan.due_on)),
+                (_("経過日数"), _("{n}日").format(n=loan.days_overdue(today))),
+            ],
             items_header=[_("管理番号"), _("機器"), _("付属品")],
-            items=[[i.device.asset_tag, i.device.name, "、".join(i.accessories_out) or _("なし")] for i in loan.open_items],
-            paragraphs=[_("すでにご返却いただいている場合や、返却が難しい事情がある場合は、お手数ですが {phone} までご連絡ください。").format(phone=center.phone),
-                        _("本状と行き違いでご返却いただいた場合は、ご容赦ください。")],
+            items=[
+                [i.device.asset_tag, i.device.name, "、".join(i.accessories_out) or _("なし")] for i in loan.open_items
+            ],
+            paragraphs=[
+                _(
+                    "すでにご返却いただいている場合や、返却が難しい事情がある場合は、お手数ですが {phone} までご連絡ください。"
+                ).format(phone=center.phone),
+                _("本状と行き違いでご返却いただいた場合は、ご容赦ください。"),
+            ],
         )
         pdf = build_letter(letter, center)
         self._audit(actor, "loan", loan.id, "reminder")
@@ -134,8 +177,14 @@ class DeskDocuments:
 
     # ---- dispatch --------------------------------------------------------------------
     def _dispatch_fields(self, app) -> list[tuple[str, str]]:
-        out = [(_("受付番号"), app.reference), (_("派遣の種類"), DispatchType(app.dispatch_type).label()), (_("テーマ"), app.topic),
-               (_("分野"), Field(app.field).label()), (_("会場"), app.venue), (_("参加予定人数"), _("{n}人").format(n=app.expected_participants))]
+        out = [
+            (_("受付番号"), app.reference),
+            (_("派遣の種類"), DispatchType(app.dispatch_type).label()),
+            (_("テーマ"), app.topic),
+            (_("分野"), Field(app.field).label()),
+            (_("会場"), app.venue),
+            (_("参加予定人数"), _("{n}人").format(n=app.expected_participants)),
+        ]
         if app.support:
             out.append((_("参加サポート"), app.support_label))
         return out
@@ -145,14 +194,31 @@ class DeskDocuments:
         require(actor, Permission.PRINT)
         app = self.sv.dispatch.get(actor, app_id)
         center = self._center()
-        sessions = [[_("{n}回目").format(n=x.number), _when(x.start_at) + (f"〜{x.end_at:%H:%M}" if x.end_at else ""), _("{name} 氏").format(name=x.advisor_name)]
-                    for x in app.sessions if x.start_at and x.status != "cancelled"]
+        sessions = [
+            [
+                _("{n}回目").format(n=x.number),
+                _when(x.start_at) + (f"〜{x.end_at:%H:%M}" if x.end_at else ""),
+                _("{name} 氏").format(name=x.advisor_name),
+            ]
+            for x in app.sessions
+            if x.start_at and x.status != "cancelled"
+        ]
         letter = Letter(
-            title=_("派遣決定通知書"), reference=app.reference, issued=dt.date.today(),
+            title=_("派遣決定通知書"),
+            reference=app.reference,
+            issued=dt.date.today(),
             addressee=_("{org} 御中").format(org=app.organization_name),
-            lead=_("{received}にお申し込みのありました件について、下記のとおり派遣を決定しましたので通知します。").format(received=date_both(app.received_on)),
-            fields=self._dispatch_fields(app), items_header=[_("回"), _("日時"), _("派遣者")], items=sessions,
-            paragraphs=[_("日程の変更や中止が必要になったときは、早めにセンターへご連絡ください。実施後は「実施報告書」のご提出をお願いします。")],
+            lead=_(
+                "{received}にお申し込みのありました件について、下記のとおり派遣を決定しましたので通知します。"
+            ).format(received=date_both(app.received_on)),
+            fields=self._dispatch_fields(app),
+            items_header=[_("回"), _("日時"), _("派遣者")],
+            items=sessions,
+            paragraphs=[
+                _(
+                    "日程の変更や中止が必要になったときは、早めにセンターへご連絡ください。実施後は「実施報告書」のご提出をお願いします。"
+                )
+            ],
         )
         pdf = build_letter(letter, center)
         self._audit(actor, "dispatch", app.id, "notice")
@@ -166,13 +232,26 @@ class DeskDocuments:
         center = self._center()
         mine = [x for x in app.sessions if x.advisor_id == advisor_id and x.start_at and x.status != "cancelled"]
         letter = Letter(
-            title=_("派遣依頼書"), reference=app.reference, issued=dt.date.today(),
+            title=_("派遣依頼書"),
+            reference=app.reference,
+            issued=dt.date.today(),
             addressee=_("{name} 様").format(name=advisor.name),
             lead=_("下記のとおり派遣をお願いいたします。"),
-            fields=[*self._dispatch_fields(app), (_("依頼先の団体"), app.organization_name),
-                    (_("謝金・交通費"), _("1回につき 謝金 {fee:,}円・交通費 {cost:,}円").format(fee=advisor.fee, cost=advisor.travel_cost))],
-            items_header=[_("回"), _("日時"), _("会場")], items=[[_("{n}回目").format(n=x.number), _when(x.start_at) + f"〜{x.end_at:%H:%M}", app.venue] for x in mine],
-            paragraphs=[_("実施後は、同封の「実施報告書」に参加者数と実施内容をご記入のうえ、センターへご提出ください。")],
+            fields=[
+                *self._dispatch_fields(app),
+                (_("依頼先の団体"), app.organization_name),
+                (
+                    _("謝金・交通費"),
+                    _("1回につき 謝金 {fee:,}円・交通費 {cost:,}円").format(fee=advisor.fee, cost=advisor.travel_cost),
+                ),
+            ],
+            items_header=[_("回"), _("日時"), _("会場")],
+            items=[
+                [_("{n}回目").format(n=x.number), _when(x.start_at) + f"〜{x.end_at:%H:%M}", app.venue] for x in mine
+            ],
+            paragraphs=[
+                _("実施後は、同封の「実施報告書」に参加者数と実施内容をご記入のうえ、センターへご提出ください。")
+            ],
         )
         pdf = build_letter(letter, center)
         self._audit(actor, "dispatch", app.id, "advisor request")
@@ -184,12 +263,22 @@ class DeskDocuments:
         app = self.sv.dispatch.get(actor, app_id)
         center = self._center()
         letter = Letter(
-            title=_("派遣実施報告書"), reference=app.reference, issued=dt.date.today(),
+            title=_("派遣実施報告書"),
+            reference=app.reference,
+            issued=dt.date.today(),
             addressee=_("{center} 御中").format(center=center.center_name),
             lead=_("下記のとおり実施しましたので報告します。"),
             fields=[*self._dispatch_fields(app), (_("団体"), app.organization_name)],
             items_header=[_("回"), _("日時"), _("派遣者"), _("参加者数")],
-            items=[[_("{n}回目").format(n=x.number), _when(x.start_at) if x.start_at else "", x.advisor_name, _("　　　人")] for x in app.sessions],
+            items=[
+                [
+                    _("{n}回目").format(n=x.number),
+                    _when(x.start_at) if x.start_at else "",
+                    x.advisor_name,
+                    _("　　　人"),
+                ]
+                for x in app.sessions
+            ],
             writing_lines=[(_("実施内容(要約)"), 5), (_("団体からの感想・今後の課題"), 3)],
             signatures=[_("派遣者"), _("団体の代表者")],
         )

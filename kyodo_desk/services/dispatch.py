@@ -25,7 +25,12 @@ from kyodo_desk.services.base import Actor, NotFound, StaleEdit, audit, require
 from kyodo_desk.services.consultations import next_reference_for
 from kyodo_desk.services.dispatch_booking import BookingMixin
 from kyodo_desk.services.dispatch_records import (  # noqa: F401  (re-exported: callers import them from here)
-    ApplicationInput, ApplicationRecord, BookingConflict, QuotaStatus, SessionRecord, Suggestion,
+    ApplicationInput,
+    ApplicationRecord,
+    BookingConflict,
+    QuotaStatus,
+    SessionRecord,
+    Suggestion,
 )
 
 KIND = "dispatch"
@@ -37,19 +42,61 @@ CLOSED_FOR_EDIT = ("completed", "withdrawn", "rejected")
 def _app_record(s: Session, app: DispatchApplication, *, history: bool = False) -> ApplicationRecord:
     org = s.get(Organization, app.organization_id)
     names: dict[int | None, str] = dict(s.execute(select(Advisor.id, Advisor.name)).all())
-    sessions = tuple(SessionRecord(x.id, x.number, x.advisor_id, names.get(x.advisor_id, ""), x.start_at, x.end_at, x.status, x.attendance,
-                                   x.report_summary, x.fee, x.travel_cost, x.ics_sequence, x.override_reason, x.version)
-                     for x in s.scalars(select(DispatchSession).where(DispatchSession.application_id == app.id).order_by(DispatchSession.number)))
+    sessions = tuple(
+        SessionRecord(
+            x.id,
+            x.number,
+            x.advisor_id,
+            names.get(x.advisor_id, ""),
+            x.start_at,
+            x.end_at,
+            x.status,
+            x.attendance,
+            x.report_summary,
+            x.fee,
+            x.travel_cost,
+            x.ics_sequence,
+            x.override_reason,
+            x.version,
+        )
+        for x in s.scalars(
+            select(DispatchSession).where(DispatchSession.application_id == app.id).order_by(DispatchSession.number)
+        )
+    )
     hist: tuple = ()
     if history:
-        hist = tuple((h.at, h.from_status, h.to_status, name or "", h.note) for h, name in s.execute(
-            select(DispatchStatusChange, Staff.display_name).outerjoin(Staff, Staff.id == DispatchStatusChange.staff_id)
-            .where(DispatchStatusChange.application_id == app.id).order_by(DispatchStatusChange.at, DispatchStatusChange.id)))
-    preferred = tuple((dt.datetime.fromisoformat(a), dt.datetime.fromisoformat(b)) for a, b in json.loads(app.preferred or "[]"))
-    return ApplicationRecord(app.id, app.reference, app.fiscal_year, app.organization_id, org.name if org else "",
-                             bool(org and org.registration_status == RegistrationStatus.REGISTERED.value), app.dispatch_type, app.field,
-                             app.topic, preferred, app.venue, app.expected_participants, tuple(x for x in app.support.split(",") if x),
-                             app.status, app.received_on, sessions, hist, app.version)
+        hist = tuple(
+            (h.at, h.from_status, h.to_status, name or "", h.note)
+            for h, name in s.execute(
+                select(DispatchStatusChange, Staff.display_name)
+                .outerjoin(Staff, Staff.id == DispatchStatusChange.staff_id)
+                .where(DispatchStatusChange.application_id == app.id)
+                .order_by(DispatchStatusChange.at, DispatchStatusChange.id)
+            )
+        )
+    preferred = tuple(
+        (dt.datetime.fromisoformat(a), dt.datetime.fromisoformat(b)) for a, b in json.loads(app.preferred or "[]")
+    )
+    return ApplicationRecord(
+        app.id,
+        app.reference,
+        app.fiscal_year,
+        app.organization_id,
+        org.name if org else "",
+        bool(org and org.registration_status == RegistrationStatus.REGISTERED.value),
+        app.dispatch_type,
+        app.field,
+        app.topic,
+        preferred,
+        app.venue,
+        app.expected_participants,
+        tuple(x for x in app.support.split(",") if x),
+        app.status,
+        app.received_on,
+        sessions,
+        hist,
+        app.version,
+    )
 
 
 def _filtered(stmt, fiscal_year: int | None, status: str | None, organization_id: int | None):
@@ -85,9 +132,21 @@ def _validate(data: ApplicationInput, *, creating: bool) -> None:
 
 
 def _check_registration(cfg, org: Organization, dispatch_type: str) -> None:
-    if dispatch_type in cfg.dispatch_types_requiring_registration and org.registration_status != RegistrationStatus.REGISTERED.value:
-        raise ValidationError({"organization_id": _("{type}は「協働をすすめる市民団体」に登録済みの団体だけが申請できます({org}は{status})。").format(
-            type=DispatchType(dispatch_type).label(), org=org.name, status=RegistrationStatus(org.registration_status).label())})
+    if (
+        dispatch_type in cfg.dispatch_types_requiring_registration
+        and org.registration_status != RegistrationStatus.REGISTERED.value
+    ):
+        raise ValidationError(
+            {
+                "organization_id": _(
+                    "{type}は「協働をすすめる市民団体」に登録済みの団体だけが申請できます({org}は{status})。"
+                ).format(
+                    type=DispatchType(dispatch_type).label(),
+                    org=org.name,
+                    status=RegistrationStatus(org.registration_status).label(),
+                )
+            }
+        )
 
 
 class DispatchService(BookingMixin):
@@ -108,17 +167,33 @@ class DispatchService(BookingMixin):
                 raise ValidationError({"organization_id": _("「申請する団体」を選んでください。")})
             _check_registration(cfg, org, data.dispatch_type)
             app = DispatchApplication(
-                reference=next_reference_for(s, "D", received), fiscal_year=fiscal_year_of(received), organization_id=org.id,
-                dispatch_type=data.dispatch_type, field=data.field, topic=data.topic.strip(),
-                preferred=json.dumps([[a.isoformat(), b.isoformat()] for a, b in data.preferred]), venue=data.venue.strip(),
-                expected_participants=data.expected_participants, support=",".join(data.support), status=Status.RECEIVED.value,
-                received_on=received, consultation_id=data.consultation_id, staff_id=actor.staff_id)
+                reference=next_reference_for(s, "D", received),
+                fiscal_year=fiscal_year_of(received),
+                organization_id=org.id,
+                dispatch_type=data.dispatch_type,
+                field=data.field,
+                topic=data.topic.strip(),
+                preferred=json.dumps([[a.isoformat(), b.isoformat()] for a, b in data.preferred]),
+                venue=data.venue.strip(),
+                expected_participants=data.expected_participants,
+                support=",".join(data.support),
+                status=Status.RECEIVED.value,
+                received_on=received,
+                consultation_id=data.consultation_id,
+                staff_id=actor.staff_id,
+            )
             s.add(app)
             s.flush()
             for n in range(1, data.sessions + 1):
                 s.add(DispatchSession(application_id=app.id, number=n))
-            s.add(DispatchStatusChange(application_id=app.id, at=now(), from_status=None, to_status=app.status, staff_id=actor.staff_id))
-            search_index.index_document(s, KIND, app.id, title=app.topic, subtitle=org.name, code=app.reference, texts=(app.venue,))
+            s.add(
+                DispatchStatusChange(
+                    application_id=app.id, at=now(), from_status=None, to_status=app.status, staff_id=actor.staff_id
+                )
+            )
+            search_index.index_document(
+                s, KIND, app.id, title=app.topic, subtitle=org.name, code=app.reference, texts=(app.venue,)
+            )
             audit(s, actor, AuditAction.CREATE, KIND, app.id)
             s.flush()
             return _app_record(s, app, history=True)
@@ -131,16 +206,35 @@ class DispatchService(BookingMixin):
                 raise NotFound(_("派遣申請が見つかりません。"))
             return _app_record(s, app, history=True)
 
-    def list(self, actor: Actor, *, fiscal_year: int | None = None, status: str | None = None, organization_id: int | None = None,
-             limit: int = 500, offset: int = 0) -> list[ApplicationRecord]:
+    def list(
+        self,
+        actor: Actor,
+        *,
+        fiscal_year: int | None = None,
+        status: str | None = None,
+        organization_id: int | None = None,
+        limit: int = 500,
+        offset: int = 0,
+    ) -> list[ApplicationRecord]:
         """Newest first (received_on desc, then id desc, so pages never overlap); *offset*/*limit* page through."""
         require(actor, Permission.DISPATCH_EDIT)
         stmt = _filtered(select(DispatchApplication), fiscal_year, status, organization_id)
-        stmt = stmt.order_by(DispatchApplication.received_on.desc(), DispatchApplication.id.desc()).offset(max(offset, 0)).limit(limit)
+        stmt = (
+            stmt.order_by(DispatchApplication.received_on.desc(), DispatchApplication.id.desc())
+            .offset(max(offset, 0))
+            .limit(limit)
+        )
         with self.db.read() as s:
             return [_app_record(s, a) for a in s.scalars(stmt)]
 
-    def count(self, actor: Actor, *, fiscal_year: int | None = None, status: str | None = None, organization_id: int | None = None) -> int:
+    def count(
+        self,
+        actor: Actor,
+        *,
+        fiscal_year: int | None = None,
+        status: str | None = None,
+        organization_id: int | None = None,
+    ) -> int:
         """How many applications list() would page through with the same filter."""
         require(actor, Permission.DISPATCH_EDIT)
         stmt = _filtered(select(func.count(DispatchApplication.id)), fiscal_year, status, organization_id)
@@ -165,7 +259,9 @@ class DispatchService(BookingMixin):
             sess.attendance, sess.report_summary = attendance, summary.strip()
             audit(s, actor, AuditAction.UPDATE, KIND, sess.application_id, f"report session={sess.number}")
 
-    def change_status(self, actor: Actor, app_id: int, expected_version: int, new_status: str, note: str = "") -> ApplicationRecord:
+    def change_status(
+        self, actor: Actor, app_id: int, expected_version: int, new_status: str, note: str = ""
+    ) -> ApplicationRecord:
         """Move the application one step; each step checks that what it needs is there."""
         require(actor, Permission.DISPATCH_EDIT)
         new_status = Status(new_status).value
@@ -177,23 +273,55 @@ class DispatchService(BookingMixin):
                 if app.version != expected_version:
                     raise StaleEdit(_("派遣申請"))
                 if new_status not in TRANSITIONS[app.status]:
-                    raise ValidationError({"status": _("「{a}」から「{b}」には進めません。").format(a=Status(app.status).label(), b=Status(new_status).label())})
-                sessions = list(s.scalars(select(DispatchSession).where(DispatchSession.application_id == app.id).order_by(DispatchSession.number)))
+                    raise ValidationError(
+                        {
+                            "status": _("「{a}」から「{b}」には進めません。").format(
+                                a=Status(app.status).label(), b=Status(new_status).label()
+                            )
+                        }
+                    )
+                sessions = list(
+                    s.scalars(
+                        select(DispatchSession)
+                        .where(DispatchSession.application_id == app.id)
+                        .order_by(DispatchSession.number)
+                    )
+                )
                 live = [x for x in sessions if x.status != SessionStatus.CANCELLED.value]
                 if new_status == Status.DECIDED.value and any(x.advisor_id is None or x.start_at is None for x in live):
                     raise ValidationError({"status": _("派遣決定には、すべての回のアドバイザーと日時が必要です。")})
                 if new_status == Status.DONE.value and any(x.start_at and x.start_at > now() for x in live):
                     raise ValidationError({"status": _("まだ実施日が来ていない回があります。")})
-                if new_status == Status.REPORTED.value and any(x.status == SessionStatus.PLANNED.value or (x.status == SessionStatus.HELD.value and (x.attendance is None or not x.report_summary)) for x in live):
-                    raise ValidationError({"status": _("報告受領には、すべての回の参加者数と実施内容の要約が必要です。")})
-                if new_status in (Status.WITHDRAWN.value, Status.REJECTED.value, Status.POSTPONED.value) and not note.strip():
-                    raise ValidationError({"note": _("「理由」を入力してください(取下げ・却下・延期のときに必要です)。")})
+                if new_status == Status.REPORTED.value and any(
+                    x.status == SessionStatus.PLANNED.value
+                    or (x.status == SessionStatus.HELD.value and (x.attendance is None or not x.report_summary))
+                    for x in live
+                ):
+                    raise ValidationError(
+                        {"status": _("報告受領には、すべての回の参加者数と実施内容の要約が必要です。")}
+                    )
+                if (
+                    new_status in (Status.WITHDRAWN.value, Status.REJECTED.value, Status.POSTPONED.value)
+                    and not note.strip()
+                ):
+                    raise ValidationError(
+                        {"note": _("「理由」を入力してください(取下げ・却下・延期のときに必要です)。")}
+                    )
                 if new_status in (Status.WITHDRAWN.value, Status.REJECTED.value):
                     for x in live:
                         if x.start_at and x.start_at > now():
                             x.status = SessionStatus.CANCELLED.value
                             x.ics_sequence += 1
-                s.add(DispatchStatusChange(application_id=app.id, at=now(), from_status=app.status, to_status=new_status, staff_id=actor.staff_id, note=note.strip()[:300]))
+                s.add(
+                    DispatchStatusChange(
+                        application_id=app.id,
+                        at=now(),
+                        from_status=app.status,
+                        to_status=new_status,
+                        staff_id=actor.staff_id,
+                        note=note.strip()[:300],
+                    )
+                )
                 app.status = new_status
                 s.flush()
                 audit(s, actor, AuditAction.UPDATE, KIND, app.id, f"status={new_status}")
@@ -201,19 +329,34 @@ class DispatchService(BookingMixin):
         except StaleDataError as exc:
             raise StaleEdit(_("派遣申請")) from exc
 
-    def calendar(self, actor: Actor, start: dt.date, end: dt.date, *, advisor_id: int | None = None) -> builtins.list[tuple[SessionRecord, ApplicationRecord]]:
+    def calendar(
+        self, actor: Actor, start: dt.date, end: dt.date, *, advisor_id: int | None = None
+    ) -> builtins.list[tuple[SessionRecord, ApplicationRecord]]:
         """Booked visits in [start, end] for the week/month calendar (one advisor or the center)."""
         require(actor, Permission.DISPATCH_EDIT)
         with self.db.read() as s:
-            stmt = (select(DispatchSession.application_id).where(DispatchSession.start_at >= dt.datetime.combine(start, dt.time()),
-                    DispatchSession.start_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time()), DispatchSession.status != SessionStatus.CANCELLED.value))
+            stmt = select(DispatchSession.application_id).where(
+                DispatchSession.start_at >= dt.datetime.combine(start, dt.time()),
+                DispatchSession.start_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time()),
+                DispatchSession.status != SessionStatus.CANCELLED.value,
+            )
             if advisor_id is not None:
                 stmt = stmt.where(DispatchSession.advisor_id == advisor_id)
             out = []
-            for app in s.scalars(select(DispatchApplication).where(DispatchApplication.id.in_(stmt), DispatchApplication.status.not_in(CANCELLED))):
+            for app in s.scalars(
+                select(DispatchApplication).where(
+                    DispatchApplication.id.in_(stmt), DispatchApplication.status.not_in(CANCELLED)
+                )
+            ):
                 rec = _app_record(s, app)
-                out += [(x, rec) for x in rec.sessions if x.start_at and start <= x.start_at.date() <= end and x.status != SessionStatus.CANCELLED.value
-                        and (advisor_id is None or x.advisor_id == advisor_id)]
+                out += [
+                    (x, rec)
+                    for x in rec.sessions
+                    if x.start_at
+                    and start <= x.start_at.date() <= end
+                    and x.status != SessionStatus.CANCELLED.value
+                    and (advisor_id is None or x.advisor_id == advisor_id)
+                ]
             return sorted(out, key=lambda p: p[0].start_at or dt.datetime.min)
 
     # ---- corrections ----------------------------------------------------------------
@@ -225,7 +368,9 @@ class DispatchService(BookingMixin):
             raise ValidationError({"status": _("「{s}」の申請は修正できません。").format(s=Status(app.status).label())})
         return app
 
-    def update_application(self, actor: Actor, app_id: int, expected_version: int, data: ApplicationInput) -> ApplicationRecord:
+    def update_application(
+        self, actor: Actor, app_id: int, expected_version: int, data: ApplicationInput
+    ) -> ApplicationRecord:
         """Correct what was asked (type, field, topic, preferred dates, venue, participants, support).
         Booked visits get a new .ics SEQUENCE when the topic or venue changes, so calendars update."""
         require(actor, Permission.DISPATCH_EDIT)
@@ -238,19 +383,38 @@ class DispatchService(BookingMixin):
                 org = s.get_one(Organization, app.organization_id)
                 if data.dispatch_type != app.dispatch_type:
                     _check_registration(self.settings.get(), org, data.dispatch_type)
-                new = {"dispatch_type": data.dispatch_type, "field": data.field, "topic": data.topic.strip(),
-                       "preferred": json.dumps([[a.isoformat(), b.isoformat()] for a, b in data.preferred]), "venue": data.venue.strip(),
-                       "expected_participants": data.expected_participants, "support": ",".join(data.support)}
+                new = {
+                    "dispatch_type": data.dispatch_type,
+                    "field": data.field,
+                    "topic": data.topic.strip(),
+                    "preferred": json.dumps([[a.isoformat(), b.isoformat()] for a, b in data.preferred]),
+                    "venue": data.venue.strip(),
+                    "expected_participants": data.expected_participants,
+                    "support": ",".join(data.support),
+                }
                 changed = [name for name, value in new.items() if getattr(app, name) != value]
                 if not changed:
                     return _app_record(s, app, history=True)
                 for name in changed:
                     setattr(app, name, new[name])
                 if {"topic", "venue", "dispatch_type"} & set(changed):  # all three are in the calendar entry
-                    for sess in s.scalars(select(DispatchSession).where(DispatchSession.application_id == app.id, DispatchSession.start_at.is_not(None),
-                                                                        DispatchSession.status != SessionStatus.CANCELLED.value)):
+                    for sess in s.scalars(
+                        select(DispatchSession).where(
+                            DispatchSession.application_id == app.id,
+                            DispatchSession.start_at.is_not(None),
+                            DispatchSession.status != SessionStatus.CANCELLED.value,
+                        )
+                    ):
                         sess.ics_sequence += 1
-                search_index.index_document(s, KIND, app.id, title=app.topic, subtitle=org.name if org else "", code=app.reference, texts=(app.venue,))
+                search_index.index_document(
+                    s,
+                    KIND,
+                    app.id,
+                    title=app.topic,
+                    subtitle=org.name if org else "",
+                    code=app.reference,
+                    texts=(app.venue,),
+                )
                 s.flush()
                 audit(s, actor, AuditAction.UPDATE, KIND, app.id, "fields=" + ",".join(changed))
                 return _app_record(s, app, history=True)
@@ -265,11 +429,30 @@ class DispatchService(BookingMixin):
             sessions = list(s.scalars(select(DispatchSession).where(DispatchSession.application_id == app.id)))
             if sum(x.status != SessionStatus.CANCELLED.value for x in sessions) >= MAX_SESSIONS:
                 raise ValidationError({"sessions": _("「回数」は{n}回までです。").format(n=MAX_SESSIONS)})
-            sess = DispatchSession(application_id=app.id, number=max((x.number for x in sessions), default=0) + 1, status=SessionStatus.PLANNED.value)
+            sess = DispatchSession(
+                application_id=app.id,
+                number=max((x.number for x in sessions), default=0) + 1,
+                status=SessionStatus.PLANNED.value,
+            )
             s.add(sess)
             s.flush()
             audit(s, actor, AuditAction.UPDATE, KIND, app.id, f"add session={sess.number}")
-            return SessionRecord(sess.id, sess.number, None, "", None, None, sess.status, None, "", 0, 0, sess.ics_sequence, "", sess.version)
+            return SessionRecord(
+                sess.id,
+                sess.number,
+                None,
+                "",
+                None,
+                None,
+                sess.status,
+                None,
+                "",
+                0,
+                0,
+                sess.ics_sequence,
+                "",
+                sess.version,
+            )
 
     def cancel_session(self, actor: Actor, session_id: int, reason: str) -> SessionRecord:
         """Call off one visit of a series.  It stops counting against the quotas and its calendar
@@ -283,11 +466,38 @@ class DispatchService(BookingMixin):
                 raise NotFound(_("派遣の回が見つかりません。"))
             app = self._open_application(s, sess.application_id)
             if sess.status != SessionStatus.PLANNED.value:
-                raise ValidationError({"reason": _("第{n}回は「{s}」なので中止できません。").format(n=sess.number, s=SessionStatus(sess.status).label())})
+                raise ValidationError(
+                    {
+                        "reason": _("第{n}回は「{s}」なので中止できません。").format(
+                            n=sess.number, s=SessionStatus(sess.status).label()
+                        )
+                    }
+                )
             sess.status = SessionStatus.CANCELLED.value
             sess.ics_sequence += 1
             s.flush()
-            audit(s, actor, AuditAction.UPDATE, KIND, app.id, f"cancel session={sess.number} reason={reason.strip()[:200]}")
+            audit(
+                s,
+                actor,
+                AuditAction.UPDATE,
+                KIND,
+                app.id,
+                f"cancel session={sess.number} reason={reason.strip()[:200]}",
+            )
             name = s.scalar(select(Advisor.name).where(Advisor.id == sess.advisor_id)) if sess.advisor_id else ""
-            return SessionRecord(sess.id, sess.number, sess.advisor_id, name or "", sess.start_at, sess.end_at, sess.status, sess.attendance,
-                                 sess.report_summary, sess.fee, sess.travel_cost, sess.ics_sequence, sess.override_reason, sess.version)
+            return SessionRecord(
+                sess.id,
+                sess.number,
+                sess.advisor_id,
+                name or "",
+                sess.start_at,
+                sess.end_at,
+                sess.status,
+                sess.attendance,
+                sess.report_summary,
+                sess.fee,
+                sess.travel_cost,
+                sess.ics_sequence,
+                sess.override_reason,
+                sess.version,
+            )

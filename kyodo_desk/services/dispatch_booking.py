@@ -18,15 +18,12 @@ from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.i18n import _
 from kyodo_desk.services.advisors import advisor_record, windows_on
 from kyodo_desk.services.base import Actor, NotFound, audit, require
+from kyodo_desk.services.dispatch_records import BookingConflict, QuotaStatus, SessionRecord, Suggestion
 
 KIND = "dispatch"
 MAX_SESSIONS = 12
 # an application in one of these can no longer be corrected, nor its visits added or cancelled
 CLOSED_FOR_EDIT = ("completed", "withdrawn", "rejected")
-
-
-
-from kyodo_desk.services.dispatch_records import BookingConflict, QuotaStatus, SessionRecord, Suggestion
 
 if TYPE_CHECKING:
     from kyodo_desk.db.engine import Database
@@ -45,10 +42,18 @@ class BookingMixin:
     # ---- quotas ---------------------------------------------------------------------
     def _org_used(self, s: Session, organization_id: int, fiscal_year: int, exclude_session: int | None = None) -> int:
         first, last = fiscal_year_range(fiscal_year)
-        stmt = (select(func.count()).select_from(DispatchSession).join(DispatchApplication, DispatchApplication.id == DispatchSession.application_id)
-                .where(DispatchApplication.organization_id == organization_id, DispatchApplication.status.not_in(CANCELLED),
-                       DispatchSession.start_at >= dt.datetime.combine(first, dt.time()), DispatchSession.start_at < dt.datetime.combine(last + dt.timedelta(days=1), dt.time()),
-                       DispatchSession.status != SessionStatus.CANCELLED.value))
+        stmt = (
+            select(func.count())
+            .select_from(DispatchSession)
+            .join(DispatchApplication, DispatchApplication.id == DispatchSession.application_id)
+            .where(
+                DispatchApplication.organization_id == organization_id,
+                DispatchApplication.status.not_in(CANCELLED),
+                DispatchSession.start_at >= dt.datetime.combine(first, dt.time()),
+                DispatchSession.start_at < dt.datetime.combine(last + dt.timedelta(days=1), dt.time()),
+                DispatchSession.status != SessionStatus.CANCELLED.value,
+            )
+        )
         if exclude_session is not None:
             stmt = stmt.where(DispatchSession.id != exclude_session)
         return s.scalar(stmt) or 0
@@ -56,9 +61,18 @@ class BookingMixin:
     def _advisor_month_used(self, s: Session, advisor_id: int, day: dt.date, exclude_session: int | None = None) -> int:
         first = dt.datetime(day.year, day.month, 1)
         nxt = dt.datetime(day.year + (day.month == 12), day.month % 12 + 1, 1)
-        stmt = (select(func.count()).select_from(DispatchSession).join(DispatchApplication, DispatchApplication.id == DispatchSession.application_id)
-                .where(DispatchSession.advisor_id == advisor_id, DispatchSession.start_at >= first, DispatchSession.start_at < nxt,
-                       DispatchSession.status != SessionStatus.CANCELLED.value, DispatchApplication.status.not_in(CANCELLED)))
+        stmt = (
+            select(func.count())
+            .select_from(DispatchSession)
+            .join(DispatchApplication, DispatchApplication.id == DispatchSession.application_id)
+            .where(
+                DispatchSession.advisor_id == advisor_id,
+                DispatchSession.start_at >= first,
+                DispatchSession.start_at < nxt,
+                DispatchSession.status != SessionStatus.CANCELLED.value,
+                DispatchApplication.status.not_in(CANCELLED),
+            )
+        )
         if exclude_session is not None:
             stmt = stmt.where(DispatchSession.id != exclude_session)
         return s.scalar(stmt) or 0
@@ -67,15 +81,27 @@ class BookingMixin:
         """Shown while scheduling: visits booked this fiscal year against the yearly limit."""
         require(actor, Permission.DISPATCH_EDIT)
         with self.db.read() as s:
-            return QuotaStatus(self._org_used(s, organization_id, fiscal_year), self.settings.get().dispatch_quota_per_organization)
+            return QuotaStatus(
+                self._org_used(s, organization_id, fiscal_year), self.settings.get().dispatch_quota_per_organization
+            )
 
     def advisor_quota(self, actor: Actor, advisor_id: int, day: dt.date) -> QuotaStatus:
         require(actor, Permission.DISPATCH_EDIT)
         with self.db.read() as s:
-            return QuotaStatus(self._advisor_month_used(s, advisor_id, day), self.settings.get().dispatch_quota_per_advisor_month)
+            return QuotaStatus(
+                self._advisor_month_used(s, advisor_id, day), self.settings.get().dispatch_quota_per_advisor_month
+            )
 
     # ---- booking --------------------------------------------------------------------
-    def booking_problems(self, s: Session, advisor: Advisor, app: DispatchApplication, start: dt.datetime, end: dt.datetime, exclude_session: int | None) -> list[str]:
+    def booking_problems(
+        self,
+        s: Session,
+        advisor: Advisor,
+        app: DispatchApplication,
+        start: dt.datetime,
+        end: dt.datetime,
+        exclude_session: int | None,
+    ) -> list[str]:
         """Every rule this booking breaks, in Japanese (empty = fine)."""
         cfg = self.settings.get()
         problems = []
@@ -84,36 +110,78 @@ class BookingMixin:
         if not advisor.active:
             problems.append(_("{name} さんは現在派遣を休止しています。").format(name=advisor.name))
         if app.dispatch_type not in advisor.dispatch_types.split(","):
-            problems.append(_("{name} さんは「{type}」を担当していません。").format(name=advisor.name, type=DispatchType(app.dispatch_type).label()))
+            problems.append(
+                _("{name} さんは「{type}」を担当していません。").format(
+                    name=advisor.name, type=DispatchType(app.dispatch_type).label()
+                )
+            )
         closed = self.closed_days.calendar().reason(start.date())
         if closed:
-            problems.append(_("{day} は休館日です({reason})。").format(day=start.strftime("%m/%d"), reason=closed.reason or closed.kind.label()))
+            problems.append(
+                _("{day} は休館日です({reason})。").format(
+                    day=start.strftime("%m/%d"), reason=closed.reason or closed.kind.label()
+                )
+            )
         windows = windows_on(advisor_record(s, advisor), start.date())
         if not any(a <= start.time() and end.time() <= b for a, b in windows) or start.date() != end.date():
             shown = "、".join(f"{a:%H:%M}〜{b:%H:%M}" for a, b in windows) or _("なし")
-            problems.append(_("{name} さんの対応できる時間帯の外です(この日: {windows})。").format(name=advisor.name, windows=shown))
+            problems.append(
+                _("{name} さんの対応できる時間帯の外です(この日: {windows})。").format(name=advisor.name, windows=shown)
+            )
         buffer = dt.timedelta(minutes=cfg.dispatch_travel_buffer_minutes)
         mine = TimeRange(start, end)
-        stmt = (select(DispatchSession.start_at, DispatchSession.end_at, DispatchApplication.reference)
-                .join(DispatchApplication, DispatchApplication.id == DispatchSession.application_id)
-                .where(DispatchSession.advisor_id == advisor.id, DispatchSession.start_at.is_not(None), DispatchSession.status != SessionStatus.CANCELLED.value,
-                       DispatchApplication.status.not_in(CANCELLED), DispatchSession.start_at < end + buffer, DispatchSession.end_at > start - buffer))
+        stmt = (
+            select(DispatchSession.start_at, DispatchSession.end_at, DispatchApplication.reference)
+            .join(DispatchApplication, DispatchApplication.id == DispatchSession.application_id)
+            .where(
+                DispatchSession.advisor_id == advisor.id,
+                DispatchSession.start_at.is_not(None),
+                DispatchSession.status != SessionStatus.CANCELLED.value,
+                DispatchApplication.status.not_in(CANCELLED),
+                DispatchSession.start_at < end + buffer,
+                DispatchSession.end_at > start - buffer,
+            )
+        )
         if exclude_session is not None:
             stmt = stmt.where(DispatchSession.id != exclude_session)
         for other_start, other_end, ref in s.execute(stmt):
             assert other_start is not None and other_end is not None  # the query selects booked visits only
             if mine.overlaps(TimeRange(other_start, other_end), buffer):
-                problems.append(_("{name} さんは {s}〜{e} に別の派遣({ref})があります(移動の余裕 {m}分を含む)。").format(
-                    name=advisor.name, s=other_start.strftime("%m/%d %H:%M"), e=other_end.strftime("%H:%M"), ref=ref, m=cfg.dispatch_travel_buffer_minutes))
+                problems.append(
+                    _("{name} さんは {s}〜{e} に別の派遣({ref})があります(移動の余裕 {m}分を含む)。").format(
+                        name=advisor.name,
+                        s=other_start.strftime("%m/%d %H:%M"),
+                        e=other_end.strftime("%H:%M"),
+                        ref=ref,
+                        m=cfg.dispatch_travel_buffer_minutes,
+                    )
+                )
         used = self._advisor_month_used(s, advisor.id, start.date(), exclude_session)
         if used >= cfg.dispatch_quota_per_advisor_month:
-            problems.append(_("{name} さんの{m}月の派遣は上限({n}回)に達しています。").format(name=advisor.name, m=start.month, n=cfg.dispatch_quota_per_advisor_month))
+            problems.append(
+                _("{name} さんの{m}月の派遣は上限({n}回)に達しています。").format(
+                    name=advisor.name, m=start.month, n=cfg.dispatch_quota_per_advisor_month
+                )
+            )
         org_used = self._org_used(s, app.organization_id, fiscal_year_of(start.date()), exclude_session)
         if org_used >= cfg.dispatch_quota_per_organization:
-            problems.append(_("この団体の{fy}年度の派遣は上限({n}回)に達しています。").format(fy=fiscal_year_of(start.date()), n=cfg.dispatch_quota_per_organization))
+            problems.append(
+                _("この団体の{fy}年度の派遣は上限({n}回)に達しています。").format(
+                    fy=fiscal_year_of(start.date()), n=cfg.dispatch_quota_per_organization
+                )
+            )
         return problems
 
-    def book(self, actor: Actor, session_id: int, advisor_id: int, start: dt.datetime, end: dt.datetime, *, override_reason: str = "") -> SessionRecord:
+    def book(
+        self,
+        actor: Actor,
+        session_id: int,
+        advisor_id: int,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        override_reason: str = "",
+    ) -> SessionRecord:
         """Put *advisor_id* on the session at [start, end].  Refused on a conflict unless overridden
         with a reason (audited).  The advisor's row is locked, so two desks can't double-book."""
         require(actor, Permission.DISPATCH_EDIT)
@@ -132,20 +200,53 @@ class BookingMixin:
             if problems and not override_reason.strip():
                 raise BookingConflict(problems)
             changed = (sess.advisor_id, sess.start_at, sess.end_at) != (advisor.id, start, end)
-            sess.advisor_id, sess.start_at, sess.end_at = advisor.id, start.replace(second=0, microsecond=0), end.replace(second=0, microsecond=0)
+            sess.advisor_id, sess.start_at, sess.end_at = (
+                advisor.id,
+                start.replace(second=0, microsecond=0),
+                end.replace(second=0, microsecond=0),
+            )
             sess.fee, sess.travel_cost, sess.status = advisor.fee, advisor.travel_cost, SessionStatus.PLANNED.value
             sess.override_reason = override_reason.strip()[:300] if problems else ""
             if changed:
                 sess.ics_sequence += 1
             s.flush()
             if problems:
-                audit(s, actor, AuditAction.OVERRIDE, KIND, app.id, f"session={sess.number} rules={len(problems)} reason={override_reason.strip()[:200]}")
+                audit(
+                    s,
+                    actor,
+                    AuditAction.OVERRIDE,
+                    KIND,
+                    app.id,
+                    f"session={sess.number} rules={len(problems)} reason={override_reason.strip()[:200]}",
+                )
             audit(s, actor, AuditAction.UPDATE, KIND, app.id, f"book session={sess.number}")
             names = {advisor.id: advisor.name}
-            return SessionRecord(sess.id, sess.number, sess.advisor_id, names[advisor.id], sess.start_at, sess.end_at, sess.status, sess.attendance,
-                                 sess.report_summary, sess.fee, sess.travel_cost, sess.ics_sequence, sess.override_reason, sess.version)
+            return SessionRecord(
+                sess.id,
+                sess.number,
+                sess.advisor_id,
+                names[advisor.id],
+                sess.start_at,
+                sess.end_at,
+                sess.status,
+                sess.attendance,
+                sess.report_summary,
+                sess.fee,
+                sess.travel_cost,
+                sess.ics_sequence,
+                sess.override_reason,
+                sess.version,
+            )
 
-    def suggest(self, actor: Actor, app_id: int, *, duration: dt.timedelta = dt.timedelta(hours=2), step: dt.timedelta = dt.timedelta(minutes=30), limit: int = 20) -> list[Suggestion]:
+    def suggest(
+        self,
+        actor: Actor,
+        app_id: int,
+        *,
+        duration: dt.timedelta = dt.timedelta(hours=2),
+        step: dt.timedelta = dt.timedelta(minutes=30),
+        limit: int = 20,
+    ) -> list[Suggestion]:
         """Free slots within the preferred dates for active advisors of the right field and type."""
         require(actor, Permission.DISPATCH_EDIT)
         out: list[Suggestion] = []
@@ -153,16 +254,29 @@ class BookingMixin:
             app = s.get(DispatchApplication, app_id)
             if app is None:
                 raise NotFound(_("派遣申請が見つかりません。"))
-            preferred = [(dt.datetime.fromisoformat(a), dt.datetime.fromisoformat(b)) for a, b in json.loads(app.preferred or "[]")]
-            advisors = [a for a in s.scalars(select(Advisor).where(Advisor.active.is_(True)).order_by(Advisor.name_kana))
-                        if app.field in a.fields.split(",") and app.dispatch_type in a.dispatch_types.split(",")]
+            preferred = [
+                (dt.datetime.fromisoformat(a), dt.datetime.fromisoformat(b))
+                for a, b in json.loads(app.preferred or "[]")
+            ]
+            advisors = [
+                a
+                for a in s.scalars(select(Advisor).where(Advisor.active.is_(True)).order_by(Advisor.name_kana))
+                if app.field in a.fields.split(",") and app.dispatch_type in a.dispatch_types.split(",")
+            ]
             for p_start, p_end in preferred:
                 for advisor in advisors:
                     t = p_start
                     while t + duration <= p_end and len(out) < limit:
                         if not self.booking_problems(s, advisor, app, t, t + duration, None):
-                            out.append(Suggestion(advisor.id, advisor.name, t, t + duration, self._advisor_month_used(s, advisor.id, t.date())))
+                            out.append(
+                                Suggestion(
+                                    advisor.id,
+                                    advisor.name,
+                                    t,
+                                    t + duration,
+                                    self._advisor_month_used(s, advisor.id, t.date()),
+                                )
+                            )
                             break
                         t += step
         return sorted(out, key=lambda x: (x.start, x.advisor_month_used))
-

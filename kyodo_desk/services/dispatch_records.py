@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from kyodo_desk.domain.dispatch import DispatchType, Field, Status, Support
 from kyodo_desk.i18n import _
@@ -15,7 +15,13 @@ class BookingConflict(ServiceError):
 
     def __init__(self, problems: list[str]):
         self.problems = problems
-        super().__init__(_("この日時では予約できません。") + "\n" + "\n".join(problems) + "\n" + _("やむを得ない場合は理由を入力して上書きできます。"))
+        super().__init__(
+            _("この日時では予約できません。")
+            + "\n"
+            + "\n".join(problems)
+            + "\n"
+            + _("やむを得ない場合は理由を入力して上書きできます。")
+        )
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,8 @@ def intake_questions(data: ApplicationInput, received_on: dt.date | None = None)
     early = sorted(start.date() for start, _end in data.preferred if start.date() < received)
     if early:
         questions["preferred"] = _("「希望日時」の {day} は「受付日」({received})より前です。").format(
-            day=f"{early[0]:%Y/%m/%d}", received=f"{received:%Y/%m/%d}")
+            day=f"{early[0]:%Y/%m/%d}", received=f"{received:%Y/%m/%d}"
+        )
     if data.expected_participants == 0:
         questions["expected_participants"] = _("「参加予定人数」が0人です。")
     return questions

@@ -19,7 +19,7 @@ from kyodo_desk.domain.dispatch import CANCELLED, DispatchType, Field, SessionSt
 from kyodo_desk.domain.enums import OrganizationKind
 from kyodo_desk.domain.fiscal import fiscal_months, fiscal_year_range
 from kyodo_desk.domain.permissions import Permission
-from kyodo_desk.i18n import _, wareki_fiscal_year, month_short
+from kyodo_desk.i18n import _, month_short, wareki_fiscal_year
 from kyodo_desk.services.base import Actor, require
 from kyodo_desk.services.consultation_stats import StatsRow
 from kyodo_desk.services.consultations import fiscal_year_bounds
@@ -40,15 +40,29 @@ class DispatchStatsService:
         first, last = fiscal_year_range(fiscal_year)
         with self.db.read() as s:
             visits = s.execute(
-                select(DispatchSession.start_at, DispatchSession.status, DispatchSession.fee, DispatchSession.travel_cost, Advisor.name,
-                       DispatchApplication.field, DispatchApplication.dispatch_type, Organization.kind, DispatchApplication.status)
+                select(
+                    DispatchSession.start_at,
+                    DispatchSession.status,
+                    DispatchSession.fee,
+                    DispatchSession.travel_cost,
+                    Advisor.name,
+                    DispatchApplication.field,
+                    DispatchApplication.dispatch_type,
+                    Organization.kind,
+                    DispatchApplication.status,
+                )
                 .join(DispatchApplication, DispatchApplication.id == DispatchSession.application_id)
                 .join(Organization, Organization.id == DispatchApplication.organization_id)
                 .outerjoin(Advisor, Advisor.id == DispatchSession.advisor_id)
                 .where(DispatchSession.start_at >= start, DispatchSession.start_at < end)
             ).all()
-            cancelled = s.execute(select(DispatchApplication.received_on).where(
-                DispatchApplication.status.in_(CANCELLED), DispatchApplication.received_on >= first, DispatchApplication.received_on <= last)).all()
+            cancelled = s.execute(
+                select(DispatchApplication.received_on).where(
+                    DispatchApplication.status.in_(CANCELLED),
+                    DispatchApplication.received_on >= first,
+                    DispatchApplication.received_on <= last,
+                )
+            ).all()
 
         def blank() -> list[int]:
             return [0] * (n + 1)
@@ -83,14 +97,30 @@ class DispatchStatsService:
         budget = self.settings.get().dispatch_budget_yen
         spent = fees[n] + travel[n]
         sec_total, sec_field, sec_type, sec_adv, sec_org, sec_money, sec_issue = (
-            _("合計"), _("分野別"), _("派遣の種類別"), _("アドバイザー別"), _("団体の種別"), _("費用(円)"), _("取下げ・不在"))
+            _("合計"),
+            _("分野別"),
+            _("派遣の種類別"),
+            _("アドバイザー別"),
+            _("団体の種別"),
+            _("費用(円)"),
+            _("取下げ・不在"),
+        )
         rows = [StatsRow(sec_total, _("派遣回数"), tuple(total))]
         rows += [StatsRow(sec_field, f.label(), tuple(by_field.get(f.value, blank()))) for f in Field]
         rows += [StatsRow(sec_type, t.label(), tuple(by_type.get(t.value, blank()))) for t in DispatchType]
         rows += [StatsRow(sec_adv, name, tuple(v)) for name, v in sorted(by_advisor.items())]
         rows += [StatsRow(sec_org, k.label(), tuple(by_org.get(k.value, blank()))) for k in OrganizationKind]
-        rows += [StatsRow(sec_money, _("謝金"), tuple(fees)), StatsRow(sec_money, _("交通費"), tuple(travel)),
-                 StatsRow(sec_money, _("予算"), tuple([0] * n + [budget])), StatsRow(sec_money, _("予算残額"), tuple([0] * n + [budget - spent]))]
-        rows += [StatsRow(sec_issue, _("取下げ・却下"), tuple(cancel)), StatsRow(sec_issue, _("不在・未実施"), tuple(no_show))]
+        rows += [
+            StatsRow(sec_money, _("謝金"), tuple(fees)),
+            StatsRow(sec_money, _("交通費"), tuple(travel)),
+            StatsRow(sec_money, _("予算"), tuple([0] * n + [budget])),
+            StatsRow(sec_money, _("予算残額"), tuple([0] * n + [budget - spent])),
+        ]
+        rows += [
+            StatsRow(sec_issue, _("取下げ・却下"), tuple(cancel)),
+            StatsRow(sec_issue, _("不在・未実施"), tuple(no_show)),
+        ]
         columns = tuple(month_short(y, m) for y, m in months) + (_("合計"),)
-        return LendingStats(fiscal_year, _("{fy} アドバイザー派遣統計").format(fy=wareki_fiscal_year(fiscal_year)), columns, tuple(rows))
+        return LendingStats(
+            fiscal_year, _("{fy} アドバイザー派遣統計").format(fy=wareki_fiscal_year(fiscal_year)), columns, tuple(rows)
+        )

@@ -41,10 +41,15 @@ def _event(app: ApplicationRecord, sess: SessionRecord, center_name: str, stamp:
     ev = Event()
     ev.add("uid", session_uid(sess.id))
     ev.add("sequence", sess.ics_sequence)
-    ev.add("dtstamp", stamp.astimezone(dt.timezone.utc))
+    ev.add("dtstamp", stamp.astimezone(dt.UTC))
     ev.add("dtstart", sess.start_at.replace(tzinfo=TOKYO))
     ev.add("dtend", sess.end_at.replace(tzinfo=TOKYO))
-    ev.add("summary", _("{type}: {org}「{topic}」").format(type=DispatchType(app.dispatch_type).label(), org=app.organization_name, topic=app.topic))
+    ev.add(
+        "summary",
+        _("{type}: {org}「{topic}」").format(
+            type=DispatchType(app.dispatch_type).label(), org=app.organization_name, topic=app.topic
+        ),
+    )
     if app.venue:
         ev.add("location", app.venue)
     lines = [
@@ -71,7 +76,9 @@ def dispatch_ics(app: ApplicationRecord, center_name: str, *, stamp: dt.datetime
     return cal.to_ical()
 
 
-def advisor_ics(services, actor: Actor, advisor_id: int, *, today: dt.date | None = None, stamp: dt.datetime | None = None) -> bytes:
+def advisor_ics(
+    services, actor: Actor, advisor_id: int, *, today: dt.date | None = None, stamp: dt.datetime | None = None
+) -> bytes:
     """Every upcoming visit of one advisor (including ones cancelled since, so they disappear)."""
     today = today or dt.date.today()
     stamp = stamp or dt.datetime.now(TOKYO)

@@ -97,12 +97,28 @@ def parse_accessories(raw: str) -> tuple[Accessory, ...]:
 
 
 def model_record(row: DeviceModel) -> DeviceModelRecord:
-    return DeviceModelRecord(row.id, row.kind, row.maker, row.model_name, parse_accessories(row.accessories),
-                             row.loan_days or DEFAULT_LOAN_DAYS.get(row.kind, 7))
+    return DeviceModelRecord(
+        row.id,
+        row.kind,
+        row.maker,
+        row.model_name,
+        parse_accessories(row.accessories),
+        row.loan_days or DEFAULT_LOAN_DAYS.get(row.kind, 7),
+    )
 
 
 def device_record(row: Device, model: DeviceModel) -> DeviceRecord:
-    return DeviceRecord(row.id, row.asset_tag, model_record(model), row.serial, row.purchase_date, row.storage_place, row.notes, row.state, row.version)
+    return DeviceRecord(
+        row.id,
+        row.asset_tag,
+        model_record(model),
+        row.serial,
+        row.purchase_date,
+        row.storage_place,
+        row.notes,
+        row.state,
+        row.version,
+    )
 
 
 def normalize_tag(value: str) -> str:
@@ -127,8 +143,12 @@ def next_asset_tag(session: Session, prefix: str) -> str:
 
 def index_device(session: Session, row: Device, model: DeviceModel) -> None:
     search_index.index_document(
-        session, KIND, row.id, title=f"{row.asset_tag} {DeviceKind(model.kind).label()}",
-        subtitle=f"{model.maker} {model.model_name}".strip(), code=row.asset_tag,
+        session,
+        KIND,
+        row.id,
+        title=f"{row.asset_tag} {DeviceKind(model.kind).label()}",
+        subtitle=f"{model.maker} {model.model_name}".strip(),
+        code=row.asset_tag,
         texts=(row.serial, row.storage_place, model.maker, model.model_name),
     )
 
@@ -136,7 +156,16 @@ def index_device(session: Session, row: Device, model: DeviceModel) -> None:
 def record_state(session: Session, actor: Actor, row: Device, new_state: str, reason: str = "") -> None:
     if row.state == new_state:
         return
-    session.add(DeviceStateChange(device_id=row.id, at=now(), from_state=row.state, to_state=new_state, staff_id=actor.staff_id, reason=reason[:300]))
+    session.add(
+        DeviceStateChange(
+            device_id=row.id,
+            at=now(),
+            from_state=row.state,
+            to_state=new_state,
+            staff_id=actor.staff_id,
+            reason=reason[:300],
+        )
+    )
     row.state = new_state
 
 
@@ -149,9 +178,23 @@ class InventoryService:
     def models(self, actor: Actor) -> list[DeviceModelRecord]:
         require(actor, Permission.LENDING_OPERATE)
         with self.db.read() as s:
-            return [model_record(r) for r in s.scalars(select(DeviceModel).order_by(DeviceModel.kind, DeviceModel.maker, DeviceModel.model_name))]
+            return [
+                model_record(r)
+                for r in s.scalars(
+                    select(DeviceModel).order_by(DeviceModel.kind, DeviceModel.maker, DeviceModel.model_name)
+                )
+            ]
 
-    def save_model(self, actor: Actor, kind: str, maker: str, model_name: str, accessories: list[Accessory], loan_days: int | None = None, model_id: int | None = None) -> DeviceModelRecord:
+    def save_model(
+        self,
+        actor: Actor,
+        kind: str,
+        maker: str,
+        model_name: str,
+        accessories: list[Accessory],
+        loan_days: int | None = None,
+        model_id: int | None = None,
+    ) -> DeviceModelRecord:
         require(actor, Permission.INVENTORY_EDIT)
         v = Validator()
         v.required("model_name", _("型番"), model_name)
@@ -166,11 +209,21 @@ class InventoryService:
         with self.db.write() as s:
             row = s.get(DeviceModel, model_id) if model_id else None
             if row is None:
-                if s.scalar(select(DeviceModel.id).where(DeviceModel.maker == maker.strip(), DeviceModel.model_name == model_name.strip())):
+                if s.scalar(
+                    select(DeviceModel.id).where(
+                        DeviceModel.maker == maker.strip(), DeviceModel.model_name == model_name.strip()
+                    )
+                ):
                     raise ValidationError({"model_name": _("同じメーカー・型番の機種がすでにあります。")})
                 row = DeviceModel(kind=kind, maker=maker.strip(), model_name=model_name.strip())
                 s.add(row)
-            row.kind, row.maker, row.model_name, row.accessories, row.loan_days = kind, maker.strip(), model_name.strip(), payload, loan_days
+            row.kind, row.maker, row.model_name, row.accessories, row.loan_days = (
+                kind,
+                maker.strip(),
+                model_name.strip(),
+                payload,
+                loan_days,
+            )
             s.flush()
             audit(s, actor, AuditAction.UPDATE if model_id else AuditAction.CREATE, "device_model", row.id)
             return model_record(row)
@@ -183,11 +236,27 @@ class InventoryService:
             model = s.get(DeviceModel, data.model_id)
             if model is None:
                 raise ValidationError({"model_id": _("「機種」を一覧から選んでください。")})
-            row = Device(asset_tag=next_asset_tag(s, prefix), model_id=model.id, serial=data.serial.strip(), purchase_date=data.purchase_date,
-                         storage_place=data.storage_place.strip(), notes=data.notes.strip(), state=DeviceState.AVAILABLE.value)
+            row = Device(
+                asset_tag=next_asset_tag(s, prefix),
+                model_id=model.id,
+                serial=data.serial.strip(),
+                purchase_date=data.purchase_date,
+                storage_place=data.storage_place.strip(),
+                notes=data.notes.strip(),
+                state=DeviceState.AVAILABLE.value,
+            )
             s.add(row)
             s.flush()
-            s.add(DeviceStateChange(device_id=row.id, at=now(), from_state=None, to_state=row.state, staff_id=actor.staff_id, reason=_("登録")))
+            s.add(
+                DeviceStateChange(
+                    device_id=row.id,
+                    at=now(),
+                    from_state=None,
+                    to_state=row.state,
+                    staff_id=actor.staff_id,
+                    reason=_("登録"),
+                )
+            )
             index_device(s, row, model)
             audit(s, actor, AuditAction.CREATE, KIND, row.id)
             return device_record(row, model)
@@ -223,7 +292,11 @@ class InventoryService:
                 raise NotFound(_("機器が見つかりません。"))
             if row.state == DeviceState.ON_LOAN.value or state == DeviceState.ON_LOAN.value:
                 raise ValidationError({"state": _("貸出中の状態は貸出・返却の画面でだけ変わります。")})
-            if not reason.strip() and state in (DeviceState.LOST.value, DeviceState.RETIRED.value, DeviceState.REPAIR.value):
+            if not reason.strip() and state in (
+                DeviceState.LOST.value,
+                DeviceState.RETIRED.value,
+                DeviceState.REPAIR.value,
+            ):
                 raise ValidationError({"reason": _("「理由」を入力してください(紛失・廃棄・修理のときに必要です)。")})
             record_state(s, actor, row, state, reason.strip())
             row.updated_at = now()
@@ -250,10 +323,21 @@ class InventoryService:
         with self.db.read() as s:
             return s.scalar(select(func.count()).select_from(self._filtered(text, state, kind).subquery())) or 0
 
-    def page(self, actor: Actor, *, text: str = "", state: str | None = None, kind: str | None = None, offset: int = 0, limit: int = 200) -> list[DeviceRecord]:
+    def page(
+        self,
+        actor: Actor,
+        *,
+        text: str = "",
+        state: str | None = None,
+        kind: str | None = None,
+        offset: int = 0,
+        limit: int = 200,
+    ) -> list[DeviceRecord]:
         require(actor, Permission.LENDING_OPERATE)
         with self.db.read() as s:
-            rows = s.execute(self._filtered(text, state, kind).order_by(Device.asset_tag).offset(offset).limit(limit)).all()
+            rows = s.execute(
+                self._filtered(text, state, kind).order_by(Device.asset_tag).offset(offset).limit(limit)
+            ).all()
             return [device_record(d, m) for d, m in rows]
 
     def _filtered(self, text: str, state: str | None, kind: str | None):
@@ -273,15 +357,21 @@ class InventoryService:
         require(actor, Permission.LENDING_OPERATE)
         with self.db.read() as s:
             rows = s.execute(
-                select(DeviceStateChange, Staff.display_name).outerjoin(Staff, Staff.id == DeviceStateChange.staff_id)
-                .where(DeviceStateChange.device_id == device_id).order_by(DeviceStateChange.at, DeviceStateChange.id)
+                select(DeviceStateChange, Staff.display_name)
+                .outerjoin(Staff, Staff.id == DeviceStateChange.staff_id)
+                .where(DeviceStateChange.device_id == device_id)
+                .order_by(DeviceStateChange.at, DeviceStateChange.id)
             ).all()
             return [StateChangeRecord(c.at, c.from_state, c.to_state, name or "system", c.reason) for c, name in rows]
 
     def all_tags(self, actor: Actor) -> list[str]:
         require(actor, Permission.LENDING_OPERATE)
         with self.db.read() as s:
-            return list(s.scalars(select(Device.asset_tag).where(Device.state != DeviceState.RETIRED.value).order_by(Device.asset_tag)))
+            return list(
+                s.scalars(
+                    select(Device.asset_tag).where(Device.state != DeviceState.RETIRED.value).order_by(Device.asset_tag)
+                )
+            )
 
 
 @dataclass

@@ -33,7 +33,9 @@ class InventoryImportError(ServiceError):
         self.errors = errors
         lines = [_("{row}行目: {reason}").format(row=r, reason=m) for r, m in errors[:50]]
         more = _("ほか {n} 件").format(n=len(errors) - 50) if len(errors) > 50 else ""
-        super().__init__(_("取り込みを中止しました(何も登録していません)。\n") + "\n".join(lines) + ("\n" + more if more else ""))
+        super().__init__(
+            _("取り込みを中止しました(何も登録していません)。\n") + "\n".join(lines) + ("\n" + more if more else "")
+        )
 
 
 def decode_csv(data: bytes) -> str:
@@ -90,7 +92,16 @@ def import_devices(service, actor: Actor, data: bytes, progress=None) -> int:
     header = [h.strip() for h in rows[0]]
     missing = [h for h in ("種別", "型番") if h not in header]
     if missing:
-        raise InventoryImportError([(1, _("見出しに「{cols}」がありません。1行目は {all} にしてください。").format(cols="」「".join(missing), all=",".join(HEADERS)))])
+        raise InventoryImportError(
+            [
+                (
+                    1,
+                    _("見出しに「{cols}」がありません。1行目は {all} にしてください。").format(
+                        cols="」「".join(missing), all=",".join(HEADERS)
+                    ),
+                )
+            ]
+        )
     col = {h: i for i, h in enumerate(header)}
     errors: list[tuple[int, str]] = []
     parsed = []
@@ -100,11 +111,18 @@ def import_devices(service, actor: Actor, data: bytes, progress=None) -> int:
     for n, raw in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in raw):
             continue
-        get = lambda name: raw[col[name]].strip() if name in col and col[name] < len(raw) else ""  # noqa: E731
+
+        def get(name: str, raw: list[str] = raw) -> str:
+            return raw[col[name]].strip() if name in col and col[name] < len(raw) else ""
+
         kind = _kind(get("種別"))
         problems = []
         if kind is None:
-            problems.append(_("種別「{v}」がわかりません({ok} のどれかにしてください)").format(v=get("種別"), ok="・".join(k.label() for k in DeviceKind)))
+            problems.append(
+                _("種別「{v}」がわかりません({ok} のどれかにしてください)").format(
+                    v=get("種別"), ok="・".join(k.label() for k in DeviceKind)
+                )
+            )
         if not get("型番"):
             problems.append(_("型番が空です"))
         tag = normalize_tag(get("管理番号")) if get("管理番号") else ""
@@ -118,16 +136,32 @@ def import_devices(service, actor: Actor, data: bytes, progress=None) -> int:
             problems.append(_("購入日「{v}」が日付として読めません(例: 2024/4/1)").format(v=get("購入日")))
         state = _state(get("状態"))
         if state is None or state == DeviceState.ON_LOAN.value:
-            problems.append(_("状態「{v}」は取り込めません(貸出可・点検待ち・修理中・紛失・廃棄)").format(v=get("状態")))
+            problems.append(
+                _("状態「{v}」は取り込めません(貸出可・点検待ち・修理中・紛失・廃棄)").format(v=get("状態"))
+            )
         if problems:
             errors.append((n, "、".join(problems)))
         else:
-            parsed.append((tag, kind, get("メーカー"), get("型番"), get("シリアル番号"), purchased, get("保管場所"), state, get("備考")))
+            parsed.append(
+                (
+                    tag,
+                    kind,
+                    get("メーカー"),
+                    get("型番"),
+                    get("シリアル番号"),
+                    purchased,
+                    get("保管場所"),
+                    state,
+                    get("備考"),
+                )
+            )
     if errors:
         raise InventoryImportError(errors)
     prefix = service.settings.get().asset_tag_prefix
     with service.db.write() as s:
-        models: dict[tuple[str, str], DeviceModel] = {(m.maker, m.model_name): m for m in s.scalars(select(DeviceModel))}
+        models: dict[tuple[str, str], DeviceModel] = {
+            (m.maker, m.model_name): m for m in s.scalars(select(DeviceModel))
+        }
         for i, (tag, kind, maker, model_name, serial, purchased, place, state, notes) in enumerate(parsed):
             model = models.get((maker, model_name))
             if model is None:
@@ -135,11 +169,27 @@ def import_devices(service, actor: Actor, data: bytes, progress=None) -> int:
                 s.add(model)
                 s.flush()
                 models[(maker, model_name)] = model
-            row = Device(asset_tag=tag or next_asset_tag(s, prefix), model_id=model.id, serial=serial, purchase_date=purchased,
-                         storage_place=place, notes=notes, state=state)
+            row = Device(
+                asset_tag=tag or next_asset_tag(s, prefix),
+                model_id=model.id,
+                serial=serial,
+                purchase_date=purchased,
+                storage_place=place,
+                notes=notes,
+                state=state,
+            )
             s.add(row)
             s.flush()
-            s.add(DeviceStateChange(device_id=row.id, at=now(), from_state=None, to_state=state, staff_id=actor.staff_id, reason=_("CSV取込")))
+            s.add(
+                DeviceStateChange(
+                    device_id=row.id,
+                    at=now(),
+                    from_state=None,
+                    to_state=state,
+                    staff_id=actor.staff_id,
+                    reason=_("CSV取込"),
+                )
+            )
             index_device(s, row, model)
             if progress and i % 100 == 0:
                 progress(i, len(parsed), _("取り込み中"))
@@ -151,7 +201,20 @@ def export_devices(service, actor: Actor) -> bytes:
     require(actor, Permission.LENDING_OPERATE)
     out = [HEADERS]
     with service.db.read() as s:
-        for d, m in s.execute(select(Device, DeviceModel).join(DeviceModel, DeviceModel.id == Device.model_id).order_by(Device.asset_tag)):
-            out.append([d.asset_tag, DeviceKind(m.kind).label(), m.maker, m.model_name, d.serial,
-                        d.purchase_date.strftime("%Y/%m/%d") if d.purchase_date else "", d.storage_place, DeviceState(d.state).label(), d.notes])
+        for d, m in s.execute(
+            select(Device, DeviceModel).join(DeviceModel, DeviceModel.id == Device.model_id).order_by(Device.asset_tag)
+        ):
+            out.append(
+                [
+                    d.asset_tag,
+                    DeviceKind(m.kind).label(),
+                    m.maker,
+                    m.model_name,
+                    d.serial,
+                    d.purchase_date.strftime("%Y/%m/%d") if d.purchase_date else "",
+                    d.storage_place,
+                    DeviceState(d.state).label(),
+                    d.notes,
+                ]
+            )
     return to_csv_bytes(out)

@@ -8,7 +8,13 @@ from sqlalchemy import select
 
 from kyodo_desk.db.engine import Database
 from kyodo_desk.db.lending_models import Device, DeviceModel, LabelTemplateRow
-from kyodo_desk.documents.labels import LabelData, LabelTemplate, build_calibration_page, build_label_sheets, builtin_templates
+from kyodo_desk.documents.labels import (
+    LabelData,
+    LabelTemplate,
+    build_calibration_page,
+    build_label_sheets,
+    builtin_templates,
+)
 from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.lending import DeviceKind
 from kyodo_desk.domain.permissions import Permission
@@ -37,7 +43,9 @@ class LabelService:
         """Add or replace a user-defined sheet (built-in names can't be replaced)."""
         require(actor, Permission.INVENTORY_EDIT)
         if template.name in builtin_templates():
-            raise ValidationError({"name": _("「{name}」は標準の用紙名です。別の名前にしてください。").format(name=template.name)})
+            raise ValidationError(
+                {"name": _("「{name}」は標準の用紙名です。別の名前にしてください。").format(name=template.name)}
+            )
         problems = template.validate()
         if problems:
             raise ValidationError({"template": "\n".join(problems)})
@@ -56,7 +64,9 @@ class LabelService:
         require(actor, Permission.LENDING_OPERATE)
         center = self.settings.get()
         with self.db.read() as s:
-            stmt = select(Device.asset_tag, DeviceModel.kind, DeviceModel.maker, DeviceModel.model_name).join(DeviceModel, DeviceModel.id == Device.model_id)
+            stmt = select(Device.asset_tag, DeviceModel.kind, DeviceModel.maker, DeviceModel.model_name).join(
+                DeviceModel, DeviceModel.id == Device.model_id
+            )
             if tags is None:
                 rows = s.execute(stmt.where(Device.state != "retired").order_by(Device.asset_tag)).all()
             else:
@@ -66,13 +76,32 @@ class LabelService:
                 if missing:
                     raise ServiceError(_("登録されていない管理番号があります: {tags}").format(tags=", ".join(missing)))
                 rows = [found[t] for t in wanted]
-        return [LabelData(r.asset_tag, f"{DeviceKind(r.kind).label()} {r.maker} {r.model_name}".strip(), center.center_name, _("電話 {n}").format(n=center.phone))
-                for r in rows]
+        return [
+            LabelData(
+                r.asset_tag,
+                f"{DeviceKind(r.kind).label()} {r.maker} {r.model_name}".strip(),
+                center.center_name,
+                _("電話 {n}").format(n=center.phone),
+            )
+            for r in rows
+        ]
 
-    def build(self, actor: Actor, tags: list[str] | None, template_name: str, *, start: int = 1, offset_x_mm: float = 0, offset_y_mm: float = 0, progress=None) -> bytes:
+    def build(
+        self,
+        actor: Actor,
+        tags: list[str] | None,
+        template_name: str,
+        *,
+        start: int = 1,
+        offset_x_mm: float = 0,
+        offset_y_mm: float = 0,
+        progress=None,
+    ) -> bytes:
         template = self._template(template_name)
         data = self.label_data(actor, tags)
-        pdf = build_label_sheets(data, template, start=start, offset_x_mm=offset_x_mm, offset_y_mm=offset_y_mm, progress=progress)
+        pdf = build_label_sheets(
+            data, template, start=start, offset_x_mm=offset_x_mm, offset_y_mm=offset_y_mm, progress=progress
+        )
         with self.db.write() as s:
             audit(s, actor, AuditAction.PRINT, "label", None, f"labels={len(data)} template={template.name}")
         return pdf
@@ -83,5 +112,7 @@ class LabelService:
     def _template(self, name: str) -> LabelTemplate:
         templates = self.templates()
         if name not in templates:
-            raise ServiceError(_("ラベル用紙「{name}」はありません。使える用紙: {names}").format(name=name, names=", ".join(templates)))
+            raise ServiceError(
+                _("ラベル用紙「{name}」はありません。使える用紙: {names}").format(name=name, names=", ".join(templates))
+            )
         return templates[name]

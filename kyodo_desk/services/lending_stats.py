@@ -23,7 +23,7 @@ from kyodo_desk.domain.enums import OrganizationKind
 from kyodo_desk.domain.fiscal import fiscal_months, fiscal_year_range
 from kyodo_desk.domain.lending import DeviceKind
 from kyodo_desk.domain.permissions import Permission
-from kyodo_desk.i18n import _, wareki_fiscal_year, month_short
+from kyodo_desk.i18n import _, month_short, wareki_fiscal_year
 from kyodo_desk.services.base import Actor, require
 from kyodo_desk.services.consultation_stats import StatsRow
 
@@ -49,14 +49,32 @@ class LendingStatsService:
         n = len(months)
         with self.db.read() as s:
             rows = s.execute(
-                select(Loan.id, Loan.out_at, Loan.due_on, Loan.closed_at, Organization.kind, LoanItem.returned_at, LoanItem.condition,
-                       LoanItem.accessories_back, DeviceModel.kind, LoanItem.device_id)
+                select(
+                    Loan.id,
+                    Loan.out_at,
+                    Loan.due_on,
+                    Loan.closed_at,
+                    Organization.kind,
+                    LoanItem.returned_at,
+                    LoanItem.condition,
+                    LoanItem.accessories_back,
+                    DeviceModel.kind,
+                    LoanItem.device_id,
+                )
                 .join(Organization, Organization.id == Loan.organization_id)
-                .join(LoanItem, LoanItem.loan_id == Loan.id).join(Device, Device.id == LoanItem.device_id)
+                .join(LoanItem, LoanItem.loan_id == Loan.id)
+                .join(Device, Device.id == LoanItem.device_id)
                 .join(DeviceModel, DeviceModel.id == Device.model_id)
-                .where(Loan.out_at <= dt.datetime.combine(last, dt.time.max), Loan.out_at >= dt.datetime.combine(first - dt.timedelta(days=120), dt.time()))
+                .where(
+                    Loan.out_at <= dt.datetime.combine(last, dt.time.max),
+                    Loan.out_at >= dt.datetime.combine(first - dt.timedelta(days=120), dt.time()),
+                )
             ).all()
-            owned = s.execute(select(DeviceModel.kind, Device.created_at, Device.state).join(DeviceModel, DeviceModel.id == Device.model_id)).all()
+            owned = s.execute(
+                select(DeviceModel.kind, Device.created_at, Device.state).join(
+                    DeviceModel, DeviceModel.id == Device.model_id
+                )
+            ).all()
 
         def blank() -> list[int]:
             return [0] * (n + 1)
@@ -68,7 +86,7 @@ class LendingStatsService:
         seen_loans: set[int] = set()
         seen_kind: set[tuple[int, str]] = set()
         for loan_id, out_at, due_on, closed_at, org_kind, returned_at, condition, acc_back, dev_kind, _dev in rows:
-            end = (returned_at.date() if returned_at else today)
+            end = returned_at.date() if returned_at else today
             # device-days on loan inside each month of the year
             day = max(out_at.date(), first)
             while day <= min(end, last):
@@ -104,7 +122,13 @@ class LendingStatsService:
             if state not in ("retired", "lost") and created_at.date() <= last:
                 devices_of[kind] += 1
 
-        sec_total, sec_kind, sec_org, sec_util, sec_issue = _("合計"), _("機器の種類別 貸出件数"), _("借りた団体の種別"), _("稼働率(%)"), _("延滞・破損")
+        sec_total, sec_kind, sec_org, sec_util, sec_issue = (
+            _("合計"),
+            _("機器の種類別 貸出件数"),
+            _("借りた団体の種別"),
+            _("稼働率(%)"),
+            _("延滞・破損"),
+        )
         out = [StatsRow(sec_total, _("貸出件数"), tuple(total))]
         out += [StatsRow(sec_kind, k.label(), tuple(by_kind.get(k.value, blank()))) for k in DeviceKind]
         out += [StatsRow(sec_org, k.label(), tuple(by_borrower.get(k.value, blank()))) for k in OrganizationKind]
@@ -113,8 +137,12 @@ class LendingStatsService:
             if not owned_n:
                 continue
             used = loan_days.get(k.value, blank())
-            pct = [round(100 * used[i] / (owned_n * month_days[i])) for i in range(n)] + [round(100 * used[n] / (owned_n * year_days))]
+            pct = [round(100 * used[i] / (owned_n * month_days[i])) for i in range(n)] + [
+                round(100 * used[n] / (owned_n * year_days))
+            ]
             out.append(StatsRow(sec_util, k.label(), tuple(pct)))
         out += [StatsRow(sec_issue, _("延滞"), tuple(overdue)), StatsRow(sec_issue, _("破損・欠品"), tuple(damage))]
         columns = tuple(month_short(y, m) for y, m in months) + (_("合計"),)
-        return LendingStats(fiscal_year, _("{fy} 機器貸出統計").format(fy=wareki_fiscal_year(fiscal_year)), columns, tuple(out))
+        return LendingStats(
+            fiscal_year, _("{fy} 機器貸出統計").format(fy=wareki_fiscal_year(fiscal_year)), columns, tuple(out)
+        )

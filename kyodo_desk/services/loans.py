@@ -104,16 +104,50 @@ def _loan_record(s: Session, loan: Loan) -> LoanRecord:
     staff = s.get(Staff, loan.staff_id) if loan.staff_id else None
     items = []
     for item, device, model in s.execute(
-        select(LoanItem, Device, DeviceModel).join(Device, Device.id == LoanItem.device_id).join(DeviceModel, DeviceModel.id == Device.model_id)
-        .where(LoanItem.loan_id == loan.id).order_by(LoanItem.id)
+        select(LoanItem, Device, DeviceModel)
+        .join(Device, Device.id == LoanItem.device_id)
+        .join(DeviceModel, DeviceModel.id == Device.model_id)
+        .where(LoanItem.loan_id == loan.id)
+        .order_by(LoanItem.id)
     ):
-        items.append(LoanItemRecord(item.id, device_record(device, model), tuple(json.loads(item.accessories_out or "[]")), item.returned_at,
-                                    json.loads(item.accessories_back or "{}"), item.condition, item.wiped, item.result_state))
-    notes = tuple((n.at, name or "", n.note) for n, name in s.execute(
-        select(LoanNote, Staff.display_name).outerjoin(Staff, Staff.id == LoanNote.staff_id).where(LoanNote.loan_id == loan.id).order_by(LoanNote.at)))
-    return LoanRecord(loan.id, loan.reference, loan.organization_id, org.name if org else "", org.phone if org else "", loan.responsible_name,
-                      loan.contact_phone, loan.purpose, loan.out_at, loan.due_on, staff.display_name if staff else "", loan.status,
-                      tuple(items), notes, loan.version)
+        items.append(
+            LoanItemRecord(
+                item.id,
+                device_record(device, model),
+                tuple(json.loads(item.accessories_out or "[]")),
+                item.returned_at,
+                json.loads(item.accessories_back or "{}"),
+                item.condition,
+                item.wiped,
+                item.result_state,
+            )
+        )
+    notes = tuple(
+        (n.at, name or "", n.note)
+        for n, name in s.execute(
+            select(LoanNote, Staff.display_name)
+            .outerjoin(Staff, Staff.id == LoanNote.staff_id)
+            .where(LoanNote.loan_id == loan.id)
+            .order_by(LoanNote.at)
+        )
+    )
+    return LoanRecord(
+        loan.id,
+        loan.reference,
+        loan.organization_id,
+        org.name if org else "",
+        org.phone if org else "",
+        loan.responsible_name,
+        loan.contact_phone,
+        loan.purpose,
+        loan.out_at,
+        loan.due_on,
+        staff.display_name if staff else "",
+        loan.status,
+        tuple(items),
+        notes,
+        loan.version,
+    )
 
 
 def _check_backdate(v: Validator, when: dt.datetime | None, reason: str, field_name: str) -> None:
@@ -136,11 +170,23 @@ def _check_accessories(results: dict[str, str | None], lent: tuple[str, ...], ta
     marked 欠品/破損 — an unchecked one is refused, never guessed (it used to be stored as missing)."""
     unchecked = [name for name in lent if results.get(name) is None]
     if unchecked:
-        raise ValidationError({"accessories": _("{tag} の付属品「{names}」がまだ確認されていません。戻ったものにチェックを入れ、"
-                                                "ないものは「欠品」か「破損」を選んでください。").format(tag=tag, names="」「".join(unchecked))})
+        raise ValidationError(
+            {
+                "accessories": _(
+                    "{tag} の付属品「{names}」がまだ確認されていません。戻ったものにチェックを入れ、"
+                    "ないものは「欠品」か「破損」を選んでください。"
+                ).format(tag=tag, names="」「".join(unchecked))
+            }
+        )
     extra = [name for name in results if name not in lent]
     if extra:
-        raise ValidationError({"accessories": _("{tag} の貸出時の付属品に「{names}」はありません。").format(tag=tag, names="」「".join(extra))})
+        raise ValidationError(
+            {
+                "accessories": _("{tag} の貸出時の付属品に「{names}」はありません。").format(
+                    tag=tag, names="」「".join(extra)
+                )
+            }
+        )
 
 
 class LoanService:
@@ -158,11 +204,19 @@ class LoanService:
         require(actor, Permission.LENDING_OPERATE)
         start = start or dt.date.today()
         with self.db.read() as s:
-            days = [device_record(d, m).model.loan_days for d, m in s.execute(
-                select(Device, DeviceModel).join(DeviceModel, DeviceModel.id == Device.model_id).where(Device.id.in_(device_ids)))]
+            days = [
+                device_record(d, m).model.loan_days
+                for d, m in s.execute(
+                    select(Device, DeviceModel)
+                    .join(DeviceModel, DeviceModel.id == Device.model_id)
+                    .where(Device.id.in_(device_ids))
+                )
+            ]
         return self.calendar.calendar().next_open_day(start + dt.timedelta(days=min(days) if days else 14))
 
-    def scan(self, actor: Actor, code: str, organization_id: int | None, due_on: dt.date, *, start: dt.date | None = None) -> ScanResult:
+    def scan(
+        self, actor: Actor, code: str, organization_id: int | None, due_on: dt.date, *, start: dt.date | None = None
+    ) -> ScanResult:
         """Answer one scan at once: can this device go out to this borrower until *due_on*?"""
         require(actor, Permission.LENDING_OPERATE)
         tag = normalize_tag(code)
@@ -170,9 +224,19 @@ class LoanService:
         with self.db.read() as s:
             row = s.scalar(select(Device).where(Device.asset_tag == tag))
             if row is None:
-                return ScanResult(False, _("「{code}」は登録されていない機器です。ラベルを確認してください。").format(code=code.strip()))
+                return ScanResult(
+                    False,
+                    _("「{code}」は登録されていない機器です。ラベルを確認してください。").format(code=code.strip()),
+                )
             rec = device_record(row, s.get_one(DeviceModel, row.model_id))
-            reason = device_conflict(s, row, Period(start or today, due_on), organization_id=organization_id, buffer_days=self._buffer(), today=today)
+            reason = device_conflict(
+                s,
+                row,
+                Period(start or today, due_on),
+                organization_id=organization_id,
+                buffer_days=self._buffer(),
+                today=today,
+            )
         if reason:
             return ScanResult(False, reason, rec)
         return ScanResult(True, _("{tag} {name} を追加しました。").format(tag=rec.asset_tag, name=rec.name), rec)
@@ -190,8 +254,13 @@ class LoanService:
         if req.due_on < out_at.date():
             v.add("due_on", _("「返却予定日」は貸出日より後にしてください。"))
         elif self.calendar.calendar().is_closed(req.due_on):
-            v.add("due_on", _("「返却予定日」{day} は休館日です。{next} はいかがですか。").format(
-                day=req.due_on.strftime("%m/%d"), next=self.calendar.calendar().next_open_day(req.due_on).strftime("%m/%d")))
+            v.add(
+                "due_on",
+                _("「返却予定日」{day} は休館日です。{next} はいかがですか。").format(
+                    day=req.due_on.strftime("%m/%d"),
+                    next=self.calendar.calendar().next_open_day(req.due_on).strftime("%m/%d"),
+                ),
+            )
         v.raise_if_any()
         today = dt.date.today()
         period = Period(out_at.date(), req.due_on)
@@ -202,17 +271,39 @@ class LoanService:
                 devices = lock_devices(s, list(req.device_ids))
                 if len(devices) != len(set(req.device_ids)):
                     raise ServiceError(_("選んだ機器の一部が見つかりません。もう一度スキャンしてください。"))
-                problems = [r for d in devices if (r := device_conflict(s, d, period, organization_id=req.organization_id, buffer_days=self._buffer(), today=today))]
+                problems = [
+                    r
+                    for d in devices
+                    if (
+                        r := device_conflict(
+                            s, d, period, organization_id=req.organization_id, buffer_days=self._buffer(), today=today
+                        )
+                    )
+                ]
                 if problems:
                     raise ServiceError("\n".join(problems))
-                loan = Loan(reference=next_reference_for(s, "L", out_at.date()), organization_id=req.organization_id,
-                            responsible_name=req.responsible_name.strip(), contact_phone=normalize_phone(req.contact_phone) or req.contact_phone.strip(),
-                            purpose=req.purpose.strip(), out_at=out_at, due_on=req.due_on, staff_id=actor.staff_id, status="open")
+                loan = Loan(
+                    reference=next_reference_for(s, "L", out_at.date()),
+                    organization_id=req.organization_id,
+                    responsible_name=req.responsible_name.strip(),
+                    contact_phone=normalize_phone(req.contact_phone) or req.contact_phone.strip(),
+                    purpose=req.purpose.strip(),
+                    out_at=out_at,
+                    due_on=req.due_on,
+                    staff_id=actor.staff_id,
+                    status="open",
+                )
                 s.add(loan)
                 s.flush()
                 reservations = set()
                 for d in devices:
-                    s.add(LoanItem(loan_id=loan.id, device_id=d.id, accessories_out=json.dumps(list(req.accessories.get(d.id, ())), ensure_ascii=False)))
+                    s.add(
+                        LoanItem(
+                            loan_id=loan.id,
+                            device_id=d.id,
+                            accessories_out=json.dumps(list(req.accessories.get(d.id, ())), ensure_ascii=False),
+                        )
+                    )
                     record_state(s, actor, d, DeviceState.ON_LOAN.value, loan.reference)
                     res = matching_reservation(s, d.id, req.organization_id, period, self._buffer())
                     if res:
@@ -221,7 +312,9 @@ class LoanService:
                     s.get_one(Reservation, res_id).status = "picked_up"
                     loan.reservation_id = res_id
                 s.flush()
-                search_index.index_document(s, KIND, loan.id, title=loan.reference, code=loan.reference, subtitle=_("貸出"))
+                search_index.index_document(
+                    s, KIND, loan.id, title=loan.reference, code=loan.reference, subtitle=_("貸出")
+                )
                 detail = f"devices={len(devices)}"
                 if req.out_at and req.out_at < now() - BACKDATE_TOLERANCE:
                     detail += f" backdated_to={out_at.isoformat()} reason={req.backdate_reason.strip()[:200]}"
@@ -229,14 +322,20 @@ class LoanService:
                 s.flush()
                 return _loan_record(s, loan)
         except IntegrityError as exc:  # the partial unique index: another desk checked it out first
-            raise ServiceError(_("この機器は、いま別の窓口で貸し出されました。画面を更新して確認してください。")) from exc
+            raise ServiceError(
+                _("この機器は、いま別の窓口で貸し出されました。画面を更新して確認してください。")
+            ) from exc
 
     def open_loan_for_device(self, actor: Actor, code: str) -> LoanRecord | None:
         """Return flow step 1: the scanned device's open loan (None if it is not out)."""
         require(actor, Permission.LENDING_OPERATE)
         with self.db.read() as s:
-            loan = s.scalar(select(Loan).join(LoanItem, LoanItem.loan_id == Loan.id).join(Device, Device.id == LoanItem.device_id)
-                            .where(Device.asset_tag == normalize_tag(code), LoanItem.returned_at.is_(None)))
+            loan = s.scalar(
+                select(Loan)
+                .join(LoanItem, LoanItem.loan_id == Loan.id)
+                .join(Device, Device.id == LoanItem.device_id)
+                .where(Device.asset_tag == normalize_tag(code), LoanItem.returned_at.is_(None))
+            )
             return _loan_record(s, loan) if loan else None
 
     def return_device(self, actor: Actor, req: ReturnRequest) -> LoanRecord:
@@ -244,13 +343,23 @@ class LoanService:
         require(actor, Permission.LENDING_OPERATE)
         v = Validator()
         results = _accessory_results(req.accessories_back)
-        complete = all(r == AccessoryResult.RETURNED.value for r in results.values() if r is not None)  # unchecked: refused below
+        complete = all(
+            r == AccessoryResult.RETURNED.value for r in results.values() if r is not None
+        )  # unchecked: refused below
         target = DeviceState(req.result_state).value
-        if target not in (DeviceState.AVAILABLE.value, DeviceState.INSPECTION.value, DeviceState.REPAIR.value, DeviceState.LOST.value):
+        if target not in (
+            DeviceState.AVAILABLE.value,
+            DeviceState.INSPECTION.value,
+            DeviceState.REPAIR.value,
+            DeviceState.LOST.value,
+        ):
             v.add("result_state", _("返却後の状態は 貸出可・点検待ち・修理中・紛失 から選んでください。"))
         if target == DeviceState.AVAILABLE.value:
             if not req.wiped:
-                v.add("wiped", _("「初期化・個人データ消去」を確認してから「貸出可」にしてください(未確認なら「点検待ち」)。"))
+                v.add(
+                    "wiped",
+                    _("「初期化・個人データ消去」を確認してから「貸出可」にしてください(未確認なら「点検待ち」)。"),
+                )
             if req.condition != Condition.GOOD.value or not complete:
                 v.add("result_state", _("欠品・破損・要点検があるときは「点検待ち」か「修理中」にしてください。"))
         _check_backdate(v, req.returned_at, req.backdate_reason, "returned_at")
@@ -258,7 +367,9 @@ class LoanService:
         when = (req.returned_at or now()).replace(microsecond=0)
         try:
             with self.db.write() as s:
-                item = s.scalar(select(LoanItem).where(LoanItem.device_id == req.device_id, LoanItem.returned_at.is_(None)))
+                item = s.scalar(
+                    select(LoanItem).where(LoanItem.device_id == req.device_id, LoanItem.returned_at.is_(None))
+                )
                 if item is None:
                     raise ServiceError(_("この機器は貸出中ではありません(すでに返却済みかもしれません)。"))
                 loan = s.get_one(Loan, item.loan_id)
@@ -266,11 +377,27 @@ class LoanService:
                 _check_accessories(results, tuple(json.loads(item.accessories_out or "[]")), device.asset_tag)
                 if when < loan.out_at:
                     raise ValidationError({"returned_at": _("返却日時が貸出日時より前になっています。")})
-                item.returned_at, item.return_staff_id, item.condition, item.wiped = when, actor.staff_id, Condition(req.condition).value, req.wiped
-                item.accessories_back, item.result_state, item.note = json.dumps(results, ensure_ascii=False), target, req.note.strip()[:300]
+                item.returned_at, item.return_staff_id, item.condition, item.wiped = (
+                    when,
+                    actor.staff_id,
+                    Condition(req.condition).value,
+                    req.wiped,
+                )
+                item.accessories_back, item.result_state, item.note = (
+                    json.dumps(results, ensure_ascii=False),
+                    target,
+                    req.note.strip()[:300],
+                )
                 record_state(s, actor, device, target, _("返却 {ref}").format(ref=loan.reference))
                 s.flush()
-                if s.scalar(select(func.count()).select_from(LoanItem).where(LoanItem.loan_id == loan.id, LoanItem.returned_at.is_(None))) == 0:
+                if (
+                    s.scalar(
+                        select(func.count())
+                        .select_from(LoanItem)
+                        .where(LoanItem.loan_id == loan.id, LoanItem.returned_at.is_(None))
+                    )
+                    == 0
+                ):
                     loan.status, loan.closed_at = "closed", when
                 detail = f"device={device.asset_tag} state={target}"
                 if req.returned_at and req.returned_at < now() - BACKDATE_TOLERANCE:
@@ -296,13 +423,42 @@ class LoanService:
                 if loan.status != "open":
                     raise ServiceError(_("返却済みの貸出は延長できません。"))
                 if new_due <= loan.due_on:
-                    raise ValidationError({"due_on": _("延長後の返却予定日は、いまの返却予定日({d})より後にしてください。").format(d=loan.due_on.strftime("%m/%d"))})
+                    raise ValidationError(
+                        {
+                            "due_on": _("延長後の返却予定日は、いまの返却予定日({d})より後にしてください。").format(
+                                d=loan.due_on.strftime("%m/%d")
+                            )
+                        }
+                    )
                 if cal.is_closed(new_due):
-                    raise ValidationError({"due_on": _("「返却予定日」{day} は休館日です。{next} はいかがですか。").format(day=new_due.strftime("%m/%d"), next=cal.next_open_day(new_due).strftime("%m/%d"))})
-                ids = list(s.scalars(select(LoanItem.device_id).where(LoanItem.loan_id == loan.id, LoanItem.returned_at.is_(None))))
+                    raise ValidationError(
+                        {
+                            "due_on": _("「返却予定日」{day} は休館日です。{next} はいかがですか。").format(
+                                day=new_due.strftime("%m/%d"), next=cal.next_open_day(new_due).strftime("%m/%d")
+                            )
+                        }
+                    )
+                ids = list(
+                    s.scalars(
+                        select(LoanItem.device_id).where(LoanItem.loan_id == loan.id, LoanItem.returned_at.is_(None))
+                    )
+                )
                 period = Period(loan.due_on + dt.timedelta(days=1), new_due)
-                problems = [r for d in lock_devices(s, ids) if (r := device_conflict(
-                    s, d, period, organization_id=loan.organization_id, buffer_days=self._buffer(), today=today, exclude_loan_id=loan.id))]
+                problems = [
+                    r
+                    for d in lock_devices(s, ids)
+                    if (
+                        r := device_conflict(
+                            s,
+                            d,
+                            period,
+                            organization_id=loan.organization_id,
+                            buffer_days=self._buffer(),
+                            today=today,
+                            exclude_loan_id=loan.id,
+                        )
+                    )
+                ]
                 if problems:
                     raise ServiceError(_("延長できません。") + "\n" + "\n".join(problems))
                 old = loan.due_on
@@ -337,11 +493,18 @@ class LoanService:
         """(due today, overdue) open loans — the home page list, with borrower contacts."""
         require(actor, Permission.LENDING_OPERATE)
         with self.db.read() as s:
-            rows = s.scalars(select(Loan).where(Loan.status == "open", Loan.due_on <= today).order_by(Loan.due_on, Loan.id).limit(500)).all()
+            rows = s.scalars(
+                select(Loan)
+                .where(Loan.status == "open", Loan.due_on <= today)
+                .order_by(Loan.due_on, Loan.id)
+                .limit(500)
+            ).all()
             records = [_loan_record(s, r) for r in rows]
         return [r for r in records if r.due_on == today], [r for r in records if r.due_on < today]
 
-    def history(self, actor: Actor, *, device_id: int | None = None, organization_id: int | None = None, limit: int = 500) -> list[LoanRecord]:
+    def history(
+        self, actor: Actor, *, device_id: int | None = None, organization_id: int | None = None, limit: int = 500
+    ) -> list[LoanRecord]:
         require(actor, Permission.LENDING_OPERATE)
         stmt = select(Loan).order_by(Loan.out_at.desc(), Loan.id.desc()).limit(limit)
         if device_id is not None:
@@ -362,11 +525,27 @@ def purge_expired_loans(service: LoanService, actor: Actor, today: dt.date, rete
         cutoff = today.replace(year=today.year - retention_years, day=28)
     erased = _("(消去済み)")
     with service.db.write() as s:
-        rows = s.scalars(select(Loan).where(Loan.status == "closed", Loan.closed_at < dt.datetime.combine(cutoff, dt.time()),
-                                            Loan.responsible_name != erased)).all()
+        rows = s.scalars(
+            select(Loan).where(
+                Loan.status == "closed",
+                Loan.closed_at < dt.datetime.combine(cutoff, dt.time()),
+                Loan.responsible_name != erased,
+            )
+        ).all()
         for loan in rows:
             loan.responsible_name, loan.contact_phone = erased, ""
-        s.execute(delete(LoanNote).where(LoanNote.loan_id.in_([r.id for r in rows])).execution_options(synchronize_session=False))
+        s.execute(
+            delete(LoanNote)
+            .where(LoanNote.loan_id.in_([r.id for r in rows]))
+            .execution_options(synchronize_session=False)
+        )
         if rows:
-            audit(s, actor, AuditAction.DELETE, KIND, None, f"retention purge count={len(rows)} before={cutoff.isoformat()}")
+            audit(
+                s,
+                actor,
+                AuditAction.DELETE,
+                KIND,
+                None,
+                f"retention purge count={len(rows)} before={cutoff.isoformat()}",
+            )
         return len(rows)

@@ -181,8 +181,8 @@ class OrganizationService:
                 ids = ids.where(SearchDocument.text.like(search_index.like_pattern(term), escape="\\"))
             code = flt.text.strip().upper()
             conds: list[ColumnElement[bool]] = [Organization.id.in_(ids)]
-            if code.startswith(CODE_PREFIX) and code[len(CODE_PREFIX):].isdigit():
-                conds.append(Organization.id == int(code[len(CODE_PREFIX):]))
+            if code.startswith(CODE_PREFIX) and code[len(CODE_PREFIX) :].isdigit():
+                conds.append(Organization.id == int(code[len(CODE_PREFIX) :]))
             stmt = stmt.where(or_(*conds))
         return stmt
 
@@ -217,7 +217,11 @@ class OrganizationService:
         with self.db.read() as s:
             row = s.get(Organization, org_id)
             if row is None:
-                raise NotFound(_("団体(番号 {code})が見つかりません。削除された可能性があります。").format(code=organization_code(org_id)))
+                raise NotFound(
+                    _("団体(番号 {code})が見つかりません。削除された可能性があります。").format(
+                        code=organization_code(org_id)
+                    )
+                )
             return _to_record(row)
 
     def find_similar(self, actor: Actor, name: str, *, exclude_id: int | None = None) -> list[OrganizationRecord]:
@@ -230,10 +234,12 @@ class OrganizationService:
 
         with self.db.read() as s:
             ids = s.scalars(
-                select(SearchDocument.ref_id).where(
+                select(SearchDocument.ref_id)
+                .where(
                     SearchDocument.kind == KIND,
                     SearchDocument.text.like(search_index.like_pattern(key)[1:], escape="\\"),
-                ).limit(20)
+                )
+                .limit(20)
             ).all()
             rows = s.scalars(select(Organization).where(Organization.id.in_(ids))).all()
             return [_to_record(r) for r in rows if fold(r.name) == key and r.id != exclude_id][:5]
@@ -259,7 +265,11 @@ class OrganizationService:
             with self.db.write() as s:
                 row = s.get(Organization, org_id)
                 if row is None:
-                    raise NotFound(_("団体(番号 {code})が見つかりません。削除された可能性があります。").format(code=organization_code(org_id)))
+                    raise NotFound(
+                        _("団体(番号 {code})が見つかりません。削除された可能性があります。").format(
+                            code=organization_code(org_id)
+                        )
+                    )
                 if row.version != expected_version:
                     raise StaleEdit(_("団体"))
                 changed = _changed_fields(row, clean)
@@ -285,15 +295,20 @@ class OrganizationService:
             rows = s.execute(
                 select(Organization.kind, func.count()).where(Organization.active.is_(True)).group_by(Organization.kind)
             ).all()
-            return {k: n for k, n in rows}
+            return dict(rows)
 
     def registered_count(self, actor: Actor) -> int:
         """「協働をすすめる市民団体」 currently registered — the plan's target 2 (50団体以上)."""
         require(actor, Permission.ORGANIZATION_VIEW)
         with self.db.read() as s:
-            return s.scalar(
-                select(func.count()).select_from(Organization).where(
-                    Organization.registration_status == RegistrationStatus.REGISTERED.value,
-                    Organization.active.is_(True),
+            return (
+                s.scalar(
+                    select(func.count())
+                    .select_from(Organization)
+                    .where(
+                        Organization.registration_status == RegistrationStatus.REGISTERED.value,
+                        Organization.active.is_(True),
+                    )
                 )
-            ) or 0
+                or 0
+            )

@@ -60,9 +60,16 @@ def _validate(data: PersonInput) -> PersonInput:
 
 def _record(row: Person, org_name: str = "") -> PersonRecord:
     return PersonRecord(
-        name=row.name, name_kana=row.name_kana, phone=row.phone, email=row.email,
-        organization_id=row.organization_id, notes=row.notes, id=row.id, version=row.version,
-        organization_name=org_name, updated_at=row.updated_at,
+        name=row.name,
+        name_kana=row.name_kana,
+        phone=row.phone,
+        email=row.email,
+        organization_id=row.organization_id,
+        notes=row.notes,
+        id=row.id,
+        version=row.version,
+        organization_name=org_name,
+        updated_at=row.updated_at,
     )
 
 

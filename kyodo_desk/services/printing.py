@@ -86,8 +86,14 @@ class PrintingService:
     def documents(self) -> list[PrintableDocument]:
         from kyodo_desk.documents.forms import FORMS
 
-        docs = [PrintableDocument(HANDBOOK, _("金沢版パートナーシップをすすめるハンドブック"), _(_HANDBOOK_DESCRIPTION),
-                                  (Paper.A4, Paper.A5_BOOKLET))]
+        docs = [
+            PrintableDocument(
+                HANDBOOK,
+                _("金沢版パートナーシップをすすめるハンドブック"),
+                _(_HANDBOOK_DESCRIPTION),
+                (Paper.A4, Paper.A5_BOOKLET),
+            )
+        ]
         docs += [PrintableDocument(FORM_PREFIX + f.name, f.title, f.description) for f in FORMS.values()]
         return docs
 
@@ -104,8 +110,9 @@ class PrintingService:
         if is_override:
             note = _("ハンドブックはデータフォルダの編集版の原稿を使っています({path})。").format(path=folder)
         else:
-            note = _("ハンドブックは標準の原稿を使っています。編集版を使うには、原稿をデータフォルダの {path} に置いてください。").format(
-                path=self.handbook_override_dir or "handbook")
+            note = _(
+                "ハンドブックは標準の原稿を使っています。編集版を使うには、原稿をデータフォルダの {path} に置いてください。"
+            ).format(path=self.handbook_override_dir or "handbook")
         return HandbookSourceInfo(folder, is_override, note, self.handbook_override_dir)
 
     def center(self) -> CenterInfo:
@@ -113,20 +120,29 @@ class PrintingService:
 
     # ------------------------------------------------------------------ building
 
-    def build(self, actor: Actor, key: str, paper: Paper | str = Paper.A4, *, progress: Progress | None = None,
-              today: dt.date | None = None) -> BuiltDocument:
+    def build(
+        self,
+        actor: Actor,
+        key: str,
+        paper: Paper | str = Paper.A4,
+        *,
+        progress: Progress | None = None,
+        today: dt.date | None = None,
+    ) -> BuiltDocument:
         """Build *key* as PDF bytes (never touches Qt; safe on a worker thread)."""
         require(actor, Permission.PRINT)
         doc = self.document(key)
         paper = Paper(paper)
         if paper not in doc.papers:
-            raise ServiceError(_("「{title}」は{paper}では印刷できません。").format(title=doc.title, paper=paper.short_label()))
+            raise ServiceError(
+                _("「{title}」は{paper}では印刷できません。").format(title=doc.title, paper=paper.short_label())
+            )
         center = self.center()
         if key == HANDBOOK:
             return self._handbook(doc, center, paper, progress)
         from kyodo_desk.documents.forms import get_form
 
-        data = get_form(key[len(FORM_PREFIX):]).build(center, today=today, progress=progress)
+        data = get_form(key[len(FORM_PREFIX) :]).build(center, today=today, progress=progress)
         return BuiltDocument(key, doc.title, paper, data, _count_pages(data))
 
     def _handbook(self, doc: PrintableDocument, center: CenterInfo, paper: Paper, progress) -> BuiltDocument:
@@ -138,9 +154,17 @@ class PrintingService:
             raise ServiceError(str(exc)) from exc
         result = build_handbook(source, center, booklet=paper is Paper.A5_BOOKLET, progress=progress)
         info = self.handbook_source()
-        return BuiltDocument(HANDBOOK, doc.title, paper, result.data, result.sheets_sides,
-                             landscape=result.booklet, duplex_short_edge=result.booklet,
-                             warnings=result.warnings, note=info.note)
+        return BuiltDocument(
+            HANDBOOK,
+            doc.title,
+            paper,
+            result.data,
+            result.sheets_sides,
+            landscape=result.booklet,
+            duplex_short_edge=result.booklet,
+            warnings=result.warnings,
+            note=info.note,
+        )
 
     # ------------------------------------------------------------------ audit
 
@@ -148,8 +172,14 @@ class PrintingService:
         """Note in the audit log that *doc* was printed (or saved as PDF)."""
         require(actor, Permission.PRINT)
         with self.db.write() as s:
-            audit(s, actor, AuditAction.PRINT, "document", None,
-                  f"document={doc.key} paper={doc.paper.value} copies={int(copies)} to={destination}")
+            audit(
+                s,
+                actor,
+                AuditAction.PRINT,
+                "document",
+                None,
+                f"document={doc.key} paper={doc.paper.value} copies={int(copies)} to={destination}",
+            )
 
 
 def _count_pages(data: bytes) -> int:

@@ -57,21 +57,47 @@ class ReservationService:
         self.db = db
         self.settings = settings
 
-    def availability(self, actor: Actor, start: dt.date, end: dt.date, organization_id: int | None = None, *, kind: str | None = None) -> list[Availability]:
+    def availability(
+        self, actor: Actor, start: dt.date, end: dt.date, organization_id: int | None = None, *, kind: str | None = None
+    ) -> list[Availability]:
         """Every lendable device with whether it is free for *organization_id* in [start, end]."""
         require(actor, Permission.LENDING_OPERATE)
         buffer_days, today, period = self.settings.get().lending_buffer_days, dt.date.today(), Period(start, end)
         with self.db.read() as s:
-            stmt = select(Device, DeviceModel).join(DeviceModel, DeviceModel.id == Device.model_id).where(Device.state.not_in(["retired", "lost"])).order_by(Device.asset_tag)
+            stmt = (
+                select(Device, DeviceModel)
+                .join(DeviceModel, DeviceModel.id == Device.model_id)
+                .where(Device.state.not_in(["retired", "lost"]))
+                .order_by(Device.asset_tag)
+            )
             if kind:
                 stmt = stmt.where(DeviceModel.kind == kind)
             out = []
             for d, m in s.execute(stmt):
-                reason = device_conflict(s, d, period, organization_id=organization_id, buffer_days=buffer_days, today=today, same_org_reservation_ok=False)
+                reason = device_conflict(
+                    s,
+                    d,
+                    period,
+                    organization_id=organization_id,
+                    buffer_days=buffer_days,
+                    today=today,
+                    same_org_reservation_ok=False,
+                )
                 out.append(Availability(device_record(d, m), reason is None, reason or ""))
             return out
 
-    def create(self, actor: Actor, organization_id: int, start: dt.date, end: dt.date, device_ids: list[int], *, purpose: str = "", contact_name: str = "", contact_phone: str = "") -> ReservationRecord:
+    def create(
+        self,
+        actor: Actor,
+        organization_id: int,
+        start: dt.date,
+        end: dt.date,
+        device_ids: list[int],
+        *,
+        purpose: str = "",
+        contact_name: str = "",
+        contact_phone: str = "",
+    ) -> ReservationRecord:
         require(actor, Permission.LENDING_OPERATE)
         v = Validator()
         if end < start:
@@ -87,11 +113,33 @@ class ReservationService:
             if s.get(Organization, organization_id) is None:
                 raise ValidationError({"organization_id": _("「予約する団体」を選んでください。")})
             devices = lock_devices(s, device_ids)
-            problems = [r for d in devices if (r := device_conflict(s, d, Period(start, end), organization_id=organization_id, buffer_days=buffer_days, today=today, same_org_reservation_ok=False))]
+            problems = [
+                r
+                for d in devices
+                if (
+                    r := device_conflict(
+                        s,
+                        d,
+                        Period(start, end),
+                        organization_id=organization_id,
+                        buffer_days=buffer_days,
+                        today=today,
+                        same_org_reservation_ok=False,
+                    )
+                )
+            ]
             if problems:
                 raise ServiceError(_("予約できません。") + "\n" + "\n".join(problems))
-            row = Reservation(organization_id=organization_id, start_on=start, end_on=end, purpose=purpose.strip(), contact_name=contact_name.strip(),
-                              contact_phone=normalize_phone(contact_phone) or "" if contact_phone else "", status="active", staff_id=actor.staff_id)
+            row = Reservation(
+                organization_id=organization_id,
+                start_on=start,
+                end_on=end,
+                purpose=purpose.strip(),
+                contact_name=contact_name.strip(),
+                contact_phone=normalize_phone(contact_phone) or "" if contact_phone else "",
+                status="active",
+                staff_id=actor.staff_id,
+            )
             s.add(row)
             s.flush()
             for d in devices:
@@ -124,8 +172,11 @@ class ReservationService:
         out = []
         with self.db.read() as s:
             for tag, loan_ref, out_at, due_on, returned_at, org in s.execute(
-                select(Device.asset_tag, Loan.reference, Loan.out_at, Loan.due_on, LoanItem.returned_at, Organization.name)
-                .join(LoanItem, LoanItem.device_id == Device.id).join(Loan, Loan.id == LoanItem.loan_id)
+                select(
+                    Device.asset_tag, Loan.reference, Loan.out_at, Loan.due_on, LoanItem.returned_at, Organization.name
+                )
+                .join(LoanItem, LoanItem.device_id == Device.id)
+                .join(Loan, Loan.id == LoanItem.loan_id)
                 .join(Organization, Organization.id == Loan.organization_id)
                 .where(Loan.out_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))
             ):
@@ -134,7 +185,8 @@ class ReservationService:
                     out.append(CalendarEntry(tag, "loan", out_at.date(), last, org, loan_ref))
             for tag, res_id, s_on, e_on, org in s.execute(
                 select(Device.asset_tag, Reservation.id, Reservation.start_on, Reservation.end_on, Organization.name)
-                .join(ReservationItem, ReservationItem.device_id == Device.id).join(Reservation, Reservation.id == ReservationItem.reservation_id)
+                .join(ReservationItem, ReservationItem.device_id == Device.id)
+                .join(Reservation, Reservation.id == ReservationItem.reservation_id)
                 .join(Organization, Organization.id == Reservation.organization_id)
                 .where(Reservation.status == "active", Reservation.start_on <= end, Reservation.end_on >= start)
             ):
@@ -143,7 +195,22 @@ class ReservationService:
 
     def _record(self, s, row: Reservation) -> ReservationRecord:
         org = s.get(Organization, row.organization_id)
-        devices = s.execute(select(Device.id, Device.asset_tag).join(ReservationItem, ReservationItem.device_id == Device.id)
-                            .where(ReservationItem.reservation_id == row.id).order_by(Device.asset_tag)).all()
-        return ReservationRecord(row.id, row.organization_id, org.name if org else "", row.start_on, row.end_on, row.purpose,
-                                 row.contact_name, row.contact_phone, row.status, tuple(t for _i, t in devices), tuple(i for i, _t in devices))
+        devices = s.execute(
+            select(Device.id, Device.asset_tag)
+            .join(ReservationItem, ReservationItem.device_id == Device.id)
+            .where(ReservationItem.reservation_id == row.id)
+            .order_by(Device.asset_tag)
+        ).all()
+        return ReservationRecord(
+            row.id,
+            row.organization_id,
+            org.name if org else "",
+            row.start_on,
+            row.end_on,
+            row.purpose,
+            row.contact_name,
+            row.contact_phone,
+            row.status,
+            tuple(t for _i, t in devices),
+            tuple(i for i, _t in devices),
+        )

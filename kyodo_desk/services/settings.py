@@ -6,8 +6,8 @@ Defaults come from the back page of 金沢市協働推進計画2021 (市民協�
 from __future__ import annotations
 
 import json
-from typing import Any
 from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
 
 from sqlalchemy import select
 
@@ -69,7 +69,10 @@ def validate(settings: CenterSettings) -> CenterSettings:
     import re
 
     if not re.fullmatch(r"[A-Z0-9]{1,6}-?", settings.asset_tag_prefix or ""):
-        v.add("asset_tag_prefix", _("「管理番号の接頭辞」は半角の英大文字・数字1〜6文字(末尾に - 可)にしてください(例: KD-)。"))
+        v.add(
+            "asset_tag_prefix",
+            _("「管理番号の接頭辞」は半角の英大文字・数字1〜6文字(末尾に - 可)にしてください(例: KD-)。"),
+        )
     if not 0 <= int(settings.dispatch_quota_per_organization) <= 50:
         v.add("dispatch_quota_per_organization", _("「団体ごとの年間派遣回数」は0〜50の数で入力してください。"))
     if not 0 <= int(settings.dispatch_travel_buffer_minutes) <= 480:
@@ -96,7 +99,7 @@ class SettingsService:
         with self.db.read() as s:
             stored = {row.key: row.value for row in s.scalars(select(Setting))}
         values: dict[str, Any] = {}
-        for name, f in _FIELDS.items():
+        for name in _FIELDS:
             if name in stored:
                 try:
                     value = json.loads(stored[name])
@@ -115,7 +118,9 @@ class SettingsService:
         with self.db.write() as s:
             data = asdict(new)
             for name in changed:
-                value = json.dumps(list(data[name]) if isinstance(data[name], tuple) else data[name], ensure_ascii=False)
+                value = json.dumps(
+                    list(data[name]) if isinstance(data[name], tuple) else data[name], ensure_ascii=False
+                )
                 row = s.get(Setting, name)
                 if row is None:
                     s.add(Setting(key=name, value=value, updated_by=actor.staff_id))

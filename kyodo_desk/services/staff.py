@@ -44,8 +44,15 @@ class StaffRecord:
 
 def _record(row: Staff) -> StaffRecord:
     return StaffRecord(
-        row.id, row.login_name, row.display_name, row.display_kana, StaffRole(row.role), row.active,
-        row.password_hash is not None, row.version, row.created_at,
+        row.id,
+        row.login_name,
+        row.display_name,
+        row.display_kana,
+        StaffRole(row.role),
+        row.active,
+        row.password_hash is not None,
+        row.version,
+        row.created_at,
     )
 
 
@@ -88,7 +95,9 @@ class StaffService:
         with self.db.write() as s:
             audit(s, actor, AuditAction.LOGOUT, KIND, actor.staff_id)
 
-    def create(self, actor: Actor, login_name: str, display_name: str, role: StaffRole | str, display_kana: str = "") -> StaffRecord:
+    def create(
+        self, actor: Actor, login_name: str, display_name: str, role: StaffRole | str, display_kana: str = ""
+    ) -> StaffRecord:
         """Add a staff member.  The very first account may be created by anyone (first-run set-up)."""
         first = self.count() == 0
         if not first:
@@ -106,21 +115,46 @@ class StaffService:
             v.add("role", _("「役割」を一覧から選んでください。"))
         v.raise_if_any()
         if first and staff_role != StaffRole.ADMIN:
-            raise ValidationError({"role": _("最初のスタッフは「管理者」にしてください(設定を変更できる人が必要です)。")})
+            raise ValidationError(
+                {"role": _("最初のスタッフは「管理者」にしてください(設定を変更できる人が必要です)。")}
+            )
         with self.db.write() as s:
             # Checked again under the write lock: two desks at first-run must not both skip the
             # permission check.
             if first and (s.scalar(select(func.count()).select_from(Staff)) or 0) > 0:
                 require(actor, Permission.STAFF_MANAGE)
             if s.scalar(select(Staff.id).where(Staff.login_name == login)) is not None:
-                raise ValidationError({"login_name": _("ログイン名「{login}」はすでに使われています。別の名前にしてください。").format(login=login)})
-            row = Staff(login_name=login, display_name=display_name.strip(), display_kana=normalize_kana(display_kana), role=staff_role.value)
+                raise ValidationError(
+                    {
+                        "login_name": _("ログイン名「{login}」はすでに使われています。別の名前にしてください。").format(
+                            login=login
+                        )
+                    }
+                )
+            row = Staff(
+                login_name=login,
+                display_name=display_name.strip(),
+                display_kana=normalize_kana(display_kana),
+                role=staff_role.value,
+            )
             s.add(row)
             s.flush()
-            audit(s, actor if not first else Actor(row.id, row.display_name, staff_role), AuditAction.CREATE, KIND, row.id)
+            audit(
+                s, actor if not first else Actor(row.id, row.display_name, staff_role), AuditAction.CREATE, KIND, row.id
+            )
             return _record(row)
 
-    def update(self, actor: Actor, staff_id: int, expected_version: int, *, display_name: str, display_kana: str, role: StaffRole | str, active: bool) -> StaffRecord:
+    def update(
+        self,
+        actor: Actor,
+        staff_id: int,
+        expected_version: int,
+        *,
+        display_name: str,
+        display_kana: str,
+        role: StaffRole | str,
+        active: bool,
+    ) -> StaffRecord:
         require(actor, Permission.STAFF_MANAGE)
         v = Validator()
         v.required("display_name", _("氏名"), display_name)
@@ -132,11 +166,28 @@ class StaffService:
             v.add("role", _("「役割」を一覧から選んでください。"))
         v.raise_if_any()
         try:
-            return self._update(actor, staff_id, expected_version, display_name.strip(), normalize_kana(display_kana), staff_role, active)
+            return self._update(
+                actor,
+                staff_id,
+                expected_version,
+                display_name.strip(),
+                normalize_kana(display_kana),
+                staff_role,
+                active,
+            )
         except StaleDataError as exc:  # UPDATE ... WHERE version=? matched nothing
             raise StaleEdit(_("スタッフ")) from exc
 
-    def _update(self, actor: Actor, staff_id: int, expected_version: int, display_name: str, display_kana: str, role: StaffRole, active: bool) -> StaffRecord:
+    def _update(
+        self,
+        actor: Actor,
+        staff_id: int,
+        expected_version: int,
+        display_name: str,
+        display_kana: str,
+        role: StaffRole,
+        active: bool,
+    ) -> StaffRecord:
         with self.db.write() as s:
             row = s.get(Staff, staff_id)
             if row is None:
@@ -144,10 +195,23 @@ class StaffService:
             if row.version != expected_version:
                 raise StaleEdit(_("スタッフ"))
             if row.role == StaffRole.ADMIN.value and row.active and (role != StaffRole.ADMIN or not active):
-                admins = s.scalar(select(func.count()).select_from(Staff).where(Staff.role == "admin", Staff.active.is_(True)))
+                admins = s.scalar(
+                    select(func.count()).select_from(Staff).where(Staff.role == "admin", Staff.active.is_(True))
+                )
                 if (admins or 0) <= 1:
-                    raise ValidationError({"role": _("管理者が一人もいなくなるため変更できません。先に別の管理者を作ってください。")})
-            changed = [n for n, new in (("display_name", display_name), ("display_kana", display_kana), ("role", role.value), ("active", active)) if getattr(row, n) != new]
+                    raise ValidationError(
+                        {"role": _("管理者が一人もいなくなるため変更できません。先に別の管理者を作ってください。")}
+                    )
+            changed = [
+                n
+                for n, new in (
+                    ("display_name", display_name),
+                    ("display_kana", display_kana),
+                    ("role", role.value),
+                    ("active", active),
+                )
+                if getattr(row, n) != new
+            ]
             if not changed:
                 return _record(row)
             row.display_name, row.display_kana, row.role, row.active = display_name, display_kana, role.value, active

@@ -33,7 +33,14 @@ def test_help_lists_the_commands(capsys):
 def test_python_dash_m_help_in_a_real_process(tmp_path):
     env = {**os.environ, "KYODO_DESK_HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}
     env.pop("KYODO_DESK_DATABASE", None)
-    proc = subprocess.run([sys.executable, "-m", "kyodo_desk", "--help"], capture_output=True, text=True, env=env, timeout=60, cwd=tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kyodo_desk", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "demo" in proc.stdout and "db" in proc.stdout and "staff" in proc.stdout
     assert "PySide6" not in proc.stderr  # the batch tools do not need Qt
@@ -73,7 +80,9 @@ def test_database_option_after_the_command(capsys, tmp_path):
     path = tmp_path / "after.db"
     code, out, _ = run(capsys, "db", "upgrade", "--database", str(path))
     assert code == 0 and path.is_file()
-    code, out, _ = run(capsys, "staff", "add", "--login", "admin", "--name", "山田 花子", "--role", "admin", "--database", str(path))
+    code, out, _ = run(
+        capsys, "staff", "add", "--login", "admin", "--name", "山田 花子", "--role", "admin", "--database", str(path)
+    )
     assert code == 0 and "山田 花子" in out
 
 
@@ -99,7 +108,10 @@ def test_staff_add_explains_what_is_wrong(capsys, tmp_path):
     path = str(tmp_path / "s.db")
     code, _, err = run(capsys, "--database", path, "staff", "add", "--login", "tanaka", "--name", "田中 健一")
     assert code == 1 and "最初のスタッフは「管理者」" in err
-    assert run(capsys, "--database", path, "staff", "add", "--login", "admin", "--name", "山田 花子", "--role", "admin")[0] == 0
+    assert (
+        run(capsys, "--database", path, "staff", "add", "--login", "admin", "--name", "山田 花子", "--role", "admin")[0]
+        == 0
+    )
     code, _, err = run(capsys, "--database", path, "staff", "add", "--login", "admin", "--name", "別人")
     assert code == 1 and "すでに使われています" in err
 

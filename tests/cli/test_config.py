@@ -18,7 +18,11 @@ from kyodo_desk.config import (
 def test_home_puts_everything_under_one_folder(tmp_path):
     paths = default_paths(tmp_path)
     assert (paths.config_dir, paths.data_dir, paths.log_dir, paths.backup_dir) == (
-        tmp_path / "config", tmp_path / "data", tmp_path / "logs", tmp_path / "backups")
+        tmp_path / "config",
+        tmp_path / "data",
+        tmp_path / "logs",
+        tmp_path / "backups",
+    )
     assert paths.database_file == tmp_path / "data" / "kyodo_desk.db"
 
 
@@ -32,7 +36,9 @@ def test_database_url_precedence(tmp_path, monkeypatch):
 
 def test_relative_paths_become_absolute(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert resolve_database_url("desk.db", default_paths(tmp_path)) == f"sqlite:///{Path(tmp_path).resolve() / 'desk.db'}"
+    assert (
+        resolve_database_url("desk.db", default_paths(tmp_path)) == f"sqlite:///{Path(tmp_path).resolve() / 'desk.db'}"
+    )
 
 
 def test_preferences_round_trip_and_survive_a_damaged_file(tmp_path):

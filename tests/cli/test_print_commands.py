@@ -17,8 +17,12 @@ def _pages(path) -> list:
 def test_form_list_names_every_form(capsys):
     assert main(["form", "--list"]) == 0
     out = capsys.readouterr().out
-    for name, title in (("lending", "機器貸出申請書"), ("dispatch", "アドバイザー派遣申請書"),
-                        ("registration", "協働をすすめる市民団体 登録申請書"), ("consultation", "相談票")):
+    for name, title in (
+        ("lending", "機器貸出申請書"),
+        ("dispatch", "アドバイザー派遣申請書"),
+        ("registration", "協働をすすめる市民団体 登録申請書"),
+        ("consultation", "相談票"),
+    ):
         assert f"{name}\t{title}\t" in out
 
 

@@ -17,7 +17,9 @@ def demo_db(tmp_path, db_url):
     return db_url
 
 
-@pytest.mark.parametrize("kind,title", [("consultations", "相談受付統計"), ("lending", "機器貸出統計"), ("dispatch", "アドバイザー派遣統計")])
+@pytest.mark.parametrize(
+    "kind,title", [("consultations", "相談受付統計"), ("lending", "機器貸出統計"), ("dispatch", "アドバイザー派遣統計")]
+)
 def test_reports_as_csv_and_pdf(demo_db, tmp_path, kind, title, capsys):
     out_csv, out_pdf = tmp_path / "r.csv", tmp_path / "r.pdf"
     assert main(["--database", demo_db, "report", kind, "--fiscal-year", "2026", "--out", str(out_csv)]) == 0
@@ -36,7 +38,24 @@ def test_report_refuses_other_extensions(demo_db, tmp_path):
 
 def test_labels_command(demo_db, tmp_path, capsys):
     out = tmp_path / "labels.pdf"
-    assert main(["--database", demo_db, "labels", "--tags", "KD-0001,kd-0002", "--template", "a4-44", "--start", "3", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "--database",
+                demo_db,
+                "labels",
+                "--tags",
+                "KD-0001,kd-0002",
+                "--template",
+                "a4-44",
+                "--start",
+                "3",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert "KD-0002" in PdfReader(out).pages[0].extract_text()
     assert main(["--database", demo_db, "labels", "--all", "--out", str(out)]) == 0
     assert len(PdfReader(out).pages) == 1  # 24 demo devices on one 24-up sheet

@@ -17,13 +17,23 @@ from kyodo_desk.services.organizations import OrganizationInput
 
 def test_retention_command_erases_old_consultations_and_borrowers(db_url, services, capsys):
     cat = services.consultation_categories.for_year(2018)[0].id
-    services.consultations.create(SYSTEM, ConsultationInput(received_at=dt.datetime(2018, 5, 1, 10), category_ids=(cat,), summary="古い相談 山田"))
+    services.consultations.create(
+        SYSTEM, ConsultationInput(received_at=dt.datetime(2018, 5, 1, 10), category_ids=(cat,), summary="古い相談 山田")
+    )
     org = services.organizations.create(SYSTEM, OrganizationInput(name="町会", name_kana="チョウカイ"))
     model = services.inventory.save_model(SYSTEM, "tablet", "A", "B", [])
     device = services.inventory.create(SYSTEM, DeviceInput(model_id=model.id))
     out = dt.datetime(2018, 5, 1, 10)
-    loan = services.loans.checkout(SYSTEM, CheckoutRequest(org.id, "山田 太郎", "090-1111-2222", (device.id,), dt.date(2018, 5, 8), out_at=out, backdate_reason="移行"))
-    services.loans.return_device(SYSTEM, ReturnRequest(device.id, {}, wiped=True, returned_at=dt.datetime(2018, 5, 8, 10), backdate_reason="移行"))
+    loan = services.loans.checkout(
+        SYSTEM,
+        CheckoutRequest(
+            org.id, "山田 太郎", "090-1111-2222", (device.id,), dt.date(2018, 5, 8), out_at=out, backdate_reason="移行"
+        ),
+    )
+    services.loans.return_device(
+        SYSTEM,
+        ReturnRequest(device.id, {}, wiped=True, returned_at=dt.datetime(2018, 5, 8, 10), backdate_reason="移行"),
+    )
     assert main(["--database", db_url, "retention", "--today", "2024-06-01"]) == 0
     assert "相談 1件、貸出 1件" in capsys.readouterr().out
     assert services.loans.get(SYSTEM, loan.id).responsible_name == "(消去済み)"

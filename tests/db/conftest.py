@@ -4,7 +4,9 @@ import pytest
 
 from tests.conftest import PG_URL
 
-sqlite_only = pytest.mark.skipif(bool(PG_URL), reason="SQLite-specific (pragmas, file locks, FTS5, backups of the file)")
+sqlite_only = pytest.mark.skipif(
+    bool(PG_URL), reason="SQLite-specific (pragmas, file locks, FTS5, backups of the file)"
+)
 postgres_only = pytest.mark.skipif(not PG_URL, reason="needs KYODO_DESK_TEST_DATABASE=postgresql+psycopg://...")
 
 

@@ -33,7 +33,11 @@ def test_every_new_sqlite_connection_has_the_house_settings(db):
 def test_foreign_keys_are_enforced(db):
     with pytest.raises(Exception, match="FOREIGN KEY"):
         with db.write() as s:
-            s.execute(text("INSERT INTO audit_log (at, staff_id, action, entity, detail) VALUES ('2025-01-01', 999, 'view', 'x', '')"))
+            s.execute(
+                text(
+                    "INSERT INTO audit_log (at, staff_id, action, entity, detail) VALUES ('2025-01-01', 999, 'view', 'x', '')"
+                )
+            )
 
 
 # ---------------------------------------------------------------- transaction mode
@@ -121,7 +125,9 @@ def test_mounted_network_file_system_is_detected(monkeypatch, tmp_path):
     from kyodo_desk.db import engine
 
     mount = tmp_path / "nas"
-    monkeypatch.setattr(engine, "_mount_table", lambda: [f"//fileserver/kyodo {mount} cifs rw 0 0", "/dev/sda1 / ext4 rw 0 0"])
+    monkeypatch.setattr(
+        engine, "_mount_table", lambda: [f"//fileserver/kyodo {mount} cifs rw 0 0", "/dev/sda1 / ext4 rw 0 0"]
+    )
     assert is_network_path(mount / "desk.db")
     assert not is_network_path(tmp_path / "local.db")
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from sqlalchemy import inspect, text
-
 import pytest
+from sqlalchemy import inspect, text
 
 from kyodo_desk.db.migrate import MigrationError, backup_sqlite, current_revision, head_revision, needs_upgrade, upgrade
 from kyodo_desk.db.models import Base
@@ -83,7 +82,9 @@ def test_upgrade_from_the_first_revision_keeps_data_and_backs_up_first(fresh_sql
 def test_upgrade_that_fails_the_foreign_key_check_is_rolled_back(fresh_sqlite, tmp_path):
     upgrade(fresh_sqlite, revision="0001")
     con = sqlite3.connect(str(fresh_sqlite.sqlite_path))  # an old desk wrote an orphan row (foreign keys off)
-    con.execute("INSERT INTO audit_log (at, staff_id, action, entity, detail) VALUES ('2020-01-01', 42, 'view', 'x', '')")
+    con.execute(
+        "INSERT INTO audit_log (at, staff_id, action, entity, detail) VALUES ('2020-01-01', 42, 'view', 'x', '')"
+    )
     con.commit()
     con.close()
     with pytest.raises(MigrationError) as err:
@@ -126,6 +127,8 @@ def test_postgres_has_the_trigram_index_for_search(db):
     with db.read() as s:
         assert s.execute(text("SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'")).scalar() == 1
         indexdef = s.execute(
-            text("SELECT indexdef FROM pg_indexes WHERE tablename = 'search_document' AND indexname = 'ix_search_document_text_trgm'")
+            text(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = 'search_document' AND indexname = 'ix_search_document_text_trgm'"
+            )
         ).scalar()
     assert indexdef is not None and "gin" in indexdef and "gin_trgm_ops" in indexdef

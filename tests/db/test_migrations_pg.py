@@ -38,16 +38,21 @@ def test_postgres_upgrade_from_nothing_and_from_0001_with_data(scratch_pg, tmp_p
     result = upgrade(scratch_pg, tmp_path, revision="0001")
     assert result.from_revision is None and current_revision(scratch_pg) == "0001"
     with scratch_pg.write() as s:
-        s.execute(text(
-            "INSERT INTO organization (kind, name, name_kana, representative_name, contact_name, phone, email, postal_code,"
-            " address, notes, registration_status, active, created_at, updated_at, version) VALUES ('npo', '金沢まちづくりの会',"
-            " 'カナザワマチヅクリノカイ', '', '', '', '', '', '', '', 'none', TRUE, now(), now(), 1)"
-        ))
+        s.execute(
+            text(
+                "INSERT INTO organization (kind, name, name_kana, representative_name, contact_name, phone, email, postal_code,"
+                " address, notes, registration_status, active, created_at, updated_at, version) VALUES ('npo', '金沢まちづくりの会',"
+                " 'カナザワマチヅクリノカイ', '', '', '', '', '', '', '', 'none', TRUE, now(), now(), 1)"
+            )
+        )
     result = upgrade(scratch_pg, tmp_path)
     assert result.from_revision == "0001" and result.to_revision == head_revision()
     assert result.backup is None  # the server's own backups apply; no file to copy
     assert not any(tmp_path.iterdir())
     with scratch_pg.read() as s:
         assert s.execute(text("SELECT name FROM organization")).scalars().all() == ["金沢まちづくりの会"]
-        assert s.execute(text("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_search_document_text_trgm'")).scalar() == 1
+        assert (
+            s.execute(text("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_search_document_text_trgm'")).scalar()
+            == 1
+        )
     assert not upgrade(scratch_pg, tmp_path).changed

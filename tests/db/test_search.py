@@ -45,7 +45,9 @@ def test_two_character_query(indexed):
     assert _ids(indexed, "町会") == [1, 3]
 
 
-@pytest.mark.parametrize("query, expected", [("広坂町", [1]), ("まちづくり", [5]), ("子育てサポート", [4]), ("研究会", [8, 9])])
+@pytest.mark.parametrize(
+    "query, expected", [("広坂町", [1]), ("まちづくり", [5]), ("子育てサポート", [4]), ("研究会", [8, 9])]
+)
 def test_three_or_more_character_query(indexed, query, expected):
     assert _ids(indexed, query) == expected
 
@@ -69,13 +71,22 @@ def test_latin_letters_ignore_case_and_width(indexed):
 
 @pytest.mark.parametrize(
     "query, expected",
-    [("広坂 町会", [1]), ("町会 金", [3]), ("金 大学", [2]), ("広坂　町内会", [10]), ("広坂 金", []), ("カナザワ 子育て", [4])],
+    [
+        ("広坂 町会", [1]),
+        ("町会 金", [3]),
+        ("金 大学", [2]),
+        ("広坂　町内会", [10]),
+        ("広坂 金", []),
+        ("カナザワ 子育て", [4]),
+    ],
 )
 def test_several_terms_must_all_match(indexed, query, expected):
     assert _ids(indexed, query) == expected
 
 
-@pytest.mark.parametrize("query, expected", [("100%", [6]), ("0%", [6]), ("%", [6]), ("a_b", [8]), ("_b", [8]), ("_", [8])])
+@pytest.mark.parametrize(
+    "query, expected", [("100%", [6]), ("0%", [6]), ("%", [6]), ("a_b", [8]), ("_b", [8]), ("_", [8])]
+)
 def test_like_wildcards_in_the_query_are_literal(indexed, query, expected):
     assert _ids(indexed, query) == expected
 

@@ -28,7 +28,9 @@ def sides(pdf: bytes) -> list[tuple[str | None, str | None]]:
     """For each output page: (text on the left half, text on the right half)."""
     out = []
     for page in PdfReader(io.BytesIO(pdf)).pages:
-        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == tuple(round(v) for v in landscape(A4))
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == tuple(
+            round(v) for v in landscape(A4)
+        )
         found: dict[str, str] = {}
 
         def visit(text, cm, tm, font, size, found=found):

@@ -43,15 +43,22 @@ def test_registry_names_and_unknown_form():
 
 
 def test_center_name_with_markup_prints_literally(center):
-    hostile = dataclasses.replace(center, center_name="<b>センター</b> & <img src=\"x\"/>")
+    hostile = dataclasses.replace(center, center_name='<b>センター</b> & <img src="x"/>')
     text = pdf_text(FORMS["consultation"].build(hostile, today=TODAY)).replace("\n", "")
-    assert "<b>センター</b> & <img src=\"x\"/>" in text
+    assert '<b>センター</b> & <img src="x"/>' in text
 
 
 def test_rows_are_big_enough_for_handwriting(center):
     f = FormBuilder(center, TODAY)
-    f.grid([Field("氏名"), Field("ふりがな", small=True), (Field("電話"), Field("メール")),
-            Field("内容", lines=3), Field("分野", options=[f"選択肢{i}" for i in range(30)])])
+    f.grid(
+        [
+            Field("氏名"),
+            Field("ふりがな", small=True),
+            (Field("電話"), Field("メール")),
+            Field("内容", lines=3),
+            Field("分野", options=[f"選択肢{i}" for i in range(30)]),
+        ]
+    )
     table = f.story[0]
     heights = table._argH
     assert ROW >= 10 * mm and SMALL_ROW >= 8 * mm

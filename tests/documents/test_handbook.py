@@ -11,14 +11,22 @@ from pypdf import PdfReader
 
 from kyodo_desk.documents.base import A4_GEOMETRY, CenterInfo, make_styles
 from kyodo_desk.documents.handbook import build_handbook, load_handbook, shipped_handbook_dir
-from kyodo_desk.documents.handbook.markdown import ChapterRenderer, RenderContext
 from kyodo_desk.documents.handbook.layout import placeholder_values
+from kyodo_desk.documents.handbook.markdown import ChapterRenderer, RenderContext
 from kyodo_desk.documents.kinsoku import CANNOT_END, CANNOT_START, KinsokuParagraph, line_texts
 from tests.documents.conftest import decode_qr, pdf_pages_text, pdf_text, render_page, visual_lines
 
-CHAPTERS = ["はじめに", "パートナーシップ(協働)ってなに?", "3つの基本方針", "市民活動サポートセンターでできること",
-            "「協働をすすめる市民団体」に登録しよう", "パートナーシップ事業をはじめよう", "計画の目標と進め方",
-            "よくある質問", "相談先・問い合わせ先"]
+CHAPTERS = [
+    "はじめに",
+    "パートナーシップ(協働)ってなに?",
+    "3つの基本方針",
+    "市民活動サポートセンターでできること",
+    "「協働をすすめる市民団体」に登録しよう",
+    "パートナーシップ事業をはじめよう",
+    "計画の目標と進め方",
+    "よくある質問",
+    "相談先・問い合わせ先",
+]
 
 
 @pytest.fixture(scope="module")
@@ -36,10 +44,26 @@ def test_a4_handbook_has_real_content(a4):
     assert "\ufffd" not in text
     for i, chapter in enumerate(CHAPTERS, start=1):
         assert f"{i}\u3000{chapter}" in text.replace(" ", "\u3000") or f"{i} {chapter}" in text, chapter
-    for fact in ("35団体", "43団体", "50団体以上", "68事業", "88事業", "100事業以上", "66.8%", "75%",
-                 "076-220-2026", "076-260-1178", "kyoudou@city.kanazawa.lg.jp", "〒920-8577",
-                 "ICT推進員", "かなざわコミュニティ・コーディネーター", "協働のまちづくりチャレンジ事業",
-                 "まちづくりサロン", "協働と交流のつどい", "託児"):
+    for fact in (
+        "35団体",
+        "43団体",
+        "50団体以上",
+        "68事業",
+        "88事業",
+        "100事業以上",
+        "66.8%",
+        "75%",
+        "076-220-2026",
+        "076-260-1178",
+        "kyoudou@city.kanazawa.lg.jp",
+        "〒920-8577",
+        "ICT推進員",
+        "かなざわコミュニティ・コーディネーター",
+        "協働のまちづくりチャレンジ事業",
+        "まちづくりサロン",
+        "協働と交流のつどい",
+        "託児",
+    ):
         assert fact in text, fact
     assert "**" not in text and "{{" not in text
 
@@ -113,8 +137,8 @@ def _paragraphs(flowable):
         yield flowable
     for attr in ("_content", "_cellvalues"):
         for item in getattr(flowable, attr, []) or []:
-            for sub in (item if isinstance(item, (list, tuple)) else [item]):
-                for leaf in (sub if isinstance(sub, (list, tuple)) else [sub]):
+            for sub in item if isinstance(item, (list, tuple)) else [item]:
+                for leaf in sub if isinstance(sub, (list, tuple)) else [sub]:
                     yield from _paragraphs(leaf)
 
 
@@ -143,8 +167,11 @@ def test_empty_override_folder_falls_back_to_shipped(tmp_path):
 
 
 def test_markup_in_the_source_prints_literally_and_problems_are_reported(tmp_path, center):
-    folder = _override(tmp_path, "# 試験\n\n<b>太字</b> & <img src=\"x.png\"> & AT&T\n\n"
-                                 "ことばとして**「かっこ」**と書く\n\n![図](images/none.png)\n\n{{no_such}}\n")
+    folder = _override(
+        tmp_path,
+        '# 試験\n\n<b>太字</b> & <img src="x.png"> & AT&T\n\n'
+        "ことばとして**「かっこ」**と書く\n\n![図](images/none.png)\n\n{{no_such}}\n",
+    )
     result = build_handbook(load_handbook(folder), center)
     text = pdf_text(result.data).replace("\n", "")
     assert '<b>太字</b> & <img src="x.png"> & AT&T' in text

@@ -10,9 +10,11 @@ from kyodo_desk.documents.base import make_styles, para
 from kyodo_desk.documents.kinsoku import CANNOT_END, CANNOT_START, line_texts
 
 STYLES = make_styles()
-SAMPLE = ("まちづくりは、みんなで「できること」を持ち寄ることから始まります。」「協働（パートナーシップ）」とは、"
-          "市民・町会・事業者・学生・市が対等な立場で協力することです。詳しくは https://www4.city.kanazawa.lg.jp/ "
-          "をご覧ください。電話076-220-2026まで。")
+SAMPLE = (
+    "まちづくりは、みんなで「できること」を持ち寄ることから始まります。」「協働（パートナーシップ）」とは、"
+    "市民・町会・事業者・学生・市が対等な立場で協力することです。詳しくは https://www4.city.kanazawa.lg.jp/ "
+    "をご覧ください。電話076-220-2026まで。"
+)
 
 
 def wrapped(text: str, width: float, style=STYLES.body) -> list[str]:
@@ -60,7 +62,9 @@ def test_table_cell_style_pushes_instead_of_hanging():
     assert lines[1].startswith("あ。")
 
 
-JAPANESE = st.sampled_from(list("あいうえおかきくけこ漢字協働市民町会事業学生ーっゃ") + list("、。」』）！？・「『（") + ["ABC", "2026", " "])
+JAPANESE = st.sampled_from(
+    list("あいうえおかきくけこ漢字協働市民町会事業学生ーっゃ") + list("、。」』）！？・「『（") + ["ABC", "2026", " "]
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -74,6 +78,9 @@ def test_random_japanese_text_never_breaks_the_rules(pieces, width):
             # allowed only when the line offered no legal break at all (e.g. 「あーーー」 in a tiny box)
             joined = before + after
             starts = [joined[k:].lstrip(" ")[:1] for k in range(len(joined))]  # spaces at a break are dropped
-            legal = [k for k in range(1, len(before) + 1)
-                     if starts[k] not in CANNOT_START and joined[k - 1] not in CANNOT_END and joined[k - 1] != " "]
+            legal = [
+                k
+                for k in range(1, len(before) + 1)
+                if starts[k] not in CANNOT_START and joined[k - 1] not in CANNOT_END and joined[k - 1] != " "
+            ]
             assert not legal, (before, after)

@@ -10,15 +10,24 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
-from kyodo_desk.documents.labels import PAGE_H, LabelData, LabelTemplate, build_calibration_page, build_label_sheets, builtin_templates
-
+from kyodo_desk.documents.labels import (
+    PAGE_H,
+    LabelData,
+    LabelTemplate,
+    build_calibration_page,
+    build_label_sheets,
+    builtin_templates,
+)
 from tests.pdf_render import render_pdf
 
 DPI = 200
 
 
 def _labels(n: int) -> list[LabelData]:
-    return [LabelData(f"KD-{i:04d}", "タブレット Apple iPad 第9世代", "金沢市市民活動サポートセンター", "電話 076-220-2026") for i in range(1, n + 1)]
+    return [
+        LabelData(f"KD-{i:04d}", "タブレット Apple iPad 第9世代", "金沢市市民活動サポートセンター", "電話 076-220-2026")
+        for i in range(1, n + 1)
+    ]
 
 
 def _render(pdf: bytes, tmp_path: Path) -> list[Image.Image]:
@@ -76,7 +85,9 @@ def test_printer_offset_moves_the_labels(tmp_path):
     x, y = template.position(0)
     x, y = x + 60 * 72 / 25.4, y - 30 * 72 / 25.4
     w, h = template.label_width * 72 / 25.4, template.label_height * 72 / 25.4
-    crop = pages[0].crop((int(x * scale), int((PAGE_H - y - h) * scale), int((x + w) * scale), int((PAGE_H - y) * scale)))
+    crop = pages[0].crop(
+        (int(x * scale), int((PAGE_H - y - h) * scale), int((x + w) * scale), int((PAGE_H - y) * scale))
+    )
     assert [b.text for b in zxingcpp.read_barcodes(crop)] == ["KD-0001"]
 
 

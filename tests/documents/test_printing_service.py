@@ -23,7 +23,9 @@ def test_catalogue_lists_handbook_and_every_form(printing):
 
 
 def test_build_uses_the_center_settings(printing, services, admin):
-    services.settings.update(admin, services.settings.get().with_changes(center_name="テスト市民活動センター", phone="076-111-2222"))
+    services.settings.update(
+        admin, services.settings.get().with_changes(center_name="テスト市民活動センター", phone="076-111-2222")
+    )
     doc = printing.build(admin, FORM_PREFIX + "lending")
     text = pdf_text(doc.data)
     assert "テスト市民活動センター" in text and "076-111-2222" in text
@@ -62,6 +64,6 @@ def test_broken_title_file_gives_a_message_naming_it(printing, admin):
     folder = printing.handbook_override_dir
     folder.mkdir(parents=True)
     (folder / "01.md").write_text("# 章\n", encoding="utf-8")
-    (folder / "title.toml").write_text("title = \"閉じていない\n", encoding="utf-8")
+    (folder / "title.toml").write_text('title = "閉じていない\n', encoding="utf-8")
     with pytest.raises(ServiceError, match="title.toml"):
         printing.build(admin, HANDBOOK)

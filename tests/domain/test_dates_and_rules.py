@@ -65,7 +65,14 @@ def test_wareki_year_weekday_and_both():
 
 @pytest.mark.parametrize(
     "fy, text",
-    [(2025, "令和7年度"), (2020, "令和2年度"), (2019, "令和元年度"), (2018, "平成30年度"), (1989, "平成元年度"), (1988, "昭和63年度")],
+    [
+        (2025, "令和7年度"),
+        (2020, "令和2年度"),
+        (2019, "令和元年度"),
+        (2018, "平成30年度"),
+        (1989, "平成元年度"),
+        (1988, "昭和63年度"),
+    ],
 )
 def test_wareki_fiscal_year(fy, text):
     assert wareki_fiscal_year(fy) == text
@@ -143,8 +150,14 @@ def test_ict_promoter_is_limited_to_lending():
     r = StaffRole.ICT_PROMOTER
     assert allowed(r, Permission.LENDING_OPERATE)
     assert allowed(r, Permission.ORGANIZATION_VIEW)
-    for p in (Permission.ORGANIZATION_EDIT, Permission.SETTINGS_EDIT, Permission.PERSON_VIEW, Permission.CONSULTATION_VIEW,
-              Permission.STAFF_MANAGE, Permission.AUDIT_VIEW):
+    for p in (
+        Permission.ORGANIZATION_EDIT,
+        Permission.SETTINGS_EDIT,
+        Permission.PERSON_VIEW,
+        Permission.CONSULTATION_VIEW,
+        Permission.STAFF_MANAGE,
+        Permission.AUDIT_VIEW,
+    ):
         assert not allowed(r, p), p
 
 

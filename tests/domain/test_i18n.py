@@ -11,7 +11,9 @@ from kyodo_desk import i18n
 from kyodo_desk.i18n import format_date, format_money, format_number, setup_i18n, source_catalog_dir
 
 
-@pytest.mark.parametrize("asked, used", [("ja", "ja"), ("ja_JP", "ja"), ("en", "en"), ("en-GB", "en"), ("fr", "ja"), (None, "ja")])
+@pytest.mark.parametrize(
+    "asked, used", [("ja", "ja"), ("ja_JP", "ja"), ("en", "en"), ("en-GB", "en"), ("fr", "ja"), (None, "ja")]
+)
 def test_unsupported_languages_fall_back_to_japanese(asked, used):
     assert setup_i18n(asked) == used
     assert i18n.current_locale() == used

@@ -62,7 +62,15 @@ def test_normalize_kana_stores_full_width_katakana():
 
 @pytest.mark.parametrize(
     "value",
-    ["カナザワシミンカツドウ", "かなざわしみんかつどう", "ｶﾅｻﾞﾜ", "ヤマダ ハナコ", "ヤマダ　ハナコ", "ゴー・ゴー", "ヴァイオリン"],
+    [
+        "カナザワシミンカツドウ",
+        "かなざわしみんかつどう",
+        "ｶﾅｻﾞﾜ",
+        "ヤマダ ハナコ",
+        "ヤマダ　ハナコ",
+        "ゴー・ゴー",
+        "ヴァイオリン",
+    ],
 )
 def test_kana_accepts_hiragana_katakana_long_vowel_dot_and_spaces(value):
     assert is_kana(value)

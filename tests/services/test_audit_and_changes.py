@@ -12,7 +12,9 @@ from kyodo_desk.services.people import PersonInput
 
 
 def test_admin_reads_who_did_what_newest_first(services, admin, staff_actor):
-    org = services.organizations.create(staff_actor, OrganizationInput(kind="neighborhood", name="鳴和町会", phone="076-252-0000"))
+    org = services.organizations.create(
+        staff_actor, OrganizationInput(kind="neighborhood", name="鳴和町会", phone="076-252-0000")
+    )
     services.organizations.update(staff_actor, org.id, org.version, replace(org.as_input(), phone="076-252-1111"))
     entries = services.audit.recent(admin, entity="organization", entity_id=org.id)
     assert [(e.action, e.staff_name) for e in entries] == [("update", "田中 健一"), ("create", "田中 健一")]

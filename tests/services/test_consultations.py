@@ -42,7 +42,9 @@ def test_anonymous_consultation_gets_reference_of_its_fiscal_year(services, staf
 
 def test_validation_names_fields_in_japanese_and_reports_all(services, staff_actor):
     with pytest.raises(ValidationError) as err:
-        services.consultations.create(staff_actor, ConsultationInput(summary=" ", people_count=0, followup_action="call_back"))
+        services.consultations.create(
+            staff_actor, ConsultationInput(summary=" ", people_count=0, followup_action="call_back")
+        )
     errors = err.value.errors
     assert "相談の要旨" in errors["summary"]
     assert "相談分類" in errors["category_ids"]
@@ -58,7 +60,9 @@ def test_referral_needs_reason_and_other_needs_detail(services, staff_actor, cat
 
 def test_future_received_at_is_refused(services, staff_actor, cats):
     with pytest.raises(ValidationError) as err:
-        _new(services, staff_actor, category_ids=(cats["その他"],), received_at=dt.datetime.now() + dt.timedelta(days=2))
+        _new(
+            services, staff_actor, category_ids=(cats["その他"],), received_at=dt.datetime.now() + dt.timedelta(days=2)
+        )
     assert "受付日時" in err.value.errors["received_at"]
 
 
@@ -72,7 +76,9 @@ def test_ict_promoter_cannot_see_or_write_consultations(services, ict_actor, cat
 
 def test_stale_edit_is_refused_and_delete_is_admin_only(services, staff_actor, admin, cats):
     rec = _new(services, staff_actor, category_ids=(cats["その他"],), summary="会場について")
-    services.consultations.update(admin, rec.id, rec.version, ConsultationInput(**{**rec.as_input().__dict__, "answer": "別の窓口で追記"}))
+    services.consultations.update(
+        admin, rec.id, rec.version, ConsultationInput(**{**rec.as_input().__dict__, "answer": "別の窓口で追記"})
+    )
     with pytest.raises(StaleEdit):
         services.consultations.update(staff_actor, rec.id, rec.version, rec.as_input())
     with pytest.raises(PermissionDenied):
@@ -82,7 +88,13 @@ def test_stale_edit_is_refused_and_delete_is_admin_only(services, staff_actor, a
 
 
 def test_opening_is_audited_without_personal_text(services, staff_actor, db, cats):
-    rec = _new(services, staff_actor, category_ids=(cats["その他"],), summary="090-1111-2222 に折り返し希望", details="山田さん")
+    rec = _new(
+        services,
+        staff_actor,
+        category_ids=(cats["その他"],),
+        summary="090-1111-2222 に折り返し希望",
+        details="山田さん",
+    )
     services.consultations.get(staff_actor, rec.id)
     with db.read() as s:
         rows = s.execute(select(AuditLog.action, AuditLog.detail).where(AuditLog.entity == "consultation")).all()
@@ -102,10 +114,20 @@ def test_followups_due_today_and_overdue(services, staff_actor, cats):
 
 
 def test_case_timeline_and_organization_karte(services, staff_actor, cats):
-    org = services.organizations.create(staff_actor, OrganizationInput(kind="citizen_group", name="広坂子育ての会", name_kana="ヒロサカコソダテノカイ"))
+    org = services.organizations.create(
+        staff_actor, OrganizationInput(kind="citizen_group", name="広坂子育ての会", name_kana="ヒロサカコソダテノカイ")
+    )
     case = services.consultations.create_case(staff_actor, "NPO法人化", org.id, dt.date(2025, 6, 1))
     for day in (dt.datetime(2025, 6, 1, 10), dt.datetime(2025, 8, 1, 10), dt.datetime(2025, 7, 1, 10)):
-        _new(services, staff_actor, received_at=day, category_ids=(cats["設立・法人化 › NPO法人の設立"],), organization_id=org.id, requester_type="citizen_group", case_id=case.id)
+        _new(
+            services,
+            staff_actor,
+            received_at=day,
+            category_ids=(cats["設立・法人化 › NPO法人の設立"],),
+            organization_id=org.id,
+            requester_type="citizen_group",
+            case_id=case.id,
+        )
     full = services.consultations.case(staff_actor, case.id)
     assert [c.received_at.month for c in full.timeline] == [6, 7, 8]
     assert full.organization_name == "広坂子育ての会"
@@ -127,20 +149,61 @@ def test_statistics_hand_counted(services, staff_actor, cats):
     case_a = services.consultations.create_case(staff_actor, "A").id
     case_b = services.consultations.create_case(staff_actor, "B").id
     c = cats
-    _new(services, staff_actor, received_at=dt.datetime(2025, 4, 1, 9), channel="walk_in", requester_type="individual",
-         category_ids=(c["設立・法人化 › 任意団体の設立"], c["設立・法人化 › NPO法人の設立"]), referral_to="expert", referral_reason="税務")
-    _new(services, staff_actor, received_at=dt.datetime(2025, 4, 15, 9), channel="phone", requester_type="neighborhood", people_count=3,
-         category_ids=(c["ICT活用 › オンライン会議"], c["広報・情報発信"]), case_id=case_a)
-    _new(services, staff_actor, received_at=dt.datetime(2025, 5, 20, 9), channel="phone", requester_type="neighborhood", people_count=2,
-         category_ids=(c["ICT活用 › 機器の貸出"],), case_id=case_a)
-    _new(services, staff_actor, received_at=dt.datetime(2026, 3, 31, 18), channel="email", requester_type="citizen_group",
-         category_ids=(c["その他"],), followup_action="call_back", followup_due=dt.date(2026, 3, 31))
+    _new(
+        services,
+        staff_actor,
+        received_at=dt.datetime(2025, 4, 1, 9),
+        channel="walk_in",
+        requester_type="individual",
+        category_ids=(c["設立・法人化 › 任意団体の設立"], c["設立・法人化 › NPO法人の設立"]),
+        referral_to="expert",
+        referral_reason="税務",
+    )
+    _new(
+        services,
+        staff_actor,
+        received_at=dt.datetime(2025, 4, 15, 9),
+        channel="phone",
+        requester_type="neighborhood",
+        people_count=3,
+        category_ids=(c["ICT活用 › オンライン会議"], c["広報・情報発信"]),
+        case_id=case_a,
+    )
+    _new(
+        services,
+        staff_actor,
+        received_at=dt.datetime(2025, 5, 20, 9),
+        channel="phone",
+        requester_type="neighborhood",
+        people_count=2,
+        category_ids=(c["ICT活用 › 機器の貸出"],),
+        case_id=case_a,
+    )
+    _new(
+        services,
+        staff_actor,
+        received_at=dt.datetime(2026, 3, 31, 18),
+        channel="email",
+        requester_type="citizen_group",
+        category_ids=(c["その他"],),
+        followup_action="call_back",
+        followup_due=dt.date(2026, 3, 31),
+    )
     cats26 = {x.full_name: x.id for x in services.consultation_categories.for_year(2026)}
     _new(services, staff_actor, received_at=dt.datetime(2026, 4, 1, 9), category_ids=(cats26["その他"],))
     cats24 = {x.full_name: x.id for x in services.consultation_categories.for_year(2024)}
-    _new(services, staff_actor, received_at=dt.datetime(2025, 3, 31, 9), category_ids=(cats24["その他"],), case_id=case_b)
-    done = _new(services, staff_actor, received_at=dt.datetime(2025, 6, 1, 9), category_ids=(c["その他"],), case_id=case_b,
-                followup_action="send_material", followup_due=dt.date(2025, 6, 5))
+    _new(
+        services, staff_actor, received_at=dt.datetime(2025, 3, 31, 9), category_ids=(cats24["その他"],), case_id=case_b
+    )
+    done = _new(
+        services,
+        staff_actor,
+        received_at=dt.datetime(2025, 6, 1, 9),
+        category_ids=(c["その他"],),
+        case_id=case_b,
+        followup_action="send_material",
+        followup_due=dt.date(2025, 6, 5),
+    )
     services.consultations.set_followup_done(staff_actor, done.id)
 
     st = services.consultation_stats.statistics(staff_actor, 2025, today=dt.date(2026, 4, 10))
@@ -172,18 +235,26 @@ def test_statistics_hand_counted(services, staff_actor, cats):
 def test_statistics_csv_reads_back_and_is_excel_safe(services, staff_actor, cats):
     _new(services, staff_actor, received_at=dt.datetime(2025, 4, 1, 9), category_ids=(cats["その他"],))
     st = services.consultation_stats.statistics(staff_actor, 2025)
-    data = to_csv_bytes(stats_table(st) + [["=HYPERLINK(\"http://x\")", "+1", "-5", "@SUM(A1)", "\tTAB"]])
+    data = to_csv_bytes(stats_table(st) + [['=HYPERLINK("http://x")', "+1", "-5", "@SUM(A1)", "\tTAB"]])
     assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][:3] == ["区分", "項目", "4月"] and rows[0][-1] == "合計"
     assert ["合計", "件数"] == rows[1][:2] and rows[1][-1] == "1"
-    assert rows[-1] == ["'=HYPERLINK(\"http://x\")", "'+1", "-5", "'@SUM(A1)", "'\tTAB"]
+    assert rows[-1] == ['\'=HYPERLINK("http://x")', "'+1", "-5", "'@SUM(A1)", "'\tTAB"]
 
 
 def test_retention_purge_erases_personal_text_but_keeps_statistics(services, admin, cats):
-    old = _new(services, admin, received_at=dt.datetime(2019, 4, 10, 9), category_ids=(
-        {x.full_name: x.id for x in services.consultation_categories.for_year(2019)}["その他"],), summary="山田さんの相談", details="住所など")
-    recent = _new(services, admin, received_at=dt.datetime(2025, 4, 10, 9), category_ids=(cats["その他"],), summary="最近の相談")
+    old = _new(
+        services,
+        admin,
+        received_at=dt.datetime(2019, 4, 10, 9),
+        category_ids=({x.full_name: x.id for x in services.consultation_categories.for_year(2019)}["その他"],),
+        summary="山田さんの相談",
+        details="住所など",
+    )
+    recent = _new(
+        services, admin, received_at=dt.datetime(2025, 4, 10, 9), category_ids=(cats["その他"],), summary="最近の相談"
+    )
     assert services.consultations.purge_expired(admin, dt.date(2025, 11, 1), retention_years=5) == 1
     gone = services.consultations.get(admin, old.id)
     assert gone.anonymized and "山田" not in gone.summary and gone.details == ""
@@ -193,7 +264,9 @@ def test_retention_purge_erases_personal_text_but_keeps_statistics(services, adm
 
 
 def test_search_finds_consultations_by_short_japanese_terms(services, staff_actor, cats):
-    rec = _new(services, staff_actor, category_ids=(cats["その他"],), summary="会計ソフトの選び方", details="領収書の整理")
+    rec = _new(
+        services, staff_actor, category_ids=(cats["その他"],), summary="会計ソフトの選び方", details="領収書の整理"
+    )
     for q in ("会", "会計", "領収書", rec.reference.lower()):
         assert rec.id in [h.ref_id for h in services.search.search(staff_actor, q) if h.kind == "consultation"], q
     assert services.search.resolve_code(staff_actor, rec.reference).ref_id == rec.id

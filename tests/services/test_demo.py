@@ -16,7 +16,11 @@ from tests.conftest import PG_URL
 
 def _orgs(db) -> list[tuple]:
     with db.read() as s:
-        return s.execute(select(Organization.name, Organization.name_kana, Organization.phone, Organization.kind).order_by(Organization.id)).all()
+        return s.execute(
+            select(Organization.name, Organization.name_kana, Organization.phone, Organization.kind).order_by(
+                Organization.id
+            )
+        ).all()
 
 
 @pytest.fixture
@@ -72,12 +76,16 @@ def test_demo_data_is_valid_japanese_data(services, db):
     with db.read() as s:
         # every organization and person has a search row pointing at it
         orphans = s.scalar(
-            select(func.count()).select_from(SearchDocument)
+            select(func.count())
+            .select_from(SearchDocument)
             .where(SearchDocument.kind == "organization", SearchDocument.ref_id.not_in(select(Organization.id)))
         )
         assert orphans == 0
         n_people = s.scalar(select(func.count()).select_from(Person))
-        assert s.scalar(select(func.count()).select_from(SearchDocument).where(SearchDocument.kind == "person")) == n_people
+        assert (
+            s.scalar(select(func.count()).select_from(SearchDocument).where(SearchDocument.kind == "person"))
+            == n_people
+        )
         first = s.scalar(select(Organization).order_by(Organization.id).limit(1))
     hit = services.search.resolve_code(services.staff.list()[0].as_actor(), organization_code(first.id))
     assert hit.title == first.name

@@ -37,17 +37,43 @@ def at(day: dt.date, h: int, m: int = 0) -> dt.datetime:
 
 @pytest.fixture
 def setup(services, admin):
-    org = services.organizations.create(admin, OrganizationInput(kind="npo", name="NPO法人 かなざわ子育てサポート", name_kana="カナザワコソダテサポート"))
-    other = services.organizations.create(admin, OrganizationInput(kind="neighborhood", name="森山町会", name_kana="モリヤマチョウカイ"))
-    advisor = services.advisors.save(admin, AdvisorInput(
-        name="浅野 修", name_kana="アサノ オサム", fields=("accounting", "npo_law"), dispatch_types=("advisor",), fee=10000, travel_cost=1000,
-        windows=(Window(1, T(18), T(21)), Window(5, T(13), T(17)))))  # Tue evening, Sat afternoon
+    org = services.organizations.create(
+        admin,
+        OrganizationInput(kind="npo", name="NPO法人 かなざわ子育てサポート", name_kana="カナザワコソダテサポート"),
+    )
+    other = services.organizations.create(
+        admin, OrganizationInput(kind="neighborhood", name="森山町会", name_kana="モリヤマチョウカイ")
+    )
+    advisor = services.advisors.save(
+        admin,
+        AdvisorInput(
+            name="浅野 修",
+            name_kana="アサノ オサム",
+            fields=("accounting", "npo_law"),
+            dispatch_types=("advisor",),
+            fee=10000,
+            travel_cost=1000,
+            windows=(Window(1, T(18), T(21)), Window(5, T(13), T(17))),
+        ),
+    )  # Tue evening, Sat afternoon
     return org, other, advisor
 
 
 def _app(services, actor, org, sat, **kw):
     kw.setdefault("preferred", ((at(sat, 10), at(sat, 17)),))
-    return services.dispatch.create(actor, ApplicationInput(organization_id=org.id, dispatch_type="advisor", field="accounting", topic="会計の基礎", venue="公民館", expected_participants=12, support=("childcare",), **kw))
+    return services.dispatch.create(
+        actor,
+        ApplicationInput(
+            organization_id=org.id,
+            dispatch_type="advisor",
+            field="accounting",
+            topic="会計の基礎",
+            venue="公民館",
+            expected_participants=12,
+            support=("childcare",),
+            **kw,
+        ),
+    )
 
 
 def test_suggestions_fall_inside_availability_and_preferred_dates(services, admin, setup):
@@ -79,7 +105,9 @@ def test_conflicts_overlap_buffer_closed_day_availability_and_override(services,
     with pytest.raises(BookingConflict) as err:
         services.dispatch.book(admin, sid, advisor.id, at(next_sat, 13), at(next_sat, 15))
     assert any("休館日" in p for p in err.value.problems)
-    booked = services.dispatch.book(admin, sid, advisor.id, at(monday, 18), at(monday, 20), override_reason="講師の都合で特別に月曜")
+    booked = services.dispatch.book(
+        admin, sid, advisor.id, at(monday, 18), at(monday, 20), override_reason="講師の都合で特別に月曜"
+    )
     assert booked.override_reason == "講師の都合で特別に月曜"
     with db.read() as s:
         assert s.scalar(select(AuditLog.detail).where(AuditLog.action == "override")).endswith("講師の都合で特別に月曜")
@@ -171,7 +199,9 @@ def test_withdrawal_needs_a_reason_and_registration_can_be_required(services, ad
     with pytest.raises(ValidationError) as err:
         services.dispatch.change_status(admin, app.id, app.version, "withdrawn")
     assert "理由" in err.value.errors["note"]
-    services.settings.update(admin, services.settings.get().with_changes(dispatch_types_requiring_registration=("advisor",)))
+    services.settings.update(
+        admin, services.settings.get().with_changes(dispatch_types_requiring_registration=("advisor",))
+    )
     with pytest.raises(ValidationError) as err:
         _app(services, admin, other, sat)
     assert "協働をすすめる市民団体" in err.value.errors["organization_id"]

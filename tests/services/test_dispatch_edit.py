@@ -17,8 +17,16 @@ from tests.services.test_dispatch import _app, at, saturday, setup  # noqa: F401
 
 
 def _input(app, **changes) -> ApplicationInput:
-    base = ApplicationInput(organization_id=app.organization_id, dispatch_type=app.dispatch_type, field=app.field, topic=app.topic,
-                            preferred=app.preferred, venue=app.venue, expected_participants=app.expected_participants, support=app.support)
+    base = ApplicationInput(
+        organization_id=app.organization_id,
+        dispatch_type=app.dispatch_type,
+        field=app.field,
+        topic=app.topic,
+        preferred=app.preferred,
+        venue=app.venue,
+        expected_participants=app.expected_participants,
+        support=app.support,
+    )
     return dataclasses.replace(base, **changes)
 
 
@@ -27,15 +35,39 @@ def test_correction_is_saved_indexed_and_audited_by_field_name(services, admin, 
     sat = saturday(dt.date(2027, 1, 5))
     app = _app(services, admin, org, sat)
     later = ((at(sat, 13), at(sat, 16)), (at(sat + dt.timedelta(days=7), 13), at(sat + dt.timedelta(days=7), 16)))
-    fixed = services.dispatch.update_application(admin, app.id, app.version, _input(
-        app, field="npo_law", topic="NPO法人の設立", preferred=later, venue="市民活動センター", expected_participants=20, support=("sign_language", "captioning")))
+    fixed = services.dispatch.update_application(
+        admin,
+        app.id,
+        app.version,
+        _input(
+            app,
+            field="npo_law",
+            topic="NPO法人の設立",
+            preferred=later,
+            venue="市民活動センター",
+            expected_participants=20,
+            support=("sign_language", "captioning"),
+        ),
+    )
     assert (fixed.field, fixed.topic, fixed.preferred, fixed.venue, fixed.expected_participants, fixed.support) == (
-        "npo_law", "NPO法人の設立", later, "市民活動センター", 20, ("sign_language", "captioning"))
+        "npo_law",
+        "NPO法人の設立",
+        later,
+        "市民活動センター",
+        20,
+        ("sign_language", "captioning"),
+    )
     assert fixed.version > app.version
     assert services.dispatch.get(admin, app.id).topic == "NPO法人の設立"
     with db.read() as s:
-        title, body = s.execute(select(SearchDocument.title, SearchDocument.text).where(SearchDocument.kind == "dispatch", SearchDocument.ref_id == app.id)).one()
-        detail = s.scalars(select(AuditLog.detail).where(AuditLog.entity == "dispatch", AuditLog.entity_id == app.id)).all()[-1]
+        title, body = s.execute(
+            select(SearchDocument.title, SearchDocument.text).where(
+                SearchDocument.kind == "dispatch", SearchDocument.ref_id == app.id
+            )
+        ).one()
+        detail = s.scalars(
+            select(AuditLog.detail).where(AuditLog.entity == "dispatch", AuditLog.entity_id == app.id)
+        ).all()[-1]
     assert title == "NPO法人の設立" and "市民活動" in body and "会計" not in body
     assert detail.startswith("fields=") and "topic" in detail and "venue" in detail
     assert "NPO法人の設立" not in detail and "市民活動センター" not in detail  # names only, never values
@@ -56,13 +88,19 @@ def test_correction_is_validated_like_intake(services, admin, setup):
     app = _app(services, admin, org, sat)
     four = tuple((at(sat + dt.timedelta(days=7 * i), 13), at(sat + dt.timedelta(days=7 * i), 15)) for i in range(4))
     with pytest.raises(ValidationError) as err:
-        services.dispatch.update_application(admin, app.id, app.version, _input(app, topic=" ", preferred=four, expected_participants=-1))
+        services.dispatch.update_application(
+            admin, app.id, app.version, _input(app, topic=" ", preferred=four, expected_participants=-1)
+        )
     assert set(err.value.errors) == {"topic", "preferred", "expected_participants"}
     assert "3つまで" in err.value.errors["preferred"] and "テーマ" in err.value.errors["topic"]
     with pytest.raises(ValidationError) as err:
-        services.dispatch.update_application(admin, app.id, app.version, _input(app, preferred=((at(sat, 15), at(sat, 13)),)))
+        services.dispatch.update_application(
+            admin, app.id, app.version, _input(app, preferred=((at(sat, 15), at(sat, 13)),))
+        )
     assert "終了は開始より後" in err.value.errors["preferred"]
-    services.settings.update(admin, services.settings.get().with_changes(dispatch_types_requiring_registration=("facilitator",)))
+    services.settings.update(
+        admin, services.settings.get().with_changes(dispatch_types_requiring_registration=("facilitator",))
+    )
     with pytest.raises(ValidationError) as err:  # the organization is not registered
         services.dispatch.update_application(admin, app.id, app.version, _input(app, dispatch_type="facilitator"))
     assert "協働をすすめる市民団体" in err.value.errors["organization_id"]
@@ -72,9 +110,11 @@ def test_finished_or_withdrawn_application_cannot_be_corrected(services, admin, 
     org, _other, _advisor = setup
     app = _app(services, admin, org, saturday(dt.date(2027, 1, 5)))
     gone = services.dispatch.change_status(admin, app.id, app.version, "withdrawn", "団体の都合")
-    for call in (lambda: services.dispatch.update_application(admin, app.id, gone.version, _input(app, topic="修正")),
-                 lambda: services.dispatch.add_session(admin, app.id),
-                 lambda: services.dispatch.cancel_session(admin, app.sessions[0].id, "理由")):
+    for call in (
+        lambda: services.dispatch.update_application(admin, app.id, gone.version, _input(app, topic="修正")),
+        lambda: services.dispatch.add_session(admin, app.id),
+        lambda: services.dispatch.cancel_session(admin, app.sessions[0].id, "理由"),
+    ):
         with pytest.raises(ValidationError) as err:
             call()
         assert "取下げ" in err.value.errors["status"]
@@ -91,7 +131,9 @@ def test_topic_or_venue_change_raises_the_calendar_sequence_of_booked_visits(ser
     moved = services.dispatch.update_application(admin, app.id, same.version, _input(same, venue="第二会議室"))
     assert moved.sessions[0].ics_sequence == booked.ics_sequence + 1
     assert moved.sessions[1].ics_sequence == 0  # not booked: nothing to update
-    renamed = services.dispatch.update_application(admin, app.id, moved.version, _input(moved, topic="会計ソフトの使い方"))
+    renamed = services.dispatch.update_application(
+        admin, app.id, moved.version, _input(moved, topic="会計ソフトの使い方")
+    )
     assert renamed.sessions[0].ics_sequence == booked.ics_sequence + 2
 
 
@@ -103,7 +145,9 @@ def test_added_and_cancelled_visits_count_in_the_quota(services, admin, setup, d
     services.dispatch.book(admin, app.sessions[0].id, advisor.id, at(sat, 13), at(sat, 15))
     added = services.dispatch.add_session(admin, app.id)
     assert (added.number, added.status, added.advisor_id) == (2, "planned", None)
-    services.dispatch.book(admin, added.id, advisor.id, at(sat + dt.timedelta(days=7), 13), at(sat + dt.timedelta(days=7), 15))
+    services.dispatch.book(
+        admin, added.id, advisor.id, at(sat + dt.timedelta(days=7), 13), at(sat + dt.timedelta(days=7), 15)
+    )
     assert services.dispatch.organization_quota(admin, org.id, fy).used == 2
 
     with pytest.raises(ValidationError) as err:
@@ -119,7 +163,9 @@ def test_added_and_cancelled_visits_count_in_the_quota(services, admin, setup, d
     assert third.number == 3  # numbers are never reused
     assert [x.status for x in services.dispatch.get(admin, app.id).sessions] == ["planned", "cancelled", "planned"]
     with db.read() as s:
-        details = s.scalars(select(AuditLog.detail).where(AuditLog.entity == "dispatch", AuditLog.entity_id == app.id)).all()
+        details = s.scalars(
+            select(AuditLog.detail).where(AuditLog.entity == "dispatch", AuditLog.entity_id == app.id)
+        ).all()
     assert "cancel session=2 reason=講師の都合" in details and "add session=3" in details
 
 

@@ -20,10 +20,19 @@ TODAY = dt.date.today()
 
 @pytest.fixture
 def lending(services, admin):
-    model = services.inventory.save_model(admin, "tablet", "Apple", "iPad 第9世代", [Accessory("ACアダプタ"), Accessory("ケーブル"), Accessory("ケース")])
-    devices = [services.inventory.create(admin, DeviceInput(model_id=model.id, serial=f"SN{i}", storage_place="倉庫A")) for i in range(3)]
-    org = services.organizations.create(admin, OrganizationInput(kind="neighborhood", name="広坂町会", name_kana="ヒロサカチョウカイ"))
-    other = services.organizations.create(admin, OrganizationInput(kind="citizen_group", name="長町子ども食堂", name_kana="ナガマチコドモショクドウ"))
+    model = services.inventory.save_model(
+        admin, "tablet", "Apple", "iPad 第9世代", [Accessory("ACアダプタ"), Accessory("ケーブル"), Accessory("ケース")]
+    )
+    devices = [
+        services.inventory.create(admin, DeviceInput(model_id=model.id, serial=f"SN{i}", storage_place="倉庫A"))
+        for i in range(3)
+    ]
+    org = services.organizations.create(
+        admin, OrganizationInput(kind="neighborhood", name="広坂町会", name_kana="ヒロサカチョウカイ")
+    )
+    other = services.organizations.create(
+        admin, OrganizationInput(kind="citizen_group", name="長町子ども食堂", name_kana="ナガマチコドモショクドウ")
+    )
     return model, devices, org, other
 
 
@@ -32,10 +41,19 @@ def _due(services, days=7):
 
 
 def _checkout(services, actor, org, devices, due, **kw):
-    return services.loans.checkout(actor, CheckoutRequest(
-        organization_id=org.id, responsible_name="山田 太郎", contact_phone="090-1234-5678",
-        device_ids=tuple(d.id for d in devices), due_on=due, purpose="オンライン総会",
-        accessories={d.id: ("ACアダプタ", "ケーブル") for d in devices}, **kw))
+    return services.loans.checkout(
+        actor,
+        CheckoutRequest(
+            organization_id=org.id,
+            responsible_name="山田 太郎",
+            contact_phone="090-1234-5678",
+            device_ids=tuple(d.id for d in devices),
+            due_on=due,
+            purpose="オンライン総会",
+            accessories={d.id: ("ACアダプタ", "ケーブル") for d in devices},
+            **kw,
+        ),
+    )
 
 
 def test_asset_tags_are_generated_and_never_reused(services, admin, lending):
@@ -86,7 +104,9 @@ def test_reservation_blocks_other_borrowers_and_becomes_the_loan_at_pickup(servi
     assert services.loans.scan(admin, "KD-0001", org.id, end).ok  # same organization: pickup
     loan = _checkout(services, admin, org, devices[:1], services.calendar.calendar().next_open_day(end))
     assert services.reservations.active(admin) == []
-    assert any(e.kind == "loan" and e.reference == loan.reference for e in services.reservations.calendar(admin, start, end))
+    assert any(
+        e.kind == "loan" and e.reference == loan.reference for e in services.reservations.calendar(admin, start, end)
+    )
     assert res.id
 
 
@@ -120,11 +140,22 @@ def test_partial_return_then_full_return_closes_the_loan(services, admin, lendin
         services.loans.return_device(admin, ReturnRequest(devices[0].id, accessories, wiped=False))
     assert "初期化" in err.value.errors["wiped"]
     with pytest.raises(ValidationError):
-        services.loans.return_device(admin, ReturnRequest(devices[0].id, {**accessories, "ケーブル": "missing"}, wiped=True))
+        services.loans.return_device(
+            admin, ReturnRequest(devices[0].id, {**accessories, "ケーブル": "missing"}, wiped=True)
+        )
     after_one = services.loans.return_device(admin, ReturnRequest(devices[0].id, accessories, wiped=True))
     assert after_one.status == "open" and len(after_one.open_items) == 1
     assert services.inventory.get(admin, devices[0].id).state == "available"
-    done = services.loans.return_device(admin, ReturnRequest(devices[1].id, {**accessories, "ケーブル": "damaged"}, condition="damaged", wiped=True, result_state="repair"))
+    done = services.loans.return_device(
+        admin,
+        ReturnRequest(
+            devices[1].id,
+            {**accessories, "ケーブル": "damaged"},
+            condition="damaged",
+            wiped=True,
+            result_state="repair",
+        ),
+    )
     assert done.status == "closed"
     assert services.inventory.get(admin, devices[1].id).state == "repair"
     assert services.loans.open_loan_for_device(admin, "KD-0002") is None
@@ -149,7 +180,9 @@ def test_backdated_checkout_needs_a_reason_that_is_audited(services, admin, lend
     with pytest.raises(ValidationError) as err:
         _checkout(services, admin, org, devices[:1], _due(services), out_at=yesterday)
     assert "理由" in err.value.errors["backdate_reason"]
-    loan = _checkout(services, admin, org, devices[:1], _due(services), out_at=yesterday, backdate_reason="昨日の記録漏れ")
+    loan = _checkout(
+        services, admin, org, devices[:1], _due(services), out_at=yesterday, backdate_reason="昨日の記録漏れ"
+    )
     with db.read() as s:
         detail = s.scalar(select(AuditLog.detail).where(AuditLog.entity == "loan", AuditLog.entity_id == loan.id))
     assert "backdated" in detail and "昨日の記録漏れ" in detail
@@ -192,7 +225,14 @@ def test_csv_exported_on_an_english_desk_imports_on_a_japanese_one(services, adm
     try:
         tablet, available = DeviceKind.TABLET.label(), DeviceState.AVAILABLE.label()
         assert tablet != "タブレット"
-        assert import_devices(services.inventory, admin, f"種別,メーカー,型番,状態\n{tablet},Apple,iPad,{available}\n".encode("utf-8-sig")) == 1
+        assert (
+            import_devices(
+                services.inventory,
+                admin,
+                f"種別,メーカー,型番,状態\n{tablet},Apple,iPad,{available}\n".encode("utf-8-sig"),
+            )
+            == 1
+        )
         exported = export_devices(services.inventory, admin).decode("utf-8-sig")
     finally:
         setup_i18n("ja")
@@ -209,18 +249,41 @@ def test_return_stores_exactly_what_was_marked_and_refuses_unchecked_accessories
 
     _model, devices, org, _other = lending
     loan = _checkout(services, admin, org, devices[:2], _due(services))  # each went out with ACアダプタ and ケーブル
-    for partial in ({"ACアダプタ": "returned"}, {"ACアダプタ": "returned", "ケーブル": "unchecked"}, {"ACアダプタ": "returned", "ケーブル": ""}):
+    for partial in (
+        {"ACアダプタ": "returned"},
+        {"ACアダプタ": "returned", "ケーブル": "unchecked"},
+        {"ACアダプタ": "returned", "ケーブル": ""},
+    ):
         with pytest.raises(ValidationError) as err:
-            services.loans.return_device(admin, ReturnRequest(devices[0].id, partial, wiped=True, result_state="inspection"))
+            services.loans.return_device(
+                admin, ReturnRequest(devices[0].id, partial, wiped=True, result_state="inspection")
+            )
         assert "KD-0001" in err.value.errors["accessories"] and "ケーブル" in err.value.errors["accessories"]
     with pytest.raises(ValidationError) as err:  # an accessory that never went out
-        services.loans.return_device(admin, ReturnRequest(devices[0].id, {"ACアダプタ": "returned", "ケーブル": "returned", "ケース": "returned"}, wiped=True))
+        services.loans.return_device(
+            admin,
+            ReturnRequest(
+                devices[0].id, {"ACアダプタ": "returned", "ケーブル": "returned", "ケース": "returned"}, wiped=True
+            ),
+        )
     assert "ケース" in err.value.errors["accessories"]
-    assert services.loans.get(admin, loan.id).open_items == services.loans.get(admin, loan.id).items  # nothing was stored
+    assert (
+        services.loans.get(admin, loan.id).open_items == services.loans.get(admin, loan.id).items
+    )  # nothing was stored
 
-    services.loans.return_device(admin, ReturnRequest(devices[0].id, {"ACアダプタ": "returned", "ケーブル": "missing"}, wiped=True, result_state="inspection"))
-    services.loans.return_device(admin, ReturnRequest(devices[1].id, {"ケーブル": "returned", "ACアダプタ": "returned"}, wiped=True))
+    services.loans.return_device(
+        admin,
+        ReturnRequest(
+            devices[0].id, {"ACアダプタ": "returned", "ケーブル": "missing"}, wiped=True, result_state="inspection"
+        ),
+    )
+    services.loans.return_device(
+        admin, ReturnRequest(devices[1].id, {"ケーブル": "returned", "ACアダプタ": "returned"}, wiped=True)
+    )
     items = {i.device.asset_tag: i.accessories_back for i in services.loans.get(admin, loan.id).items}
-    assert items == {"KD-0001": {"ACアダプタ": "returned", "ケーブル": "missing"}, "KD-0002": {"ACアダプタ": "returned", "ケーブル": "returned"}}
+    assert items == {
+        "KD-0001": {"ACアダプタ": "returned", "ケーブル": "missing"},
+        "KD-0002": {"ACアダプタ": "returned", "ケーブル": "returned"},
+    }
     stats = services.lending_stats.statistics(admin, fiscal_year_of(TODAY))
     assert stats.value("延滞・破損", "破損・欠品") == 1

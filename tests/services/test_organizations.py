@@ -27,9 +27,13 @@ def _audit_rows(db):
 
 def test_create_cleans_what_was_typed(services, staff_actor):
     rec = _create(
-        services, staff_actor,
-        name="  ＮＰＯ法人 かなざわ子育てサポート ", name_kana="ｴﾇﾋﾟｰｵｰﾎｳｼﾞﾝ かなざわｺｿﾀﾞﾃｻﾎﾟｰﾄ",
-        phone="０７６－２２０－２０２６", postal_code="〒9208577", email=" ｉｎｆｏ＠ｅｘａｍｐｌｅ．ｊｐ ",
+        services,
+        staff_actor,
+        name="  ＮＰＯ法人 かなざわ子育てサポート ",
+        name_kana="ｴﾇﾋﾟｰｵｰﾎｳｼﾞﾝ かなざわｺｿﾀﾞﾃｻﾎﾟｰﾄ",
+        phone="０７６－２２０－２０２６",
+        postal_code="〒9208577",
+        email=" ｉｎｆｏ＠ｅｘａｍｐｌｅ．ｊｐ ",
         representative_name=" 山田 花子 ",
     )
     assert rec.id > 0 and rec.version == 1
@@ -44,8 +48,14 @@ def test_create_cleans_what_was_typed(services, staff_actor):
 
 def test_validation_reports_every_field_in_japanese_and_saves_nothing(services, staff_actor, db):
     bad = OrganizationInput(
-        kind="club", name=" ", name_kana="Nagamachi", phone="12-34", email="info@", postal_code="920",
-        registration_status="registered", registered_on=None,
+        kind="club",
+        name=" ",
+        name_kana="Nagamachi",
+        phone="12-34",
+        email="info@",
+        postal_code="920",
+        registration_status="registered",
+        registered_on=None,
     )
     with pytest.raises(ValidationError) as err:
         services.organizations.create(staff_actor, bad)
@@ -61,8 +71,13 @@ def test_validation_reports_every_field_in_japanese_and_saves_nothing(services, 
 
 def test_renewal_before_registration_is_refused(services, staff_actor):
     with pytest.raises(ValidationError) as err:
-        _create(services, staff_actor, registration_status="registered",
-                registered_on=dt.date(2025, 4, 1), registration_renewed_on=dt.date(2025, 3, 1))
+        _create(
+            services,
+            staff_actor,
+            registration_status="registered",
+            registered_on=dt.date(2025, 4, 1),
+            registration_renewed_on=dt.date(2025, 3, 1),
+        )
     assert set(err.value.errors) == {"registration_renewed_on"}
 
 
@@ -73,7 +88,10 @@ def test_update_saves_changes_and_audits_only_field_names(services, staff_actor,
     )
     assert new.version == rec.version + 1 and new.phone == "090-1234-5678" and new.contact_name == "中村 美咲"
     rows = _audit_rows(db)
-    assert [(r.action, r.entity_id, r.staff_id) for r in rows] == [("create", rec.id, staff_actor.staff_id), ("update", rec.id, staff_actor.staff_id)]
+    assert [(r.action, r.entity_id, r.staff_id) for r in rows] == [
+        ("create", rec.id, staff_actor.staff_id),
+        ("update", rec.id, staff_actor.staff_id),
+    ]
     assert rows[1].detail == "fields=contact_name,phone"
     personal = ("076-220-2026", "090-1234-5678", "2026", "5678", "中村", "kosodate", "長町子育て")
     assert not any(p in r.detail for r in rows for p in personal)
@@ -118,7 +136,9 @@ def test_retiring_needs_admin_but_staff_may_still_edit_a_retired_record(services
     with pytest.raises(PermissionDenied):
         services.organizations.update(staff_actor, rec.id, rec.version, replace(rec.as_input(), active=False))
     retired = services.organizations.update(admin, rec.id, rec.version, replace(rec.as_input(), active=False))
-    fixed = services.organizations.update(staff_actor, retired.id, retired.version, replace(retired.as_input(), phone="076-220-2026"))
+    fixed = services.organizations.update(
+        staff_actor, retired.id, retired.version, replace(retired.as_input(), phone="076-220-2026")
+    )
     assert fixed.phone == "076-220-2026" and fixed.active is False
 
 
@@ -136,8 +156,17 @@ def registry(services, staff_actor, admin):
     ]
     made = []
     for name, kana, kind, status in rows:
-        made.append(_create(services, staff_actor, name=name, name_kana=kana, kind=kind, registration_status=status,
-                            registered_on=dt.date(2025, 5, 1) if status == "registered" else None))
+        made.append(
+            _create(
+                services,
+                staff_actor,
+                name=name,
+                name_kana=kana,
+                kind=kind,
+                registration_status=status,
+                registered_on=dt.date(2025, 5, 1) if status == "registered" else None,
+            )
+        )
     retired = made[3]
     services.organizations.update(admin, retired.id, retired.version, replace(retired.as_input(), active=False))
     return made
@@ -145,8 +174,15 @@ def registry(services, staff_actor, admin):
 
 def test_list_sorts_by_reading_whatever_script_was_typed(services, staff_actor, registry):
     names = [r.name for r in services.organizations.page(staff_actor, sort="name")]
-    assert names == ["アカシア読み聞かせの会", "NPO法人 かなざわ福祉サポート", "金石町会", "金沢大学",
-                     "株式会社兼六印刷", "長町子育ての会", "広坂町会"]
+    assert names == [
+        "アカシア読み聞かせの会",
+        "NPO法人 かなざわ福祉サポート",
+        "金石町会",
+        "金沢大学",
+        "株式会社兼六印刷",
+        "長町子育ての会",
+        "広坂町会",
+    ]
     assert [r.name for r in services.organizations.page(staff_actor, sort="name", descending=True)] == names[::-1]
 
 
@@ -163,8 +199,10 @@ def test_pages_cover_the_list_once(services, staff_actor, registry):
     [
         (OrganizationFilter(kind="neighborhood"), {"広坂町会", "金石町会"}),
         (OrganizationFilter(registration_status="registered"), {"長町子育ての会", "NPO法人 かなざわ福祉サポート"}),
-        (OrganizationFilter(registration_status="registered", include_inactive=True),
-         {"長町子育ての会", "NPO法人 かなざわ福祉サポート", "犀川環境ネットワーク"}),
+        (
+            OrganizationFilter(registration_status="registered", include_inactive=True),
+            {"長町子育ての会", "NPO法人 かなざわ福祉サポート", "犀川環境ネットワーク"},
+        ),
         (OrganizationFilter(text="町会"), {"広坂町会", "金石町会"}),
         (OrganizationFilter(text="金"), {"金石町会", "金沢大学"}),
         (OrganizationFilter(text="かなざわ"), {"NPO法人 かなざわ福祉サポート", "金沢大学"}),
@@ -187,14 +225,21 @@ def test_typing_an_organization_code_finds_it(services, staff_actor, registry):
 def test_registered_count_and_kinds_summary(services, staff_actor, registry):
     assert services.organizations.registered_count(staff_actor) == 2  # the retired one does not count
     assert services.organizations.kinds_summary(staff_actor) == {
-        "neighborhood": 2, "citizen_group": 2, "npo": 1, "business": 1, "university": 1,
+        "neighborhood": 2,
+        "citizen_group": 2,
+        "npo": 1,
+        "business": 1,
+        "university": 1,
     }
 
 
 def test_duplicate_warning_matches_width_and_kana_variants(services, staff_actor, registry):
     similar = services.organizations.find_similar(staff_actor, "ＮＰＯ法人　カナザワ福祉サポート")
     assert [r.name for r in similar] == ["NPO法人 かなざわ福祉サポート"]
-    assert services.organizations.find_similar(staff_actor, "NPO法人 かなざわ福祉サポート", exclude_id=registry[4].id) == []
+    assert (
+        services.organizations.find_similar(staff_actor, "NPO法人 かなざわ福祉サポート", exclude_id=registry[4].id)
+        == []
+    )
     assert services.organizations.find_similar(staff_actor, "福祉") == []  # only whole-name matches
 
 

@@ -29,7 +29,12 @@ def test_admin_updates_settings_and_every_desk_sees_them(services, admin, db):
     from kyodo_desk.services.settings import SettingsService
 
     cfg = services.settings.get()
-    saved = services.settings.update(admin, cfg.with_changes(phone="０７６ー２２０ー２０２７", weekly_closed_days=(0, 0, 6), email="ｋｙｏｕｄｏｕ＠example.jp"))
+    saved = services.settings.update(
+        admin,
+        cfg.with_changes(
+            phone="０７６ー２２０ー２０２７", weekly_closed_days=(0, 0, 6), email="ｋｙｏｕｄｏｕ＠example.jp"
+        ),
+    )
     assert saved.phone == "076-220-2027" and saved.weekly_closed_days == (0, 6) and saved.email == "kyoudou@example.jp"
     assert SettingsService(db).get() == saved  # another desk reading the same database
 
@@ -43,7 +48,9 @@ def test_only_admins_change_settings(services, request, who):
 
 
 def test_settings_validation_names_fields(services, admin):
-    cfg = services.settings.get().with_changes(center_name="", phone="12-34", fax="abc", email="x", postal_code="1", retention_years=0)
+    cfg = services.settings.get().with_changes(
+        center_name="", phone="12-34", fax="abc", email="x", postal_code="1", retention_years=0
+    )
     with pytest.raises(ValidationError) as err:
         services.settings.update(admin, cfg)
     errors = err.value.errors
@@ -83,8 +90,12 @@ def test_center_days_are_listed_removed_and_not_doubled(services, admin, staff_a
 
 @pytest.fixture
 def records(services, staff_actor):
-    org = services.organizations.create(staff_actor, OrganizationInput(kind="neighborhood", name="金石町会", name_kana="カナイワチョウカイ"))
-    person = services.people.create(staff_actor, PersonInput(name="金田 花子", name_kana="カネダ ハナコ", organization_id=org.id))
+    org = services.organizations.create(
+        staff_actor, OrganizationInput(kind="neighborhood", name="金石町会", name_kana="カナイワチョウカイ")
+    )
+    person = services.people.create(
+        staff_actor, PersonInput(name="金田 花子", name_kana="カネダ ハナコ", organization_id=org.id)
+    )
     return org, person
 
 

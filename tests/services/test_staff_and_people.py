@@ -44,19 +44,39 @@ def test_the_last_administrator_cannot_be_demoted_or_disabled(services, admin):
     rec = services.staff.get(admin.staff_id)
     for role, active in (("staff", True), ("admin", False)):
         with pytest.raises(ValidationError) as err:
-            services.staff.update(admin, rec.id, rec.version, display_name=rec.display_name, display_kana=rec.display_kana, role=role, active=active)
+            services.staff.update(
+                admin,
+                rec.id,
+                rec.version,
+                display_name=rec.display_name,
+                display_kana=rec.display_kana,
+                role=role,
+                active=active,
+            )
         assert "管理者が一人もいなくなる" in err.value.errors["role"]
     second = services.staff.create(admin, "sato", "佐藤 恵", "admin")
-    demoted = services.staff.update(admin, rec.id, rec.version, display_name=rec.display_name, display_kana=rec.display_kana, role="staff", active=True)
+    demoted = services.staff.update(
+        admin,
+        rec.id,
+        rec.version,
+        display_name=rec.display_name,
+        display_kana=rec.display_kana,
+        role="staff",
+        active=True,
+    )
     assert demoted.role == StaffRole.STAFF and demoted.version == rec.version + 1
     assert [s.login_name for s in services.staff.list() if s.role == StaffRole.ADMIN] == [second.login_name]
 
 
 def test_staff_update_is_refused_when_stale(services, admin, staff_actor):
     rec = services.staff.get(staff_actor.staff_id)
-    services.staff.update(admin, rec.id, rec.version, display_name="田中 健一", display_kana="タナカ ケンイチ", role="staff", active=False)
+    services.staff.update(
+        admin, rec.id, rec.version, display_name="田中 健一", display_kana="タナカ ケンイチ", role="staff", active=False
+    )
     with pytest.raises(StaleEdit):
-        services.staff.update(admin, rec.id, rec.version, display_name="田中 健", display_kana="", role="staff", active=True)
+        services.staff.update(
+            admin, rec.id, rec.version, display_name="田中 健", display_kana="", role="staff", active=True
+        )
 
 
 def test_sign_in_list_and_disabled_staff(services, admin, staff_actor):
@@ -64,7 +84,15 @@ def test_sign_in_list_and_disabled_staff(services, admin, staff_actor):
     actor = services.staff.sign_in(staff_actor.staff_id)
     assert actor == staff_actor
     rec = services.staff.get(staff_actor.staff_id)
-    services.staff.update(admin, rec.id, rec.version, display_name=rec.display_name, display_kana=rec.display_kana, role="staff", active=False)
+    services.staff.update(
+        admin,
+        rec.id,
+        rec.version,
+        display_name=rec.display_name,
+        display_kana=rec.display_kana,
+        role="staff",
+        active=False,
+    )
     with pytest.raises(ServiceError, match="利用できません"):
         services.staff.sign_in(staff_actor.staff_id)
     assert [s.login_name for s in services.staff.list()] == ["admin"]
@@ -83,18 +111,31 @@ def test_sign_in_and_out_are_audited(services, staff_actor, db):
 
 @pytest.fixture
 def org(services, staff_actor):
-    return services.organizations.create(staff_actor, OrganizationInput(kind="neighborhood", name="広坂町会", name_kana="ヒロサカチョウカイ"))
+    return services.organizations.create(
+        staff_actor, OrganizationInput(kind="neighborhood", name="広坂町会", name_kana="ヒロサカチョウカイ")
+    )
 
 
 def test_person_create_and_view_is_audited_without_values(services, staff_actor, org, db):
-    p = services.people.create(staff_actor, PersonInput(name="北村 誠", name_kana="きたむら まこと", phone="０９０１２３４５６７８",
-                                                        email="kitamura@example.jp", organization_id=org.id))
+    p = services.people.create(
+        staff_actor,
+        PersonInput(
+            name="北村 誠",
+            name_kana="きたむら まこと",
+            phone="０９０１２３４５６７８",
+            email="kitamura@example.jp",
+            organization_id=org.id,
+        ),
+    )
     assert (p.name_kana, p.phone, p.organization_name) == ("キタムラ マコト", "09012345678", "広坂町会")
     seen = services.people.get(staff_actor, p.id)
     assert seen.email == "kitamura@example.jp"
     with db.read() as s:
         rows = s.scalars(select(AuditLog).where(AuditLog.entity == "person")).all()
-    assert [(r.action, r.entity_id, r.staff_id) for r in rows] == [("create", p.id, staff_actor.staff_id), ("view", p.id, staff_actor.staff_id)]
+    assert [(r.action, r.entity_id, r.staff_id) for r in rows] == [
+        ("create", p.id, staff_actor.staff_id),
+        ("view", p.id, staff_actor.staff_id),
+    ]
     assert not any(v in r.detail for r in rows for v in ("北村", "090", "kitamura"))
 
 

@@ -19,8 +19,18 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from kyodo_desk.documents.base import (
-    A4_GEOMETRY, GRAY_FILL, CenterInfo, DocStyles, DocumentMeta, PageGeometry, Progress, draw_center_footer, esc,
-    make_styles, para, render_story,
+    A4_GEOMETRY,
+    GRAY_FILL,
+    CenterInfo,
+    DocStyles,
+    DocumentMeta,
+    PageGeometry,
+    Progress,
+    draw_center_footer,
+    esc,
+    make_styles,
+    para,
+    render_story,
 )
 from kyodo_desk.documents.kinsoku import KinsokuParagraph
 from kyodo_desk.i18n import _, wareki_parts
@@ -95,12 +105,29 @@ class FormBuilder:
     def title(self, title: str, *, note: str = "") -> None:
         st = self.styles
         head = Table(
-            [[para(_("（あて先）{name}").format(name=self.center.center_name), st.derive(st.small, fontSize=9.5, leading=13)),
-              para(_("記入日　{date}").format(date=self.blank_date()), st.derive(st.body, alignment=TA_RIGHT, spaceAfter=0))]],
+            [
+                [
+                    para(
+                        _("（あて先）{name}").format(name=self.center.center_name),
+                        st.derive(st.small, fontSize=9.5, leading=13),
+                    ),
+                    para(
+                        _("記入日　{date}").format(date=self.blank_date()),
+                        st.derive(st.body, alignment=TA_RIGHT, spaceAfter=0),
+                    ),
+                ]
+            ],
             colWidths=[self.width * 0.5, self.width * 0.5],
         )
-        head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        head.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
         self.story.append(para(title, st.derive(st.title, fontSize=19, leading=26, spaceAfter=4)))
         if note:
             self.story.append(para(note, st.derive(st.small, alignment=TA_CENTER, spaceAfter=4)))
@@ -109,7 +136,9 @@ class FormBuilder:
 
     def section(self, heading: str) -> None:
         st = self.styles
-        self.story.append(para("■ " + heading, st.derive(st.h3, fontSize=10.5, leading=14, spaceBefore=3, spaceAfter=2)))
+        self.story.append(
+            para("■ " + heading, st.derive(st.h3, fontSize=10.5, leading=14, spaceBefore=3, spaceAfter=2))
+        )
 
     def _label_cell(self, f: Field) -> list:
         cell = [para(f.label, self.label)]
@@ -170,17 +199,21 @@ class FormBuilder:
                     cmds.append(("TOPPADDING", (1, r), (1, r), 0))
                     cmds.append(("BOTTOMPADDING", (1, r), (1, r), 0))
         table = Table(data, colWidths=widths, rowHeights=heights)
-        table.setStyle(TableStyle([
-            ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-            ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
-            ("BACKGROUND", (0, 0), (0, -1), GRAY_FILL),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 4),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-            ("TOPPADDING", (0, 0), (-1, -1), 2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            *cmds,
-        ]))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+                    ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
+                    ("BACKGROUND", (0, 0), (0, -1), GRAY_FILL),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                    ("TOPPADDING", (0, 0), (-1, -1), 2),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                    *cmds,
+                ]
+            )
+        )
         self.story.append(table)
         self.story.append(Spacer(1, 2.5 * mm))
 
@@ -190,12 +223,16 @@ class FormBuilder:
         head = [para(h, self.st_center(self.label)) for h in headings]
         data = [head] + [[""] * len(headings) for _ in range(rows)]
         table = Table(data, colWidths=widths, rowHeights=[SMALL_ROW] + [ROW] * rows)
-        table.setStyle(TableStyle([
-            ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-            ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
-            ("BACKGROUND", (0, 0), (-1, 0), GRAY_FILL),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ]))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+                    ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
+                    ("BACKGROUND", (0, 0), (-1, 0), GRAY_FILL),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ]
+            )
+        )
         self.story.append(table)
         self.story.append(Spacer(1, 2.5 * mm))
 
@@ -215,20 +252,38 @@ class FormBuilder:
         c = self.center
         text_style = st.derive(st.small, fontSize=8, leading=11.5, spaceAfter=1)
         body = [para(_("個人情報の取り扱いについて"), st.derive(text_style, fontName=st.bold, fontSize=8.5))]
-        body.append(para(
-            _("ご記入いただいた個人情報は、{center}が次の目的のためにだけ利用します:{purposes}。").format(
-                center=c.center_name, purposes="、".join(purposes)), text_style))
+        body.append(
+            para(
+                _("ご記入いただいた個人情報は、{center}が次の目的のためにだけ利用します:{purposes}。").format(
+                    center=c.center_name, purposes="、".join(purposes)
+                ),
+                text_style,
+            )
+        )
         if extra:
             body.append(para(extra, text_style))
-        body.append(para(_(
-            "法令に基づく場合を除き、ご本人の同意なく第三者に提供することはありません。統計に使うときは、個人が特定できない形にします。"
-            "この用紙と記録は受付から{years}年間保存し、その後は確実に廃棄・消去します。ご自身の情報の開示・訂正・利用停止を"
-            "希望されるときは、{center}(電話 {phone})にお申し出ください。").format(
-                years=c.retention_years, center=c.center_name, phone=c.phone or "-"), text_style))
+        body.append(
+            para(
+                _(
+                    "法令に基づく場合を除き、ご本人の同意なく第三者に提供することはありません。統計に使うときは、個人が特定できない形にします。"
+                    "この用紙と記録は受付から{years}年間保存し、その後は確実に廃棄・消去します。ご自身の情報の開示・訂正・利用停止を"
+                    "希望されるときは、{center}(電話 {phone})にお申し出ください。"
+                ).format(years=c.retention_years, center=c.center_name, phone=c.phone or "-"),
+                text_style,
+            )
+        )
         box = Table([[body]], colWidths=[self.width])
-        box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, colors.black), ("LEFTPADDING", (0, 0), (-1, -1), 5),
-                                 ("RIGHTPADDING", (0, 0), (-1, -1), 5), ("TOPPADDING", (0, 0), (-1, -1), 3),
-                                 ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+        box.setStyle(
+            TableStyle(
+                [
+                    ("BOX", (0, 0), (-1, -1), 0.6, colors.black),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 5),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ]
+            )
+        )
         self.story.append(box)
         self.story.append(Spacer(1, 2.5 * mm))
 
@@ -237,20 +292,29 @@ class FormBuilder:
         st = self.styles
         label = para(_("センター\n記入欄"), self.st_center(st.derive(self.label, fontSize=8.5, leading=11)))
         w = (self.width - 20 * mm) / len(headings)
-        data = [[label] + [para(h, self.st_center(st.derive(self.label, fontName=st.regular, fontSize=8, leading=10)))
-                           for h in headings],
-                [""] + [""] * len(headings)]
+        data = [
+            [label]
+            + [
+                para(h, self.st_center(st.derive(self.label, fontName=st.regular, fontSize=8, leading=10)))
+                for h in headings
+            ],
+            [""] + [""] * len(headings),
+        ]
         table = Table(data, colWidths=[20 * mm] + [w] * len(headings), rowHeights=[6 * mm, ROW + 2 * mm])
-        table.setStyle(TableStyle([
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-            ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
-            ("SPAN", (0, 0), (0, 1)),
-            ("BACKGROUND", (0, 0), (0, 1), GRAY_FILL),
-            ("BACKGROUND", (1, 0), (-1, 0), GRAY_FILL),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, 0), (-1, -1), 1),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-        ]))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                    ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
+                    ("SPAN", (0, 0), (0, 1)),
+                    ("BACKGROUND", (0, 0), (0, 1), GRAY_FILL),
+                    ("BACKGROUND", (1, 0), (-1, 0), GRAY_FILL),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ]
+            )
+        )
         self.story.append(table)
 
     # ------------------------------------------------------------------ output

@@ -10,8 +10,18 @@ from reportlab.platypus import NextPageTemplate, PageBreak, PageTemplate
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from kyodo_desk.documents.base import (
-    A4_GEOMETRY, A5_GEOMETRY, CenterInfo, DocStyles, DocumentMeta, PageGeometry, Progress, ProgressDocTemplate,
-    esc, make_styles, new_doc, report,
+    A4_GEOMETRY,
+    A5_GEOMETRY,
+    CenterInfo,
+    DocStyles,
+    DocumentMeta,
+    PageGeometry,
+    Progress,
+    ProgressDocTemplate,
+    esc,
+    make_styles,
+    new_doc,
+    report,
 )
 from kyodo_desk.documents.booklet import impose_booklet
 from kyodo_desk.documents.handbook.markdown import ChapterRenderer, HeadingParagraph, RenderContext
@@ -50,10 +60,12 @@ class HandbookDocTemplate(ProgressDocTemplate):
     def setup(self, geometry: PageGeometry, styles: DocStyles, title: str) -> None:
         self.geometry, self.styles, self.handbook_title = geometry, styles, title
         frame = geometry.frame()
-        self.addPageTemplates([
-            PageTemplate("cover", [geometry.frame("cover")]),
-            PageTemplate("body", [frame], onPageEnd=self._decorate),
-        ])
+        self.addPageTemplates(
+            [
+                PageTemplate("cover", [geometry.frame("cover")]),
+                PageTemplate("body", [frame], onPageEnd=self._decorate),
+            ]
+        )
 
     def _decorate(self, canvas, doc) -> None:
         draw_running_header(canvas, doc, self.geometry, self.styles, self.handbook_title, self.chapter)
@@ -76,8 +88,14 @@ class HandbookDocTemplate(ProgressDocTemplate):
 
 
 def build_story(source: HandbookSource, center: CenterInfo, styles: DocStyles, geometry: PageGeometry):
-    ctx = RenderContext(styles, source, placeholder_values(center), geometry.frame_width, geometry.frame_height,
-                        website_url=center.website_url)
+    ctx = RenderContext(
+        styles,
+        source,
+        placeholder_values(center),
+        geometry.frame_width,
+        geometry.frame_height,
+        website_url=center.website_url,
+    )
     toc = TableOfContents(levelStyles=styles.toc, dotsMinLevel=0)
     story = [CoverPage(styles, source, center), NextPageTemplate("body"), PageBreak()]
     story.append(HeadingParagraph(esc(_("もくじ")), styles.h1, level=1, plain=_("もくじ"), key="toc", in_toc=False))
@@ -89,8 +107,9 @@ def build_story(source: HandbookSource, center: CenterInfo, styles: DocStyles, g
     return story, ctx.warnings
 
 
-def build_handbook(source: HandbookSource, center: CenterInfo, *, booklet: bool = False,
-                   progress: Progress | None = None) -> HandbookPDF:
+def build_handbook(
+    source: HandbookSource, center: CenterInfo, *, booklet: bool = False, progress: Progress | None = None
+) -> HandbookPDF:
     """The handbook as A4 pages, or (``booklet=True``) A5 pages imposed two-up for saddle stitching."""
     geometry = A5_GEOMETRY if booklet else A4_GEOMETRY
     styles = make_styles(scale=0.9 if booklet else 1.0)

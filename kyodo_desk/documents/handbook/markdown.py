@@ -18,9 +18,19 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, Image, KeepTogether, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    HRFlowable,
+    Image,
+    KeepTogether,
+    PageBreak,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
-from kyodo_desk.documents.base import GRAY_FILL, DocStyles, esc, markup_para, para
+from kyodo_desk.documents.base import GRAY_FILL, DocStyles, esc, para
 from kyodo_desk.documents.handbook.inline import InlineRenderer
 from kyodo_desk.documents.handbook.source import HandbookSource
 from kyodo_desk.documents.kinsoku import KinsokuParagraph
@@ -92,8 +102,12 @@ class ChapterRenderer:
         out: list[Flowable] = []
         for node in tree.children:
             blocks = self.block(node, indent=0.0, width=self.ctx.frame_width)
-            if node.type == "table" and len(out) >= 2 and isinstance(out[-2], HeadingParagraph) \
-                    and isinstance(out[-1], KinsokuParagraph):
+            if (
+                node.type == "table"
+                and len(out) >= 2
+                and isinstance(out[-2], HeadingParagraph)
+                and isinstance(out[-1], KinsokuParagraph)
+            ):
                 # heading + one-line introduction + short table stay on one page
                 # (a nested KeepTogether always reports "too tall": unwrap the table's own)
                 inner = [x for b in blocks for x in (b._content if isinstance(b, KeepTogether) else [b])]
@@ -101,8 +115,12 @@ class ChapterRenderer:
                 del out[-2:]
             out.extend(blocks)
         if self.inline.stray_markers:
-            self.warn(_("{file}: 閉じていない ** があります(「」やかっこの外側に ** を置くと太字になりません。"
-                        "「**ことば**」のように内側に置いてください)。").format(file=self.filename))
+            self.warn(
+                _(
+                    "{file}: 閉じていない ** があります(「」やかっこの外側に ** を置くと太字になりません。"
+                    "「**ことば**」のように内側に置いてください)。"
+                ).format(file=self.filename)
+            )
         for name in sorted(self.inline.unknown_placeholders):
             self.warn(_("{file}: 差し込み項目 {{{{{name}}}}} はありません。").format(file=self.filename, name=name))
         return out
@@ -175,7 +193,11 @@ class ChapterRenderer:
         if inline is None:
             return []
         images = [c for c in inline.children if c.type == "image"]
-        rest = [c for c in inline.children if c.type not in ("image", "softbreak") and not (c.type == "text" and not c.content.strip())]
+        rest = [
+            c
+            for c in inline.children
+            if c.type not in ("image", "softbreak") and not (c.type == "text" and not c.content.strip())
+        ]
         if images and not rest and bullet is None:
             out: list[Flowable] = []
             for img in images:
@@ -192,15 +214,23 @@ class ChapterRenderer:
         start = int(node.attrs.get("start", 1) or 1) if ordered else 1
         step = self.st.body.fontSize * 1.3
         item_indent = indent + (step * 1.4 if ordered else step)
-        item_style = self.st.derive(style, leftIndent=item_indent, bulletIndent=indent, bulletFontName=self.st.regular,
-                                    spaceAfter=2.5, bulletFontSize=style.fontSize)
+        item_style = self.st.derive(
+            style,
+            leftIndent=item_indent,
+            bulletIndent=indent,
+            bulletFontName=self.st.regular,
+            spaceAfter=2.5,
+            bulletFontSize=style.fontSize,
+        )
         out: list[Flowable] = []
         for n, item in enumerate(node.children):
             bullet = f"{start + n}." if ordered else "・"
             first = True
             for child in item.children:
                 if child.type == "paragraph":
-                    out.extend(self.paragraph(child, indent=0, width=width, style=item_style, bullet=bullet if first else None))
+                    out.extend(
+                        self.paragraph(child, indent=0, width=width, style=item_style, bullet=bullet if first else None)
+                    )
                 else:
                     if first:  # an item that starts with a nested list still gets its bullet
                         out.append(KinsokuParagraph("", item_style, bulletText=bullet))
@@ -271,7 +301,11 @@ class ChapterRenderer:
             out_row: list = []
             for cell, align in zip(cells, row_align):
                 base = self.st.cell_head if r < header_rows else self.st.cell
-                s = base if align == "left" else self.st.derive(base, alignment=TA_CENTER if align == "center" else TA_RIGHT)
+                s = (
+                    base
+                    if align == "left"
+                    else self.st.derive(base, alignment=TA_CENTER if align == "center" else TA_RIGHT)
+                )
                 inline = cell.children[0] if cell.children else None
                 out_row.append(KinsokuParagraph(self.inline.markup(inline) if inline else "", s))
             out_row += [""] * (ncols - len(out_row))
@@ -312,7 +346,11 @@ class ChapterRenderer:
         if src.startswith("qr:"):
             url = self.ctx.website_url if src[3:] in ("website", "website_url") else src[3:]
             if not url:
-                self.warn(_("{file}: ホームページのアドレスが設定されていないため QR コードを省きました。").format(file=self.filename))
+                self.warn(
+                    _("{file}: ホームページのアドレスが設定されていないため QR コードを省きました。").format(
+                        file=self.filename
+                    )
+                )
                 return []
             size = min(32 * mm, width * 0.4)
             caption = f"{alt}\n{url}" if alt else url
@@ -320,7 +358,9 @@ class ChapterRenderer:
         path = self.ctx.source.find_file(src)
         if path is None:
             self.warn(_("{file}: 画像 {src} が見つかりません。").format(file=self.filename, src=src))
-            box = self.st.derive(self.st.note, borderWidth=0.8, borderColor=colors.black, borderPadding=6, alignment=TA_CENTER)
+            box = self.st.derive(
+                self.st.note, borderWidth=0.8, borderColor=colors.black, borderPadding=6, alignment=TA_CENTER
+            )
             return [Spacer(1, 6), para(_("[画像が見つかりません: {src}]").format(src=src), box), Spacer(1, 6)]
         try:
             iw, ih = ImageReader(str(path)).getSize()

@@ -48,8 +48,16 @@ class _FullPage(Flowable):
         draw_qr(self.canv, url, x, y, size, error_correction="M")
         style = self.st.derive(self.st.small, alignment=TA_CENTER, fontSize=self.st.small.fontSize * 0.95)
         for i, line in enumerate((caption, url)):  # right-aligned under the code: never past the page edge
-            draw_fitted(self.canv, line, x + size, y - (i + 1) * style.fontSize * 1.35, self.st.regular,
-                        style.fontSize, size * 2.2, align="right")
+            draw_fitted(
+                self.canv,
+                line,
+                x + size,
+                y - (i + 1) * style.fontSize * 1.35,
+                self.st.regular,
+                style.fontSize,
+                size * 2.2,
+                align="right",
+            )
 
 
 class CoverPage(_FullPage):
@@ -136,7 +144,9 @@ class BackCover(_FullPage):
         y = y0 - 6 * mm * s
         if self.source.title.based_on:
             y = self._para(self.source.title.based_on, small, y)
-        self._para(_("内容は変わることがあります。最新の情報は窓口かホームページでご確認ください。"), small, y - 1 * mm * s)
+        self._para(
+            _("内容は変わることがあります。最新の情報は窓口かホームページでご確認ください。"), small, y - 1 * mm * s
+        )
         centred = self.st.derive(small, alignment=TA_CENTER)
         self._para(plain_title(self.source.title.title), centred, 8 * mm * s)
         c.setLineWidth(2.5 * s)

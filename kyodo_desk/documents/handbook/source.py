@@ -97,7 +97,9 @@ def parse_title(path: Path) -> TitlePage:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise HandbookSourceError(_("表紙の設定ファイル {path} を読めません: {err}").format(path=path, err=exc)) from exc
+        raise HandbookSourceError(
+            _("表紙の設定ファイル {path} を読めません: {err}").format(path=path, err=exc)
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise HandbookSourceError(
             _("表紙の設定ファイル {path} の書き方に誤りがあります: {err}").format(path=path, err=exc)
@@ -124,7 +126,9 @@ def load_handbook(override_dir: Path | None = None) -> HandbookSource:
     search = (folder, shipped) if is_override else (folder,)
     title_path = next((d / TITLE_FILE for d in search if (d / TITLE_FILE).is_file()), None)
     if title_path is None:
-        raise HandbookSourceError(_("表紙の設定ファイル {name} が見つかりません({path})。").format(name=TITLE_FILE, path=folder))
+        raise HandbookSourceError(
+            _("表紙の設定ファイル {name} が見つかりません({path})。").format(name=TITLE_FILE, path=folder)
+        )
     chapters = []
     for path in chapter_files(folder):
         try:
