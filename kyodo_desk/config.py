@@ -74,13 +74,26 @@ def default_paths(home: str | os.PathLike | None = None) -> AppPaths:
     if home:
         base = Path(home)
         return AppPaths(base / "config", base / "data", base / "logs", base / "backups")
-    dirs = platformdirs.PlatformDirs(APP_NAME, APP_AUTHOR)
+    dirs = _platform_dirs()
     return AppPaths(
         Path(dirs.user_config_dir),
         Path(dirs.user_data_dir),
         Path(dirs.user_log_dir),
         Path(dirs.user_data_dir) / "backups",
     )
+
+
+def _platform_dirs() -> platformdirs.api.PlatformDirsABC:
+    """The platform's folder conventions, chosen when called (so tests can play Windows on Linux).
+
+    Windows: everything under ``%LOCALAPPDATA%`` (not roaming: a desk's database belongs to its PC),
+    ``…\\KanazawaCivicCenter\\KyodoDesk``, logs in its ``Logs`` sub-folder.
+    """
+    if sys.platform == "win32":
+        from platformdirs.windows import Windows
+
+        return Windows(APP_NAME, APP_AUTHOR)
+    return platformdirs.PlatformDirs(APP_NAME, APP_AUTHOR)
 
 
 def load_preferences(paths: AppPaths) -> LocalPreferences:

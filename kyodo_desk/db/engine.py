@@ -17,7 +17,6 @@ locking is unreliable, so two desks would corrupt the file.  Use PostgreSQL inst
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,10 +41,11 @@ def is_network_path(path: Path) -> bool:
     text = str(path)
     if text.startswith("\\\\") or text.startswith("//"):
         return True
-    if sys.platform == "win32":  # pragma: no cover - Windows only
+    if sys.platform == "win32":
         import ctypes
+        import ntpath
 
-        drive = os.path.splitdrive(os.path.abspath(text))[0]
+        drive = ntpath.splitdrive(ntpath.abspath(text))[0]
         if drive:
             DRIVE_REMOTE = 4
             return ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == DRIVE_REMOTE
