@@ -142,6 +142,23 @@ class MainWindow(QMainWindow):
             page = self.stack.widget(row)
             if hasattr(page, "page_shown"):
                 page.page_shown()
+            self._focus_into(page)
+
+    def _focus_into(self, page: QWidget) -> None:
+        """Keys typed next belong to the page just shown (its Alt+N tabs, its lists), unless the
+        user is in the search box or the navigation."""
+        focus = QApplication.focusWidget()
+        if focus is not None and (page.isAncestorOf(focus) or focus in (self.search, self.nav)):
+            return
+        widget = page.nextInFocusChain()
+        for _ in range(500):
+            if widget is page or widget is None:
+                break
+            if (page.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled()
+                    and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+            widget = widget.nextInFocusChain()
 
     def show_page(self, key: str) -> QWidget:
         keys = [spec.key for spec in self.specs]
