@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
+from kyodo_desk import __version__
 from kyodo_desk.documents import fonts
 from kyodo_desk.i18n import _
 from kyodo_desk.ui.context import AppContext
@@ -53,8 +54,8 @@ class DeskPreferencesForm(QWidget):
         form.addRow("", hint)
 
         self.font = QComboBox()
-        self.font.addItem(_("自動(見つかった日本語フォント)"), None)
-        for font in fonts.available_fonts():
+        self.font.addItem(_("標準(同梱の BIZ UDゴシック)"), None)
+        for font in fonts.system_fonts():  # the bundled face is the standard entry above
             self.font.addItem(font.family, font.family)
         self.font.setCurrentIndex(max(0, self.font.findData(prefs.font_family)))
         self.font.setMaximumWidth(360)
@@ -85,6 +86,10 @@ class DeskPreferencesForm(QWidget):
             where_form.addRow(label, text)
         layout.addSpacing(12)
         layout.addWidget(where)
+        self.version_label = plain_label(_("協働デスク バージョン {version}").format(version=__version__))
+        self.version_label.setObjectName("hint")
+        self.version_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.version_label)
         layout.addStretch(1)
 
     def choose_folder(self) -> None:
