@@ -152,3 +152,33 @@ def test_only_admins_delete_and_they_are_asked_first(qtbot, open_page, world, se
     with qtbot.waitSignal(tab.model.loaded, timeout=5000):
         box.button(QMessageBox.StandardButton.Yes).click()
     assert services.consultations.count(admin) == 0 and tab.model.rowCount() == 0
+
+
+def test_tab_or_down_from_the_search_goes_to_the_results_not_to_a_filter(qtbot, open_page, services, demo_consultations):
+    page = open_page(_sign_in(services, "admin"))
+    tab = _list(qtbot, page)
+    activate(qtbot, page)
+    tab.text_filter.setFocus()
+    qtbot.waitUntil(tab.text_filter.hasFocus)
+    before = (tab.date_from.value(), tab.date_to.value(), tab.fiscal_year.currentIndex(), tab.channel.currentIndex())
+    qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+    qtbot.keyClick(focused(), Qt.Key.Key_Down)
+    assert focused() is tab.table
+    tab.text_filter.setFocus()
+    qtbot.keyClick(focused(), Qt.Key.Key_Down)
+    assert focused() is tab.table and tab.table.currentIndex().isValid()
+    assert (tab.date_from.value(), tab.date_to.value(), tab.fiscal_year.currentIndex(), tab.channel.currentIndex()) == before
+
+
+def test_an_empty_list_names_the_active_filters_and_offers_to_clear_them(qtbot, open_page, services, demo_consultations):
+    page = open_page(_sign_in(services, "admin"))
+    tab = _list(qtbot, page)
+    _filtered(qtbot, tab, lambda: (tab.channel.setCurrentIndex(tab.channel.findData("fax")),
+                                   tab.date_from.setValue(dt.date(2001, 1, 1)), tab.date_to.setValue(dt.date(2001, 1, 2))))
+    assert tab.model.total == 0 and tab.count_label.text() == "0 件"
+    assert tab.empty_note.isVisible()
+    note = tab.empty_note.text()
+    assert "受付方法: FAX" in note and "受付日 2001/01/01〜2001/01/02" in note and "条件をクリア" in note
+    with qtbot.waitSignal(tab.model.loaded, timeout=5000):
+        tab.clear_button.click()
+    assert tab.model.total > 0 and not tab.empty_note.isVisible()

@@ -22,6 +22,7 @@ from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.widgets.date_edit import OptionalDateEdit
 from kyodo_desk.ui.widgets.page import plain_label
+from kyodo_desk.ui.widgets.search_box import down_to_results
 
 FILTER_DELAY_MS = 300
 _WIDTHS = [100, 142, 82, 140, 300, 120, 150, 76]  # 相談の要旨 (column 4) takes what is left
@@ -57,7 +58,8 @@ class ConsultationListTab(QWidget):
         self.staff = QComboBox()
         self.staff.addItem(_("すべての担当"), None)
         self.pending = QCheckBox(_("フォローアップ未完了のみ"))
-        self.clear_button = QPushButton(_("条件を消す"))
+        self.clear_button = QPushButton(_("条件をクリア"))
+        self.clear_button.setObjectName("clearFilters")
         self.clear_button.setAutoDefault(False)
         grid.addWidget(self.text_filter, 0, 0, 1, 3)
         grid.addWidget(plain_label(_("受付日")), 0, 3)
@@ -93,6 +95,12 @@ class ConsultationListTab(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(lambda index: self.open_row(index.row()))
         layout.addWidget(self.table, 1)
+        down_to_results(self.text_filter, self.table)  # Tab or Down from the search: the results, not 受付日
+        self.empty_note = plain_label()
+        self.empty_note.setObjectName("emptyNote")
+        self.empty_note.setWordWrap(True)
+        self.empty_note.hide()
+        layout.addWidget(self.empty_note)
 
         bar = QHBoxLayout()
         self.count_label = plain_label()
@@ -208,6 +216,28 @@ class ConsultationListTab(QWidget):
     def _show_count(self) -> None:
         if self.model.total is not None:
             self.count_label.setText(_("{n} 件").format(n=format_number(self.model.total)))
+            active = self.active_filters()
+            if self.model.total == 0 and active:
+                self.empty_note.setText(_("条件に合う相談はありません。絞り込み中: {filters}。「条件をクリア」ですべて表示します。").format(
+                    filters="、".join(active)))
+            self.empty_note.setVisible(self.model.total == 0 and bool(active))
+
+    def active_filters(self) -> list[str]:
+        """The filters in force, as the person reads them (「受付方法: 電話」)."""
+        out = []
+        if self.text_filter.text().strip():
+            out.append(_("検索「{text}」").format(text=self.text_filter.text().strip()))
+        start, end = self.date_from.value(), self.date_to.value()
+        if start or end:
+            out.append(_("受付日 {start}〜{end}").format(start=self.date_from.edit.text() if start else "",
+                                                        end=self.date_to.edit.text() if end else ""))
+        for label, combo in ((_("年度"), self.fiscal_year), (_("受付方法"), self.channel), (_("相談者"), self.requester),
+                             (_("分類"), self.category), (_("担当"), self.staff)):
+            if combo.currentData() is not None:
+                out.append(f"{label}: {combo.currentText().strip()}")
+        if self.pending.isChecked():
+            out.append(self.pending.text())
+        return out
 
     def _sync_buttons(self) -> None:
         r = self.current_record()

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFrame, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget,
+)
 
 from kyodo_desk.i18n import _
 from kyodo_desk.services.search import Hit
@@ -210,3 +212,26 @@ class GlobalSearch(QLineEdit):
         super().focusOutEvent(event)
         if event.reason() != Qt.FocusReason.PopupFocusReason:
             self.hide_results()
+
+
+class _DownToResults(QObject):
+    def __init__(self, edit: QLineEdit, view: QAbstractItemView):
+        super().__init__(edit)
+        self.view = view
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down and not event.modifiers():
+            view = self.view
+            view.setFocus(Qt.FocusReason.TabFocusReason)
+            model = view.model()
+            if not view.currentIndex().isValid() and model is not None and model.rowCount() > 0:
+                view.setCurrentIndex(model.index(0, 0))
+            return True
+        return False
+
+
+def down_to_results(edit: QLineEdit, view: QAbstractItemView) -> None:
+    """A list's filter box: Down moves into the results (and Tab goes there next), so that no
+    arrow key ever changes the next filter (受付日, 種別 …) by accident."""
+    edit.installEventFilter(_DownToResults(edit, view))
+    QWidget.setTabOrder(edit, view)
