@@ -19,6 +19,7 @@ from kyodo_desk.ui.lending.csv_io import InventoryCsv
 from kyodo_desk.ui.lending.device_dialog import DeviceDialog, StateDialog
 from kyodo_desk.ui.lending.device_table import DeviceFilter, DeviceTableModel
 from kyodo_desk.ui.widgets.page import plain_label
+from kyodo_desk.ui.widgets.search_box import down_to_results
 
 _WIDTHS = [90, 150, 220, 80, 130, 130, 96]
 
@@ -45,6 +46,11 @@ class InventoryTab(QWidget):
         filters.addWidget(self.state_filter)
         filters.addWidget(self.kind_filter)
         filters.addWidget(self.count_label)
+        self.clear_filters_button = QPushButton(_("条件をクリア"))  # shown when the filters leave 0 台
+        self.clear_filters_button.setAutoDefault(False)
+        self.clear_filters_button.hide()
+        self.clear_filters_button.clicked.connect(self.clear_filters)
+        filters.addWidget(self.clear_filters_button)
         layout.addLayout(filters)
 
         self.message = MessageLine()
@@ -69,6 +75,7 @@ class InventoryTab(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(lambda index: self.edit_row(index.row()))
         layout.addWidget(self.table, 1)
+        down_to_results(self.text_filter, self.table)  # Tab or Down from the filter: the devices, not 種別
 
         buttons = QHBoxLayout()
         self.new_button = QPushButton(_("新規登録"))
@@ -119,7 +126,22 @@ class InventoryTab(QWidget):
 
     def _show_count(self) -> None:
         if self.model.total is not None:
-            self.count_label.setText(_("{n} 台").format(n=format_number(self.model.total)))
+            count = _("{n} 台").format(n=format_number(self.model.total))
+            active = [f"「{self.text_filter.text().strip()}」"] if self.text_filter.text().strip() else []
+            active += [c.currentText() for c in (self.state_filter, self.kind_filter) if c.currentData() is not None]
+            empty = self.model.total == 0 and bool(active)
+            self.count_label.setText(_("{count}(絞り込み中: {filters})").format(count=count, filters="・".join(active)) if empty else count)
+            self.clear_filters_button.setVisible(empty)
+
+    def clear_filters(self) -> None:
+        for combo in (self.state_filter, self.kind_filter):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.text_filter.blockSignals(True)
+        self.text_filter.clear()
+        self.text_filter.blockSignals(False)
+        self.apply_filter()
 
     def _loaded(self) -> None:
         if self._select_after_load is not None:
