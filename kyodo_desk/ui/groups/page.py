@@ -19,6 +19,7 @@ from kyodo_desk.ui.groups.model import OrganizationTableModel
 from kyodo_desk.ui.lending.org_history_dialog import OrganizationLoanHistoryDialog
 from kyodo_desk.ui.openers import OpenerRegistry
 from kyodo_desk.ui.widgets.page import page_title, plain_label
+from kyodo_desk.ui.widgets.search_box import down_to_results
 
 FILTER_DELAY_MS = 250
 _WIDTHS = [100, 280, 220, 124, 84, 112, 128]  # 団体名 (column 1) takes what is left
@@ -98,6 +99,7 @@ class OrganizationsPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(lambda index: self.edit_row(index.row()))
         layout.addWidget(self.table, 1)
+        down_to_results(self.text_filter, self.table)  # Tab or Down from the filter: the list, not 種別
         hint = plain_label(_("Enter またはダブルクリックで開きます。見出しをクリックすると並べ替えます。"))
         hint.setObjectName("hint")
         layout.addWidget(hint)
