@@ -24,6 +24,7 @@ from kyodo_desk.ui.pages import PageSpec, default_pages
 from kyodo_desk.ui.signin import StaffPickerDialog
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.page import has_tab_keys, plain_label, scaled_font, tab_keys
+from kyodo_desk.ui.widgets.screen import scrolling
 from kyodo_desk.ui.widgets.search_box import GlobalSearch
 
 PREFERRED_SIZE = (1280, 800)
@@ -119,7 +120,7 @@ class MainWindow(QMainWindow):
             page = spec.build(self.ctx, self)
             page.setObjectName(f"page_{spec.key}")
             self.pages[spec.key] = page
-            self.stack.addWidget(page)
+            self.stack.addWidget(scrolling(page))  # scrolls only when the screen is smaller than the page (big fonts)
             self.nav.addItem(_(spec.title))
             self.nav.item(number - 1).setToolTip(f"Ctrl+{number}")
             if hasattr(page, "register_openers"):
@@ -139,7 +140,7 @@ class MainWindow(QMainWindow):
     def _page_selected(self, row: int) -> None:
         if 0 <= row < self.stack.count():
             self.stack.setCurrentIndex(row)
-            page = self.stack.widget(row)
+            page = self.pages[self.specs[row].key]
             if hasattr(page, "page_shown"):
                 page.page_shown()
             self._focus_into(page)

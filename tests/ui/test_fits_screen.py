@@ -458,8 +458,24 @@ def desk(qtbot, make_ctx, db, services):
     win.close()
 
 
+@pytest.fixture(params=[None, 14], ids=["default text size", "14 pt text"])
+def text_size(request, qapp):
+    """The desk's text size (設定 › この端末 › 文字の大きさ goes up to 24 pt; 11 pt is the default)."""
+    if request.param is None:
+        yield None
+        return
+    from PySide6.QtGui import QFont
+
+    old = QFont(qapp.font())
+    big = QFont(old)
+    big.setPointSize(request.param)
+    qapp.setFont(big)
+    yield request.param
+    qapp.setFont(old)
+
+
 @pytest.mark.skipif(not CHILD, reason="runs in its own process on a 1366×728 screen")
-def test_main_window_fits_on_the_desk_screen(desk, qtbot):
+def test_main_window_fits_on_the_desk_screen(text_size, desk, qtbot):
     ctx, win = desk
     problems: list[str] = []
 

@@ -11,7 +11,7 @@ window's title bar and borders take about 39 px of that.  Nothing here is a fixe
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMargins, QRect, QSize
+from PySide6.QtCore import QMargins, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
@@ -59,6 +59,7 @@ def scrolling(content: QWidget) -> QScrollArea:
     area.setObjectName("fitScroll")
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields; the area follows the focus
     area.setWidget(content)
     content.setAutoFillBackground(False)
     area.viewport().setAutoFillBackground(False)
