@@ -117,7 +117,7 @@ def compile_catalogs(target: Path) -> None:
     from kyodo_desk.i18n import compile_catalogs as _compile
 
     for path in _compile(target):
-        print("compiled", path.relative_to(ROOT))
+        print("compiled", path)
 
 
 def _has(module: str) -> bool:
