@@ -218,7 +218,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(_("スキャン「{code}」を機器貸出の窓口で読み取りました。").format(code=code), 8000)
             return
         self.open_hit(hit)
-        self.statusBar().showMessage(_("スキャン「{code}」: {kind}「{title}」を開きました。").format(code=code, kind=hit.kind_label, title=hit.title), 8000)
+        self.statusBar().showMessage(_("スキャン「{code}」: {kind}「{title}」を表示しました。").format(code=code, kind=hit.kind_label, title=hit.title), 8000)
 
     # ---- who is at the desk --------------------------------------------------------------
     def switch_staff(self) -> StaffPickerDialog:

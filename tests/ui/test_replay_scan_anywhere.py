@@ -134,3 +134,36 @@ def test_an_unknown_code_is_reported_not_lost(qtbot, desk):
     scan(qtbot, "KD-9999")
     qtbot.waitUntil(lambda: "KD-9999" in status_text(win), timeout=5000)
     assert "ありません" in status_text(win) and page.text_filter.text() == ""
+
+
+def test_a_scan_in_an_open_dialog_presses_nothing_and_changes_nothing(qtbot, desk, device_tag):
+    from tests.ui.replay import wait_dialog
+    from kyodo_desk.ui.groups.edit_dialog import OrganizationDialog
+
+    win = desk()
+    tag = device_tag(win.ctx.actor)
+    page = win.show_page("groups")
+    page.open_organization_window(1)
+    dialog = wait_dialog(qtbot, OrganizationDialog)
+    activate(qtbot, dialog)
+    dialog.name.setFocus()
+    qtbot.waitUntil(dialog.name.hasFocus)
+    name = dialog.name.text()
+    saved = []
+    dialog.saved.connect(saved.append)
+    scan(qtbot, tag)
+    qtbot.waitUntil(lambda: tag in status_text(win), timeout=5000)
+    assert dialog.isVisible() and dialog.name.text() == name and not saved  # Enter did not press 保存
+    assert win.current_page_key() == "groups" and "閉じて" in status_text(win)
+
+
+def test_an_organization_card_scanned_on_home_selects_it_on_its_page(qtbot, desk):
+    win = desk()
+    win.show_page("home")
+    press_target = win.pages["home"]
+    assert press_target.isVisible()
+    scan(qtbot, "ORG-00002")
+    page = win.pages["groups"]
+    qtbot.waitUntil(lambda: page.isVisible() and page.model.record(page.table.currentIndex().row()) is not None
+                    and page.model.record(page.table.currentIndex().row()).id == 2, timeout=5000)
+    assert page.dialog is None and focused() is page.table
