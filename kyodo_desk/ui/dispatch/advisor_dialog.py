@@ -23,7 +23,7 @@ from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.date_edit import date_problem
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import page_title
-from kyodo_desk.ui.widgets.screen import fit_to_screen
+from kyodo_desk.ui.widgets.screen import fit_to_screen, scrolling
 
 
 def _checks(choices: list[tuple[str, str]], columns: int) -> tuple[QWidget, dict[str, QCheckBox]]:
@@ -118,7 +118,11 @@ class AdvisorDialog(QDialog):
         ecol.addWidget(self.exceptions)
         right.addWidget(exceptions, 2)
         columns.addLayout(right, 1)
-        layout.addLayout(columns, 1)
+        body = QWidget()  # scrolls when a large text size makes it wider than the screen; buttons stay below
+        body_column = QVBoxLayout(body)
+        body_column.setContentsMargins(0, 0, 0, 0)
+        body_column.addLayout(columns)
+        layout.addWidget(scrolling(body), 1)
 
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton(_("保存 (Ctrl+S)"), QDialogButtonBox.ButtonRole.AcceptRole)
