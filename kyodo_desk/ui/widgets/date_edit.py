@@ -42,6 +42,10 @@ def _qdate(value: dt.date) -> QDate:
     return QDate(value.year, value.month, value.day)
 
 
+def _qdatetime(value: dt.datetime) -> QDateTime:
+    return QDateTime(_qdate(value.date()), QTime(value.hour, value.minute))
+
+
 class CalendarPopup(QCalendarWidget):
     """The calendar a date field opens: 土 blue, 日 and national holidays red, Enter picks."""
 
@@ -277,15 +281,16 @@ class _TypedField(QWidget):
         """The field's label: given, or the QFormLayout label next to it (or next to its box)."""
         if self.label:
             return self.label
-        widget: QWidget | None = self
-        while widget is not None and widget.parentWidget() is not None:
-            for form in widget.parentWidget().findChildren(QFormLayout):
+        widget: QWidget = self
+        parent = widget.parentWidget()
+        while parent is not None:
+            for form in parent.findChildren(QFormLayout):
                 found = form.labelForField(widget)
                 if isinstance(found, QLabel) and found.text():
                     return found.text().rstrip(":：*＊ ")
-            widget = widget.parentWidget()
-            if widget.isWindow():
+            if parent.isWindow():
                 break
+            widget, parent = parent, parent.parentWidget()
         return ""
 
     def _message(self, exc: date_input.DateInputError) -> str:
@@ -387,7 +392,9 @@ class DateField(_TypedField):
         return _qdate(value) if isinstance(value, dt.date) else QDate()
 
     def setDate(self, value: QDate | dt.date | None) -> None:
-        self.setValue(value.toPython() if isinstance(value, QDate) else value)
+        day = value.toPython() if isinstance(value, QDate) else value
+        assert day is None or isinstance(day, dt.date)
+        self.setValue(day)
 
 
 class OptionalDateEdit(DateField):
@@ -427,16 +434,16 @@ class DateTimeField(_TypedField):
 
     def _emit_typed(self) -> None:
         value = self._value
-        self.dateTimeChanged.emit(QDateTime(value) if isinstance(value, dt.datetime) else QDateTime())
+        self.dateTimeChanged.emit(_qdatetime(value) if isinstance(value, dt.datetime) else QDateTime())
 
     def dateTime(self) -> QDateTime:
         value = self.value()
-        return QDateTime(value) if isinstance(value, dt.datetime) else QDateTime()
+        return _qdatetime(value) if isinstance(value, dt.datetime) else QDateTime()
 
     def setDateTime(self, value: QDateTime | dt.datetime | None) -> None:
-        if isinstance(value, QDateTime):
-            value = value.toPython()
-        self.setValue(value.replace(second=0, microsecond=0) if value is not None else None)
+        at = value.toPython() if isinstance(value, QDateTime) else value
+        assert at is None or isinstance(at, dt.datetime)
+        self.setValue(at.replace(second=0, microsecond=0) if at is not None else None)
 
 
 class TimeField(_TypedField):
