@@ -12,11 +12,11 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Integer, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from kyodo_desk.db.engine import Database
-from kyodo_desk.db.models import ClosedDayRow, Organization, Person, SearchDocument, Staff
+from kyodo_desk.db.models import Base, ClosedDayRow, Organization, Person, SearchDocument, Staff
 from kyodo_desk.domain.enums import OrganizationKind, RegistrationStatus, StaffRole
 from kyodo_desk.domain.text import fold
 from kyodo_desk.i18n import _
@@ -319,6 +319,28 @@ def _bulk_ids(session: Session, model, rows: list[dict], chunk: int = 1000) -> l
     return ids
 
 
+def _advance_id_sequences(session: Session) -> None:
+    """Move PostgreSQL's id sequences past the rows the demo steps inserted with explicit ids.
+
+    Bulk steps (devices, loans, consultations, cases) number their rows themselves for speed; on
+    PostgreSQL that leaves each table's sequence behind, and the desk's first checkout or intake
+    after ``demo`` would collide with a demo row.  SQLite's rowid needs nothing.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in Base.metadata.sorted_tables:
+        column = table.c.get("id")
+        if column is None or not column.primary_key or not isinstance(column.type, Integer):
+            continue
+        session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM \"{table.name}\"), 0) + 1, false) "
+                f"WHERE pg_get_serial_sequence('{table.name}', 'id') IS NOT NULL"
+            )
+        )
+
+
 def generate(
     db: Database,
     *,
@@ -436,6 +458,7 @@ def generate(
             ctx.report(lo, 100, label)
             step(ctx)
         s.flush()
+        _advance_id_sequences(s)
         counts = {
             "staff": s.scalar(select(func.count()).select_from(Staff)) or 0,
             "organizations": s.scalar(select(func.count()).select_from(Organization)) or 0,

@@ -127,3 +127,29 @@ def test_large_size_is_a_busy_registry(db, monkeypatch):
     assert seen[0] == 0 and seen[-1] == 100 and seen == sorted(seen)
     with db.read() as s:
         assert s.scalar(select(func.count(func.distinct(Organization.name)))) >= 2000
+
+
+def test_the_desk_can_lend_right_after_the_demo(db, services):
+    """Demo steps number devices and loans themselves; the next checkout must still get a fresh id
+    (PostgreSQL's sequences are moved past the demo rows)."""
+    import datetime as dt
+
+    from kyodo_desk.db.lending_models import Device, Loan, ReservationItem
+    from kyodo_desk.services.loans import CheckoutRequest
+
+    demo.generate(db, size="small")
+    admin = next(r for r in services.staff.list() if r.login_name == "admin").as_actor()
+    with db.read() as s:
+        device_id = s.scalar(select(Device.id)
+            .where(Device.state == "available", Device.id.not_in(select(ReservationItem.device_id)))
+            .order_by(Device.id)
+        )
+        org_id = s.scalar(select(Organization.id).order_by(Organization.id))
+        before = s.scalar(select(func.max(Loan.id)))
+    due = dt.date.today() + dt.timedelta(days=3)
+    while services.loans.calendar.calendar().is_closed(due):
+        due += dt.timedelta(days=1)
+    loan = services.loans.checkout(
+        admin, CheckoutRequest(org_id, "担当 太郎", "090-1234-5678", (device_id,), due, "研修会")
+    )
+    assert loan.id > before
