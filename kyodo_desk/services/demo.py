@@ -335,7 +335,7 @@ def _advance_id_sequences(session: Session) -> None:
         session.execute(
             text(
                 f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                f"COALESCE((SELECT MAX(id) FROM \"{table.name}\"), 0) + 1, false) "
+                f'COALESCE((SELECT MAX(id) FROM "{table.name}"), 0) + 1, false) '
                 f"WHERE pg_get_serial_sequence('{table.name}', 'id') IS NOT NULL"
             )
         )

@@ -140,7 +140,8 @@ def test_the_desk_can_lend_right_after_the_demo(db, services):
     demo.generate(db, size="small")
     admin = next(r for r in services.staff.list() if r.login_name == "admin").as_actor()
     with db.read() as s:
-        device_id = s.scalar(select(Device.id)
+        device_id = s.scalar(
+            select(Device.id)
             .where(Device.state == "available", Device.id.not_in(select(ReservationItem.device_id)))
             .order_by(Device.id)
         )

@@ -15,13 +15,19 @@ def _wish(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 def test_nothing_to_ask_for_a_plain_application():
-    data = ApplicationInput(topic="会計", expected_participants=12, preferred=(_wish(dt.date(2025, 7, 1)),), received_on=RECEIVED)
+    data = ApplicationInput(
+        topic="会計", expected_participants=12, preferred=(_wish(dt.date(2025, 7, 1)),), received_on=RECEIVED
+    )
     assert intake_questions(data) == {}
 
 
 def test_a_wish_before_the_received_day_and_zero_participants_are_asked_about():
-    data = ApplicationInput(topic="会計", expected_participants=0, received_on=RECEIVED,
-                            preferred=(_wish(dt.date(2025, 7, 1)), _wish(dt.date(2025, 6, 1))))
+    data = ApplicationInput(
+        topic="会計",
+        expected_participants=0,
+        received_on=RECEIVED,
+        preferred=(_wish(dt.date(2025, 7, 1)), _wish(dt.date(2025, 6, 1))),
+    )
     questions = intake_questions(data)
     assert set(questions) == {"preferred", "expected_participants"}
     assert "2025/06/01" in questions["preferred"] and "2025/06/10" in questions["preferred"]
