@@ -112,3 +112,8 @@ def test_installed_copy_prints_every_kind_of_document(installed):
     assert "KD-0001" in text("labels.pdf")
     assert "登録申請書" in text("form.pdf")
     assert "相談" in text("report.pdf")
+
+
+def test_installed_copy_passes_its_self_test(installed):
+    result = _run([installed["scripts"] / "kyodo-desk", "--self-test"], installed["base"], installed["env"])
+    assert result.stdout.strip().splitlines()[-1].startswith("セルフテスト成功"), result.stdout
