@@ -39,6 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 NAME = "KyodoDesk"
+CONSOLE_NAME = "kyodo-desk"  # Windows: the console twin of the windowed KyodoDesk.exe (same folder, same files)
 MAX_BUNDLE_MB = 150
 STAGE = ROOT / "build" / "installer"
 DIST = ROOT / "dist"
@@ -192,7 +193,11 @@ a.binaries = [entry for entry in a.binaries if keep_binary(entry)]
 pyz = PYZ(a.pure)
 # strip: the Python and extension libraries of a source-built Python carry debug symbols (libpython 23 → 6 MB)
 exe = EXE(pyz, a.scripts, [], exclude_binaries=True, name={NAME!r}, console={console!r}, upx=False, strip={strip!r})
-coll = COLLECT(exe, a.binaries, a.datas, upx=False, strip={strip!r}, name={NAME!r})
+programs = [exe]
+if {not console!r}:  # windowed GUI: a second, console program for batch commands, the scheduler and --self-test
+    programs.append(EXE(pyz, a.scripts, [], exclude_binaries=True, name={CONSOLE_NAME!r}, console=True, upx=False,
+                        strip={strip!r}))
+coll = COLLECT(*programs, a.binaries, a.datas, upx=False, strip={strip!r}, name={NAME!r})
 """
     path = STAGE / f"{NAME}.spec"
     path.write_text(spec, encoding="utf-8")
@@ -333,7 +338,7 @@ Type: filesandordirs; Name: "{{app}}\\_internal"
 
 [Icons]
 Name: "{{userprograms}}\\{{#AppName}}"; Filename: "{{app}}\\{NAME}.exe"
-Name: "{{userprograms}}\\{{#AppName}} セルフテスト"; Filename: "{{app}}\\{NAME}.exe"; Parameters: "--self-test"
+Name: "{{userprograms}}\\{{#AppName}} セルフテスト"; Filename: "{{cmd}}"; Parameters: "/k ""{{app}}\\{CONSOLE_NAME}.exe"" --self-test"
 
 [Run]
 Filename: "{{app}}\\{NAME}.exe"; Description: "{{#AppName}} を起動する"; Flags: nowait postinstall skipifsilent
@@ -387,6 +392,9 @@ def main(argv: list[str] | None = None) -> int:
     compile_catalogs(STAGE / "locale")
     spec = write_spec(console=args.console or sys.platform != "win32")
     exe = run_pyinstaller(spec)
+    console_exe = exe.with_name(CONSOLE_NAME + ".exe")
+    if sys.platform == "win32" and console_exe.exists():
+        exe = console_exe  # a windowed program has no stdout to read the self-test from
     check_libraries(DIST / NAME)
     size = folder_mb(DIST / NAME)
     print(f"bundle: {DIST / NAME}  {size:.1f} MB (limit {MAX_BUNDLE_MB} MB)")
