@@ -117,6 +117,10 @@ class AuditLog(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int | None] = mapped_column(Integer, default=None)
     detail: Mapped[str] = mapped_column(String(500), default="")
+    # A batch command's named system actor (staff_id is None then), e.g. 「バッチ処理(kyodo-desk retention)」.
+    actor: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    # The records a list page, search, print or export showed: ",12,15,16," (bounded; ids only, never values).
+    record_ids: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
 
