@@ -13,6 +13,8 @@ class Permission(StrEnum):
     ORGANIZATION_DELETE = "organization.delete"
     PERSON_VIEW = "person.view"
     PERSON_EDIT = "person.edit"
+    PERSON_DELETE = "person.delete"  # admin: remove a person record
+    PRIVACY_REQUEST = "privacy.request"  # admin: APPI 開示・訂正・利用停止・消去, retention purge
     SETTINGS_EDIT = "settings.edit"
     STAFF_MANAGE = "staff.manage"
     CALENDAR_EDIT = "calendar.edit"
