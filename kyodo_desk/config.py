@@ -64,8 +64,68 @@ class AppPaths:
         return self.data_dir / "handbook"
 
     def ensure(self) -> None:
+        """Create the folders (owner-only on POSIX) and tighten ones an older version left open."""
         for folder in (self.config_dir, self.data_dir, self.log_dir, self.backup_dir):
-            folder.mkdir(parents=True, exist_ok=True)
+            private_dir(folder)
+        older = [self.database_file, *database_side_files(self.database_file)]
+        older += [*self.log_dir.glob(LOG_FILENAME + "*"), *(p for p in self.backup_dir.iterdir() if p.is_file())]
+        for stale in older:
+            private_file(stale)
+
+
+# ---- owner-only files (POSIX) ---------------------------------------------------------------
+# The database, its -wal/-shm, backups and logs hold personal data: 0700 folders, 0600 files.
+# SQLite gives -wal/-shm/-journal the permissions of the database file itself, so a 0600 .db
+# keeps its side files 0600.  On Windows the folders are under %LOCALAPPDATA%, whose ACL already
+# admits only this Windows account (and administrators); chmod there only toggles read-only.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+
+
+def _posix() -> bool:
+    return os.name == "posix"
+
+
+def private_dir(folder: Path) -> Path:
+    """``mkdir -p`` with mode 0700 for what it creates; an existing folder is set to 0700."""
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    if _posix():
+        try:
+            if folder.stat().st_mode & 0o777 != PRIVATE_DIR_MODE:
+                folder.chmod(PRIVATE_DIR_MODE)
+        except OSError:  # not ours to change (e.g. a folder the administrator shared): leave it
+            logging.getLogger(__name__).warning("cannot make %s owner-only", folder)
+    return folder
+
+
+def private_file(path: Path) -> None:
+    """Set an existing file to 0600 (a missing one is ignored)."""
+    if not _posix():
+        return
+    try:
+        if path.stat().st_mode & 0o777 != PRIVATE_FILE_MODE:
+            path.chmod(PRIVATE_FILE_MODE)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        logging.getLogger(__name__).warning("cannot make %s owner-only", path)
+
+
+def create_private_file(path: Path) -> None:
+    """Create *path* empty with mode 0600 unless it exists (so SQLite opens it, not the umask)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        private_file(path)
+        return
+    os.close(fd)
+    private_file(path)  # the umask may have narrowed it further; make it exactly 0600
+
+
+def database_side_files(path: Path) -> list[Path]:
+    """The -wal, -shm and -journal files SQLite keeps beside *path*."""
+    return [path.with_name(path.name + suffix) for suffix in SIDE_SUFFIXES]
 
 
 def default_paths(home: str | os.PathLike | None = None) -> AppPaths:
@@ -151,16 +211,34 @@ def resource_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "resources"
 
 
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose files are created 0600 (each rotation opens a new file)."""
+
+    def _open(self):
+        if _posix() and not os.path.exists(self.baseFilename):
+            create_private_file(Path(self.baseFilename))
+        stream = super()._open()
+        private_file(Path(self.baseFilename))
+        return stream
+
+
 def setup_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
-    """Rotating log file in the log folder (1 MB × 5); returns its path."""
-    paths.log_dir.mkdir(parents=True, exist_ok=True)
+    """Rotating log file in the log folder (1 MB × 5); returns its path.
+
+    Every process (GUI and batch commands) starts here, so this is also where the data, log and
+    backup folders are created owner-only and files an older version left readable are tightened.
+    Tracebacks in the file never carry personal values (:class:`kyodo_desk.redact.SafeFormatter`).
+    """
+    from kyodo_desk.redact import SafeFormatter
+
+    paths.ensure()
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_kyodo", False):
             root.removeHandler(handler)
-    handler = logging.handlers.RotatingFileHandler(paths.log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    handler = _PrivateRotatingFileHandler(paths.log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     handler._kyodo = True  # type: ignore[attr-defined]
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(SafeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     from kyodo_desk import __version__

@@ -7,6 +7,9 @@ SQLite (the default, one file in the data folder):
   the write lock up front and waits ``busy_timeout`` for it instead of failing half-way with
   "database is locked".
 
+Statement parameters are hidden from error text and echo logging (``hide_parameters=True``):
+they are consultation text, names and phone numbers, and an error's text reaches the log file.
+
 PostgreSQL (several desks): the same code; write sessions run at READ COMMITTED and rely on
 constraints and row locks for races.
 
@@ -26,6 +29,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from kyodo_desk.config import PRIVATE_DIR_MODE, create_private_file, database_side_files, private_file
 from kyodo_desk.i18n import _
 
 BUSY_TIMEOUT_MS = 15_000
@@ -85,6 +89,15 @@ def check_sqlite_location(path: Path) -> None:
         )
 
 
+def secure_database_file(path: Path) -> None:
+    """Owner-only database file (0600, created so before SQLite opens it; SQLite gives its
+    -wal/-shm the same mode) in a folder made 0700 if this creates it (POSIX)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    create_private_file(path)
+    for side in database_side_files(path):
+        private_file(side)
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # pragma: no branch
@@ -113,11 +126,13 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
         if database and database != ":memory:":
             path = Path(database)
             check_sqlite_location(path)
-            path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+            secure_database_file(path)
+        engine = create_engine(
+            url, echo=echo, hide_parameters=True, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
+        )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
 
 
 @dataclass

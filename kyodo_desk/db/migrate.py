@@ -9,9 +9,7 @@ so the database stays at its old revision and the backup is left intact.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,15 +18,42 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from kyodo_desk import __version__
+from kyodo_desk.db.backup_files import backup_sqlite, prune_backups
 from kyodo_desk.db.engine import Database
 from kyodo_desk.i18n import _
+
+__all__ = ["MigrationError", "NewerDatabaseError", "UpgradeResult", "backup_sqlite", "upgrade"]
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
+APP_VERSION_KEY = "app.schema_written_by"  # setting row: the app version that last migrated the schema
+
+
 class MigrationError(RuntimeError):
     pass
+
+
+class NewerDatabaseError(MigrationError):
+    """The database was migrated by a newer version of the app than this one."""
+
+    def __init__(self, db_revision: str, our_revision: str, written_by: str | None):
+        self.db_revision, self.our_revision, self.written_by = db_revision, our_revision, written_by
+        newer = (
+            _("データベースの版 {rev}(協働デスク {app} で更新)").format(rev=db_revision, app=written_by)
+            if written_by
+            else _("データベースの版 {rev}").format(rev=db_revision)
+        )
+        super().__init__(
+            _(
+                "このデータベースは、この端末より新しい協働デスクで使われています。\n"
+                "{newer} / この端末: 協働デスク {ours}(データベースの版 {our_rev} まで)\n"
+                "この端末の協働デスクを新しい版に更新してから開いてください。"
+                "データベースには何も書き込んでいません(バックアップも作っていません)。"
+            ).format(newer=newer, ours=__version__, our_rev=our_revision)
+        )
 
 
 @dataclass(frozen=True)
@@ -67,31 +92,55 @@ def current_revision(db: Database) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def known_revisions() -> set[str]:
+    return {rev.revision for rev in ScriptDirectory.from_config(_bare_config()).walk_revisions()}
+
+
+def is_newer_revision(revision: str | None) -> bool:
+    """True for a revision this version does not ship (written by a newer app)."""
+    return revision is not None and revision not in known_revisions()
+
+
+def written_by(db: Database) -> str | None:
+    """The app version that last migrated *db* (None when no version recorded it)."""
+    from sqlalchemy import text
+
+    try:
+        with db.engine.connect() as conn:
+            row = conn.execute(text("SELECT value FROM setting WHERE key = :k"), {"k": APP_VERSION_KEY}).first()
+    except Exception:  # noqa: BLE001 - no setting table (yet): simply not known
+        return None
+    if row is None:
+        return None
+    return str(row[0]).strip('"') or None
+
+
+def refuse_newer(db: Database) -> None:
+    """Raise :class:`NewerDatabaseError` when *db* is from a newer app version (writes nothing)."""
+    before = current_revision(db)
+    if is_newer_revision(before):
+        assert before is not None
+        raise NewerDatabaseError(before, head_revision(), written_by(db))
+
+
+def _record_app_version(conn) -> None:
+    import json
+
+    from sqlalchemy import text
+
+    value = json.dumps(__version__)
+    updated = conn.execute(text("UPDATE setting SET value = :v WHERE key = :k"), {"v": value, "k": APP_VERSION_KEY})
+    if not updated.rowcount:
+        conn.execute(
+            text("INSERT INTO setting (key, value, updated_at) VALUES (:k, :v, CURRENT_TIMESTAMP)"),
+            {"k": APP_VERSION_KEY, "v": value},
+        )
+
+
 def _has_tables(db: Database) -> bool:
     from sqlalchemy import inspect
 
     return bool(inspect(db.engine).get_table_names())
-
-
-def backup_sqlite(source: Path, backup_dir: Path, label: str) -> Path:
-    """Consistent copy of a live SQLite database (WAL included) via the backup API."""
-    backup_dir.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = backup_dir / f"{source.stem}-{stamp}-{label}.db"
-    n = 1
-    while target.exists():
-        n += 1
-        target = backup_dir / f"{source.stem}-{stamp}-{label}-{n}.db"
-    src = sqlite3.connect(str(source))
-    try:
-        dst = sqlite3.connect(str(target))
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    return target
 
 
 def _raw_sqlite(conn):
@@ -102,9 +151,16 @@ def _raw_sqlite(conn):
     return raw
 
 
-def upgrade(db: Database, backup_dir: Path | None = None, revision: str = "head") -> UpgradeResult:
-    """Bring the database to *revision*; returns what happened (and where the backup went)."""
+def upgrade(
+    db: Database, backup_dir: Path | None = None, revision: str = "head", *, keep: int | None = None
+) -> UpgradeResult:
+    """Bring the database to *revision*; returns what happened (and where the backup went).
+
+    A database from a newer app version is refused (:class:`NewerDatabaseError`) before anything
+    is written.  The before-upgrade copy counts towards the backup folder's keep-N (*keep*).
+    """
     before = current_revision(db)
+    refuse_newer(db)
     target = head_revision() if revision == "head" else revision
     if before == target:
         return UpgradeResult(before, target, None)
@@ -113,6 +169,8 @@ def upgrade(db: Database, backup_dir: Path | None = None, revision: str = "head"
     if path is not None and path.exists() and backup_dir is not None and _has_tables(db):
         backup = backup_sqlite(path, backup_dir, f"before-upgrade-{before or 'none'}")
         log.info("backup before upgrade written to %s", backup)
+        if keep is not None:
+            prune_backups(backup_dir, path.stem, keep)
     cfg = alembic_config(db)
     with db.engine.connect() as conn:
         if db.is_sqlite:  # must be set outside a transaction to take effect
@@ -123,6 +181,7 @@ def upgrade(db: Database, backup_dir: Path | None = None, revision: str = "head"
             with conn.begin():
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, revision)
+                _record_app_version(conn)
                 if db.is_sqlite:
                     problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if problems:

@@ -1,11 +1,14 @@
 """Errors are for people: expected ones show their message; unexpected ones are logged with the
-traceback and shown in a dialog that says where the log file is.  Nothing is dropped silently."""
+traceback and shown in a dialog that says where the log file is.  Nothing is dropped silently.
+
+Neither the log nor the dialog carries an unexpected exception's raw text: database errors quote
+the failing row's values (names, phones, consultation text), so both go through
+:mod:`kyodo_desk.redact`."""
 
 from __future__ import annotations
 
 import logging
 import sys
-import traceback
 from pathlib import Path
 
 import shiboken6
@@ -14,6 +17,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _
+from kyodo_desk.redact import format_exception_safely, safe_message
 from kyodo_desk.services.base import PermissionDenied, ServiceError
 
 log = logging.getLogger("kyodo_desk.ui")
@@ -28,7 +32,7 @@ def unexpected_text(exc: BaseException, log_file: Path | str) -> str:
     return _(
         "予期しないエラーが起きました。作業はこのまま続けられます。\n\n{error}\n\n"
         "詳しい記録をログファイルに残しました。管理者に伝えてください:\n{log}"
-    ).format(error=f"{type(exc).__name__}: {exc}", log=log_file)
+    ).format(error=safe_message(exc), log=log_file)
 
 
 def report_error(parent: QWidget | None, exc: BaseException, log_file: Path | str) -> QMessageBox:
@@ -38,7 +42,7 @@ def report_error(parent: QWidget | None, exc: BaseException, log_file: Path | st
     elif is_expected(exc):
         box = QMessageBox(QMessageBox.Icon.Warning, _("確認してください"), str(exc), parent=parent)
     else:
-        log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
+        log.error("unexpected error:\n%s", format_exception_safely(exc))
         box = QMessageBox(QMessageBox.Icon.Critical, _("エラー"), unexpected_text(exc, log_file), parent=parent)
     box.setObjectName("errorBox")
     box.setTextFormat(Qt.TextFormat.PlainText)
@@ -80,7 +84,9 @@ class ExceptHook:
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return
-        log.error("unexpected error:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
+        if exc is not None and exc.__traceback__ is None:
+            exc = exc.with_traceback(tb)
+        log.error("unexpected error:\n%s", format_exception_safely(exc) if exc is not None else exc_type.__name__)
         if self._showing:  # an error while showing the error: the log has it
             return
         self._showing = True

@@ -18,6 +18,7 @@ from PySide6.QtCore import QEventLoop, QObject, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from kyodo_desk.i18n import _
+from kyodo_desk.redact import format_exception_safely
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,8 @@ class Task:
                 self.runner._failed.emit(self.id, exc)
             else:
                 self.runner._succeeded.emit(self.id, result)
-        except RuntimeError:  # the runner is gone (the app is shutting down): nobody to tell
-            log.warning("task finished after the task runner was deleted", exc_info=True)
+        except RuntimeError as gone:  # the runner is gone (the app is shutting down): nobody to tell
+            log.warning("task finished after the task runner was deleted:\n%s", format_exception_safely(gone))
 
     # ---- GUI thread ---------------------------------------------------------------
     def owner_alive(self) -> bool:
@@ -190,7 +191,7 @@ class TaskRunner(QObject):
             if isinstance(exc, Cancelled):
                 log.info("task cancelled by the user")
             elif not task.owner_alive():
-                log.warning("task failed after its window closed", exc_info=(type(exc), exc, exc.__traceback__))
+                log.warning("task failed after its window closed:\n%s", format_exception_safely(exc))
             elif task.on_error is not None:
                 task.on_error(exc)
             else:
