@@ -32,6 +32,8 @@ class CenterSettings:
     website_url: str = "https://www4.city.kanazawa.lg.jp/"
     # APPI: how long personal data in consultations and loans is kept before it is erased (years).
     retention_years: int = 5
+    # SQLite desks: how many backup files (daily, manual, before-upgrade, before-restore) to keep.
+    backup_keep: int = 14
     weekly_closed_days: tuple[int, ...] = ()  # 0=Mon .. 6=Sun
     observe_public_holidays: bool = True
     observe_year_end: bool = True
@@ -64,6 +66,8 @@ def validate(settings: CenterSettings) -> CenterSettings:
         v.add("website_url", _("「ホームページ」は http:// か https:// で始まるアドレスを入力してください。"))
     if not 1 <= int(settings.retention_years) <= 30:
         v.add("retention_years", _("「個人情報の保存年数」は1〜30年の範囲で入力してください。"))
+    if not 1 <= int(settings.backup_keep) <= 365:
+        v.add("backup_keep", _("「残すバックアップの数」は1〜365の数で入力してください。"))
     if any(d not in range(7) for d in settings.weekly_closed_days):
         v.add("weekly_closed_days", _("「定休日」の曜日が正しくありません。"))
     import re
