@@ -97,9 +97,15 @@ class AuditAction(StrEnum):
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"
-    VIEW = "view"
+    VIEW = "view"  # one record opened
+    LIST = "list"  # a page of records shown (their ids in the row, never their values)
+    SEARCH = "search"  # search results shown (kinds, count and ids; never the query)
     EXPORT = "export"
     PRINT = "print"
     LOGIN = "login"
     LOGOUT = "logout"
     OVERRIDE = "override"
+
+
+# Audit actions that read and change nothing: other desks need not refresh for them.
+READ_ACTIONS = frozenset({AuditAction.VIEW, AuditAction.LIST, AuditAction.SEARCH, AuditAction.EXPORT, AuditAction.PRINT})

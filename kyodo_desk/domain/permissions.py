@@ -1,4 +1,10 @@
-"""Who may do what.  Services call :func:`allowed` before every change; the UI only mirrors it."""
+"""Who may do what: the one table of role × permission.
+
+Services call :func:`kyodo_desk.services.base.require` (which asks :func:`allowed`) before every
+action; the UI only mirrors it to hide buttons.  Nothing else decides by role: change a role's
+rights here and everything follows (tests/services/test_permissions.py walks every service method
+and fails when one is neither checked nor declared as needing no permission).
+"""
 
 from __future__ import annotations
 
@@ -13,8 +19,8 @@ class Permission(StrEnum):
     ORGANIZATION_DELETE = "organization.delete"
     PERSON_VIEW = "person.view"
     PERSON_EDIT = "person.edit"
-    PERSON_DELETE = "person.delete"  # admin: remove a person record
-    PRIVACY_REQUEST = "privacy.request"  # admin: APPI 開示・訂正・利用停止・消去, retention purge
+    PERSON_DELETE = "person.delete"
+    PRIVACY_REQUEST = "privacy.request"  # APPI 開示・訂正・利用停止・消去 for a person or an organization
     SETTINGS_EDIT = "settings.edit"
     STAFF_MANAGE = "staff.manage"
     CALENDAR_EDIT = "calendar.edit"
@@ -29,33 +35,41 @@ class Permission(StrEnum):
     REPORT = "report"
 
 
-_STAFF = {
-    Permission.ORGANIZATION_VIEW,
-    Permission.ORGANIZATION_EDIT,
-    Permission.PERSON_VIEW,
-    Permission.PERSON_EDIT,
-    Permission.CONSULTATION_VIEW,
-    Permission.CONSULTATION_EDIT,
-    Permission.LENDING_OPERATE,
-    Permission.INVENTORY_EDIT,
-    Permission.DISPATCH_EDIT,
-    Permission.PRINT,
-    Permission.REPORT,
+# fmt: off
+_ROLES = (StaffRole.STAFF, StaffRole.ICT_PROMOTER, StaffRole.ADMIN)
+#                                         受付   ICT推進員  管理者
+_TABLE: dict[Permission, tuple[bool, bool, bool]] = {
+    Permission.ORGANIZATION_VIEW:       (True,  True,  True),   # ICT: who the borrower is
+    Permission.ORGANIZATION_EDIT:       (True,  False, True),
+    Permission.ORGANIZATION_DELETE:     (False, False, True),
+    Permission.PERSON_VIEW:             (True,  False, True),
+    Permission.PERSON_EDIT:             (True,  False, True),
+    Permission.PERSON_DELETE:           (False, False, True),
+    Permission.PRIVACY_REQUEST:         (False, False, True),
+    Permission.SETTINGS_EDIT:           (False, False, True),
+    Permission.STAFF_MANAGE:            (False, False, True),
+    Permission.CALENDAR_EDIT:           (False, False, True),
+    Permission.AUDIT_VIEW:              (False, False, True),
+    Permission.CONSULTATION_VIEW:       (True,  False, True),
+    Permission.CONSULTATION_EDIT:       (True,  False, True),
+    Permission.CONSULTATION_DELETE:     (False, False, True),
+    Permission.LENDING_OPERATE:         (True,  True,  True),
+    Permission.INVENTORY_EDIT:          (True,  False, True),
+    Permission.DISPATCH_EDIT:           (True,  False, True),
+    Permission.PRINT:                   (True,  True,  True),   # ICT: loan slips
+    Permission.REPORT:                  (True,  False, True),
 }
-
-# ICT推進員: lending only (plus looking up who the borrower is and printing slips).
-_ICT = {
-    Permission.ORGANIZATION_VIEW,
-    Permission.LENDING_OPERATE,
-    Permission.PRINT,
-}
+# fmt: on
 
 ROLE_PERMISSIONS: dict[StaffRole, frozenset[Permission]] = {
-    StaffRole.STAFF: frozenset(_STAFF),
-    StaffRole.ICT_PROMOTER: frozenset(_ICT),
-    StaffRole.ADMIN: frozenset(Permission),
+    role: frozenset(p for p, row in _TABLE.items() if row[i]) for i, role in enumerate(_ROLES)
 }
 
 
 def allowed(role: StaffRole | str, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS[StaffRole(role)]
+
+
+def roles_with(permission: Permission) -> tuple[StaffRole, ...]:
+    """The roles that hold *permission* (for the 個人情報ファイル簿 and the settings screen)."""
+    return tuple(r for r in StaffRole if permission in ROLE_PERMISSIONS[r])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from kyodo_desk.db.engine import Database
 from kyodo_desk.db.models import AuditLog, now
 from kyodo_desk.domain.enums import AuditAction, StaffRole
 from kyodo_desk.domain.permissions import Permission, allowed
@@ -15,17 +17,29 @@ from kyodo_desk.i18n import _
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is at the desk.  ``staff_id`` None means the system (batch commands, migrations)."""
+    """Who is at the desk.  ``staff_id`` None means the system (batch commands, migrations);
+    ``batch`` then names the command (``kyodo-desk retention``), recorded in its audit rows."""
 
     staff_id: int | None
     name: str
     role: StaffRole
+    batch: str = ""
 
     def can(self, permission: Permission) -> bool:
         return allowed(self.role, permission)
 
 
 SYSTEM = Actor(None, "system", StaffRole.ADMIN)
+
+
+def batch_actor(command: str) -> Actor:
+    """The named system actor a batch command acts as: 「バッチ処理(kyodo-desk retention)」."""
+    label = f"kyodo-desk {command}".strip()
+    return Actor(None, batch_label(label), StaffRole.ADMIN, batch=label)
+
+
+def batch_label(command: str) -> str:
+    return _("バッチ処理({command})").format(command=command)
 
 
 class ServiceError(Exception):
@@ -63,6 +77,55 @@ def require(actor: Actor, permission: Permission) -> None:
         raise PermissionDenied(actor, permission)
 
 
+# Public service methods that check no permission, each with the reason.  Everything else a service
+# offers must call require() (tests/services/test_permissions.py calls every public method as a
+# staff member whose role holds no permission and expects PermissionDenied).  New code marks such
+# a method with @no_permission_needed("reason") instead of listing it here.
+NO_PERMISSION_NEEDED: dict[str, str] = {
+    "SettingsService.get": "the center's name, rules and desk settings every screen needs; no personal data",
+    "CalendarService.calendar": "closed days are public (holidays, 年末年始, the center's own days)",
+    "CalendarService.center_days": "closed days are public",
+    "CalendarService.closed_days": "closed days are public",
+    "StaffService.list": "the sign-in picker lists staff names before anyone is signed in",
+    "StaffService.count": "first-run set-up asks whether any account exists before anyone is signed in",
+    "StaffService.get": "a staff member's name and role (the sign-in picker, who entered a record)",
+    "StaffService.sign_in": "signing in is how an actor comes to exist; audited (login)",
+    "StaffService.sign_out": "anyone may end their own session; audited (logout)",
+    "ChangeService.marker": "the newest audit id only, so a desk notices other desks' writes",
+    "ChangeService.changed_entities_since": "kinds and ids of changed records (no values), to refresh screens",
+    "CategoryService.for_year": "the consultation categories of a fiscal year (a public classification)",
+    "BookingMixin.booking_problems": "a helper taking the caller's open session; its callers check DISPATCH_EDIT",
+    "PrintingService.documents": "the catalogue of printable documents (titles only)",
+    "PrintingService.document": "one entry of the catalogue of printable documents",
+    "PrintingService.handbook_source": "which handbook text is in use (a folder name)",
+    "PrintingService.center": "the center's own name and address for document headers",
+    "LabelService.templates": "label sheet layouts (sizes in mm)",
+    "LabelService.calibration": "a test page of empty label outlines; no records",
+}
+
+
+def no_permission_needed(reason: str):
+    """Mark a public service method that deliberately checks no permission (say why)."""
+
+    def mark(fn):
+        NO_PERMISSION_NEEDED[fn.__qualname__] = reason
+        return fn
+
+    return mark
+
+
+# ---- audit -------------------------------------------------------------------------------
+
+MAX_RECORD_IDS = 500  # ids kept in one audit row; a longer list keeps the first ones and says how many
+
+
+def record_ids_text(ids: Iterable[int | None]) -> tuple[str, int]:
+    """``",12,15,16,"`` for the audit row (ids only, bounded) and how many ids there were."""
+    unique = list(dict.fromkeys(int(i) for i in ids if i is not None))
+    kept = unique[:MAX_RECORD_IDS]
+    return ("," + ",".join(map(str, kept)) + ",") if kept else "", len(unique)
+
+
 def audit(
     session: Session,
     actor: Actor,
@@ -70,15 +133,48 @@ def audit(
     entity: str,
     entity_id: int | None = None,
     detail: str = "",
+    *,
+    record_ids: Iterable[int | None] = (),
 ) -> None:
-    """Append an audit row.  *detail* must never hold personal values — field names only."""
+    """Append an audit row.  *detail* must never hold personal values — field names, counts and
+    codes only.  *record_ids*: the records a list, search, print or export showed."""
+    ids_text, n = record_ids_text(record_ids)
+    if n > MAX_RECORD_IDS:
+        detail = f"{detail} ids_kept={MAX_RECORD_IDS}/{n}".strip()
     session.add(
         AuditLog(
             at=now(),
             staff_id=actor.staff_id,
+            actor=(actor.batch or "")[:80] if actor.staff_id is None else "",
             action=str(action),
             entity=entity,
             entity_id=entity_id,
             detail=detail[:500],
+            record_ids=ids_text,
         )
     )
+
+
+def audit_shown(
+    db: Database,
+    actor: Actor,
+    action: AuditAction,
+    entity: str,
+    record_ids: Iterable[int | None],
+    detail: str = "",
+    *,
+    entity_id: int | None = None,
+) -> None:
+    """Record that *actor* was shown these records, in its own short write transaction.
+
+    Call it after the read's session is closed: the read never holds SQLite's write lock, and
+    this write is one INSERT (a list page is one row carrying the page's ids, not a row per
+    record).  Services run on the task runner's workers, so a wait for the lock never blocks
+    the screen.  If the row cannot be written the call fails and the data is not returned:
+    nothing personal is shown without its audit row.
+    """
+    ids = list(record_ids)
+    n = len([i for i in ids if i is not None])
+    detail = f"{detail} n={n}".strip()
+    with db.write() as s:
+        audit(s, actor, action, entity, entity_id, detail, record_ids=ids)

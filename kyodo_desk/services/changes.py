@@ -1,6 +1,7 @@
 """A cheap marker of "something changed in the database", so a desk notices other desks' writes.
 
 Every write appends an audit row, so the newest audit id moves whenever any desk changes data.
+Reads are audited too (opening, listing, searching, printing); those rows are not changes.
 The UI polls :meth:`ChangeService.marker` every few seconds and refreshes when it moves.
 """
 
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 
 from kyodo_desk.db.engine import Database
 from kyodo_desk.db.models import AuditLog
+from kyodo_desk.domain.enums import READ_ACTIONS
 
 
 class ChangeService:
@@ -24,7 +26,7 @@ class ChangeService:
         with self.db.read() as s:
             rows = s.execute(
                 select(AuditLog.entity, AuditLog.entity_id)
-                .where(AuditLog.id > marker, AuditLog.action != "view")
+                .where(AuditLog.id > marker, AuditLog.action.not_in([str(a) for a in READ_ACTIONS]))
                 .limit(500)
             ).all()
             return [(r.entity, r.entity_id) for r in rows]

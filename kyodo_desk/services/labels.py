@@ -97,6 +97,7 @@ class LabelService:
         offset_y_mm: float = 0,
         progress=None,
     ) -> bytes:
+        require(actor, Permission.LENDING_OPERATE)
         template = self._template(template_name)
         data = self.label_data(actor, tags)
         pdf = build_label_sheets(
