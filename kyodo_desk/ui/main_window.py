@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         if focus is not None and (page.isAncestorOf(focus) or focus in (self.search, self.nav)):
             return
         widget = page.nextInFocusChain()
-        for _ in range(500):
+        for _step in range(500):
             if widget is page or widget is None:
                 break
             if (page.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled()

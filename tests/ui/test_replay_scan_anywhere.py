@@ -7,8 +7,17 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractSpinBox, QApplication, QComboBox, QLineEdit, QPlainTextEdit, QPushButton, QTableView,
-    QTextEdit, QTreeView, QWidget,
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QTextEdit,
+    QTreeView,
+    QWidget,
 )
 
 from kyodo_desk.ui.keys import snapshot
@@ -88,7 +97,7 @@ def test_a_scan_in_any_field_reaches_the_lending_desk_and_the_field_keeps_its_te
         before = _state(widget)
         clicked = []
         if isinstance(widget, QAbstractButton):
-            widget.clicked.connect(lambda *_a: clicked.append(True))
+            widget.clicked.connect(lambda *_a, c=clicked: c.append(True))
         with qtbot.waitSignal(lending.desk.scan_answered, timeout=8000, raising=False) as answered:
             scan(qtbot, tag)
         assert answered.signal_triggered, (page_key, kind, describe(widget), "the desk never got the scan", status_text(win))
@@ -137,8 +146,8 @@ def test_an_unknown_code_is_reported_not_lost(qtbot, desk):
 
 
 def test_a_scan_in_an_open_dialog_presses_nothing_and_changes_nothing(qtbot, desk, device_tag):
-    from tests.ui.replay import wait_dialog
     from kyodo_desk.ui.groups.edit_dialog import OrganizationDialog
+    from tests.ui.replay import wait_dialog
 
     win = desk()
     tag = device_tag(win.ctx.actor)
