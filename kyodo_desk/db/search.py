@@ -124,3 +124,14 @@ def rebuild_sqlite_index(session: Session) -> None:
     """Rebuild the FTS5 table from search_document (after a bulk load that bypassed triggers)."""
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
+
+
+def purge_erased_terms(session: Session) -> None:
+    """Make erased text unrecoverable from the index after rows were deleted or rewritten.
+
+    SQLite: FTS5 only marks deleted entries; their trigrams stay in older index segments until they
+    are merged.  'optimize' merges every segment into one, dropping them (with secure_delete=ON the
+    freed pages are zeroed).  PostgreSQL: the pg_trgm index is over search_document.text itself, so
+    changing the rows is enough (VACUUM reclaims the dead tuples)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('optimize')"))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from kyodo_desk.db.engine import Database
 from kyodo_desk.services.advisors import AdvisorService
+from kyodo_desk.services.appi import PrivacyRequestService
 from kyodo_desk.services.audit_log import AuditService
 from kyodo_desk.services.calendar import CalendarService
 from kyodo_desk.services.changes import ChangeService
@@ -20,6 +21,7 @@ from kyodo_desk.services.loans import LoanService
 from kyodo_desk.services.organizations import OrganizationService
 from kyodo_desk.services.people import PersonService
 from kyodo_desk.services.reservations import ReservationService
+from kyodo_desk.services.retention import RetentionService
 from kyodo_desk.services.search import SearchService
 from kyodo_desk.services.settings import SettingsService
 from kyodo_desk.services.staff import StaffService
@@ -46,6 +48,8 @@ class Services:
     advisors: AdvisorService = field(init=False)
     dispatch: DispatchService = field(init=False)
     dispatch_stats: DispatchStatsService = field(init=False)
+    privacy: PrivacyRequestService = field(init=False)
+    retention: RetentionService = field(init=False)
 
     def __post_init__(self) -> None:
         self.settings = SettingsService(self.db)
@@ -66,3 +70,5 @@ class Services:
         self.advisors = AdvisorService(self.db)
         self.dispatch = DispatchService(self.db, self.settings, self.calendar, self.advisors)
         self.dispatch_stats = DispatchStatsService(self.db, self.settings)
+        self.privacy = PrivacyRequestService(self.db)
+        self.retention = RetentionService(self.db, self.settings)

@@ -1,23 +1,28 @@
 """People (個人): optional and minimal.  Only what a follow-up needs — a name and one way to reach
-them.  Viewing a person's record is audited (APPI: record who saw what)."""
+them.  Viewing a person's record is audited (APPI: record who saw what).
+
+An administrator can delete a person (:meth:`PersonService.delete`): the row and its search entry
+go, consultations keep their text but no longer name anyone.  Erasing everything held about a
+person on their request is :mod:`kyodo_desk.services.appi`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from kyodo_desk.db import search as search_index
 from kyodo_desk.db.engine import Database
+from kyodo_desk.db.consultation_models import Consultation
 from kyodo_desk.db.models import Organization, Person, now
 from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.text import clean_keep_width, normalize_kana
 from kyodo_desk.domain.validation import Validator, normalize_email, normalize_phone
 from kyodo_desk.i18n import _
-from kyodo_desk.services.base import Actor, NotFound, StaleEdit, audit, require
+from kyodo_desk.services.base import Actor, NotFound, StaleEdit, audit, audit_shown, require
 
 KIND = "person"
 
@@ -95,7 +100,9 @@ class PersonService:
         require(actor, Permission.PERSON_VIEW)
         with self.db.read() as s:
             rows = s.scalars(select(Person).where(Person.organization_id == org_id).order_by(Person.name_kana)).all()
-            return [_record(r) for r in rows]
+            records = [_record(r) for r in rows]
+        audit_shown(self.db, actor, AuditAction.LIST, KIND, [r.id for r in records], f"organization={int(org_id)}")
+        return records
 
     def create(self, actor: Actor, data: PersonInput) -> PersonRecord:
         require(actor, Permission.PERSON_EDIT)
@@ -133,3 +140,51 @@ class PersonService:
                 return _record(row, org.name if org else "")
         except StaleDataError as exc:
             raise StaleEdit(_("個人の記録")) from exc
+
+    def find(self, actor: Actor, text: str, *, limit: int = 50) -> list[PersonRecord]:
+        """People whose name or kana contains *text* (the search index), best first."""
+        require(actor, Permission.PERSON_VIEW)
+        with self.db.read() as s:
+            hits = search_index.search(s, text, kinds=[KIND], limit=limit)
+            rows = {p.id: p for p in s.scalars(select(Person).where(Person.id.in_([h.ref_id for h in hits])))}
+            orgs = _org_names(s, rows.values())
+            records = [
+                _record(rows[h.ref_id], orgs.get(rows[h.ref_id].organization_id, "")) for h in hits if h.ref_id in rows
+            ]
+        # the text searched for is often a name: only the ids found are recorded
+        audit_shown(self.db, actor, AuditAction.SEARCH, KIND, [r.id for r in records], "find")
+        return records
+
+    def delete(self, actor: Actor, person_id: int, expected_version: int | None = None) -> None:
+        """Remove the person (e.g. entered twice by mistake).  Consultations stay, without a person."""
+        require(actor, Permission.PERSON_DELETE)
+        with self.db.write() as s:
+            row = s.get(Person, person_id)
+            if row is None:
+                raise NotFound(_("個人の記録が見つかりません。削除された可能性があります。"))
+            if expected_version is not None and row.version != expected_version:
+                raise StaleEdit(_("個人の記録"))
+            unlinked = remove_person(s, row)
+            audit(s, actor, AuditAction.DELETE, KIND, person_id, f"consultations_unlinked={unlinked}")
+
+
+def _org_names(s, rows) -> dict[int | None, str]:
+    ids = {r.organization_id for r in rows if r.organization_id}
+    if not ids:
+        return {}
+    return dict(s.execute(select(Organization.id, Organization.name).where(Organization.id.in_(ids))).all())
+
+
+def remove_person(s, row: Person) -> int:
+    """Delete *row* and its search entry inside the caller's transaction; consultations that named
+    the person keep their text but name nobody.  Returns how many consultations were unlinked."""
+    unlinked = s.execute(
+        update(Consultation)
+        .where(Consultation.person_id == row.id)
+        .values(person_id=None, version=Consultation.version + 1)  # an open editor's save is refused
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    search_index.remove_document(s, KIND, row.id)
+    s.delete(row)
+    s.flush()
+    return int(unlinked or 0)
