@@ -19,6 +19,7 @@ from kyodo_desk.config import AppPaths, LocalPreferences, load_preferences, reso
 from kyodo_desk.db.engine import Database, NetworkShareError
 from kyodo_desk.documents import fonts
 from kyodo_desk.i18n import _, setup_i18n
+from kyodo_desk.redact import safe_message
 from kyodo_desk.services.container import Services
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import ErrorReporter, install_excepthook
@@ -96,18 +97,23 @@ def build_context(paths: AppPaths, prefs: LocalPreferences, database_url: str, d
 
 def _upgrade_database(ctx: AppContext) -> bool:
     """Apply migrations (SQLite is backed up first) with a progress dialog if it takes a while."""
-    from kyodo_desk.db.migrate import upgrade
+    from kyodo_desk.db.migrate import NewerDatabaseError, upgrade
+    from kyodo_desk.ui.database_checks import backup_keep
 
-    db, backup_dir = ctx.db, ctx.paths.backup_dir
+    db, backup_dir, keep = ctx.db, ctx.paths.backup_dir, backup_keep(ctx)
     try:
-        result = ctx.tasks.call(lambda _p: upgrade(db, backup_dir), _("データベースを準備しています…"), write=True)
+        result = ctx.tasks.call(lambda _p: upgrade(db, backup_dir, keep=keep), _("データベースを準備しています…"), write=True)
+    except NewerDatabaseError as exc:
+        log.error("database is from a newer version: %s > %s", exc.db_revision, exc.our_revision)
+        QMessageBox.critical(None, _("新しい版のデータベースです"), str(exc))
+        return False
     except Exception as exc:  # noqa: BLE001 - the user must learn why the app cannot start
         log.exception("database upgrade failed")
         QMessageBox.critical(
             None,
             _("データベースを準備できません"),
             _("データベースの更新に失敗したため起動できません。\n\n{error}\n\n詳しくはログ {log} を見てください。").format(
-                error=exc, log=ctx.paths.log_file
+                error=safe_message(exc), log=ctx.paths.log_file
             ),
         )
         return False
@@ -143,15 +149,18 @@ def run_gui(paths: AppPaths, database: str | None = None, language: str | None =
             None,
             _("データベースを開けません"),
             _("データベース {url} を開けませんでした。\n\n{error}\n\n詳しくはログ {log} を見てください。").format(
-                url=shown, error=exc, log=paths.log_file
+                url=shown, error=safe_message(exc), log=paths.log_file
             ),
         )
         return 1
     ctx = build_context(paths, prefs, database_url, db)
     window = None
     try:
-        if not _upgrade_database(ctx):
+        from kyodo_desk.ui import database_checks
+
+        if not database_checks.check_database_file(ctx) or not _upgrade_database(ctx):
             return 1
+        database_checks.daily_backup(ctx)
         from kyodo_desk.ui.main_window import MainWindow
         from kyodo_desk.ui.signin import sign_in_at_start
 

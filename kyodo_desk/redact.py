@@ -58,7 +58,9 @@ def _database_error(exc: BaseException) -> tuple[str, str | None] | None:
         statement = exc.statement if isinstance(exc.statement, str) else None
         return summary, statement
     if isinstance(exc, sa_exc.SQLAlchemyError):
-        return type(exc).__name__ + (": " + mask_quoted(str(exc).splitlines()[0])[:_MAX_MESSAGE] if str(exc) else ""), None
+        return type(exc).__name__ + (
+            ": " + mask_quoted(str(exc).splitlines()[0])[:_MAX_MESSAGE] if str(exc) else ""
+        ), None
     module = type(exc).__module__ or ""
     if module.startswith(("sqlite3", "psycopg", "_sqlite3")):
         return _driver_error_summary(exc), None

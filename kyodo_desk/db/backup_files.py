@@ -19,7 +19,9 @@ from pathlib import Path
 from kyodo_desk.config import create_private_file, database_side_files, private_dir, private_file
 
 log = logging.getLogger(__name__)
-_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<label>[A-Za-z0-9_.-]+?)(?:-(?P<n>\d+))?\.(?P<ext>db|dump)$")
+_NAME = re.compile(
+    r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<label>[A-Za-z0-9_.-]+?)(?:-(?P<n>\d+))?\.(?P<ext>db|dump)$"
+)
 
 
 @dataclass(frozen=True)

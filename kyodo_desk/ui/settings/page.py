@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from kyodo_desk.i18n import _
 from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.settings.backup_restore import BackupRestoreForm
 from kyodo_desk.ui.settings.center_form import CenterSettingsForm
 from kyodo_desk.ui.settings.closed_days import ClosedDaysForm
 from kyodo_desk.ui.settings.desk_prefs import DeskPreferencesForm
@@ -28,4 +29,6 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.closed_days, _("休館日"))
         self.tabs.addTab(self.staff, _("スタッフ"))
         self.tabs.addTab(self.desk, _("この端末"))
+        self.backup = BackupRestoreForm(ctx)
+        self.tabs.addTab(self.backup, _("バックアップ"))
         layout.addWidget(self.tabs, 1)
