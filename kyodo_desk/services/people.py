@@ -14,8 +14,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from kyodo_desk.db import search as search_index
-from kyodo_desk.db.engine import Database
 from kyodo_desk.db.consultation_models import Consultation
+from kyodo_desk.db.engine import Database
 from kyodo_desk.db.models import Organization, Person, now
 from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.permissions import Permission

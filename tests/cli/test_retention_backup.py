@@ -34,10 +34,18 @@ def test_retention_command_erases_old_consultations_and_borrowers(db_url, servic
         SYSTEM,
         ReturnRequest(device.id, {}, wiped=True, returned_at=dt.datetime(2018, 5, 8, 10), backdate_reason="移行"),
     )
+    assert main(["--database", db_url, "retention", "--today", "2024-06-01", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "まだ消去していません" in out
+    assert "相談の文章(受付日が基準日より前): 1" in out and "貸出の責任者・電話・督促の記録(返却が基準日より前): 1" in out
+    assert services.loans.get(SYSTEM, loan.id).responsible_name == "山田 太郎"  # a dry run changes nothing
     assert main(["--database", db_url, "retention", "--today", "2024-06-01"]) == 0
-    assert "相談 1件、貸出 1件" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "消去しました" in out and "相談の文章(受付日が基準日より前): 1" in out
     assert services.loans.get(SYSTEM, loan.id).responsible_name == "(消去済み)"
     assert "山田" not in services.consultations.page(SYSTEM)[0].summary
+    assert main(["--database", db_url, "retention", "--today", "2024-06-01", "--dry-run"]) == 0
+    assert "消去が必要な個人情報はありません" in capsys.readouterr().out
 
 
 def test_backup_command_copies_the_sqlite_file(db_url, tmp_path, services, capsys):
