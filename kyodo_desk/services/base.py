@@ -101,6 +101,7 @@ NO_PERMISSION_NEEDED: dict[str, str] = {
     "PrintingService.center": "the center's own name and address for document headers",
     "LabelService.templates": "label sheet layouts (sizes in mm)",
     "LabelService.calibration": "a test page of empty label outlines; no records",
+    "RetentionService.years": "the retention period from the center's settings (a number of years)",
 }
 
 
@@ -174,7 +175,7 @@ def audit_shown(
     nothing personal is shown without its audit row.
     """
     ids = list(record_ids)
-    n = len([i for i in ids if i is not None])
-    detail = f"{detail} n={n}".strip()
+    if ids or action != AuditAction.VIEW:
+        detail = f"{detail} n={len([i for i in ids if i is not None])}".strip()
     with db.write() as s:
         audit(s, actor, action, entity, entity_id, detail, record_ids=ids)

@@ -30,7 +30,7 @@ from kyodo_desk.domain.fiscal import fiscal_year_of, fiscal_year_range
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.validation import Validator
 from kyodo_desk.i18n import _
-from kyodo_desk.services.base import Actor, NotFound, StaleEdit, audit, require
+from kyodo_desk.services.base import Actor, NotFound, StaleEdit, audit, audit_shown, require
 
 KIND = "consultation"
 PREFIX = "S"
@@ -441,8 +441,14 @@ class ConsultationService:
         limit: int = 200,
         descending: bool = True,
     ) -> list[ConsultationRecord]:
-        """Newest first by default; the list screen pages through it lazily."""
+        """Newest first by default; the list screen pages through it lazily.  Each page shown is
+        one audit row with its consultations' ids (the filter's text is not recorded)."""
         require(actor, Permission.CONSULTATION_VIEW)
+        records = self._load_page(flt, offset, limit, descending)
+        audit_shown(self.db, actor, AuditAction.LIST, KIND, [r.id for r in records], f"list offset={int(offset)}")
+        return records
+
+    def _load_page(self, flt: ConsultationFilter, offset: int, limit: int, descending: bool) -> list[ConsultationRecord]:
         order = (
             (Consultation.received_at.desc(), Consultation.id.desc())
             if descending
@@ -466,11 +472,18 @@ class ConsultationService:
                 .order_by(Consultation.followup_due, Consultation.id)
                 .limit(500)
             ).all()
-            return _records(s, list(rows))
+            records = _records(s, list(rows))
+        audit_shown(self.db, actor, AuditAction.LIST, KIND, [r.id for r in records], "followups_due")
+        return records
 
     def organization_timeline(self, actor: Actor, organization_id: int) -> list[ConsultationRecord]:
-        """相談カルテ: every consultation of one organization, newest first."""
-        return self.page(actor, ConsultationFilter(organization_id=organization_id), limit=1000)
+        """相談カルテ: every consultation of one organization, newest first (audited as one row)."""
+        require(actor, Permission.CONSULTATION_VIEW)
+        records = self._load_page(ConsultationFilter(organization_id=organization_id), 0, 1000, True)
+        audit_shown(
+            self.db, actor, AuditAction.LIST, KIND, [r.id for r in records], f"karte organization={int(organization_id)}"
+        )
+        return records
 
     # ---- cases (案件) -----------------------------------------------------------------
     def create_case(
@@ -518,7 +531,9 @@ class ConsultationService:
                 stmt = stmt.where(ConsultationCase.organization_id == organization_id)
             if open_only:
                 stmt = stmt.where(ConsultationCase.status == CaseStatus.OPEN.value)
-            return [self._case_record(s, r, with_timeline=False) for r in s.scalars(stmt)]
+            records = [self._case_record(s, r, with_timeline=False) for r in s.scalars(stmt)]
+        audit_shown(self.db, actor, AuditAction.LIST, "consultation_case", [r.id for r in records], "cases")
+        return records
 
     def case(self, actor: Actor, case_id: int) -> CaseRecord:
         """A case with its timeline (oldest consultation first)."""
@@ -527,7 +542,12 @@ class ConsultationService:
             row = s.get(ConsultationCase, case_id)
             if row is None:
                 raise NotFound(_("案件が見つかりません。"))
-            return self._case_record(s, row, with_timeline=True)
+            record = self._case_record(s, row, with_timeline=True)
+        audit_shown(
+            self.db, actor, AuditAction.VIEW, "consultation_case", [c.id for c in record.timeline], "case timeline",
+            entity_id=record.id,
+        )
+        return record
 
     def _case_record(self, s: Session, row: ConsultationCase, *, with_timeline: bool) -> CaseRecord:
         org = s.get(Organization, row.organization_id) if row.organization_id else None

@@ -21,7 +21,7 @@ from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.validation import ValidationError, Validator, normalize_phone
 from kyodo_desk.i18n import _
 from kyodo_desk.services.availability import device_conflict, lock_devices, matching_reservation
-from kyodo_desk.services.base import Actor, NotFound, ServiceError, StaleEdit, audit, require
+from kyodo_desk.services.base import Actor, NotFound, ServiceError, StaleEdit, audit, audit_shown, require
 from kyodo_desk.services.consultations import next_reference_for
 from kyodo_desk.services.inventory import DeviceRecord, device_record, normalize_tag, record_state
 
@@ -336,7 +336,10 @@ class LoanService:
                 .join(Device, Device.id == LoanItem.device_id)
                 .where(Device.asset_tag == normalize_tag(code), LoanItem.returned_at.is_(None))
             )
-            return _loan_record(s, loan) if loan else None
+            record = _loan_record(s, loan) if loan else None
+        if record is not None:  # the borrower's responsible person and phone are on screen now
+            audit_shown(self.db, actor, AuditAction.VIEW, KIND, [], "return scan", entity_id=record.id)
+        return record
 
     def return_device(self, actor: Actor, req: ReturnRequest) -> LoanRecord:
         """Check one device back in; the loan closes when its last device is back."""
@@ -487,7 +490,9 @@ class LoanService:
             loan = s.get(Loan, loan_id)
             if loan is None:
                 raise NotFound(_("貸出記録が見つかりません。"))
-            return _loan_record(s, loan)
+            record = _loan_record(s, loan)
+        audit_shown(self.db, actor, AuditAction.VIEW, KIND, [], entity_id=record.id)
+        return record
 
     def due(self, actor: Actor, today: dt.date) -> tuple[list[LoanRecord], list[LoanRecord]]:
         """(due today, overdue) open loans — the home page list, with borrower contacts."""
@@ -500,6 +505,7 @@ class LoanService:
                 .limit(500)
             ).all()
             records = [_loan_record(s, r) for r in rows]
+        audit_shown(self.db, actor, AuditAction.LIST, KIND, [r.id for r in records], "due")
         return [r for r in records if r.due_on == today], [r for r in records if r.due_on < today]
 
     def history(
@@ -512,7 +518,11 @@ class LoanService:
         if organization_id is not None:
             stmt = stmt.where(Loan.organization_id == organization_id)
         with self.db.read() as s:
-            return [_loan_record(s, r) for r in s.scalars(stmt)]
+            records = [_loan_record(s, r) for r in s.scalars(stmt)]
+        of = f"device={int(device_id)}" if device_id is not None else ""
+        of += f" organization={int(organization_id)}" if organization_id is not None else ""
+        audit_shown(self.db, actor, AuditAction.LIST, KIND, [r.id for r in records], f"history {of}".strip())
+        return records
 
 
 def purge_expired_loans(service: LoanService, actor: Actor, today: dt.date, retention_years: int) -> int:

@@ -17,7 +17,7 @@ from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.text import clean_keep_width, fold, normalize_kana
 from kyodo_desk.domain.validation import Validator, normalize_email, normalize_phone, normalize_postal_code
 from kyodo_desk.i18n import _
-from kyodo_desk.services.base import Actor, NotFound, StaleEdit, audit, require
+from kyodo_desk.services.base import Actor, NotFound, StaleEdit, audit, audit_shown, require
 
 KIND = "organization"
 CODE_PREFIX = "ORG-"
@@ -210,7 +210,10 @@ class OrganizationService:
         order = [c.desc() if descending else c.asc() for c in columns]
         with self.db.read() as s:
             rows = s.scalars(self._filtered(flt).order_by(*order).offset(offset).limit(limit)).all()
-            return [_to_record(r) for r in rows]
+            records = [_to_record(r) for r in rows]
+        # contact names, phones and addresses: one audit row per page shown, ids only
+        audit_shown(self.db, actor, AuditAction.LIST, KIND, [r.id for r in records], f"list offset={int(offset)}")
+        return records
 
     def get(self, actor: Actor, org_id: int) -> OrganizationRecord:
         require(actor, Permission.ORGANIZATION_VIEW)
@@ -222,7 +225,9 @@ class OrganizationService:
                         code=organization_code(org_id)
                     )
                 )
-            return _to_record(row)
+            record = _to_record(row)
+        audit_shown(self.db, actor, AuditAction.VIEW, KIND, [], entity_id=record.id)
+        return record
 
     def find_similar(self, actor: Actor, name: str, *, exclude_id: int | None = None) -> list[OrganizationRecord]:
         """Organizations whose folded name equals *name*'s — shown as a duplicate warning."""
@@ -242,7 +247,10 @@ class OrganizationService:
                 .limit(20)
             ).all()
             rows = s.scalars(select(Organization).where(Organization.id.in_(ids))).all()
-            return [_to_record(r) for r in rows if fold(r.name) == key and r.id != exclude_id][:5]
+            records = [_to_record(r) for r in rows if fold(r.name) == key and r.id != exclude_id][:5]
+        if records:
+            audit_shown(self.db, actor, AuditAction.LIST, KIND, [r.id for r in records], "similar")
+        return records
 
     # ---- writing --------------------------------------------------------------------
     def create(self, actor: Actor, data: OrganizationInput) -> OrganizationRecord:

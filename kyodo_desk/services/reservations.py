@@ -16,7 +16,7 @@ from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.validation import ValidationError, Validator, normalize_phone
 from kyodo_desk.i18n import _
 from kyodo_desk.services.availability import device_conflict, lock_devices
-from kyodo_desk.services.base import Actor, NotFound, ServiceError, audit, require
+from kyodo_desk.services.base import Actor, NotFound, ServiceError, audit, audit_shown, require
 from kyodo_desk.services.inventory import DeviceRecord, device_record
 
 
@@ -163,7 +163,10 @@ class ReservationService:
             stmt = select(Reservation).where(Reservation.status == "active").order_by(Reservation.start_on)
             if organization_id is not None:
                 stmt = stmt.where(Reservation.organization_id == organization_id)
-            return [self._record(s, r) for r in s.scalars(stmt)]
+            records = [self._record(s, r) for r in s.scalars(stmt)]
+        # contact name and phone: one audit row for the list shown
+        audit_shown(self.db, actor, AuditAction.LIST, "reservation", [r.id for r in records], "active")
+        return records
 
     def calendar(self, actor: Actor, start: dt.date, end: dt.date) -> list[CalendarEntry]:
         """Loans and active reservations overlapping [start, end], per device (for the calendar view)."""
