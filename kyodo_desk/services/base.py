@@ -175,7 +175,7 @@ def audit_shown(
     nothing personal is shown without its audit row.
     """
     ids = list(record_ids)
-    if ids or action != AuditAction.VIEW:
+    if ids or action in (AuditAction.LIST, AuditAction.SEARCH):
         detail = f"{detail} n={len([i for i in ids if i is not None])}".strip()
     with db.write() as s:
         audit(s, actor, action, entity, entity_id, detail, record_ids=ids)
