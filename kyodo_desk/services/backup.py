@@ -322,11 +322,11 @@ def _audit_restore(actor: Actor, db_path: Path, backup_file: Path, kept: Path | 
 
 def _libpq_url(url: str) -> tuple[str, str | None]:
     """(libpq URL without the password, the password) for a SQLAlchemy PostgreSQL URL."""
-    from sqlalchemy.engine import make_url
+    from sqlalchemy.engine import URL, make_url
 
     parsed = make_url(url)
     password = parsed.password
-    plain = parsed.set(drivername="postgresql", password=None)
+    plain = URL.create("postgresql", parsed.username, None, parsed.host, parsed.port, parsed.database, parsed.query)
     return plain.render_as_string(hide_password=False), (str(password) if password is not None else None)
 
 

@@ -8,7 +8,16 @@ import sqlite3
 import pytest
 from sqlalchemy import inspect, text
 
-from kyodo_desk.db.migrate import MigrationError, backup_sqlite, current_revision, head_revision, needs_upgrade, upgrade
+from kyodo_desk.db.migrate import (
+    APP_VERSION_KEY,
+    MigrationError,
+    NewerDatabaseError,
+    backup_sqlite,
+    current_revision,
+    head_revision,
+    needs_upgrade,
+    upgrade,
+)
 from kyodo_desk.db.models import Base
 from tests.db.conftest import postgres_only, sqlite_only
 
@@ -132,3 +141,54 @@ def test_postgres_has_the_trigram_index_for_search(db):
             )
         ).scalar()
     assert indexdef is not None and "gin" in indexdef and "gin_trgm_ops" in indexdef
+
+
+@pytest.fixture
+def newer_db(db):
+    """The test database as a newer app version left it (revision 9999, app 9.9.0)."""
+    with db.write() as s:
+        s.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+        s.execute(text("DELETE FROM setting WHERE key = :k"), {"k": APP_VERSION_KEY})
+        s.execute(
+            text("INSERT INTO setting (key, value, updated_at) VALUES (:k, '\"9.9.0\"', CURRENT_TIMESTAMP)"),
+            {"k": APP_VERSION_KEY},
+        )
+    yield db
+    with db.write() as s:  # the PostgreSQL schema is shared by the session: put the revision back
+        s.execute(text("UPDATE alembic_version SET version_num = :h"), {"h": head_revision()})
+
+
+def test_database_from_a_newer_version_is_refused_in_japanese_and_nothing_is_written(newer_db, tmp_path):
+    from kyodo_desk import __version__
+
+    _add_organization(newer_db)
+    with pytest.raises(NewerDatabaseError) as refused:
+        upgrade(newer_db, tmp_path / "backups", keep=3)
+    message = str(refused.value)
+    assert "9999" in message and "9.9.0" in message  # theirs
+    assert head_revision() in message and __version__ in message  # ours
+    assert "この端末の協働デスクを新しい版に更新してから" in message
+    assert not (tmp_path / "backups").exists() or not any((tmp_path / "backups").iterdir())  # no backup for a refusal
+    assert current_revision(newer_db) == "9999" and _names(newer_db) == ["広坂町会"]
+
+
+@sqlite_only
+def test_upgrade_records_the_app_version_and_prunes_before_upgrade_copies(fresh_sqlite, tmp_path):
+    import datetime as dt
+
+    from kyodo_desk import __version__
+    from kyodo_desk.db.backup_files import backup_target, list_backups
+    from kyodo_desk.db.migrate import written_by
+
+    backups = tmp_path / "backups"
+    upgrade(fresh_sqlite, backups, revision="0001")
+    _add_organization(fresh_sqlite)
+    path = fresh_sqlite.sqlite_path
+    for day in (1, 2, 3):
+        backup_target(backups, path.stem, "daily", now=dt.datetime(2026, 1, day, 9))
+    result = upgrade(fresh_sqlite, backups, keep=2)
+    assert written_by(fresh_sqlite) == __version__
+    assert [b.path for b in list_backups(backups, path.stem)] == [
+        result.backup,
+        backups / f"{path.stem}-20260103-090000-daily.db",
+    ]
