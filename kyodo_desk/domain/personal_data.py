@@ -180,7 +180,7 @@ ADVISORS = PersonalFile(
     purpose=N_("アドバイザー派遣の調整・依頼・謝礼の支払いのため"),
     subjects=N_("センターに登録したアドバイザー"),
     source=N_("本人から登録時に"),
-    retention=N_("登録している間。登録をやめた後{years}年で消去します。"),
+    retention=N_("登録している間。登録をやめた方の記録は、管理者がアドバイザーの画面で消去します。"),
     view_permission=Permission.DISPATCH_EDIT,
     fields=(
         HeldField("advisor", "name", N_("氏名"), _S_ADVISOR),
@@ -188,6 +188,7 @@ ADVISORS = PersonalFile(
         HeldField("advisor", "phone", N_("電話番号"), _S_ADVISOR),
         HeldField("advisor", "email", N_("メールアドレス"), _S_ADVISOR),
         HeldField("advisor", "notes", N_("備考"), _S_ADVISOR),
+        HeldField("advisor_exception", "reason", N_("都合の悪い日の理由"), _S_ADVISOR),
     ),
 )
 

@@ -21,6 +21,7 @@ from kyodo_desk.i18n import N_, _
 from kyodo_desk.services.base import Actor, ServiceError, audit, require
 
 HANDBOOK = "handbook"
+PERSONAL_FILE_REGISTER = "personal_file_register"  # 個人情報ファイル簿 (documents/forms/personal_file_register.py)
 FORM_PREFIX = "form:"
 
 
@@ -95,6 +96,13 @@ class PrintingService:
             )
         ]
         docs += [PrintableDocument(FORM_PREFIX + f.name, f.title, f.description) for f in FORMS.values()]
+        docs.append(
+            PrintableDocument(
+                PERSONAL_FILE_REGISTER,
+                _("個人情報ファイル簿"),
+                _("協働デスクが保有する個人情報の一覧(利用目的・項目・保存期間・閲覧できる職員)。アプリの定義から作られます。"),
+            )
+        )
         return docs
 
     def document(self, key: str) -> PrintableDocument:
@@ -140,6 +148,11 @@ class PrintingService:
         center = self.center()
         if key == HANDBOOK:
             return self._handbook(doc, center, paper, progress)
+        if key == PERSONAL_FILE_REGISTER:
+            from kyodo_desk.documents.forms import personal_file_register
+
+            data = personal_file_register.build(center, today=today, progress=progress)
+            return BuiltDocument(key, doc.title, paper, data, _count_pages(data))
         from kyodo_desk.documents.forms import get_form
 
         data = get_form(key[len(FORM_PREFIX) :]).build(center, today=today, progress=progress)

@@ -46,8 +46,8 @@ def select(qtbot, page, row: int, paper_index: int | None = None):
 
 
 def test_lists_every_document_and_previews_the_handbook(page, qtbot):
-    assert page.list.count() == 5
-    assert [page.list.item(i).text() for i in range(5)] == [d.title for d in page.documents]
+    assert page.list.count() == 6  # handbook, 4 forms, 個人情報ファイル簿
+    assert [page.list.item(i).text() for i in range(6)] == [d.title for d in page.documents]
     assert page.current.key == HANDBOOK and page.current.paper is Paper.A4
     qtbot.waitUntil(lambda: page.preview.page_count == page.current.pages, timeout=10_000)
     assert page.current.pages >= 12
