@@ -30,13 +30,15 @@ def run(args, ctx) -> int:
         )
 
     from kyodo_desk.documents.base import write_pdf
-    from kyodo_desk.services.base import SYSTEM
+    from kyodo_desk.services.base import batch_actor
+
+    actor = batch_actor("form")  # named in the audit log
     from kyodo_desk.services.printing import FORM_PREFIX, PrintingService
 
     services = ctx.services()
     printing = PrintingService(services.db, services.settings, ctx.paths.handbook_override_dir)
-    doc = printing.build(SYSTEM, FORM_PREFIX + args.name)
+    doc = printing.build(actor, FORM_PREFIX + args.name)
     write_pdf(args.out, doc.data)
-    printing.record_output(SYSTEM, doc, destination="pdf")
+    printing.record_output(actor, doc, destination="pdf")
     print(_("{path} に出力しました({title}、A4 {n}ページ)。").format(path=args.out, title=doc.title, n=doc.pages))
     return 0

@@ -40,19 +40,21 @@ def stderr_progress():
 
 def run(args, ctx) -> int:
     from kyodo_desk.documents.base import write_pdf
-    from kyodo_desk.services.base import SYSTEM
+    from kyodo_desk.services.base import batch_actor
+
+    actor = batch_actor("handbook")  # named in the audit log
     from kyodo_desk.services.printing import HANDBOOK, Paper, PrintingService
 
     services = ctx.services()
     printing = PrintingService(services.db, services.settings, ctx.paths.handbook_override_dir)
     print(printing.handbook_source().note)
     paper = Paper.A5_BOOKLET if args.booklet else Paper.A4
-    doc = printing.build(SYSTEM, HANDBOOK, paper, progress=stderr_progress())
+    doc = printing.build(actor, HANDBOOK, paper, progress=stderr_progress())
     print(file=sys.stderr)
     for warning in doc.warnings:
         print(_("注意: {message}").format(message=warning), file=sys.stderr)
     write_pdf(args.out, doc.data)
-    printing.record_output(SYSTEM, doc, destination="pdf")
+    printing.record_output(actor, doc, destination="pdf")
     if args.booklet:
         print(
             _("{path} に出力しました(A4横 {n}面 = 用紙 {sheets}枚。両面印刷で「短辺とじ」を選んでください)。").format(

@@ -23,7 +23,9 @@ def register(sub) -> None:
 
 
 def run(args, ctx) -> int:
-    from kyodo_desk.services.base import SYSTEM
+    from kyodo_desk.services.base import batch_actor
+
+    actor = batch_actor("labels")  # named in the audit log
     from kyodo_desk.services.labels import LabelService
 
     services = ctx.services()
@@ -43,7 +45,7 @@ def run(args, ctx) -> int:
             return 2
         tags = None if args.all else [t for t in args.tags.split(",") if t.strip()]
         pdf = labels.build(
-            SYSTEM, tags, args.template, start=args.start, offset_x_mm=args.offset_x, offset_y_mm=args.offset_y
+            actor, tags, args.template, start=args.start, offset_x_mm=args.offset_x, offset_y_mm=args.offset_y
         )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(pdf)

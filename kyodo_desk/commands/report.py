@@ -33,13 +33,15 @@ def register(sub) -> None:
 
 
 def build(services, kind: str, fiscal_year: int, month: int | None = None):
-    from kyodo_desk.services.base import SYSTEM
+    from kyodo_desk.services.base import batch_actor
+
+    actor = batch_actor("report")  # named in the audit log
 
     if kind == "consultations":
-        return services.consultation_stats.statistics(SYSTEM, fiscal_year, month=month)
+        return services.consultation_stats.statistics(actor, fiscal_year, month=month)
     if kind == "lending":
-        return services.lending_stats.statistics(SYSTEM, fiscal_year)
-    return services.dispatch_stats.statistics(SYSTEM, fiscal_year)
+        return services.lending_stats.statistics(actor, fiscal_year)
+    return services.dispatch_stats.statistics(actor, fiscal_year)
 
 
 def run(args, ctx) -> int:

@@ -26,8 +26,10 @@ def _list(args, ctx) -> int:
 
 
 def _add(args, ctx) -> int:
-    from kyodo_desk.services.base import SYSTEM
+    from kyodo_desk.services.base import batch_actor
 
-    rec = ctx.services().staff.create(SYSTEM, args.login, args.name, args.role, args.kana)
+    actor = batch_actor("staff")  # named in the audit log
+
+    rec = ctx.services().staff.create(actor, args.login, args.name, args.role, args.kana)
     print(_("追加しました: {name}({role})").format(name=rec.display_name, role=rec.role.label()))
     return 0
