@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.i18n import _
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.settings.backup_restore import BackupRestoreForm
@@ -31,4 +32,10 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.desk, _("この端末"))
         self.backup = BackupRestoreForm(ctx)
         self.tabs.addTab(self.backup, _("バックアップ"))
+        self.audit = None
+        if ctx.require_actor().can(Permission.AUDIT_VIEW):  # 監査ログ: administrators only
+            from kyodo_desk.ui.audit.page import AuditLogPage
+
+            self.audit = AuditLogPage(ctx)
+            self.tabs.addTab(self.audit, _("監査ログ"))
         layout.addWidget(self.tabs, 1)

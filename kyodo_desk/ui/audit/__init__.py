@@ -1,0 +1,1 @@
+"""監査ログ: the administrators' screen over the audit trail."""
