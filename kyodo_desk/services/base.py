@@ -175,6 +175,8 @@ def audit_shown(
     nothing personal is shown without its audit row.
     """
     ids = list(record_ids)
+    if action == AuditAction.LIST and not any(i is not None for i in ids):
+        return  # an empty list showed nobody (a search with no result is still recorded)
     if ids or action in (AuditAction.LIST, AuditAction.SEARCH):
         detail = f"{detail} n={len([i for i in ids if i is not None])}".strip()
     with db.write() as s:

@@ -81,13 +81,17 @@ def test_karte_followups_and_cases_are_audited(services, staff_actor, org, consu
     start = services.changes.marker()
     karte = services.consultations.organization_timeline(staff_actor, org.id)
     due = services.consultations.followups_due(staff_actor, TODAY)
+    services.consultations.cases(staff_actor, organization_id=org.id)  # none: an empty list shows nobody
+    case = services.consultations.create_case(staff_actor, "会計の立て直し", organization_id=org.id)
+    mark = services.changes.marker()
     services.consultations.cases(staff_actor, organization_id=org.id)
     rows = _rows(services, start)
-    assert [(r.action, r.entity) for r in rows] == [
+    assert [(r.action, r.entity) for r in rows if r.id <= mark] == [
         ("list", "consultation"),
         ("list", "consultation"),
-        ("list", "consultation_case"),
+        ("create", "consultation_case"),
     ]
+    assert [(r.action, r.entity, _ids(r)) for r in rows if r.id > mark] == [("list", "consultation_case", [case.id])]
     assert f"karte organization={org.id}" in rows[0].detail and _ids(rows[0]) == [c.id for c in karte]
     assert "followups_due" in rows[1].detail and sorted(_ids(rows[1])) == sorted(c.id for c in due)
     _no_personal_values(rows)
@@ -163,14 +167,13 @@ def test_loan_lists_with_borrower_names_and_phones_are_audited(services, staff_a
     services.loans.history(staff_actor, organization_id=loan.organization_id)
     services.loans.get(staff_actor, loan.id)
     services.loans.open_loan_for_device(staff_actor, loan.items[0].device.asset_tag)
-    services.reservations.active(staff_actor)
+    services.reservations.active(staff_actor)  # none: an empty list shows nobody, no row
     rows = _rows(services, start)
     assert [(r.action, r.entity) for r in rows] == [
         ("list", "loan"),
         ("list", "loan"),
         ("view", "loan"),
         ("view", "loan"),
-        ("list", "reservation"),
     ]
     assert _ids(rows[0]) == [loan.id] and [r.id for r in due_today + overdue] == [loan.id]
     assert f"organization={loan.organization_id}" in rows[1].detail
@@ -229,3 +232,17 @@ def test_a_list_page_holds_the_write_lock_only_for_its_one_audit_insert(services
         event.remove(services.db.engine, "before_cursor_execute", before)
         event.remove(services.db.engine, "commit", commit)
     assert seen == ["INSERT audit_log"]
+
+
+def test_reservations_with_contact_names_are_audited(services, admin, staff_actor, org):
+    model = services.inventory.save_model(admin, "tablet", "Apple", "iPad", [Accessory("ケース")])
+    device = services.inventory.create(admin, DeviceInput(model_id=model.id, serial="SN9"))
+    start_on = services.calendar.calendar().next_open_day(TODAY + dt.timedelta(days=20))
+    res = services.reservations.create(
+        staff_actor, org.id, start_on, start_on, [device.id], contact_name=MARK, contact_phone=PHONE
+    )
+    start = services.changes.marker()
+    services.reservations.active(staff_actor)
+    rows = _rows(services, start)
+    assert [(r.action, r.entity, _ids(r)) for r in rows] == [("list", "reservation", [res.id])]
+    _no_personal_values(rows)
