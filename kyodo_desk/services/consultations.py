@@ -383,12 +383,14 @@ class ConsultationService:
     # ---- reading --------------------------------------------------------------------
     def get(self, actor: Actor, consultation_id: int) -> ConsultationRecord:
         require(actor, Permission.CONSULTATION_VIEW)
-        with self.db.write() as s:  # opening a consultation is audited (APPI)
+        with self.db.read() as s:
             row = s.get(Consultation, consultation_id)
             if row is None:
                 raise NotFound(_("相談記録が見つかりません。削除された可能性があります。"))
-            audit(s, actor, AuditAction.VIEW, KIND, row.id)
-            return _records(s, [row])[0]
+            record = _records(s, [row])[0]
+        # opening a consultation is audited (APPI): a short write of its own after the read
+        audit_shown(self.db, actor, AuditAction.VIEW, KIND, [], entity_id=record.id)
+        return record
 
     def _filtered(self, flt: ConsultationFilter) -> Select:
         c = Consultation

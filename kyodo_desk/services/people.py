@@ -88,13 +88,14 @@ class PersonService:
 
     def get(self, actor: Actor, person_id: int) -> PersonRecord:
         require(actor, Permission.PERSON_VIEW)
-        with self.db.write() as s:  # write: the view itself is audited
+        with self.db.read() as s:
             row = s.get(Person, person_id)
             if row is None:
                 raise NotFound(_("個人の記録が見つかりません。削除された可能性があります。"))
             org = s.get(Organization, row.organization_id) if row.organization_id else None
-            audit(s, actor, AuditAction.VIEW, KIND, row.id)
-            return _record(row, org.name if org else "")
+            record = _record(row, org.name if org else "")
+        audit_shown(self.db, actor, AuditAction.VIEW, KIND, [], entity_id=record.id)  # the view itself is audited
+        return record
 
     def for_organization(self, actor: Actor, org_id: int) -> list[PersonRecord]:
         require(actor, Permission.PERSON_VIEW)

@@ -9,7 +9,7 @@ from kyodo_desk.cli import main
 from kyodo_desk.db.engine import Database
 from kyodo_desk.services.base import SYSTEM
 from kyodo_desk.services.container import Services
-from kyodo_desk.services.organizations import OrganizationFilter
+from kyodo_desk.services.organizations import OrganizationFilter, OrganizationInput
 
 
 def _rows(path) -> list[list[str]]:
@@ -22,6 +22,7 @@ def test_audit_export_filters_by_staff_and_date_and_records_itself(db_url, tmp_p
     try:
         services = Services(db)
         admin = services.staff.sign_in(services.staff.list()[0].id)
+        services.organizations.create(admin, OrganizationInput(kind="npo", name="森山子育ての会"))
         services.organizations.page(admin, OrganizationFilter())
     finally:
         db.dispose()
@@ -31,8 +32,8 @@ def test_audit_export_filters_by_staff_and_date_and_records_itself(db_url, tmp_p
     rows = _rows(out)
     assert rows[0][:5] == ["番号", "日時", "操作した人", "ログイン名", "操作"]
     assert {r[2] for r in rows[1:]} == {"山田 花子"}
-    assert [r[4] for r in rows[1:]] == ["登録", "サインイン", "一覧表示"]  # the first account registers itself
-    assert "3件" in capsys.readouterr().out
+    assert [r[4] for r in rows[1:]] == ["登録", "サインイン", "登録", "一覧表示"]  # the first account registers itself
+    assert "4件" in capsys.readouterr().out
 
     # the first export is in the trail, under the batch command's name
     assert main(["--database", db_url, "audit", "--staff", "system", "--action", "export", "--out", str(out)]) == 0
