@@ -104,6 +104,12 @@ class RetentionReport:
             (_("バックアップファイル"), len(self.backup_files)),
         ]
 
+    def short_summary(self) -> str:
+        """「相談 3件、ログファイル 1件」 for the home page's notice."""
+        short = (_("相談"), _("貸出"), _("予約"), _("個人"), _("監査ログ"), _("ログファイル"), _("バックアップ"))
+        parts = [_("{what} {n}件").format(what=w, n=n) for w, (_label, n) in zip(short, self.lines(), strict=True) if n]
+        return "、".join(parts) if parts else _("ありません")
+
     def summary(self) -> str:
         parts = [f"{label} {n}" for label, n in self.lines() if n]
         return "、".join(parts) if parts else _("ありません")

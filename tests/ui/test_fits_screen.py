@@ -434,6 +434,32 @@ def _staff_picker(cls, ctx, parent):
     return cls(ctx, None)
 
 
+def _person_record(ctx):
+    from sqlalchemy import select
+
+    from kyodo_desk.db.models import Person
+
+    with ctx.db.read() as s:
+        person_id = s.scalars(select(Person.id).order_by(Person.id)).first()
+    return ctx.services.people.get(ctx.require_actor(), person_id)
+
+
+@opens("privacy.person_dialog.PersonDialog")
+def _person(cls, ctx, parent):
+    return cls(ctx, _person_record(ctx), parent)
+
+
+@opens("privacy.requests_dialog.RequestsDialog")
+def _privacy_requests(cls, ctx, parent):
+    org = _first(_applications(ctx), "application").organization_id
+    return cls(ctx, "organization", org, "団体", parent)
+
+
+@opens("privacy.retention_dialog.RetentionDialog")
+def _retention(cls, ctx, parent):
+    return cls(ctx, parent)
+
+
 # ---- the checks on the small screen (child process) ---------------------------------------------------
 @pytest.fixture
 def desk(qtbot, make_ctx, db, services):

@@ -39,6 +39,10 @@ class HomePage(QWidget):
         )
         self.date_label.setFont(scaled_font(self.date_label, 1.15))
         layout.addWidget(self.date_label)
+        from kyodo_desk.ui.privacy.retention_card import RetentionCard
+
+        self.retention_card = RetentionCard(ctx)  # administrators, when a retention purge is due (APPI)
+        layout.addWidget(self.retention_card)
 
         row = QHBoxLayout()
         row.setSpacing(16)
@@ -129,6 +133,7 @@ class HomePage(QWidget):
     def refresh(self) -> None:
         self.loans_card.refresh()
         self.followups_card.refresh()
+        self.retention_card.refresh()
         actor = self.ctx.require_actor()
         orgs = self.ctx.services.organizations
         self.ctx.tasks.run(

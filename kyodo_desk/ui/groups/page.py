@@ -59,6 +59,12 @@ class OrganizationsPage(QWidget):
         self.loans_button.clicked.connect(self.show_loan_history)
         self.loans_button.setVisible(ctx.require_actor().can(Permission.LENDING_OPERATE))
         header.addWidget(self.loans_button)
+        self.privacy_button = QPushButton(_("個人情報の請求…"))
+        self.privacy_button.setObjectName("orgPrivacyButton")
+        self.privacy_button.setToolTip(_("選んだ団体の連絡先と所属する個人について、開示・訂正・利用停止の求めに対応します"))
+        self.privacy_button.clicked.connect(self.show_privacy_requests)
+        self.privacy_button.setVisible(ctx.require_actor().can(Permission.PRIVACY_REQUEST))
+        header.addWidget(self.privacy_button)
         layout.addLayout(header)
 
         filters = QHBoxLayout()
@@ -123,6 +129,7 @@ class OrganizationsPage(QWidget):
 
     def register_openers(self, registry: OpenerRegistry) -> None:
         registry.register("organization", self.open_organization)
+        registry.register("person", self.open_person)  # a 個人 hit in the search box
 
     # ---- list --------------------------------------------------------------------------
     def current_filter(self) -> OrganizationFilter:
@@ -187,6 +194,22 @@ class OrganizationsPage(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def show_privacy_requests(self):
+        """個人情報の請求 (開示・訂正・消去) for the selected organization (administrators)."""
+        index = self.table.currentIndex()
+        record = self.model.record(index.row()) if index.isValid() else None
+        if record is None or not self.ctx.require_actor().can(Permission.PRIVACY_REQUEST):
+            return None
+        from kyodo_desk.ui.privacy.requests_dialog import open_requests
+
+        return open_requests(self.ctx, "organization", record.id, record.name, self.window())
+
+    def open_person(self, person_id: int) -> None:
+        """A person found with the search box: their record, editable (訂正)."""
+        from kyodo_desk.ui.privacy.person_dialog import open_person
+
+        open_person(self.ctx, person_id, self.window())
 
     def open_organization(self, org_id: int) -> None:
         """Show the organization on this page, selected, the list focused (search box, scanned codes).

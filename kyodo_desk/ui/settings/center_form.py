@@ -56,6 +56,11 @@ class CenterSettingsForm(QWidget):
         self.retention.setEnabled(self.can_edit)
         self.retention.setMaximumWidth(120)
         self.errors.add_row(form, "retention_years", _("個人情報の保存年数"), self.retention)
+        if ctx.require_actor().can(Permission.PRIVACY_REQUEST):  # APPI: preview and erase what is past it
+            self.retention_button = QPushButton(_("保存期間の確認と消去…"))
+            self.retention_button.setObjectName("openRetention")
+            self.retention_button.clicked.connect(self.open_retention)
+            form.addRow("", self.retention_button)
         week = QWidget()
         week_row = QHBoxLayout(week)
         week_row.setContentsMargins(0, 0, 0, 0)
@@ -95,6 +100,14 @@ class CenterSettingsForm(QWidget):
     def _data_changed(self, kind: str, _ids: list) -> None:
         if kind == "setting" and (self.current is None or self.collect() == self.current):
             self.load()  # another desk saved; nothing typed here would be lost
+
+    def open_retention(self):
+        from kyodo_desk.ui.privacy.retention_dialog import RetentionDialog
+
+        dialog = RetentionDialog(self.ctx, self.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _fill(self, settings: CenterSettings) -> None:
         self.current = settings
