@@ -32,9 +32,15 @@ def register(sub) -> None:
     p.add_argument("--since", type=_date, metavar=_("日付"), help=_("この日から(YYYY-MM-DD)"))
     p.add_argument("--until", type=_date, metavar=_("日付"), help=_("この日まで(YYYY-MM-DD、その日を含む)"))
     p.add_argument("--staff", metavar=_("ログイン名"), help=_("このスタッフの操作だけ(system = システムとバッチ処理)"))
-    p.add_argument("--action", metavar=_("操作"), help=_("操作の種類だけ(view, list, search, export, print, create, update, delete ...)"))
+    p.add_argument(
+        "--action",
+        metavar=_("操作"),
+        help=_("操作の種類だけ(view, list, search, export, print, create, update, delete ...)"),
+    )
     p.add_argument("--kind", metavar=_("種類"), help=_("記録の種類だけ(consultation, person, organization, loan ...)"))
-    p.add_argument("--record", type=int, metavar=_("番号"), help=_("この番号の記録(開いた・変えた・一覧に表示した)だけ"))
+    p.add_argument(
+        "--record", type=int, metavar=_("番号"), help=_("この番号の記録(開いた・変えた・一覧に表示した)だけ")
+    )
     p.add_argument("--out", required=True, type=Path, help=_("出力ファイル(.csv)"))
     p.set_defaults(func=run)
 
@@ -54,7 +60,11 @@ def run(args, ctx) -> int:
         else:
             found = [s for s in services.staff.list(include_inactive=True) if s.login_name == args.staff]
             if not found:
-                print(_("エラー: ログイン名「{login}」のスタッフはいません(kyodo-desk staff list で確かめてください)。").format(login=args.staff))
+                print(
+                    _(
+                        "エラー: ログイン名「{login}」のスタッフはいません(kyodo-desk staff list で確かめてください)。"
+                    ).format(login=args.staff)
+                )
                 return 2
             staff_id = found[0].id
     flt = AuditFilter(

@@ -203,7 +203,9 @@ class AuditService:
         with self.db.read() as s:
             return int(s.scalar(stmt) or 0)
 
-    def page(self, actor: Actor, flt: AuditFilter = AuditFilter(), *, offset: int = 0, limit: int = 200) -> list[AuditEntry]:
+    def page(
+        self, actor: Actor, flt: AuditFilter = AuditFilter(), *, offset: int = 0, limit: int = 200
+    ) -> list[AuditEntry]:
         """Newest first; the 監査ログ screen pages through it lazily.  Reading the trail is not
         itself recorded row by row (it holds no personal values); exporting it is."""
         require(actor, Permission.AUDIT_VIEW)

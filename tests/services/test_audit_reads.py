@@ -219,7 +219,9 @@ def test_a_list_page_holds_the_write_lock_only_for_its_one_audit_insert(services
         if statement.startswith("BEGIN IMMEDIATE"):
             in_write["on"] = True
         elif in_write["on"]:
-            seen.append(statement.split()[0] + " " + statement.split()[2] if statement.startswith("INSERT") else statement)
+            seen.append(
+                statement.split()[0] + " " + statement.split()[2] if statement.startswith("INSERT") else statement
+            )
 
     def commit(conn):
         in_write["on"] = False

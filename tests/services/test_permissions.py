@@ -22,7 +22,7 @@ import pytest
 
 from kyodo_desk.domain.enums import StaffRole
 from kyodo_desk.domain.permissions import ROLE_PERMISSIONS, Permission, allowed, roles_with
-from kyodo_desk.services.base import NO_PERMISSION_NEEDED, Actor, PermissionDenied
+from kyodo_desk.services.base import NO_PERMISSION_NEEDED, PermissionDenied
 from kyodo_desk.services.container import Services
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from kyodo_desk.i18n import N_, _
 from kyodo_desk.services.audit_log import AuditEntry, AuditFilter
@@ -43,7 +43,9 @@ def tooltip(e: AuditEntry) -> str:
     if e.entity_id is not None:
         lines.append(_("記録番号: {id}").format(id=e.entity_id))
     if e.record_ids:
-        lines.append(_("表示した記録({n}件): {ids}").format(n=len(e.record_ids), ids=", ".join(map(str, e.record_ids[:60]))))
+        lines.append(
+            _("表示した記録({n}件): {ids}").format(n=len(e.record_ids), ids=", ".join(map(str, e.record_ids[:60])))
+        )
     if e.detail:
         lines.append(e.detail)
     return "\n".join(lines)
@@ -63,7 +65,7 @@ class AuditTableModel(PagedTableModel):
         actor, service, flt = self.ctx.require_actor(), self.ctx.services.audit, self.filter
         return lambda: service.count(actor, flt)
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         e = self.record(index.row())
         if e is None or not index.isValid():
             return None

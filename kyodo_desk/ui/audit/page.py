@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -169,8 +169,9 @@ class AuditLogPage(QWidget):
         self.clear_button.clicked.connect(self.clear_filters)
         self.reload_button.clicked.connect(self.reload)
         self.export_button.clicked.connect(lambda: self.export_csv())
-        QShortcut(QKeySequence("F5"), self, activated=self.reload)
-        QShortcut(QKeySequence("Ctrl+E"), self, activated=lambda: self.export_csv())
+        here = Qt.ShortcutContext.WidgetWithChildrenShortcut  # only while the focus is on this screen
+        QShortcut(QKeySequence("F5"), self, self.reload, here)
+        QShortcut(QKeySequence("Ctrl+E"), self, lambda: self.export_csv(), here)
         self.model.modelReset.connect(self._show_count)
         self.model.fetched.connect(lambda _n: self._show_count())
 
@@ -247,7 +248,11 @@ class AuditLogPage(QWidget):
     def active_filters(self) -> list[str]:
         out = [
             f"{label}: {combo.currentText()}"
-            for label, combo in ((_("操作した人"), self.staff), (_("操作"), self.action), (_("記録の種類"), self.entity))
+            for label, combo in (
+                (_("操作した人"), self.staff),
+                (_("操作"), self.action),
+                (_("記録の種類"), self.entity),
+            )
             if combo.currentData() is not None
         ]
         if self.record_id() is not None:
