@@ -201,7 +201,21 @@ class RetentionService:
             )
 
     def _backups(self, backup_dir: Path | None, before: dt.datetime) -> tuple[Path, ...]:
-        return _old_files(backup_dir, BACKUP_PATTERNS, before)
+        """Backups taken before *before*: every kind (daily, manual, before-upgrade, before-restore,
+        pg_dump), dated by the time in their name (db/backup_files.py names them), so copying a
+        folder does not make old copies look new.  Files the program did not name are left alone."""
+        if backup_dir is None or not Path(backup_dir).is_dir():
+            return ()
+        try:
+            from kyodo_desk.db.backup_files import parse_backup_name
+        except ImportError:  # pragma: no cover - older layout: file times
+            return _old_files(backup_dir, BACKUP_PATTERNS, before)
+        found = []
+        for path in Path(backup_dir).iterdir():
+            item = parse_backup_name(path)
+            if item is not None and item.taken_at < before and path.is_file():
+                found.append(path)
+        return tuple(sorted(found))
 
     def purge(
         self,
@@ -259,7 +273,15 @@ class RetentionService:
         )
 
     def _delete_backups(self, backup_dir: Path | None, before: dt.datetime):
-        return self._delete_files(self._backups(backup_dir, before))
+        paths = self._backups(backup_dir, before)
+        done, failed = self._delete_files(paths)
+        try:
+            from kyodo_desk.config import database_side_files
+        except ImportError:  # pragma: no cover
+            return done, failed
+        for path in done:  # a copied -wal/-shm beside an old backup goes with it
+            self._delete_files(tuple(p for p in database_side_files(path) if p.exists()))
+        return done, failed
 
     @staticmethod
     def _delete_files(paths: tuple[Path, ...]) -> tuple[tuple[Path, ...], tuple[str, ...]]:

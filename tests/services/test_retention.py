@@ -83,9 +83,11 @@ def aged(services, db, admin, tmp_path):
     backups.mkdir()
     _old(logs / "kyodo_desk.log.3", dt.datetime(2025, 1, 1))
     _old(logs / "kyodo_desk.log", dt.datetime(2031, 5, 30))
-    _old(backups / "kyodo_desk-20250101-0900-backup.db", dt.datetime(2025, 1, 1))
-    _old(backups / "kyodo_desk-20250101-0900-before-upgrade.db", dt.datetime(2025, 1, 1))
-    _old(backups / "kyodo_desk-20310530-0900-backup.db", dt.datetime(2031, 5, 30))
+    _old(backups / "kyodo_desk-20250101-090000-backup.db", dt.datetime(2025, 1, 1))
+    _old(backups / "kyodo_desk-20250101-090000-before-upgrade-0004.db", dt.datetime(2025, 1, 1))
+    _old(backups / "kyodo_desk-20310530-090000-daily.db", dt.datetime(2031, 5, 30))
+    _old(backups / "kyodo_desk-20250101-090000-backup.db-wal", dt.datetime(2025, 1, 1))
+    _old(backups / "notes-of-the-admin.txt", dt.datetime(2020, 1, 1))  # not a backup: left alone
     return {"old": old_person, "kept": kept_person, "logs": logs, "backups": backups}
 
 
@@ -122,7 +124,10 @@ def test_preview_changes_nothing_and_the_purge_does_what_it_said(services, db, a
         assert details == {1: "cancel session=1 reason=(消去)", 2: "cancel session=1 reason=最近の理由"}
         assert not s.scalars(select(Consultation).where(Consultation.summary.like("%QWZV%"))).all()
     assert sorted(p.name for p in aged["logs"].iterdir()) == ["kyodo_desk.log"]
-    assert [p.name for p in aged["backups"].iterdir()] == ["kyodo_desk-20310530-0900-backup.db"]
+    assert sorted(p.name for p in aged["backups"].iterdir()) == [
+        "kyodo_desk-20310530-090000-daily.db",
+        "notes-of-the-admin.txt",
+    ]
     assert services.search.search(admin, "QWZV") == [] and services.search.search(admin, "古川") == []
     if db.is_sqlite:
         with db.read() as s:

@@ -83,7 +83,7 @@ def build_disclosure_pdf(disclosure, center: CenterInfo, *, progress: Progress |
             field = [para(v.field, cell), para(v.location, small)]
             if i:
                 field = [para(v.field, small), para(_("(続き {n}/{total})").format(n=i + 1, total=len(parts)), small)]
-            record = para(_short(v.record), cell if i == 0 else small)
+            record = para(_short(v.record, 80), cell if i == 0 else small)
             data.append([para(v.place, cell) if i == 0 else "", record, field, para(part, cell)])
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
