@@ -76,14 +76,13 @@ class ErasureReason(StrEnum):
     NO_LONGER_NEEDED = "no_longer_needed"  # 利用目的を達した
 
     def label(self) -> str:
-        return _(
-            {
-                "stop_use": N_("本人からの利用停止の求め"),
-                "erase": N_("本人からの消去の求め"),
-                "wrong_entry": N_("重複・誤って登録した記録"),
-                "no_longer_needed": N_("利用目的を達したため"),
-            }[self.value]
-        )
+        labels = {
+            "stop_use": N_("本人からの利用停止の求め"),
+            "erase": N_("本人からの消去の求め"),
+            "wrong_entry": N_("重複・誤って登録した記録"),
+            "no_longer_needed": N_("利用目的を達したため"),
+        }
+        return _(labels[self.value])
 
 
 _S_CONSULT = N_("相談受付")
