@@ -58,17 +58,26 @@ def _target() -> QWidget:
     return widget
 
 
+def _release(key, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+    """The key's release, to whatever has focus now (nothing, when the press closed the last window)."""
+    widget = QApplication.focusWidget() or QApplication.activeModalWidget() or QApplication.activeWindow()
+    if widget is not None:
+        QTest.keyRelease(widget, key, modifiers)
+
+
 def _send_char(char: str, delay: int) -> None:
     if delay > 0:
         QTest.qWait(delay)
     if len(char) == 1 and ord(char) <= 0xFF:
         # the char overload gives the key code of the glyph and the character as the event's text
         QTest.keyPress(_target(), char)
-        QTest.keyRelease(_target(), char)  # to whatever has focus now (the press may have moved it)
+        _release(char)  # to whatever has focus now (the press may have moved it)
         return
     # Japanese and other text: a key event carrying the text (what an input method commits)
     QApplication.sendEvent(_target(), QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
-    QApplication.sendEvent(_target(), QKeyEvent(QEvent.Type.KeyRelease, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
+    after = QApplication.focusWidget() or QApplication.activeModalWidget() or QApplication.activeWindow()
+    if after is not None:
+        QApplication.sendEvent(after, QKeyEvent(QEvent.Type.KeyRelease, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
 
 
 def type_text(qtbot, text: str, *, human: bool = False) -> None:
@@ -89,7 +98,7 @@ def press(qtbot, key, modifiers=Qt.KeyboardModifier.NoModifier, *, human: bool =
         QTest.qWait(HUMAN_GAP_MS)
     widget = _target()
     QTest.keyPress(widget, key, modifiers)
-    QTest.keyRelease(_target(), key, modifiers)
+    _release(key, modifiers)
     QApplication.processEvents()
 
 
@@ -98,7 +107,7 @@ def scan(qtbot, code: str) -> None:
     for char in code:  # one burst: nothing else runs between the keys (as the OS queues them)
         _send_char(char, 0)
     QTest.keyPress(_target(), Qt.Key.Key_Return)
-    QTest.keyRelease(_target(), Qt.Key.Key_Return)
+    _release(Qt.Key.Key_Return)
     QApplication.processEvents()
 
 
@@ -141,6 +150,7 @@ def on_next_dialog(qtbot, fn: Callable[[QWidget], None], *, timeout: int = 5000,
         dialog = QApplication.activeModalWidget()
         if dialog is not None and dialog.isVisible():
             state["done"] = True
+            _make_active(dialog)  # a window manager would; keys then go to the dialog's focus
             fn(dialog)
             return
         state["left"] -= 1
@@ -163,13 +173,17 @@ def wait_dialog(qtbot, cls: type, timeout: int = 5000) -> QWidget:
     return found[-1]
 
 
-def activate(qtbot, window: QWidget) -> QWidget:
+def _make_active(window: QWidget) -> None:
     window.raise_()
     window.activateWindow()
     if not window.isActiveWindow():  # offscreen: no window manager to grant it
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             QApplication.setActiveWindow(window)
+
+
+def activate(qtbot, window: QWidget) -> QWidget:
+    _make_active(window)
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     return window
 

@@ -19,3 +19,16 @@ def test_keys_go_to_the_focused_widget_of_the_real_window(qtbot, desk):
     assert line is win.nav
     press(qtbot, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(focused(), QLineEdit)
+
+
+def test_on_next_dialog_acts_on_a_dialog_opened_with_exec(qtbot, desk):
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.ui.replay import on_next_dialog
+
+    win = desk()
+    box = QMessageBox(QMessageBox.Icon.Question, "確認", "閉じますか?",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, win)
+    done = on_next_dialog(qtbot, lambda dialog: press(qtbot, Qt.Key.Key_Escape))
+    assert box.exec() == QMessageBox.StandardButton.No  # Escape reached the modal box through the app
+    assert done()
