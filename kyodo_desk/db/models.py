@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -50,9 +51,14 @@ class Staff(Base):
     display_kana: Mapped[str] = mapped_column(String(100), default="")
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # A full login arrives in a later issue; the column is here so that it needs no migration of
-    # the staff table.  None = "pick from the list" desk mode.
+    # Sign-in (services/staff.py, domain/passwords.py): a self-describing scrypt hash.  None = no
+    # password yet: the person sets one at their next sign-in.  password_temporary: issued by an
+    # administrator, must be changed at first use.  pin_hash: optional quick-交代 PIN.
     password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
+    password_temporary: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    pin_hash: Mapped[str | None] = mapped_column(String(255), default=None)
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
     version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -103,6 +103,9 @@ class AuditAction(StrEnum):
     EXPORT = "export"
     PRINT = "print"
     LOGIN = "login"
+    LOGIN_FAILED = "login_failed"  # a wrong password or PIN (never the text typed)
+    LOCKOUT = "lockout"  # too many wrong passwords: the account waits (or an administrator clears it)
+    PASSWORD = "password"  # a password or PIN set, changed, or a temporary one issued
     LOGOUT = "logout"
     OVERRIDE = "override"
 

@@ -38,6 +38,9 @@ ACTION_LABELS: dict[str, str] = {
     "export": N_("書き出し"),
     "print": N_("印刷"),
     "login": N_("サインイン"),
+    "login_failed": N_("サインイン失敗"),
+    "lockout": N_("アカウントのロック"),
+    "password": N_("パスワードの設定"),
     "logout": N_("サインアウト"),
     "override": N_("例外の承認"),
 }

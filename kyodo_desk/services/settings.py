@@ -32,6 +32,10 @@ class CenterSettings:
     website_url: str = "https://www4.city.kanazawa.lg.jp/"
     # APPI: how long personal data in consultations and loans is kept before it is erased (years).
     retention_years: int = 5
+    # Sign-in: the window locks after this many minutes without a key or mouse event (1–120).
+    idle_lock_minutes: int = 10
+    # Quick 交代 at a shared desk with a personal PIN (≥ 6 digits) instead of the password.
+    pin_sign_in: bool = False
     # SQLite desks: how many backup files (daily, manual, before-upgrade, before-restore) to keep.
     backup_keep: int = 14
     weekly_closed_days: tuple[int, ...] = ()  # 0=Mon .. 6=Sun
@@ -66,6 +70,8 @@ def validate(settings: CenterSettings) -> CenterSettings:
         v.add("website_url", _("「ホームページ」は http:// か https:// で始まるアドレスを入力してください。"))
     if not 1 <= int(settings.retention_years) <= 30:
         v.add("retention_years", _("「個人情報の保存年数」は1〜30年の範囲で入力してください。"))
+    if not 1 <= int(settings.idle_lock_minutes) <= 120:
+        v.add("idle_lock_minutes", _("「自動ロックまでの時間(分)」は1〜120の数で入力してください。"))
     if not 1 <= int(settings.backup_keep) <= 365:
         v.add("backup_keep", _("「残すバックアップの数」は1〜365の数で入力してください。"))
     if any(d not in range(7) for d in settings.weekly_closed_days):

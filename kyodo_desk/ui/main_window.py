@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication, QHBoxLayout, QListWidget, QMainWindow, QPushButton, QStackedWidget, QTabWidget, QVBoxLayout,
+    QApplication, QDialog, QHBoxLayout, QListWidget, QMainWindow, QPushButton, QStackedWidget, QTabWidget, QVBoxLayout,
     QWidget,
 )
 
@@ -18,6 +18,7 @@ from kyodo_desk.domain.enums import StaffRole
 from kyodo_desk.i18n import _
 from kyodo_desk.services.search import Hit
 from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.idle_lock import IdleWatcher, cover_windows, uncover
 from kyodo_desk.ui.keys import KeyRule, visible_scan_field
 from kyodo_desk.ui.openers import OpenerRegistry
 from kyodo_desk.ui.pages import PageSpec, default_pages
@@ -93,6 +94,16 @@ class MainWindow(QMainWindow):
         self._app = QApplication.instance()  # only to watch keys typed anywhere in this window
         self.keys = KeyRule(self, route=self.route_scan, search=self._type_into_search)
         self._app.installEventFilter(self.keys)
+        # Idle lock (ui/idle_lock.py): after the center's N minutes without a key or mouse event
+        # every window is covered until the same person signs in again, or someone else (交代).
+        self.locked = False
+        self.lock_screen: StaffPickerDialog | None = None
+        self._covers: list = []
+        self.idle = IdleWatcher(10, parent=self)  # the center's setting replaces the default once read
+        self.idle.idle.connect(self.lock)
+        self._app.installEventFilter(self.idle)
+        ctx.events.data_changed.connect(self._settings_changed)
+        self._settings_changed("setting", [])
 
     def show_on_screen(self) -> None:
         """Show the window as the app opens it: its preferred size, or maximised when the screen's
@@ -186,6 +197,9 @@ class MainWindow(QMainWindow):
 
     def route_scan(self, code: str, origin: QWidget | None) -> None:
         """Where a scanned code goes (the rule in ui/keys.py): a scan field, else by what it names."""
+        if self.locked:  # nothing opens behind the lock screen
+            QApplication.beep()
+            return
         window = origin.window() if origin is not None else self
         field = visible_scan_field(window)
         if field is not None:
@@ -236,9 +250,54 @@ class MainWindow(QMainWindow):
         self._build_pages()
         self.statusBar().showMessage(_("{name} さんに交代しました。").format(name=actor.name), 5000)
 
+    # ---- idle lock ---------------------------------------------------------------------------
+    def _settings_changed(self, kind: str, _ids) -> None:
+        if kind == "setting":
+            settings = self.ctx.services.settings
+            self.ctx.tasks.run(lambda _p: settings.get().idle_lock_minutes, on_done=self.idle.set_minutes, owner=self)
+
+    def lock(self) -> StaffPickerDialog | None:
+        """Hide every record (the main window and any dialog left open) behind the lock screen."""
+        if self.locked or self.ctx.actor is None:
+            return self.lock_screen
+        self.locked = True
+        self.idle.paused = True
+        self._covers = cover_windows()
+        self.statusBar().hide()
+        dialog = StaffPickerDialog(self.ctx, self, locked_by=self.ctx.actor)
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)  # above a dialog left open, too
+        dialog.signed_in.connect(self._unlocked)
+        self.lock_screen = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def _unlocked(self, actor) -> None:
+        old = self.ctx.actor
+        dialog, self.lock_screen = self.lock_screen, None
+        uncover(self._covers)
+        self._covers = []
+        self.locked = False
+        self.statusBar().show()
+        if dialog is not None:
+            dialog.deleteLater()
+        if old is not None and actor.staff_id != old.staff_id:
+            # 交代: what the previous person left open is theirs (closed unsaved, like a sign-out)
+            for window in QApplication.topLevelWidgets():
+                if window is not self and window is not dialog and isinstance(window, QDialog) and window.isVisible():
+                    window.reject()
+            self._staff_switched(actor)
+        else:
+            self.statusBar().showMessage(_("ロックを解除しました。"), 5000)
+        self.idle.resume()
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
         if getattr(self, "keys", None) is not None:  # not when building the window failed
             QApplication.instance().removeEventFilter(self.keys)
+        if getattr(self, "idle", None) is not None:
+            QApplication.instance().removeEventFilter(self.idle)
+            self.idle.stop()
         if self.ctx.actor is not None:
             actor, staff = self.ctx.actor, self.ctx.services.staff
             self.ctx.tasks.run(lambda _p: staff.sign_out(actor), write=True)

@@ -1,22 +1,29 @@
-"""Who is at the desk: the first-run set-up and the staff picker.
+"""Who is at the desk: the first-run set-up, the staff picker with its password, the lock screen.
 
-``StaffService.sign_in`` is the one entry point; when password login arrives it will ask for the
-password here and pass it on — callers of this module do not change.
+``StaffService.sign_in`` is the one entry point.  The picker lists names; choosing one asks for its
+password (Enter on the name moves to the password, Enter there signs in).  An account without a
+password, or with a temporary one, chooses a new password in the same dialog.  The same dialog is
+the idle-lock screen (``locked_by``): the same person unlocks with their password, or someone else
+signs in (交代).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QListWidget,
+    QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
     QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
 )
 
+from kyodo_desk.domain import passwords
 from kyodo_desk.domain.enums import StaffRole
 from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _
 from kyodo_desk.services import demo
 from kyodo_desk.services.base import SYSTEM, Actor
+from kyodo_desk.services.staff import (
+    AccountLocked, PasswordChangeRequired, PasswordSetupRequired, SignInRefused, StaffRecord, WrongPassword,
+)
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.style import STYLE_SHEET
@@ -24,50 +31,120 @@ from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import intro, page_title, plain_label, scaled_font
 
 
+def password_edit(name: str) -> QLineEdit:
+    """A password field: nothing shown as typed, no input method (Japanese IME) in the way."""
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+    edit.setMaxLength(passwords.MAX_PASSWORD_LENGTH)
+    return edit
+
+
+def password_hint() -> str:
+    return _("{n}文字以上。ほかの人に推測されにくいものにしてください。").format(n=passwords.MIN_PASSWORD_LENGTH)
+
+
 class StaffPickerDialog(QDialog):
-    """「窓口にいるのは誰ですか」: pick yourself from the list and press Enter."""
+    """「窓口にいるのは誰ですか」: choose your name, Enter, type your password, Enter.
+
+    With *locked_by* it is the lock screen: that person is chosen, there is no キャンセル (Esc does
+    nothing), and another name signs someone else in (交代)."""
 
     signed_in = Signal(object)  # Actor
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, locked_by: Actor | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.actor: Actor | None = None
-        self.setWindowTitle(_("担当者の選択"))
+        self.locked_by = locked_by
+        self.records: dict[int, StaffRecord] = {}
+        self._mode = "password"  # "password" | "new" (first password) | "change" (after a temporary one)
+        self._moving_to_password = False
+        self.setObjectName("lockScreen" if locked_by else "staffPicker")
+        self.setWindowTitle(_("ロック中 — 協働デスク") if locked_by else _("担当者の選択"))
         self.setStyleSheet(STYLE_SHEET)
-        self.setMinimumSize(420, 420)
+        self.setMinimumSize(460, 560)
         layout = QVBoxLayout(self)
-        layout.addWidget(page_title(_("窓口にいるのは誰ですか")))
-        layout.addWidget(intro(_("自分の名前を選んで Enter を押してください。記録には選んだ人の名前が残ります。")))
+        if locked_by is not None:
+            layout.addWidget(page_title(_("画面をロックしました")))
+            layout.addWidget(intro(_(
+                "しばらく操作がなかったため、記録を隠しています。{name} さんはパスワードを入力して Enter。"
+                "別の人が使うときは自分の名前を選んでください(交代)。"
+            ).format(name=locked_by.name)))
+        else:
+            layout.addWidget(page_title(_("窓口にいるのは誰ですか")))
+            layout.addWidget(intro(_(
+                "自分の名前を選んで Enter、パスワードを入力して Enter を押してください。記録には選んだ人の名前が残ります。"
+            )))
         self.list = QListWidget()
         self.list.setObjectName("staffList")
         self.list.setFont(scaled_font(self.list, 1.15))
-        self.list.itemActivated.connect(lambda _item: self.sign_in())
+        self.list.itemActivated.connect(lambda _item: self._to_password())
+        self.list.currentRowChanged.connect(lambda _row: self._prepare())
         layout.addWidget(self.list, 1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.addButton(_("この人で始める"), QDialogButtonBox.ButtonRole.AcceptRole)
+
+        form = QFormLayout()
+        self.password = password_edit("passwordEdit")
+        self.new_password = password_edit("newPasswordEdit")
+        self.new_password.setPlaceholderText(password_hint())
+        self.confirm = password_edit("confirmPasswordEdit")
+        self.password_label = QLabel(_("パスワード"))
+        self.new_label = QLabel(_("新しいパスワード"))
+        self.confirm_label = QLabel(_("新しいパスワード(確認)"))
+        form.addRow(self.password_label, self.password)
+        form.addRow(self.new_label, self.new_password)
+        form.addRow(self.confirm_label, self.confirm)
+        layout.addLayout(form)
+        self.message = plain_label()
+        self.message.setObjectName("signInMessage")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        layout.addWidget(self.message)
+
+        buttons = QDialogButtonBox()
+        if locked_by is None:
+            buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.addButton(
+            _("ロックを解除") if locked_by else _("サインイン"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.ok_button.setObjectName("signInButton")
         self.ok_button.setDefault(True)
         buttons.accepted.connect(self.sign_in)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        QWidget.setTabOrder(self.list, self.password)
+        QWidget.setTabOrder(self.password, self.new_password)
+        QWidget.setTabOrder(self.new_password, self.confirm)
+        QWidget.setTabOrder(self.confirm, self.ok_button)
+        self._show_fields("password")
         self._load()
 
+    # ---- the list ------------------------------------------------------------------------
     def _load(self) -> None:
         staff = self.ctx.services.staff
         self.ctx.tasks.run(lambda _p: staff.list(), on_done=self._fill, owner=self)
 
-    def _fill(self, records) -> None:
+    def _fill(self, records: list[StaffRecord]) -> None:
+        self.records = {r.id: r for r in records}
+        self.list.blockSignals(True)
         self.list.clear()
         chosen = 0
+        wanted = self.locked_by.staff_id if self.locked_by is not None else self.ctx.prefs.last_staff_id
         for row, record in enumerate(records):
             item = QListWidgetItem(f"{record.display_name}  ({record.role.label()})")
             item.setData(Qt.ItemDataRole.UserRole, record.id)
             self.list.addItem(item)
-            if record.id == self.ctx.prefs.last_staff_id:
+            if record.id == wanted:
                 chosen = row
+        self.list.blockSignals(False)
         if records:
             self.list.setCurrentRow(chosen)
-        self.list.setFocus()
+        self._prepare()
+        if self.locked_by is not None and records:
+            self.password.setFocus(Qt.FocusReason.OtherFocusReason)  # the same person types at once
+        else:
+            self.list.setFocus()
 
     def names(self) -> list[str]:
         return [self.list.item(i).text() for i in range(self.list.count())]
@@ -77,26 +154,112 @@ class StaffPickerDialog(QDialog):
             if self.list.item(row).data(Qt.ItemDataRole.UserRole) == staff_id:
                 self.list.setCurrentRow(row)
 
-    def sign_in(self) -> None:
+    def chosen(self) -> StaffRecord | None:
         item = self.list.currentItem()
-        if item is None:
+        return self.records.get(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    # ---- the fields -------------------------------------------------------------------------
+    def _show_fields(self, mode: str) -> None:
+        self._mode = mode
+        for widget in (self.password_label, self.password):
+            widget.setVisible(mode != "new")
+        for widget in (self.new_label, self.new_password, self.confirm_label, self.confirm):
+            widget.setVisible(mode != "password")
+
+    def _say(self, text: str, *, error: bool = True) -> None:
+        self.message.setObjectName("fieldError" if error else "hint")
+        self.message.style().unpolish(self.message)  # re-polish for the new object name
+        self.message.style().polish(self.message)
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def _prepare(self) -> None:
+        """Another name was chosen: fresh fields for that account."""
+        for edit in (self.password, self.new_password, self.confirm):
+            edit.clear()
+        record = self.chosen()
+        if record is not None and not record.has_password:
+            self._show_fields("new")
+            self._say(_("{name} さんのパスワードはまだ設定されていません。新しいパスワードを決めて、2回入力してください。").format(
+                name=record.display_name), error=False)
+        else:
+            self._show_fields("password")
+            self._say("")
+
+    def _first_field(self) -> QLineEdit:
+        return self.new_password if self._mode == "new" else self.password
+
+    def _to_password(self) -> None:
+        """Enter (or a double-click) on a name: the cursor goes to its password."""
+        self._moving_to_password = True
+        self._first_field().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # ---- signing in ---------------------------------------------------------------------------
+    def sign_in(self) -> None:
+        record = self.chosen()
+        moving, self._moving_to_password = self._moving_to_password, False
+        if record is None or not self.ok_button.isEnabled():
             return
-        staff_id = item.data(Qt.ItemDataRole.UserRole)
-        staff = self.ctx.services.staff
+        password = self.password.text()
+        new = self.new_password.text() if self._mode != "password" else None
+        if self._mode != "new" and not password:
+            if not moving:
+                self._say(_("パスワードを入力してください。"))
+            self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        if new is not None:
+            if moving and not new:
+                return
+            problem = passwords.password_problem(new, self.confirm.text())
+            if problem:
+                self._say(problem)
+                target = self.confirm if new and self.confirm.text() != new and len(new) >= passwords.MIN_PASSWORD_LENGTH else self.new_password
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
+                target.selectAll()
+                return
+        staff, staff_id = self.ctx.services.staff, record.id
         self.ok_button.setEnabled(False)
+        self._say(_("確認しています…"), error=False)
         self.ctx.tasks.run(
-            lambda _p: staff.sign_in(staff_id), on_done=self._signed_in, on_error=self._failed, write=True, owner=self
+            lambda _p: staff.sign_in(staff_id, password or None, new_password=new),
+            on_done=self._signed_in, on_error=self._failed, write=True, owner=self,
         )
 
     def _signed_in(self, actor: Actor) -> None:
         remember_staff(self.ctx, actor)
         self.actor = actor
+        self.ok_button.setEnabled(True)
         self.signed_in.emit(actor)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
         self.ok_button.setEnabled(True)
-        report_error(self, exc, self.ctx.log_file)
+        if isinstance(exc, PasswordChangeRequired):
+            self._show_fields("change")
+            self._say(str(exc), error=False)
+            self.new_password.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif isinstance(exc, PasswordSetupRequired):
+            self._show_fields("new")
+            self._say(str(exc), error=False)
+            self.new_password.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif isinstance(exc, (WrongPassword, AccountLocked)):
+            self._say(str(exc))
+            self.password.clear()
+            self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif isinstance(exc, ValidationError):
+            self._say("\n".join(exc.errors.values()))
+            self.new_password.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.new_password.selectAll()
+        elif isinstance(exc, SignInRefused):
+            self._say(str(exc))
+        else:
+            self._say("")
+            report_error(self, exc, self.ctx.log_file)
+
+    def reject(self) -> None:
+        if self.locked_by is not None:
+            return  # the lock screen stays until someone signs in
+        super().reject()
 
 
 def remember_staff(ctx: AppContext, actor: Actor) -> None:
@@ -112,6 +275,7 @@ class FirstRunDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.created_admin = None  # StaffRecord when the admin form was used
+        self.actor: Actor | None = None  # the administrator, signed in with the new password
         self.demo_loaded = False
         self.setWindowTitle(_("協働デスクへようこそ"))
         self.setStyleSheet(STYLE_SHEET)
@@ -150,6 +314,11 @@ class FirstRunDialog(QDialog):
         self.errors.add_row(form, "login_name", _("ログイン名"), self.login_edit)
         self.errors.add_row(form, "display_name", _("氏名"), self.name_edit)
         self.errors.add_row(form, "display_kana", _("氏名(カナ)"), self.kana_edit)
+        self.password_edit = password_edit("adminPassword")
+        self.password_edit.setPlaceholderText(password_hint())
+        self.confirm_edit = password_edit("adminPasswordConfirm")
+        self.errors.add_row(form, "password", _("パスワード"), self.password_edit)
+        self.errors.add_row(form, "password_confirm", _("パスワード(確認)"), self.confirm_edit)
         admin_col.addLayout(form)
         admin_col.addStretch(1)
         self.create_button = QPushButton(_("管理者を作成して始める(Enter)"))
@@ -168,11 +337,13 @@ class FirstRunDialog(QDialog):
         for button in buttons.buttons():
             button.setAutoDefault(False)
         layout.addWidget(buttons)
-        self.setMinimumSize(820, 500)  # room for the field messages under the form
-        # the form comes first for the keyboard: ログイン名 → 氏名 → カナ → 作成, then the demo
+        self.setMinimumSize(820, 560)  # room for the field messages under the form
+        # the form comes first for the keyboard: ログイン名 → 氏名 → カナ → パスワード ×2 → 作成, then the demo
         QWidget.setTabOrder(self.login_edit, self.name_edit)
         QWidget.setTabOrder(self.name_edit, self.kana_edit)
-        QWidget.setTabOrder(self.kana_edit, self.create_button)
+        QWidget.setTabOrder(self.kana_edit, self.password_edit)
+        QWidget.setTabOrder(self.password_edit, self.confirm_edit)
+        QWidget.setTabOrder(self.confirm_edit, self.create_button)
         QWidget.setTabOrder(self.create_button, self.demo_button)
         self.login_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -202,20 +373,23 @@ class FirstRunDialog(QDialog):
         self.accept()
 
     def create_admin(self) -> None:
-        self._busy(True)
         self.errors.clear()
         login, name, kana = self.login_edit.text(), self.name_edit.text(), self.kana_edit.text()
+        password, confirmation = self.password_edit.text(), self.confirm_edit.text()
+        if passwords.password_problem(password) is None and confirmation != password:
+            self._failed(ValidationError({"password_confirm": passwords.password_problem(password, confirmation) or ""}))
+            return  # the other fields are checked (together) by the service
+        self._busy(True)
         staff = self.ctx.services.staff
-        self.ctx.tasks.run(
-            lambda _p: staff.create(SYSTEM, login, name, StaffRole.ADMIN, kana),
-            on_done=self._admin_created,
-            on_error=self._failed,
-            write=True,
-            owner=self,
-        )
 
-    def _admin_created(self, record) -> None:
-        self.created_admin = record
+        def create_and_sign_in(_p):
+            record = staff.create(SYSTEM, login, name, StaffRole.ADMIN, kana, password=password)
+            return record, staff.sign_in(record.id, password)
+
+        self.ctx.tasks.run(create_and_sign_in, on_done=self._admin_created, on_error=self._failed, write=True, owner=self)
+
+    def _admin_created(self, result) -> None:
+        self.created_admin, self.actor = result
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
@@ -238,11 +412,9 @@ def sign_in_at_start(ctx: AppContext) -> Actor | None:
         first = FirstRunDialog(ctx)
         if first.exec() != QDialog.DialogCode.Accepted:
             return None
-        if first.created_admin is not None:
-            admin_id = first.created_admin.id
-            actor = ctx.tasks.call(lambda _p: staff.sign_in(admin_id), write=True)
-            remember_staff(ctx, actor)
-            return actor
+        if first.actor is not None:
+            remember_staff(ctx, first.actor)
+            return first.actor
     picker = StaffPickerDialog(ctx)
     if picker.exec() != QDialog.DialogCode.Accepted:
         return None

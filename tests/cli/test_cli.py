@@ -81,7 +81,8 @@ def test_database_option_after_the_command(capsys, tmp_path):
     code, out, _ = run(capsys, "db", "upgrade", "--database", str(path))
     assert code == 0 and path.is_file()
     code, out, _ = run(
-        capsys, "staff", "add", "--login", "admin", "--name", "山田 花子", "--role", "admin", "--database", str(path)
+        capsys, "staff", "add", "--login", "admin", "--name", "山田 花子", "--role", "admin", "--temporary",
+        "--database", str(path),
     )
     assert code == 0 and "山田 花子" in out
 
@@ -106,14 +107,96 @@ def test_default_database_lives_in_the_data_folder(capsys, _isolated_home):
 
 def test_staff_add_explains_what_is_wrong(capsys, tmp_path):
     path = str(tmp_path / "s.db")
-    code, _, err = run(capsys, "--database", path, "staff", "add", "--login", "tanaka", "--name", "田中 健一")
+    code, _, err = run(capsys, "--database", path, "staff", "add", "--login", "tanaka", "--name", "田中 健一", "--temporary")
     assert code == 1 and "最初のスタッフは「管理者」" in err
     assert (
-        run(capsys, "--database", path, "staff", "add", "--login", "admin", "--name", "山田 花子", "--role", "admin")[0]
+        run(capsys, "--database", path, "staff", "add", "--login", "admin", "--name", "山田 花子", "--role", "admin",
+            "--temporary")[0]
         == 0
     )
-    code, _, err = run(capsys, "--database", path, "staff", "add", "--login", "admin", "--name", "別人")
+    code, _, err = run(capsys, "--database", path, "staff", "add", "--login", "admin", "--name", "別人", "--temporary")
     assert code == 1 and "すでに使われています" in err
+
+
+# ---- staff passwords ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def typed(monkeypatch):
+    """A person at a terminal typing these answers to the no-echo password prompts."""
+    from kyodo_desk.commands import staff as staff_command
+    from kyodo_desk.domain import passwords
+
+    monkeypatch.setattr(passwords, "DEFAULT_PARAMS", passwords.KdfParams(n=2**10))
+    answers: list[str] = []
+    prompts: list[str] = []
+    monkeypatch.setattr(staff_command, "_interactive", lambda: True)
+
+    def prompt(text):
+        prompts.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(staff_command, "_prompt", prompt)
+    return answers, prompts
+
+
+def _services(db_url):
+    from kyodo_desk.db.engine import Database
+    from kyodo_desk.services.container import Services
+
+    return Services(Database.from_url(db_url))
+
+
+def test_staff_add_asks_for_the_password_twice_without_echo(capsys, db_url, typed):
+    from kyodo_desk.services.staff import WrongPassword
+
+    answers, prompts = typed
+    answers[:] = ["short", "short", "hanako-2026", "hanako-2027", "hanako-2026", "hanako-2026"]
+    code, out, err = run(capsys, "--database", db_url, "staff", "add", "--login", "admin", "--name", "山田 花子", "--role", "admin")
+    assert code == 0, err
+    assert "8文字以上" in err and "一致しません" in err  # told, then asked again
+    assert prompts.count("新しいパスワード: ") == 3
+    assert "hanako" not in out + err  # never echoed
+    services = _services(db_url)
+    record = services.staff.find_login("admin")
+    assert services.staff.sign_in(record.id, "hanako-2026").name == "山田 花子"
+    with pytest.raises(WrongPassword):
+        services.staff.sign_in(record.id, "hanako-2027")
+
+
+def test_staff_add_without_a_terminal_needs_temporary(capsys, db_url):
+    code, _, err = run(capsys, "--database", db_url, "staff", "add", "--login", "admin", "--name", "山田 花子", "--role", "admin")
+    assert code == 2 and "--temporary" in err
+    code, out, _ = run(capsys, "--database", db_url, "staff", "add", "--login", "admin", "--name", "山田 花子",
+                       "--role", "admin", "--temporary")
+    assert code == 0 and "仮パスワード: " in out
+    code, out, _ = run(capsys, "--database", db_url, "staff", "list")
+    assert "仮パスワード" in out
+
+
+def test_staff_passwd_lets_a_locked_out_administrator_back_in(capsys, db_url, typed):
+    from kyodo_desk.services.staff import AccountLocked, WrongPassword
+
+    answers, _prompts = typed
+    answers[:] = ["hanako-2026", "hanako-2026"]
+    assert run(capsys, "--database", db_url, "staff", "add", "--login", "admin", "--name", "山田 花子", "--role", "admin")[0] == 0
+    services = _services(db_url)
+    admin = services.staff.find_login("admin")
+    for _try in range(4):
+        with pytest.raises(WrongPassword):
+            services.staff.sign_in(admin.id, "forgotten-1")
+    with pytest.raises(AccountLocked):
+        services.staff.sign_in(admin.id, "forgotten-1")
+    with pytest.raises(AccountLocked):
+        services.staff.sign_in(admin.id, "hanako-2026")  # locked: even the right password waits
+
+    answers[:] = ["new-start-2026", "new-start-2026"]
+    code, out, err = run(capsys, "--database", db_url, "staff", "passwd", "admin")
+    assert code == 0, err
+    assert "ロックも解除しました" in out and "new-start" not in out
+    assert services.staff.sign_in(admin.id, "new-start-2026").name == "山田 花子"
+    code, _, err = run(capsys, "--database", db_url, "staff", "passwd", "nobody")
+    assert code == 2 and "nobody" in err
 
 
 def test_network_share_is_refused_with_exit_code_1(capsys):

@@ -81,7 +81,8 @@ def test_staff_update_is_refused_when_stale(services, admin, staff_actor):
 
 def test_sign_in_list_and_disabled_staff(services, admin, staff_actor):
     assert [s.login_name for s in services.staff.list()] == ["tanaka", "admin"]  # by reading: タナカ < ヤマダ
-    actor = services.staff.sign_in(staff_actor.staff_id)
+    services.staff.set_password(admin, staff_actor.staff_id, "kenichi-2026")
+    actor = services.staff.sign_in(staff_actor.staff_id, "kenichi-2026")
     assert actor == staff_actor
     rec = services.staff.get(staff_actor.staff_id)
     services.staff.update(
@@ -94,13 +95,14 @@ def test_sign_in_list_and_disabled_staff(services, admin, staff_actor):
         active=False,
     )
     with pytest.raises(ServiceError, match="利用できません"):
-        services.staff.sign_in(staff_actor.staff_id)
+        services.staff.sign_in(staff_actor.staff_id, "kenichi-2026")
     assert [s.login_name for s in services.staff.list()] == ["admin"]
     assert len(services.staff.list(include_inactive=True)) == 2
 
 
-def test_sign_in_and_out_are_audited(services, staff_actor, db):
-    services.staff.sign_out(services.staff.sign_in(staff_actor.staff_id))
+def test_sign_in_and_out_are_audited(services, admin, staff_actor, db):
+    services.staff.set_password(admin, staff_actor.staff_id, "kenichi-2026")
+    services.staff.sign_out(services.staff.sign_in(staff_actor.staff_id, "kenichi-2026"))
     with db.read() as s:
         actions = s.scalars(select(AuditLog.action).where(AuditLog.staff_id == staff_actor.staff_id)).all()
     assert actions[-2:] == ["login", "logout"]

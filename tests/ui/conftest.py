@@ -120,9 +120,10 @@ def large_db(request, tmp_path, no_demo_steps):
 
 
 def sign_in(services, login: str):
-    """The Actor of the demo staff member with *login*."""
+    """The Actor of the demo staff member with *login*, as after signing in (the password screens
+    themselves are driven in test_replay_signin.py and test_startup.py)."""
     record = next(r for r in services.staff.list() if r.login_name == login)
-    return services.staff.sign_in(record.id)
+    return record.as_actor()
 
 
 @pytest.fixture

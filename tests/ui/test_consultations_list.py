@@ -26,7 +26,7 @@ def demo_consultations(db, monkeypatch):
 
 
 def _sign_in(services, login):
-    return services.staff.sign_in(next(r for r in services.staff.list() if r.login_name == login).id)
+    return next(r for r in services.staff.list() if r.login_name == login).as_actor()
 
 
 def _list(qtbot, page):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel
 
 from kyodo_desk import app as app_module
 from kyodo_desk.config import LocalPreferences, default_paths, setup_logging
 from kyodo_desk.documents import fonts
+from kyodo_desk.domain import passwords
+from kyodo_desk.services.base import SYSTEM
+from kyodo_desk.services.staff import WrongPassword
 from kyodo_desk.ui.signin import FirstRunDialog, StaffPickerDialog
 
 
@@ -35,6 +39,12 @@ def test_broken_install_without_the_bundled_font_is_explained(qapp, monkeypatch,
     assert qapp.font() == before
 
 
+@pytest.fixture(autouse=True)
+def _quick_kdf(monkeypatch):
+    """A cheap scrypt cost for these tests (the stored hash names its own cost, so checks still work)."""
+    monkeypatch.setattr(passwords, "DEFAULT_PARAMS", passwords.KdfParams(n=2**10))
+
+
 def test_first_run_creates_the_first_administrator(qtbot, make_ctx, services):
     ctx = make_ctx()
     dialog = FirstRunDialog(ctx)
@@ -43,15 +53,25 @@ def test_first_run_creates_the_first_administrator(qtbot, make_ctx, services):
     dialog.login_edit.setText("yamada")
     dialog.name_edit.setText("山田 花子")
     dialog.kana_edit.setText("abc")
+    dialog.password_edit.setText("short")
     dialog.create_button.click()
     qtbot.waitUntil(lambda: dialog.errors.message("display_kana") != "")
     assert "「氏名(カナ)」" in dialog.errors.message("display_kana")
+    assert "8文字以上" in dialog.errors.message("password")  # both said at once
     assert dialog.kana_edit.text() == "abc" and services.staff.count() == 0
     dialog.kana_edit.setText("ヤマダ ハナコ")
+    dialog.password_edit.setText("kyodo-desk-1")
+    dialog.confirm_edit.setText("kyodo-desk-2")
+    dialog.create_button.click()
+    assert "一致しません" in dialog.errors.message("password_confirm") and services.staff.count() == 0
+    dialog.confirm_edit.setText("kyodo-desk-1")
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         dialog.create_button.click()
-    assert dialog.created_admin.role.value == "admin"
+    assert dialog.created_admin.role.value == "admin" and dialog.created_admin.has_password
+    assert dialog.actor is not None and dialog.actor.name == "山田 花子"  # signed in with it
     assert [r.display_name for r in services.staff.list()] == ["山田 花子"]
+    with pytest.raises(WrongPassword):
+        services.staff.sign_in(dialog.actor.staff_id, "kyodo-desk-2")
 
 
 def test_first_run_can_fill_demo_data(qtbot, make_ctx, services, no_demo_steps):
@@ -80,6 +100,8 @@ def test_sign_in_at_start_runs_first_run_then_signs_in(qtbot, make_ctx, services
         dialog.login_edit.setText("admin")
         dialog.name_edit.setText("北村 誠")
         dialog.kana_edit.setText("キタムラ マコト")
+        dialog.password_edit.setText("kitamura-2026")
+        dialog.confirm_edit.setText("kitamura-2026")
         dialog.create_button.click()
 
     QTimer.singleShot(0, drive)
@@ -88,7 +110,9 @@ def test_sign_in_at_start_runs_first_run_then_signs_in(qtbot, make_ctx, services
     assert ctx.prefs.last_staff_id == actor.staff_id
 
 
-def test_staff_picker_preselects_the_last_person(qtbot, make_ctx, services, admin, staff_actor):
+def test_staff_picker_preselects_the_last_person_and_asks_for_the_password(qtbot, make_ctx, services, admin, staff_actor):
+    services.staff.set_password(SYSTEM, admin.staff_id, "hanako-2026")
+    services.staff.set_password(SYSTEM, staff_actor.staff_id, "kenichi-2026")
     ctx = make_ctx()
     ctx.save_preferences(ctx.prefs.with_changes(last_staff_id=staff_actor.staff_id))
     picker = StaffPickerDialog(ctx)
@@ -97,9 +121,14 @@ def test_staff_picker_preselects_the_last_person(qtbot, make_ctx, services, admi
     qtbot.waitUntil(lambda: picker.list.count() == 2)
     assert "窓口にいるのは誰ですか" in [label.text() for label in picker.findChildren(QLabel)]
     assert picker.list.currentItem().text().startswith("田中 健一")
+    picker.list.setFocus()
     qtbot.keyClick(picker.list, Qt.Key.Key_Down)  # keyboard only: choose 山田 (sorted by kana) and press Enter
+    qtbot.keyClick(picker.list, Qt.Key.Key_Return)
+    assert picker.password.hasFocus() and picker.isVisible()  # Enter on a name asks for its password
+    assert not picker.message.isVisible()  # ... without calling the empty field wrong
+    qtbot.keyClicks(picker.password, "hanako-2026")
     with qtbot.waitSignal(picker.signed_in, timeout=5000) as signed:
-        qtbot.keyClick(picker.list, Qt.Key.Key_Return)
+        qtbot.keyClick(picker.password, Qt.Key.Key_Return)
     assert signed.args[0].name == "山田 花子"
     assert picker.result() == QDialog.DialogCode.Accepted
 
@@ -141,15 +170,14 @@ def test_run_gui_migrates_signs_in_and_opens_the_main_window(qapp, monkeypatch, 
     """End to end on a brand-new SQLite file: upgraded, signed in, window shown, closed cleanly."""
     from PySide6.QtCore import QEventLoop
 
-    from kyodo_desk.services.base import SYSTEM
     from kyodo_desk.ui import signin
 
     monkeypatch.setattr(app_module, "install_excepthook", lambda _log: None)
     seen = {}
 
     def sign_in_first_admin(ctx):
-        record = ctx.services.staff.create(SYSTEM, "admin", "山田 花子", "admin", "ヤマダ ハナコ")
-        return ctx.services.staff.sign_in(record.id)
+        record = ctx.services.staff.create(SYSTEM, "admin", "山田 花子", "admin", "ヤマダ ハナコ", password="hanako-2026")
+        return ctx.services.staff.sign_in(record.id, "hanako-2026")
 
     def exec_until_window_seen(_app):
         # app.exec() stand-in: QCoreApplication.quit() would stop every later event loop of this
