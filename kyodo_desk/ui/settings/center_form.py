@@ -78,6 +78,16 @@ class CenterSettingsForm(QWidget):
             box.setEnabled(self.can_edit)
         self.errors.add_row(form, "observe_public_holidays", "", self.holidays)
         self.errors.add_row(form, "observe_year_end", "", self.year_end)
+        self.idle_lock = QSpinBox()  # sign-in (ui/idle_lock.py): lock after N minutes without input
+        self.idle_lock.setObjectName("idleLockMinutes")
+        self.idle_lock.setRange(1, 120)
+        self.idle_lock.setSuffix(_(" 分"))
+        self.idle_lock.setEnabled(self.can_edit)
+        self.idle_lock.setMaximumWidth(120)
+        self.errors.add_row(form, "idle_lock_minutes", _("操作がないとき画面をロックするまで"), self.idle_lock)
+        self.pin_sign_in = QCheckBox(_("交代のとき、パスワードの代わりに各自のPIN(6桁以上の数字)も使える"))
+        self.pin_sign_in.setEnabled(self.can_edit)
+        self.errors.add_row(form, "pin_sign_in", "", self.pin_sign_in)
         layout.addLayout(form)
         buttons = QHBoxLayout()
         self.save_button = QPushButton(_("センター情報を保存"))
@@ -118,6 +128,8 @@ class CenterSettingsForm(QWidget):
             box.setChecked(day in settings.weekly_closed_days)
         self.holidays.setChecked(settings.observe_public_holidays)
         self.year_end.setChecked(settings.observe_year_end)
+        self.idle_lock.setValue(int(settings.idle_lock_minutes))
+        self.pin_sign_in.setChecked(bool(settings.pin_sign_in))
 
     def collect(self) -> CenterSettings:
         base = self.current or CenterSettings()
@@ -128,6 +140,8 @@ class CenterSettingsForm(QWidget):
             weekly_closed_days=tuple(d for d, box in enumerate(self.weekdays) if box.isChecked()),
             observe_public_holidays=self.holidays.isChecked(),
             observe_year_end=self.year_end.isChecked(),
+            idle_lock_minutes=self.idle_lock.value(),
+            pin_sign_in=self.pin_sign_in.isChecked(),
         )
 
     def save(self) -> None:
