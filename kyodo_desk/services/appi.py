@@ -356,9 +356,9 @@ class PrivacyRequestService:
                     reservations=len(reservations) if include_matches else 0,
                 )
             org = self._org(s, kind, subject_id)
-            loans = s.scalars(
-                select(Loan).where(Loan.organization_id == org.id, Loan.responsible_name != LOAN_ERASED)
-            ).all()
+            loans = list(
+                s.scalars(select(Loan).where(Loan.organization_id == org.id, Loan.responsible_name != LOAN_ERASED))
+            )
             people = s.scalars(select(Person.id).where(Person.organization_id == org.id)).all()
             n_people = len(people) if include_people else 0
             consultations = (

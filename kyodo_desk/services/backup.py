@@ -201,6 +201,10 @@ def _inspect_copy(path: Path, copy: Path, taken, head: str, is_newer) -> BackupC
 # ---- SQLite: restore ------------------------------------------------------------------------------
 
 
+def _no_progress(_done: int, _total: int, _text: str) -> None:
+    return None
+
+
 def restore(
     actor: Actor,
     db_path: Path,
@@ -215,7 +219,7 @@ def restore(
     ``before-restore`` backup, its -wal/-shm removed and the checked copy moved in.
     """
     require(actor, Permission.SETTINGS_EDIT)
-    step = progress or (lambda _d, _t, _x="": None)
+    step: Callable[[int, int, str], None] = progress or _no_progress
     backup_file = Path(backup_file).resolve()
     db_path = Path(db_path)
     if backup_file == db_path.resolve():

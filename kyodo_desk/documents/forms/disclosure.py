@@ -74,7 +74,7 @@ def build_disclosure_pdf(disclosure, center: CenterInfo, *, progress: Progress |
     story.append(Spacer(1, 3 * mm))
     widths = [27 * mm, 33 * mm, 30 * mm]
     widths.append(geometry.frame_width - sum(widths))
-    data = [[para(h, head) for h in (_("保管場所(画面)"), _("記録"), _("項目"), _("内容"))]]
+    data: list[list] = [[para(h, head) for h in (_("保管場所(画面)"), _("記録"), _("項目"), _("内容"))]]
     if not disclosure.values:
         data.append([para(_("保有している個人情報はありません。"), cell), "", "", ""])
     for v in disclosure.values:
