@@ -28,7 +28,20 @@ from kyodo_desk.config import (
 )
 from kyodo_desk.i18n import _, setup_i18n
 
-COMMAND_MODULES = ["demo", "db", "staff", "report", "labels", "handbook", "form", "retention", "person", "backup", "restore", "audit"]
+COMMAND_MODULES = [
+    "demo",
+    "db",
+    "staff",
+    "report",
+    "labels",
+    "handbook",
+    "form",
+    "retention",
+    "person",
+    "backup",
+    "restore",
+    "audit",
+]
 log = logging.getLogger(__name__)
 
 
