@@ -4,6 +4,7 @@ it, and the day's first backup after the upgrade.  Both run off the GUI thread."
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox
 
@@ -33,16 +34,57 @@ def check_database_file(ctx: AppContext) -> bool:
     try:
         ctx.tasks.call(lambda _p: backup.check_at_start(path, folder), _("データベースを検査しています…"))
     except backup.DamagedDatabase as exc:
-        show_damaged(exc)
+        if show_damaged(ctx, exc):
+            return check_database_file(ctx)  # restored: check the restored file like any other
         return False
     return True
 
 
-def show_damaged(exc: backup.DamagedDatabase) -> QMessageBox:
-    box = QMessageBox(QMessageBox.Icon.Critical, _("データベースが壊れています"), str(exc))
+def show_damaged(ctx: AppContext, exc: backup.DamagedDatabase) -> bool:
+    """Refuse the damaged file; offer to restore the newest good backup (default: 閉じる).
+    True when that restore was done."""
+    text = str(exc)
+    if exc.good is not None:
+        text += "\n\n" + _("「このバックアップから復元して起動」を押すと、ここで戻して起動します。")
+    box = QMessageBox(QMessageBox.Icon.Critical, _("データベースが壊れています"), text)
     box.setObjectName("damagedDatabaseBox")
+    restore_button = None
+    if exc.good is not None:
+        restore_button = box.addButton(_("このバックアップから復元して起動"), QMessageBox.ButtonRole.AcceptRole)
+    close_button = box.addButton(_("閉じる"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(close_button)
     box.exec()
-    return box
+    if restore_button is None or exc.good is None or box.clickedButton() is not restore_button:
+        return False
+    return restore_at_start(ctx, exc.path, exc.good.path)
+
+
+def restore_at_start(ctx: AppContext, path: Path, good: Path) -> bool:
+    """Put *good* in place of the damaged *path* before anything opened it (the damaged file is kept)."""
+    from kyodo_desk.services.base import batch_actor
+
+    ctx.db.dispose()
+    folder, keep = ctx.paths.backup_dir, backup.DEFAULT_KEEP
+    try:
+        result = ctx.tasks.call(
+            lambda progress: backup.restore(batch_actor("restore"), path, good, folder, keep, progress),
+            _("復元しています…"),
+            write=True,
+        )
+    except Exception as exc:  # noqa: BLE001 - say why, then stop: the file stays as it was
+        log.error("restore at start-up failed: %s", safe_message(exc))
+        QMessageBox.critical(
+            None, _("復元できませんでした"), str(exc) if isinstance(exc, backup.BackupError) else safe_message(exc)
+        )
+        return False
+    QMessageBox.information(
+        None,
+        _("復元しました"),
+        _("{name} から復元しました。壊れたファイルは {kept} として残しました。このまま起動します。").format(
+            name=result.restored_from.name, kept=result.kept_copy.name if result.kept_copy else "-"
+        ),
+    )
+    return True
 
 
 def daily_backup(ctx: AppContext) -> None:

@@ -114,7 +114,7 @@ def test_run_gui_refuses_a_damaged_database_naming_the_newest_good_backup(qapp, 
         fh.write(os.urandom(4096 * 6))
     shown = []
     monkeypatch.setattr(app_module, "install_excepthook", lambda _log: None)
-    monkeypatch.setattr(database_checks, "show_damaged", lambda exc: shown.append(str(exc)))
+    monkeypatch.setattr(database_checks, "show_damaged", lambda _ctx, exc: shown.append(str(exc)))
     assert app_module.run_gui(paths, str(db.sqlite_path), "ja") == 1
     assert "壊れている" in shown[0] and f'kyodo-desk restore "{good}"' in shown[0]
 
@@ -144,3 +144,38 @@ def test_run_gui_refuses_a_newer_database_with_both_versions_and_writes_no_backu
     title, message = shown[0]
     assert title == "新しい版のデータベースです" and "9999" in message and head_revision() in message
     assert not paths.backup_dir.exists() or not list(paths.backup_dir.iterdir())
+
+
+@sqlite_only
+def test_damaged_file_at_start_can_be_restored_from_the_refusal_itself(qapp, make_ctx, db, services, admin):
+    import os
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    services.organizations.create(admin, OrganizationInput(name="広坂町会", name_kana="ヒロサカ"))
+    ctx = make_ctx(admin)
+    good = backup.backup_now(db.sqlite_path, ctx.paths.backup_dir)
+    db.dispose()
+    with open(db.sqlite_path, "r+b") as fh:
+        fh.seek(4096 * 2)
+        fh.write(os.urandom(4096 * 6))
+    seen = []
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            if box.objectName() == "damagedDatabaseBox":
+                assert box.defaultButton().text() == "閉じる"  # Enter alone never restores
+                next(b for b in box.buttons() if b.text() == "このバックアップから復元して起動").click()
+            else:
+                box.accept()
+                return
+        QTimer.singleShot(20, answer)
+
+    QTimer.singleShot(0, answer)
+    assert database_checks.check_database_file(ctx)
+    assert str(good) in seen[0] and "から復元しました" in seen[-1]
+    assert _names(db.sqlite_path) == ["広坂町会"]
+    assert [b.kind for b in backup.backups(db.sqlite_path, ctx.paths.backup_dir)] == ["before-restore", "backup"]
