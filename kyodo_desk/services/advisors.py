@@ -17,7 +17,7 @@ from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.validation import Validator, normalize_phone
 from kyodo_desk.i18n import _
-from kyodo_desk.services.base import Actor, NotFound, StaleEdit, audit, require
+from kyodo_desk.services.base import Actor, NotFound, StaleEdit, audit, audit_shown, require
 
 KIND = "advisor"
 
@@ -133,11 +133,14 @@ class AdvisorService:
             if not include_inactive:
                 stmt = stmt.where(Advisor.active.is_(True))
             out = [advisor_record(s, r) for r in s.scalars(stmt)]
-        return [
+        shown = [
             a
             for a in out
             if (field is None or field in a.fields) and (dispatch_type is None or dispatch_type in a.dispatch_types)
         ]
+        # advisors' phones and e-mail addresses: one audit row for the list shown
+        audit_shown(self.db, actor, AuditAction.LIST, "advisor", [a.id for a in shown], "roster")
+        return shown
 
     def get(self, actor: Actor, advisor_id: int) -> AdvisorRecord:
         require(actor, Permission.DISPATCH_EDIT)
@@ -145,7 +148,9 @@ class AdvisorService:
             row = s.get(Advisor, advisor_id)
             if row is None:
                 raise NotFound(_("アドバイザーが見つかりません。"))
-            return advisor_record(s, row)
+            record = advisor_record(s, row)
+        audit_shown(self.db, actor, AuditAction.VIEW, "advisor", [], entity_id=record.id)
+        return record
 
     def save(
         self, actor: Actor, data: AdvisorInput, advisor_id: int | None = None, expected_version: int | None = None

@@ -127,33 +127,45 @@ def record_ids_text(ids: Iterable[int | None]) -> tuple[str, int]:
     return ("," + ",".join(map(str, kept)) + ",") if kept else "", len(unique)
 
 
+def audit_row(
+    actor: Actor,
+    action: AuditAction | str,
+    entity: str,
+    entity_id: int | None = None,
+    detail: str = "",
+    *,
+    record_ids: Iterable[int | None] = (),
+) -> dict:
+    """The column values of one audit row (see :func:`audit`)."""
+    ids_text, n = record_ids_text(record_ids)
+    if n > MAX_RECORD_IDS:
+        detail = f"{detail} ids_kept={MAX_RECORD_IDS}/{n}".strip()
+    return {
+        "at": now(),
+        "staff_id": actor.staff_id,
+        "actor": (actor.batch or "")[:80] if actor.staff_id is None else "",
+        "action": str(action),
+        "entity": entity,
+        "entity_id": entity_id,
+        "detail": detail[:500],
+        "record_ids": ids_text,
+    }
+
+
 def audit(
     session: Session,
     actor: Actor,
-    action: AuditAction,
+    action: AuditAction | str,
     entity: str,
     entity_id: int | None = None,
     detail: str = "",
     *,
     record_ids: Iterable[int | None] = (),
 ) -> None:
-    """Append an audit row.  *detail* must never hold personal values — field names, counts and
-    codes only.  *record_ids*: the records a list, search, print or export showed."""
-    ids_text, n = record_ids_text(record_ids)
-    if n > MAX_RECORD_IDS:
-        detail = f"{detail} ids_kept={MAX_RECORD_IDS}/{n}".strip()
-    session.add(
-        AuditLog(
-            at=now(),
-            staff_id=actor.staff_id,
-            actor=(actor.batch or "")[:80] if actor.staff_id is None else "",
-            action=str(action),
-            entity=entity,
-            entity_id=entity_id,
-            detail=detail[:500],
-            record_ids=ids_text,
-        )
-    )
+    """Append an audit row in the caller's transaction.  *detail* must never hold personal
+    values — field names, counts and codes only.  *record_ids*: the records a list, search,
+    print or export showed."""
+    session.add(AuditLog(**audit_row(actor, action, entity, entity_id, detail, record_ids=record_ids)))
 
 
 def audit_shown(
@@ -166,18 +178,19 @@ def audit_shown(
     *,
     entity_id: int | None = None,
 ) -> None:
-    """Record that *actor* was shown these records, in its own short write transaction.
+    """Record that *actor* was shown these records (after the read's session is closed).
 
-    Call it after the read's session is closed: the read never holds SQLite's write lock, and
-    this write is one INSERT (a list page is one row carrying the page's ids, not a row per
-    record).  Services run on the task runner's workers, so a wait for the lock never blocks
-    the screen.  If the row cannot be written the call fails and the data is not returned:
-    nothing personal is shown without its audit row.
+    One INSERT in a short write transaction of its own: a list page is one row carrying the
+    page's ids, not a row per record, and the read itself never holds SQLite's write lock.  When
+    another desk holds the lock for longer than a moment (a purge, an import), the row is not
+    waited for: it is queued and written by a background thread as soon as the lock is free, so
+    reading never stalls behind another desk's write (see :mod:`kyodo_desk.services.audit_writer`).
     """
+    from kyodo_desk.services.audit_writer import write_audit_row
+
     ids = list(record_ids)
     if action == AuditAction.LIST and not any(i is not None for i in ids):
         return  # an empty list showed nobody (a search with no result is still recorded)
     if ids or action in (AuditAction.LIST, AuditAction.SEARCH):
         detail = f"{detail} n={len([i for i in ids if i is not None])}".strip()
-    with db.write() as s:
-        audit(s, actor, action, entity, entity_id, detail, record_ids=ids)
+    write_audit_row(db, audit_row(actor, action, entity, entity_id, detail, record_ids=ids))

@@ -13,7 +13,8 @@ from kyodo_desk.db.engine import Database
 from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.i18n import N_, _
-from kyodo_desk.services.base import Actor, PermissionDenied, audit
+from kyodo_desk.services.audit_writer import write_audit_rows
+from kyodo_desk.services.base import Actor, PermissionDenied, audit_row
 
 
 @dataclass(frozen=True)
@@ -90,16 +91,8 @@ class SearchService:
         by_kind: dict[str, list[int]] = {}
         for h in hits:
             by_kind.setdefault(h.kind, []).append(h.ref_id)
-        with self.db.write() as s:
-            if not by_kind:
-                audit(s, actor, AuditAction.SEARCH, "search", None, f"source={source} n=0")
-            for kind, ids in by_kind.items():
-                audit(
-                    s,
-                    actor,
-                    AuditAction.SEARCH,
-                    kind,
-                    None,
-                    f"source={source} n={len(ids)} of={len(hits)}",
-                    record_ids=ids,
-                )
+        rows = [
+            audit_row(actor, AuditAction.SEARCH, kind, None, f"source={source} n={len(ids)} of={len(hits)}", record_ids=ids)
+            for kind, ids in by_kind.items()
+        ] or [audit_row(actor, AuditAction.SEARCH, "search", None, f"source={source} n=0")]
+        write_audit_rows(self.db, rows)  # one short write after the read; queued if another desk holds the lock

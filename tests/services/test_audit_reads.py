@@ -248,3 +248,47 @@ def test_reservations_with_contact_names_are_audited(services, admin, staff_acto
     rows = _rows(services, start)
     assert [(r.action, r.entity, _ids(r)) for r in rows] == [("list", "reservation", [res.id])]
     _no_personal_values(rows)
+
+
+def test_the_advisor_roster_with_phones_is_audited(services, admin, staff_actor):
+    from kyodo_desk.services.advisors import AdvisorInput
+
+    advisor = services.advisors.save(admin, AdvisorInput(name=MARK, phone=PHONE, fields=("ict",)))
+    start = services.changes.marker()
+    services.advisors.list(staff_actor)
+    services.advisors.get(staff_actor, advisor.id)
+    rows = _rows(services, start)
+    assert [(r.action, r.entity, r.entity_id, _ids(r)) for r in rows] == [
+        ("list", "advisor", None, [advisor.id]),
+        ("view", "advisor", advisor.id, []),
+    ]
+    _no_personal_values(rows)
+
+
+def test_a_list_read_while_another_desk_holds_the_write_lock_is_answered_and_audited_afterwards(
+    services, db_url, staff_actor, org
+):
+    """SQLite: another desk is in the middle of a long write.  The list is shown without waiting
+    for it; its audit row is written as soon as the other desk commits."""
+    from kyodo_desk.db.engine import Database
+    from kyodo_desk.db.models import Organization
+    from kyodo_desk.services import audit_writer
+
+    if not services.db.is_sqlite:
+        pytest.skip("SQLite's single write lock")
+    other_desk = Database.from_url(db_url)
+    try:
+        start = services.changes.marker()
+        with other_desk.write() as s:
+            s.add(Organization(kind="other", name="取り込み中の団体", name_kana=""))
+            s.flush()
+            shown = services.organizations.page(staff_actor, OrganizationFilter())
+            assert [o.id for o in shown] == [org.id]
+            assert audit_writer.pending(services.db) == 1
+        assert audit_writer.flush(services.db, timeout=60)
+        rows = _rows(services, start)
+        assert [(r.action, r.entity, _ids(r)) for r in rows if r.action == "list"] == [
+            ("list", "organization", [org.id])
+        ]
+    finally:
+        other_desk.dispose()
