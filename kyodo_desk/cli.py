@@ -41,6 +41,7 @@ COMMAND_MODULES = [
     "backup",
     "restore",
     "audit",
+    "bench",
 ]
 log = logging.getLogger(__name__)
 
@@ -153,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - report every failure to the operator
         from kyodo_desk.db.engine import NetworkShareError
         from kyodo_desk.domain.validation import ValidationError
+        from kyodo_desk.redact import safe_message
         from kyodo_desk.services.base import ServiceError
 
         if isinstance(exc, (ServiceError, ValidationError, NetworkShareError)):
@@ -160,7 +162,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             log.exception("command %s failed", args.command)
             print(
-                _("エラー: {message}\n詳しくはログ {log} を見てください。").format(message=exc, log=paths.log_file),
+                _("エラー: {message}\n詳しくはログ {log} を見てください。").format(
+                    message=safe_message(exc), log=paths.log_file  # a database error's text quotes the row's values
+                ),
                 file=sys.stderr,
             )
         return 1
