@@ -124,12 +124,15 @@ def test_arrow_keys_and_enter_open_a_result(qtbot, window):
 
 
 def test_switching_staff_changes_who_is_at_the_desk(qtbot, window):
+    tanaka = next(r for r in window.ctx.services.staff.list() if r.login_name == "tanaka")
+    window.ctx.services.staff.set_password(window.ctx.actor, tanaka.id, "kenichi-pass")
     dialog = window.switch_staff()
     qtbot.waitUntil(lambda: dialog.list.count() == 5)
-    tanaka = next(r for r in window.ctx.services.staff.list() if r.login_name == "tanaka")
     dialog.select_staff(tanaka.id)
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Return)  # the chosen person's password comes next
+    qtbot.keyClicks(dialog.password, "kenichi-pass")
     with qtbot.waitSignal(dialog.signed_in, timeout=5000):
-        qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert window.ctx.actor.name == "田中 健一"
     assert "田中 健一" in window.staff_label.text() and "受付スタッフ" in window.staff_label.text()
     assert window.ctx.prefs.last_staff_id == tanaka.id

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from kyodo_desk.domain import passwords
 from kyodo_desk.domain.enums import StaffRole
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.validation import ValidationError
@@ -15,6 +16,7 @@ from kyodo_desk.i18n import _
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.settings.common import admin_only_note
+from kyodo_desk.ui.settings.staff_edit import password_state
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import plain_label
 
@@ -27,8 +29,8 @@ class StaffAccountsForm(QWidget):
         outer = QVBoxLayout(self)
         row = QHBoxLayout()
         outer.addLayout(row, 1)
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels([_("氏名"), _("カナ"), _("ログイン名"), _("役割"), _("状態")])
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels([_("氏名"), _("カナ"), _("ログイン名"), _("役割"), _("状態"), _("パスワード")])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -84,7 +86,8 @@ class StaffAccountsForm(QWidget):
         self.records = records
         self.table.setRowCount(len(records))
         for r, rec in enumerate(records):
-            values = [rec.display_name, rec.display_kana, rec.login_name, rec.role.label(), _("有効") if rec.active else _("無効")]
+            values = [rec.display_name, rec.display_kana, rec.login_name, rec.role.label(), _("有効") if rec.active else _("無効"),
+                      password_state(rec)]
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))
 
@@ -111,13 +114,20 @@ class StaffAccountsForm(QWidget):
         actor, staff = self.ctx.require_actor(), self.ctx.services.staff
         self.errors.clear()
         self.status.clear()
-        self.ctx.tasks.run(lambda _p: staff.create(actor, login, name, role, kana), on_done=self._added,
-                           on_error=self._failed, write=True, owner=self)
+        temporary = passwords.temporary_password()  # handed over; changed at the first sign-in
+        self.ctx.tasks.run(
+            lambda _p: (staff.create(actor, login, name, role, kana, password=temporary, temporary=True), temporary),
+            on_done=self._added, on_error=self._failed, write=True, owner=self)
 
-    def _added(self, record) -> None:
+    def _added(self, result) -> None:
+        record, temporary = result
         for edit in (self.login, self.name, self.kana):
             edit.clear()
-        self.status.setText(_("{name} さんを追加しました。").format(name=record.display_name))
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.setText(_(
+            "{name} さんを追加しました。仮パスワード: {password}\n本人に渡してください(二度と表示されません)。"
+            "最初のサインインで本人が新しいパスワードに変更します。"
+        ).format(name=record.display_name, password=temporary))
         self.ctx.events.emit_changed("staff", [record.id])
 
     def _failed(self, exc: BaseException) -> None:

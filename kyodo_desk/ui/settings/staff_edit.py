@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout,
+)
 
 from kyodo_desk.domain.enums import StaffRole
 from kyodo_desk.domain.validation import ValidationError
@@ -12,6 +17,19 @@ from kyodo_desk.services.staff import StaffRecord
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.widgets.form import FieldErrors
+
+
+def password_state(record: StaffRecord) -> str:
+    """How this account signs in, for the administrator (never the password itself)."""
+    if record.locked_until is not None:
+        if record.locked_until > dt.datetime.now():
+            return _("ロック中({time}まで)。仮パスワードを発行すると解除されます。").format(
+                time=record.locked_until.strftime("%H:%M"))
+    if not record.has_password:
+        return _("未設定(次のサインインで本人が決めます)")
+    if record.password_temporary:
+        return _("仮パスワード(最初のサインインで変更)")
+    return _("設定済み")
 
 
 class StaffEditDialog(QDialog):
@@ -34,6 +52,15 @@ class StaffEditDialog(QDialog):
         self.errors.add_row(form, "display_kana", _("氏名(カナ)"), self.kana)
         self.errors.add_row(form, "role", _("役割"), self.role)
         form.addRow("", self.active)
+        # Sign-in: a forgotten password or a lock-out — a temporary password, changed at first use
+        self.temporary_button = QPushButton(_("仮パスワードを発行…"))
+        self.temporary_button.setObjectName("issueTemporaryPassword")
+        self.temporary_button.setAutoDefault(False)
+        self.temporary_button.clicked.connect(self.issue_temporary)
+        self.password_state = QLabel(password_state(record))
+        self.password_state.setWordWrap(True)
+        form.addRow(_("パスワード"), self.password_state)
+        form.addRow("", self.temporary_button)
         column.addLayout(form)
         self.banner = QLabel()
         self.banner.setObjectName("fieldError")
@@ -44,6 +71,22 @@ class StaffEditDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         column.addWidget(buttons)
+
+    def issue_temporary(self) -> None:
+        """A new random password for this person (clears a lock-out); shown here once to hand over."""
+        actor, staff, staff_id = self.ctx.require_actor(), self.ctx.services.staff, self.record.id
+        self.temporary_button.setEnabled(False)
+        self.ctx.tasks.run(lambda _p: staff.issue_temporary_password(actor, staff_id), on_done=self._issued,
+                           on_error=self._failed, write=True, owner=self)
+
+    def _issued(self, temporary: str) -> None:
+        self.temporary_password = temporary
+        self.password_state.setText(_(
+            "仮パスワード: {password}\n本人に渡してください(この画面を閉じると二度と表示されません)。"
+            "最初のサインインで本人が新しいパスワードに変更します。"
+        ).format(password=temporary))
+        self.password_state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.ctx.events.emit_changed("staff", [self.record.id])
 
     def save(self) -> None:
         """Saved on the write worker (never on the GUI thread); errors come back to the form."""
