@@ -7,15 +7,13 @@ import datetime as dt
 
 from PySide6.QtCore import QDate, QDateTime, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (
-    QAbstractItemView, QCompleter, QComboBox, QHeaderView, QLabel, QLineEdit, QTableWidget,
-    QTableWidgetItem,
-)
+from PySide6.QtWidgets import QCompleter, QComboBox, QLabel, QLineEdit
 
 from kyodo_desk.i18n import _, weekday_short
 from kyodo_desk.services.organizations import OrganizationFilter, OrganizationRecord
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.widgets.date_edit import DateField
+from kyodo_desk.ui.widgets.rows_table import Row, RowsTable
 
 OK_COLOR = QColor("#1b6e20")
 ERROR_COLOR = QColor("#b3261e")
@@ -201,30 +199,9 @@ class OrganizationPicker(QLineEdit):
         return self.record.id if self.record else None
 
 
-def make_table(headers: list[str], *, stretch: int | None = None) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-    table.horizontalHeader().setHighlightSections(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    if stretch is not None:
-        table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return table
-
-
-def fill_row(table: QTableWidget, row: int, values: list, data=None, color: QColor | None = None) -> None:
-    for col, value in enumerate(values):
-        item = QTableWidgetItem("" if value is None else str(value))
-        if col == 0 and data is not None:
-            item.setData(Qt.ItemDataRole.UserRole, data)
-        if color is not None:
-            item.setForeground(color)
-        table.setItem(row, col, item)
+def make_table(headers: list[str], *, stretch: int | None = None) -> RowsTable:
+    """A short computed table: a view over a list model, filled with ``set_rows`` in one go."""
+    return RowsTable(headers, stretch=stretch)
 
 
 def date_edit(value: dt.date | None = None, label: str = "") -> DateField:
@@ -257,5 +234,5 @@ def when(value: dt.datetime | None) -> str:
     return value.strftime("%Y/%m/%d %H:%M") if value else ""
 
 
-__all__ = ["ScanField", "no_default_buttons", "confirm_shortcuts", "MessageLine", "OrganizationPicker", "make_table", "fill_row", "date_edit", "set_date", "md", "when",
+__all__ = ["ScanField", "no_default_buttons", "confirm_shortcuts", "MessageLine", "OrganizationPicker", "make_table", "Row", "RowsTable", "date_edit", "set_date", "md", "when",
            "choice_combo", "qdatetime", "LENDING_STYLE", "OK_COLOR", "ERROR_COLOR", "MUTED_COLOR"]

@@ -10,7 +10,7 @@ from kyodo_desk.domain.lending import DeviceState
 from kyodo_desk.i18n import _
 from kyodo_desk.services.inventory import DeviceRecord
 from kyodo_desk.ui.context import AppContext
-from kyodo_desk.ui.lending.common import MUTED_COLOR, fill_row, make_table, md, when
+from kyodo_desk.ui.lending.common import MUTED_COLOR, Row, make_table, md, when
 from kyodo_desk.ui.widgets.page import page_title, plain_label
 from kyodo_desk.ui.widgets.screen import fit_to_screen
 
@@ -42,15 +42,14 @@ class DeviceHistoryDialog(QDialog):
     def _show(self, result) -> None:
         changes, loans = result
         label = lambda s: DeviceState(s).label() if s else "—"  # noqa: E731
-        self.changes.setRowCount(len(changes))
-        for row, c in enumerate(reversed(changes)):
-            fill_row(self.changes, row, [when(c.at), label(c.from_state), label(c.to_state), c.staff_name, c.reason])
-        self.loans.setRowCount(len(loans))
+        self.changes.set_rows([Row([when(c.at), label(c.from_state), label(c.to_state), c.staff_name, c.reason]) for c in reversed(changes)])
         today = dt.date.today()
-        for row, loan in enumerate(loans):
+        rows = []
+        for loan in loans:
             item = next((i for i in loan.items if i.device.id == self.device.id), None)
             back = when(item.returned_at) if item and item.returned_at else ""
             state = _("返却済み") if back else (_("延滞 {n} 日").format(n=loan.days_overdue(today)) if loan.days_overdue(today) else _("貸出中"))
-            fill_row(self.loans, row, [loan.reference, loan.organization_name, when(loan.out_at), md(loan.due_on), back, state],
-                     color=MUTED_COLOR if back else None)
+            rows.append(Row([loan.reference, loan.organization_name, when(loan.out_at), md(loan.due_on), back, state],
+                            color=MUTED_COLOR if back else None))
+        self.loans.set_rows(rows)
         self.loaded = True

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 from kyodo_desk.i18n import _, format_date, format_number
 from kyodo_desk.services.loans import LoanRecord
 from kyodo_desk.ui.context import AppContext
-from kyodo_desk.ui.lending.common import ERROR_COLOR, MUTED_COLOR, fill_row, make_table
+from kyodo_desk.ui.lending.common import ERROR_COLOR, MUTED_COLOR, Row, make_table
 from kyodo_desk.ui.widgets.page import page_title, plain_label
 from kyodo_desk.ui.widgets.screen import fit_to_screen
 
@@ -40,7 +40,7 @@ class OrganizationLoanHistoryDialog(QDialog):
         self.summary.setObjectName("hint")
         layout.addWidget(self.summary)
         self.table = make_table([_("貸出番号"), _("貸出日"), _("返却予定日"), _("状態"), _("機器"), _("延滞")], stretch=4)
-        self.table.itemDoubleClicked.connect(lambda item: self.open_loan(item.row()))
+        self.table.doubleClicked.connect(lambda index: self.open_loan(index.row()))
         layout.addWidget(self.table, 1)
         hint = plain_label(_("ダブルクリックで貸出を開きます。"))
         hint.setObjectName("hint")
@@ -56,14 +56,15 @@ class OrganizationLoanHistoryDialog(QDialog):
     def _show(self, loans: list[LoanRecord]) -> None:
         self.loans = loans
         today = dt.date.today()
-        self.table.setRowCount(len(loans))
-        for row, loan in enumerate(loans):
+        rows = []
+        for loan in loans:
             out = loan.status == "open"
             late = days_late(loan, today)
             devices = "、".join(i.device.asset_tag + (_("(返却済)") if out and i.returned_at else "") for i in loan.items)
-            fill_row(self.table, row, [loan.reference, format_date(loan.out_at.date()), format_date(loan.due_on), _("貸出中") if out else _("返却済"),
+            rows.append(Row([loan.reference, format_date(loan.out_at.date()), format_date(loan.due_on), _("貸出中") if out else _("返却済"),
                                        devices, _("{n} 日").format(n=late) if late else ""], data=loan.id,
-                     color=(ERROR_COLOR if late else None) if out else MUTED_COLOR)
+                            color=(ERROR_COLOR if late else None) if out else MUTED_COLOR))
+        self.table.set_rows(rows)
         still_out = sum(1 for loan in loans if loan.status == "open")
         self.summary.setText(_("{n} 件(うち貸出中 {k} 件)").format(n=format_number(len(loans)), k=format_number(still_out)) if loans else _("この団体への貸出はまだありません。"))
         self.loaded.emit()

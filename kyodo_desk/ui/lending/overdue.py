@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QListWidget, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from kyodo_desk.domain.validation import ValidationError
@@ -13,7 +13,7 @@ from kyodo_desk.i18n import N_, _, format_number
 from kyodo_desk.services.loans import LoanRecord
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
-from kyodo_desk.ui.lending.common import ERROR_COLOR, MessageLine, fill_row, make_table, md, when
+from kyodo_desk.ui.lending.common import ERROR_COLOR, MessageLine, Row, make_table, md, when
 from kyodo_desk.ui.lending.print_path import print_loan_document
 from kyodo_desk.ui.widgets.page import plain_label
 
@@ -43,8 +43,8 @@ class OverdueTab(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         self.table = make_table([_(h) for h in HEADERS], stretch=7)
         self.table.setObjectName("dueTable")
-        self.table.itemSelectionChanged.connect(self._selected)
-        self.table.itemActivated.connect(lambda _i: self.open_current())
+        self.table.selection_changed.connect(self._selected)
+        self.table.activated.connect(lambda _i: self.open_current())
         split.addWidget(self.table)
 
         lower = QWidget()
@@ -85,15 +85,29 @@ class OverdueTab(QWidget):
         split.setSizes([360, 260])
         layout.addWidget(split, 1)
         self._enable(False)
-        ctx.events.data_changed.connect(lambda kind, _ids: self.refresh() if kind == "loan" else None)
-        self.refresh()
+        # A loan changed somewhere: refresh once (debounced) while this tab is on screen; otherwise
+        # the list is read again when the tab is next shown (tab_shown), not once per change.
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(300)
+        self._debounce.timeout.connect(self._refresh_if_visible)
+        ctx.events.data_changed.connect(self._data_changed)
 
     def tab_shown(self) -> None:
         self.refresh()
 
+    def _data_changed(self, kind: str, _ids) -> None:
+        if kind == "loan":
+            self._debounce.start()
+
+    def _refresh_if_visible(self) -> None:
+        if self.isVisible():
+            self.refresh()
+
     def refresh(self) -> None:
         self.today = self._fixed_today or dt.date.today()  # the desk may stay open past midnight
         actor, loans, today = self.ctx.require_actor(), self.ctx.services.loans, self.today
+        self._debounce.stop()
         self._gen += 1
         gen = self._gen
         self.ctx.tasks.run(lambda _p: loans.due(actor, today), on_done=lambda r: self._show(gen, r), owner=self)
@@ -104,12 +118,11 @@ class OverdueTab(QWidget):
         due_today, overdue = result
         current = self.current()
         self.loans = list(overdue) + list(due_today)
-        self.table.setRowCount(len(self.loans))
-        for row, loan in enumerate(self.loans):
-            devices = "、".join(i.device.asset_tag for i in loan.open_items)
-            fill_row(self.table, row, [due_status(loan, self.today), md(loan.due_on), loan.reference, loan.organization_name, loan.responsible_name,
-                                       loan.contact_phone, loan.organization_phone, devices], data=loan.id,
-                     color=ERROR_COLOR if loan.days_overdue(self.today) else None)
+        self.table.set_rows([
+            Row([due_status(loan, self.today), md(loan.due_on), loan.reference, loan.organization_name, loan.responsible_name,
+                 loan.contact_phone, loan.organization_phone, "、".join(i.device.asset_tag for i in loan.open_items)],
+                data=loan.id, color=ERROR_COLOR if loan.days_overdue(self.today) else None)
+            for loan in self.loans])
         self.summary.show_message(_("今日返却予定 {a} 件 ・ 延滞 {b} 件").format(a=format_number(len(due_today)), b=format_number(len(overdue))), "warn" if overdue else "info")
         if current is not None:
             rows = [i for i, loan in enumerate(self.loans) if loan.id == current.id]

@@ -8,7 +8,7 @@ import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QScrollArea, QTableWidgetItem,
+    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QScrollArea,
     QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -20,7 +20,7 @@ from kyodo_desk.services.reservations import Availability, ReservationRecord
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.lending.calendar_view import LoanCalendar
-from kyodo_desk.ui.lending.common import MUTED_COLOR, MessageLine, OrganizationPicker, choice_combo, date_edit, fill_row, make_table, md
+from kyodo_desk.ui.lending.common import MUTED_COLOR, MessageLine, OrganizationPicker, Row, choice_combo, date_edit, make_table, md
 from kyodo_desk.ui.widgets.date_edit import date_problem
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import plain_label
@@ -159,20 +159,10 @@ class ReservationsTab(QWidget):
 
     def _show_availability(self, rows: list[Availability]) -> None:
         self.available = rows
-        self.table.setRowCount(len(rows))
-        for r, a in enumerate(rows):
-            fill_row(self.table, r, ["", a.device.asset_tag, a.device.name, _("空き") if a.available else a.reason],
-                     data=a.device.id, color=None if a.available else MUTED_COLOR)
-            for c in (2, 3):
-                self.table.item(r, c).setToolTip(f"{a.device.name}\n{a.reason or _('空き')}")
-            tick = QTableWidgetItem()
-            tick.setData(Qt.ItemDataRole.UserRole, a.device.id)
-            if a.available:
-                tick.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-                tick.setCheckState(Qt.CheckState.Unchecked)
-            else:
-                tick.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.table.setItem(r, 0, tick)
+        self.table.set_rows([
+            Row(["", a.device.asset_tag, a.device.name, _("空き") if a.available else a.reason], data=a.device.id,
+                color=None if a.available else MUTED_COLOR, tooltip=f"{a.device.name}\n{a.reason or _('空き')}", checkable=a.available)
+            for a in rows])
         free = sum(1 for a in rows if a.available)
         self.message.show_message(_("この期間に予約できる機器: {n} 台").format(n=free), "info")
         self.availability_shown.emit()
@@ -185,7 +175,8 @@ class ReservationsTab(QWidget):
         return False
 
     def ticked_ids(self) -> list[int]:
-        return [a.device.id for r, a in enumerate(self.available) if self.table.item(r, 0).checkState() == Qt.CheckState.Checked]
+        ticked = self.table.rows_model.checked
+        return [a.device.id for r, a in enumerate(self.available) if r in ticked]
 
     def reserve(self) -> None:
         if date_problem(self) is not None:  # a date that cannot be read: its field says why and keeps it
@@ -231,10 +222,10 @@ class ReservationsTab(QWidget):
         if gen != self._active_gen:  # an older answer arriving late
             return
         self.reservations = rows
-        self.active.setRowCount(len(rows))
-        for r, res in enumerate(rows):
-            fill_row(self.active, r, [f"{md(res.start_on)}〜{md(res.end_on)}", res.organization_name, "、".join(res.device_tags),
-                                      " ".join(x for x in (res.contact_name, res.contact_phone) if x), res.purpose], data=res.id)
+        self.active.set_rows([
+            Row([f"{md(res.start_on)}〜{md(res.end_on)}", res.organization_name, "、".join(res.device_tags),
+                 " ".join(x for x in (res.contact_name, res.contact_phone) if x), res.purpose], data=res.id)
+            for res in rows])
 
     def pick_up_selected(self) -> None:
         row = self.active.currentRow()

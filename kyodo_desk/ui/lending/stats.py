@@ -6,15 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QPushButton, QTableWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kyodo_desk.domain.fiscal import fiscal_year_of
 from kyodo_desk.i18n import _, format_number, wareki_fiscal_year
 from kyodo_desk.services.consultation_stats import stats_table
 from kyodo_desk.services.csv_export import write_csv
 from kyodo_desk.ui.context import AppContext
-from kyodo_desk.ui.lending.common import MessageLine, fill_row, make_table
+from kyodo_desk.ui.lending.common import MessageLine, Row, RowsTable, make_table
 from kyodo_desk.ui.lending.print_path import show_pdf
 from kyodo_desk.ui.widgets.page import plain_label
 
@@ -49,7 +49,7 @@ class StatsTab(QWidget):
         layout.addLayout(row)
         self.message = MessageLine()
         layout.addWidget(self.message)
-        self.table: QTableWidget = make_table([""])
+        self.table: RowsTable = make_table([""])
         self.table.setObjectName("statsTable")
         layout.addWidget(self.table, 1)
         self._loaded_once = False
@@ -70,12 +70,9 @@ class StatsTab(QWidget):
         self.stats = stats
         self.table_rows = stats_table(stats)
         header, rows = self.table_rows[0], self.table_rows[1:]
-        self.table.clear()
-        self.table.setColumnCount(len(header))
-        self.table.setHorizontalHeaderLabels(header)
-        self.table.setRowCount(len(rows))
+        shown_rows = []
         previous = None
-        for r, values in enumerate(rows):
+        for values in rows:
             shown = list(values)
             if shown[0] == previous:
                 shown[0] = ""
@@ -83,9 +80,9 @@ class StatsTab(QWidget):
             for c in range(2, len(shown)):  # counts as everywhere else: 1,649
                 if isinstance(shown[c], int) or (isinstance(shown[c], str) and shown[c].lstrip("-").isdigit()):
                     shown[c] = format_number(int(shown[c]))
-            fill_row(self.table, r, shown)
-            for c in range(2, len(values)):
-                self.table.item(r, c).setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            shown_rows.append(Row(["" if v is None else str(v) for v in shown]))
+        self.table.set_right_aligned(range(2, len(header)))
+        self.table.set_rows(shown_rows, headers=[str(h) for h in header])
         self.message.show_message(stats.title, "info")
         self.loaded.emit()
 
