@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, delete, select, text
+from sqlalchemy import String, and_, bindparam, case, delete, select, text
 from sqlalchemy.orm import Session
 
 from kyodo_desk.db.models import SearchDocument
@@ -68,22 +68,19 @@ def split_terms(query: str) -> list[str]:
     return [t for t in fold(query).split(" ") if t]
 
 
-def search(session: Session, query: str, *, kinds: Iterable[str] | None = None, limit: int = 50) -> list[SearchHit]:
-    """Records whose text contains every term of *query* (AND), best first."""
+def search_statement(dialect: str, query: str, *, kinds: Iterable[str] | None = None, limit: int = 50):
+    """The SELECT behind :func:`search` (None when *query* has no terms); the benchmark runs it raw."""
     terms = split_terms(query)
     if not terms:
-        return []
+        return None
     doc = SearchDocument
     stmt = select(doc.kind, doc.ref_id, doc.title, doc.subtitle, doc.code)
-    dialect = session.get_bind().dialect.name
     long_terms = [t for t in terms if len(t) >= TRIGRAM]
     conditions = []
     if dialect == "sqlite" and long_terms:
         phrase = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
-        stmt = stmt.where(
-            doc.id.in_(select(text("rowid")).select_from(text("search_fts")).where(text("search_fts MATCH :phrase")))
-        )
-        stmt = stmt.params(phrase=phrase)
+        match = text("search_fts MATCH :phrase").bindparams(bindparam("phrase", phrase, type_=String))
+        stmt = stmt.where(doc.id.in_(select(text("rowid")).select_from(text("search_fts")).where(match)))
         conditions += [doc.text.like(like_pattern(t), escape="\\") for t in terms if len(t) < TRIGRAM]
     else:
         conditions += [doc.text.like(like_pattern(t), escape="\\") for t in terms]
@@ -97,7 +94,14 @@ def search(session: Session, query: str, *, kinds: Iterable[str] | None = None, 
         (doc.text.like(like_pattern(first)[1:], escape="\\"), 1),  # starts with the first term
         else_=2,
     )
-    stmt = stmt.order_by(rank, doc.title, doc.id).limit(limit)
+    return stmt.order_by(rank, doc.title, doc.id).limit(limit)
+
+
+def search(session: Session, query: str, *, kinds: Iterable[str] | None = None, limit: int = 50) -> list[SearchHit]:
+    """Records whose text contains every term of *query* (AND), best first."""
+    stmt = search_statement(session.get_bind().dialect.name, query, kinds=kinds, limit=limit)
+    if stmt is None:
+        return []
     return [SearchHit(*row) for row in session.execute(stmt)]
 
 

@@ -1,0 +1,62 @@
+"""Case group 2: the global search box, against the same SQL run by hand on the raw DB-API connection."""
+
+from __future__ import annotations
+
+from kyodo_desk.bench.core import CaseResult, Target, interleaved, peak_rss_mib
+
+QUERIES = [
+    ("1文字", "金"),
+    ("1文字", "会"),
+    ("2文字", "町会"),
+    ("2文字", "子育"),
+    ("3文字", "子育て"),
+    ("6文字", "定款の作り方"),
+    ("電話番号", "076-237"),
+    ("コード", "ORG-01234"),
+]
+TARGETS = [Target("p95_ms", 20), Target("ratio", 3)]
+
+
+def run(services, actor, repeat: int) -> list[CaseResult]:
+    from kyodo_desk.db import search as search_index
+    from kyodo_desk.services.search import SearchService
+
+    service = SearchService(services.db)
+    engine = services.db.engine
+    dialect = engine.dialect
+    kinds = service._visible_kinds(actor)  # noqa: SLF001 - the same kinds the box searches
+    results = []
+    for label, query in QUERIES:
+        stmt = search_index.search_statement(dialect.name, query, kinds=kinds, limit=50)
+        sql = str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+        raw = engine.raw_connection()
+        try:
+
+            def by_hand(raw=raw, sql=sql):
+                cur = raw.cursor()
+                cur.execute(sql)
+                rows = cur.fetchall()
+                cur.close()
+                raw.rollback()
+                return rows
+
+            expected = [(r[0], r[1]) for r in by_hand()]
+            got = [(h.kind, h.ref_id) for h in service.search(actor, query)]
+            if got != expected:
+                raise RuntimeError(f"search {query!r}: the service and the raw SQL disagree")
+            samples, base = interleaved(lambda q=query: service.search(actor, q), repeat, by_hand)
+        finally:
+            raw.close()
+        results.append(
+            CaseResult(
+                "search",
+                f"{label} 「{query}」 ({len(expected)} hits)",
+                samples,
+                base,
+                baseline="same SQL by hand on the DB-API connection",
+                peak_rss_mib=peak_rss_mib(),
+                note="service call includes its audit row",
+                targets=TARGETS,
+            )
+        )
+    return results

@@ -1,0 +1,149 @@
+"""``kyodo-desk bench [--size small|large] [--reuse FILE] [--out FILE.json] [--repeat N] [--only GROUPS]``.
+
+Measures the targets of issue 12 on a demo database: builds one (and reports how long that took)
+or reuses a file made earlier, runs every case several times interleaved with its baseline, and
+prints a Markdown table (median, p95, baseline, ratio, longest event-loop stall, peak RSS,
+PASS/FAIL per target) ready for the README; ``--out`` writes the same as JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from kyodo_desk.i18n import _
+
+GROUPS = ("startup", "search", "gui", "documents", "reports")
+
+
+def register(sub) -> None:
+    p = sub.add_parser("bench", help=_("性能を測る(デモデータで、目標との比較つき)"))
+    p.add_argument("--size", choices=["small", "large"], default="large", help=_("作るデモデータの大きさ"))
+    p.add_argument("--reuse", type=Path, metavar="FILE", help=_("前に作ったデモデータベース(SQLite ファイル)を使う"))
+    p.add_argument("--out", type=Path, metavar="FILE.json", help=_("結果を JSON で保存する"))
+    p.add_argument("--repeat", type=int, default=10, help=_("各項目を何回測るか(既定 10)"))
+    p.add_argument("--only", default=",".join(GROUPS), help=_("測る項目(カンマ区切り): ") + ",".join(GROUPS))
+    p.set_defaults(func=run)
+
+
+def _database(args, workdir: Path) -> tuple[str, float | None]:
+    from kyodo_desk.db.engine import Database
+    from kyodo_desk.db.migrate import upgrade
+
+    if args.reuse:
+        if not args.reuse.exists():
+            raise FileNotFoundError(args.reuse)
+        db = Database.from_url(f"sqlite:///{args.reuse.resolve()}")
+        upgrade(db)
+        db.engine.dispose()
+        return f"sqlite:///{args.reuse.resolve()}", None
+    from kyodo_desk.services.demo import generate
+
+    url = f"sqlite:///{workdir / f'bench-{args.size}.db'}"
+    db = Database.from_url(url)
+    started = time.perf_counter()
+    upgrade(db)
+    generate(db, size=args.size, seed=2021)
+    built = time.perf_counter() - started
+    db.engine.dispose()
+    return url, built
+
+
+def run(args, ctx) -> int:
+    from kyodo_desk.bench import core
+    from kyodo_desk.bench.core import CaseResult, Target
+    from kyodo_desk.db.engine import Database
+    from kyodo_desk.domain.enums import StaffRole
+    from kyodo_desk.domain.fiscal import fiscal_year_of
+    from kyodo_desk.services.container import Services
+
+    groups = [g.strip() for g in args.only.split(",") if g.strip()]
+    unknown = set(groups) - set(GROUPS)
+    if unknown:
+        print(_("エラー: 知らない項目です: {names}").format(names=", ".join(sorted(unknown))), file=sys.stderr)
+        return 2
+    repeat = max(1, args.repeat)
+    work = tempfile.TemporaryDirectory(prefix="kyodo-bench-")
+    workdir = Path(work.name)
+    print(_("デモデータベースを準備しています…"), file=sys.stderr, flush=True)
+    url, built = _database(args, workdir)
+    results: list[CaseResult] = []
+    if built is not None:
+        results.append(
+            CaseResult(
+                "build",
+                f"demo database ({args.size})",
+                [built * 1000],
+                peak_rss_mib=core.peak_rss_mib(),
+                targets=[Target("seconds", 60)] if args.size == "large" else [],
+            )
+        )
+    db = Database.from_url(url)
+    services = Services(db)
+    admin = next(s for s in services.staff.list() if s.role == StaffRole.ADMIN)
+    actor = admin.as_actor()
+    fiscal_year = fiscal_year_of(dt.date.today()) - 1  # the last complete year of the demo data
+
+    def step(name: str, fn) -> None:
+        print(_("測定中: {name}").format(name=name), file=sys.stderr, flush=True)
+        out = fn()
+        results.extend(out if isinstance(out, list) else [out])
+
+    if "startup" in groups:
+        from kyodo_desk.bench import startup
+
+        home = workdir / "home"
+        home.mkdir(exist_ok=True)
+        step("start-up", lambda: startup.run(str(home), url, repeat))
+    if "search" in groups:
+        from kyodo_desk.bench import search_cases
+
+        step("search", lambda: search_cases.run(services, actor, repeat))
+    if "gui" in groups:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from kyodo_desk.ui import bench_gui  # Qt only here, imported when the GUI cases run
+
+        step("gui", lambda: bench_gui.run_cases(workdir / "home", url, services, actor, repeat))
+    if "documents" in groups:
+        from kyodo_desk.bench import document_cases
+
+        step("labels", lambda: document_cases.label_case(services, actor, repeat))
+        step("handbook", lambda: document_cases.handbook_cases(services, actor, repeat))
+    if "reports" in groups:
+        from kyodo_desk.bench import document_cases
+
+        step("reports", lambda: document_cases.statistics_cases(services, actor, repeat, fiscal_year))
+
+    info = core.machine()
+    print()
+    print(
+        f"Kyodo Desk bench — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {args.size if built is not None else args.reuse}, "
+        f"{repeat} runs each; {info['processor']}, {info['cpus']} CPUs, Python {info['python']}, "
+        f"load {info.get('load_average', '?')}"
+    )
+    print()
+    print(core.table(results))
+    failed = [r for r in results if not r.passed]
+    print()
+    print(f"{len(results) - len(failed)} PASS, {len(failed)} FAIL")
+    if args.out:
+        payload = {
+            "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "machine": info,
+            "size": args.size,
+            "database": {"reused": str(args.reuse) if args.reuse else None, "build_s": built},
+            "repeat": repeat,
+            "groups": groups,
+            "cases": [r.to_json() for r in results],
+            "pass": not failed,
+        }
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    db.engine.dispose()
+    work.cleanup()
+    return 0
