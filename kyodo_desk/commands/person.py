@@ -5,6 +5,7 @@
     kyodo-desk person export --organization 3 --out DIR
     kyodo-desk person erase 12 --reason erase --yes   # 利用停止・消去 (asks unless --yes)
     kyodo-desk person erase --organization 3 --reason stop_use [--include-people] --yes
+    kyodo-desk person register --out 個人情報ファイル簿.pdf   # the personal-information file register
 
 Every request is recorded in the audit log (the batch actor, kind, id — never the values).
 """
@@ -33,6 +34,10 @@ def register(sub) -> None:
     f = psub.add_parser("find", help=_("氏名・カナで個人を探して番号を表示する"))
     f.add_argument("text", help=_("氏名かカナの一部"))
     f.set_defaults(func=run_find)
+
+    r = psub.add_parser("register", help=_("個人情報ファイル簿を PDF に出力する"))
+    r.add_argument("--out", type=Path, required=True, help=_("出力ファイル(.pdf)"))
+    r.set_defaults(func=run_register)
 
     for name, help_text in (
         ("export", _("開示: 保有している個人情報を PDF と CSV に書き出す")),
@@ -135,4 +140,18 @@ def run_erase(args, ctx) -> int:
             c=result.consultations, l=result.loans, r=result.reservations, p=result.people
         )
     )
+    return 0
+
+
+def run_register(args, ctx) -> int:
+    from kyodo_desk.documents.base import write_pdf
+    from kyodo_desk.services.printing import PERSONAL_FILE_REGISTER, PrintingService
+
+    services = ctx.services()
+    printing = PrintingService(services.db, services.settings)
+    actor = command_actor("person register")
+    doc = printing.build(actor, PERSONAL_FILE_REGISTER)
+    path = write_pdf(args.out, doc.data)
+    printing.record_output(actor, doc, destination="pdf")
+    print(_("{title} を {path} に出力しました。").format(title=doc.title, path=path))
     return 0

@@ -59,3 +59,9 @@ def test_erase_asks_and_a_subject_is_required(db_url, services, monkeypatch, cap
     assert main(["--database", db_url, "person", "erase", "--organization", str(org.id), "--reason", "stop_use"]) == 0
     assert services.organizations.get(SYSTEM, org.id).phone == ""
     assert main(["--database", db_url, "person", "erase", "--reason", "erase", "--yes"]) == 2
+
+
+def test_register_is_written_as_pdf(db_url, tmp_path, capsys):
+    out = tmp_path / "register.pdf"
+    assert main(["--database", db_url, "person", "register", "--out", str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF") and "個人情報ファイル簿" in capsys.readouterr().out
