@@ -301,6 +301,32 @@ class StaffService:
             )
             audit(s, actor, AuditAction.PASSWORD, KIND, staff_id, how)
 
+    @no_permission_needed("one's own password: the actor must be that staff member and give the current one")
+    def change_password(self, actor: Actor, current: str, new_password: str) -> None:
+        """The signed-in person replaces their own password (the current one is checked first)."""
+        if actor.staff_id is None:
+            raise ServiceError(_("パスワードはスタッフ本人だけが変更できます。"))
+        problem = passwords.password_problem(new_password)
+        if problem:
+            raise ValidationError({"new_password": problem})
+        self._check_own_password(actor.staff_id, current)
+        hashed = passwords.hash_secret(new_password)
+        with self.db.write() as s:
+            s.execute(
+                update(_STAFF)
+                .where(_STAFF.c.id == actor.staff_id)
+                .values(password_hash=hashed, password_temporary=False, failed_sign_ins=0)
+            )
+            audit(s, actor, AuditAction.PASSWORD, KIND, actor.staff_id, "changed")
+
+    def _check_own_password(self, staff_id: int, password: str) -> None:
+        account = self._account(staff_id)
+        at = self.clock()
+        if account.locked_until is not None and account.locked_until > at:
+            self._failed(account, at, "locked")
+        if not passwords.verify_secret(password, account.password_hash):
+            self._failed(account, at, "wrong")
+
     @no_permission_needed("one's own PIN: the actor must be that staff member and give their password")
     def set_pin(self, actor: Actor, password: str, pin: str | None) -> None:
         """Set (or with None remove) the signed-in person's own quick-交代 PIN."""
@@ -310,12 +336,7 @@ class StaffService:
             problem = passwords.pin_problem(pin)
             if problem:
                 raise ValidationError({"pin": problem})
-        account = self._account(actor.staff_id)
-        at = self.clock()
-        if account.locked_until is not None and account.locked_until > at:
-            self._failed(account, at, "locked")
-        if not passwords.verify_secret(password, account.password_hash):
-            self._failed(account, at, "wrong")
+        self._check_own_password(actor.staff_id, password)
         hashed = passwords.hash_secret(pin) if pin is not None else None
         with self.db.write() as s:
             s.execute(

@@ -118,7 +118,9 @@ def cover_windows(except_for: QWidget | None = None) -> list[Cover]:
 def uncover(covers: list[Cover]) -> None:
     for cover in covers:
         try:
-            cover.parentWidget().removeEventFilter(cover)
+            window = cover.parentWidget()
+            if window is not None:
+                window.removeEventFilter(cover)
             cover.hide()
             cover.deleteLater()
         except RuntimeError:  # the window was closed meanwhile (交代 closes the previous person's dialogs)

@@ -86,6 +86,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.db_label, 1)
         self.statusBar().addPermanentWidget(self.staff_label)
         self.statusBar().addPermanentWidget(self.switch_button)
+        self.password_button = QPushButton(_("パスワード・PIN…"))
+        self.password_button.setToolTip(_("自分のパスワードやPINを変更します"))
+        self.password_button.clicked.connect(self.change_own_password)
+        self.statusBar().addPermanentWidget(self.password_button)
 
         for number in range(1, len(self.specs) + 1):
             QShortcut(QKeySequence(f"Ctrl+{number}"), self, activated=lambda n=number: self.nav.setCurrentRow(n - 1))
@@ -240,6 +244,19 @@ class MainWindow(QMainWindow):
         dialog.signed_in.connect(self._staff_switched)
         dialog.open()
         return dialog
+
+    def change_own_password(self) -> None:
+        """「パスワード・PIN…」: the PIN fields only when the center allows PINs (read first)."""
+        settings = self.ctx.services.settings
+        self.ctx.tasks.run(lambda _p: settings.get().pin_sign_in, on_done=self._open_own_password, owner=self)
+
+    def _open_own_password(self, pin_allowed: bool) -> None:
+        from kyodo_desk.ui.signin import OwnPasswordDialog
+
+        dialog = OwnPasswordDialog(self.ctx, bool(pin_allowed), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.statusBar().showMessage(_("パスワード・PINを変更しました。"), 5000))
+        dialog.open()
 
     def _staff_switched(self, actor) -> None:
         old = self.ctx.actor

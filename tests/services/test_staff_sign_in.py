@@ -188,3 +188,16 @@ def test_pin_signs_in_only_when_the_center_allows_it(services, admin, staff_acto
     services.staff.set_pin(staff_actor, "kenichi-2026", None)
     with pytest.raises(WrongPassword):
         services.staff.sign_in(staff_actor.staff_id, "481592")
+
+
+def test_own_password_change_needs_the_current_one(services, admin, staff_actor, db, quick_kdf):
+    services.staff.set_password(admin, staff_actor.staff_id, "kenichi-2026")
+    with pytest.raises(WrongPassword):
+        services.staff.change_password(staff_actor, "kenichi-2025", "kenichi-2027")
+    with pytest.raises(ValidationError):
+        services.staff.change_password(staff_actor, "kenichi-2026", "short")
+    services.staff.change_password(staff_actor, "kenichi-2026", "kenichi-2027")
+    assert services.staff.sign_in(staff_actor.staff_id, "kenichi-2027") == staff_actor
+    with pytest.raises(WrongPassword):
+        services.staff.sign_in(staff_actor.staff_id, "kenichi-2026")
+    assert ("password", "changed") in _audit(db, staff_actor.staff_id)

@@ -297,3 +297,48 @@ def _actions(db, staff_id) -> list[str]:
             select(AuditLog.action).where(AuditLog.staff_id == staff_id, AuditLog.action.in_(("login", "logout")))
             .order_by(AuditLog.id)
         ))
+
+
+def test_own_password_and_pin_then_pin_for_a_quick_take_over(qtbot, desk, services):
+    from kyodo_desk.ui.signin import OwnPasswordDialog
+
+    win = desk()
+    tanaka = _login_id(services, "tanaka")
+    services.staff.set_password(SYSTEM, tanaka, "tanaka-2026")
+    services.staff.set_password(SYSTEM, _login_id(services, "admin"), "admin-2026")
+    services.settings.update(SYSTEM, services.settings.get().with_changes(pin_sign_in=True))
+    win.ctx.actor = services.staff.sign_in(tanaka, "tanaka-2026")
+    win.password_button.click()
+    dialog = wait_dialog(qtbot, OwnPasswordDialog)
+    on_next_dialog(qtbot, lambda _d: None)
+    qtbot.waitUntil(lambda: focused() is dialog.current)
+    type_text(qtbot, "tanaka-2026", human=True)
+    press(qtbot, Qt.Key.Key_Tab)
+    type_text(qtbot, "tanaka-2027", human=True)
+    press(qtbot, Qt.Key.Key_Tab)
+    type_text(qtbot, "tanaka-2027", human=True)
+    press(qtbot, Qt.Key.Key_Tab)
+    type_text(qtbot, "123456", human=True)
+    press(qtbot, Qt.Key.Key_Tab)
+    type_text(qtbot, "123456", human=True)
+    press(qtbot, Qt.Key.Key_Return)
+    assert "連番" in dialog.message.text() and dialog.isVisible()
+    dialog.pin.clear()
+    dialog.pin_confirm.clear()
+    dialog.pin.setFocus()
+    type_text(qtbot, "481592", human=True)
+    press(qtbot, Qt.Key.Key_Tab)
+    type_text(qtbot, "481592", human=True)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        press(qtbot, Qt.Key.Key_Return)
+    assert "変更しました" in status_text(win)
+    assert services.staff.sign_in(tanaka, "tanaka-2027").staff_id == tanaka
+
+    # the PIN is enough at the lock screen (the center allows it)
+    assert win.lock() is not None
+    lock = wait_dialog(qtbot, StaffPickerDialog)
+    on_next_dialog(qtbot, lambda _d: None)
+    qtbot.waitUntil(lambda: focused() is lock.password)
+    type_text(qtbot, "481592", human=True)
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not win.locked)
