@@ -20,7 +20,7 @@ from kyodo_desk.domain.lending import AccessoryResult, Condition, DeviceState, P
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.validation import ValidationError, Validator, normalize_phone
 from kyodo_desk.i18n import _
-from kyodo_desk.services.availability import device_conflict, lock_devices, matching_reservation
+from kyodo_desk.services.availability import device_conflict, load_bookings, lock_devices, matching_reservation
 from kyodo_desk.services.base import Actor, NotFound, ServiceError, StaleEdit, audit, audit_shown, require
 from kyodo_desk.services.consultations import next_reference_for
 from kyodo_desk.services.inventory import DeviceRecord, device_record, normalize_tag, record_state
@@ -100,17 +100,37 @@ class ReturnRequest:
 
 
 def _loan_record(s: Session, loan: Loan) -> LoanRecord:
-    org = s.get(Organization, loan.organization_id)
-    staff = s.get(Staff, loan.staff_id) if loan.staff_id else None
-    items = []
+    return _loan_records(s, [loan])[0]
+
+
+def _loan_records(s: Session, loans: list[Loan]) -> list[LoanRecord]:
+    """Records of *loans* in four queries whatever their number (borrowers, staff, items, notes)."""
+    if not loans:
+        return []
+    ids = [loan.id for loan in loans]
+    orgs = {
+        o.id: (o.name, o.phone)
+        for o in s.execute(
+            select(Organization.id, Organization.name, Organization.phone).where(
+                Organization.id.in_({loan.organization_id for loan in loans})
+            )
+        )
+    }
+    staff_ids = {loan.staff_id for loan in loans if loan.staff_id}
+    staff = (
+        dict(s.execute(select(Staff.id, Staff.display_name).where(Staff.id.in_(staff_ids))).all())
+        if staff_ids
+        else {}
+    )
+    items: dict[int, list[LoanItemRecord]] = {i: [] for i in ids}
     for item, device, model in s.execute(
         select(LoanItem, Device, DeviceModel)
         .join(Device, Device.id == LoanItem.device_id)
         .join(DeviceModel, DeviceModel.id == Device.model_id)
-        .where(LoanItem.loan_id == loan.id)
-        .order_by(LoanItem.id)
+        .where(LoanItem.loan_id.in_(ids))
+        .order_by(LoanItem.loan_id, LoanItem.id)
     ):
-        items.append(
+        items[item.loan_id].append(
             LoanItemRecord(
                 item.id,
                 device_record(device, model),
@@ -122,32 +142,37 @@ def _loan_record(s: Session, loan: Loan) -> LoanRecord:
                 item.result_state,
             )
         )
-    notes = tuple(
-        (n.at, name or "", n.note)
-        for n, name in s.execute(
-            select(LoanNote, Staff.display_name)
-            .outerjoin(Staff, Staff.id == LoanNote.staff_id)
-            .where(LoanNote.loan_id == loan.id)
-            .order_by(LoanNote.at)
+    notes: dict[int, list[tuple[dt.datetime, str, str]]] = {i: [] for i in ids}
+    for loan_id, at, name, note in s.execute(
+        select(LoanNote.loan_id, LoanNote.at, Staff.display_name, LoanNote.note)
+        .outerjoin(Staff, Staff.id == LoanNote.staff_id)
+        .where(LoanNote.loan_id.in_(ids))
+        .order_by(LoanNote.loan_id, LoanNote.at, LoanNote.id)
+    ):
+        notes[loan_id].append((at, name or "", note))
+    records = []
+    for loan in loans:
+        org_name, org_phone = orgs.get(loan.organization_id, ("", ""))
+        records.append(
+            LoanRecord(
+                loan.id,
+                loan.reference,
+                loan.organization_id,
+                org_name or "",
+                org_phone or "",
+                loan.responsible_name,
+                loan.contact_phone,
+                loan.purpose,
+                loan.out_at,
+                loan.due_on,
+                staff.get(loan.staff_id, "") if loan.staff_id else "",
+                loan.status,
+                tuple(items[loan.id]),
+                tuple(notes[loan.id]),
+                loan.version,
+            )
         )
-    )
-    return LoanRecord(
-        loan.id,
-        loan.reference,
-        loan.organization_id,
-        org.name if org else "",
-        org.phone if org else "",
-        loan.responsible_name,
-        loan.contact_phone,
-        loan.purpose,
-        loan.out_at,
-        loan.due_on,
-        staff.display_name if staff else "",
-        loan.status,
-        tuple(items),
-        notes,
-        loan.version,
-    )
+    return records
 
 
 def _check_backdate(v: Validator, when: dt.datetime | None, reason: str, field_name: str) -> None:
@@ -271,12 +296,19 @@ class LoanService:
                 devices = lock_devices(s, list(req.device_ids))
                 if len(devices) != len(set(req.device_ids)):
                     raise ServiceError(_("選んだ機器の一部が見つかりません。もう一度スキャンしてください。"))
+                bookings, buffer_days = load_bookings(s, [d.id for d in devices]), self._buffer()
                 problems = [
                     r
                     for d in devices
                     if (
                         r := device_conflict(
-                            s, d, period, organization_id=req.organization_id, buffer_days=self._buffer(), today=today
+                            s,
+                            d,
+                            period,
+                            organization_id=req.organization_id,
+                            buffer_days=buffer_days,
+                            today=today,
+                            bookings=bookings,
                         )
                     )
                 ]
@@ -504,7 +536,7 @@ class LoanService:
                 .order_by(Loan.due_on, Loan.id)
                 .limit(500)
             ).all()
-            records = [_loan_record(s, r) for r in rows]
+            records = _loan_records(s, list(rows))
         audit_shown(self.db, actor, AuditAction.LIST, KIND, [r.id for r in records], "due")
         return [r for r in records if r.due_on == today], [r for r in records if r.due_on < today]
 
@@ -518,7 +550,7 @@ class LoanService:
         if organization_id is not None:
             stmt = stmt.where(Loan.organization_id == organization_id)
         with self.db.read() as s:
-            records = [_loan_record(s, r) for r in s.scalars(stmt)]
+            records = _loan_records(s, list(s.scalars(stmt)))
         of = f"device={int(device_id)}" if device_id is not None else ""
         of += f" organization={int(organization_id)}" if organization_id is not None else ""
         audit_shown(self.db, actor, AuditAction.LIST, KIND, [r.id for r in records], f"history {of}".strip())

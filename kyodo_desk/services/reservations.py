@@ -15,7 +15,7 @@ from kyodo_desk.domain.lending import Period
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.validation import ValidationError, Validator, normalize_phone
 from kyodo_desk.i18n import _
-from kyodo_desk.services.availability import device_conflict, lock_devices
+from kyodo_desk.services.availability import device_conflict, load_bookings, lock_devices
 from kyodo_desk.services.base import Actor, NotFound, ServiceError, audit, audit_shown, require
 from kyodo_desk.services.inventory import DeviceRecord, device_record
 
@@ -72,8 +72,10 @@ class ReservationService:
             )
             if kind:
                 stmt = stmt.where(DeviceModel.kind == kind)
+            rows = s.execute(stmt).all()
+            bookings = load_bookings(s, None)  # every device's loans and reservations: two queries
             out = []
-            for d, m in s.execute(stmt):
+            for d, m in rows:
                 reason = device_conflict(
                     s,
                     d,
@@ -82,6 +84,7 @@ class ReservationService:
                     buffer_days=buffer_days,
                     today=today,
                     same_org_reservation_ok=False,
+                    bookings=bookings,
                 )
                 out.append(Availability(device_record(d, m), reason is None, reason or ""))
             return out
@@ -113,6 +116,7 @@ class ReservationService:
             if s.get(Organization, organization_id) is None:
                 raise ValidationError({"organization_id": _("「予約する団体」を選んでください。")})
             devices = lock_devices(s, device_ids)
+            bookings = load_bookings(s, [d.id for d in devices])
             problems = [
                 r
                 for d in devices
@@ -125,6 +129,7 @@ class ReservationService:
                         buffer_days=buffer_days,
                         today=today,
                         same_org_reservation_ok=False,
+                        bookings=bookings,
                     )
                 )
             ]
@@ -163,7 +168,7 @@ class ReservationService:
             stmt = select(Reservation).where(Reservation.status == "active").order_by(Reservation.start_on)
             if organization_id is not None:
                 stmt = stmt.where(Reservation.organization_id == organization_id)
-            records = [self._record(s, r) for r in s.scalars(stmt)]
+            records = self._records(s, list(s.scalars(stmt)))
         # contact name and phone: one audit row for the list shown
         audit_shown(self.db, actor, AuditAction.LIST, "reservation", [r.id for r in records], "active")
         return records
@@ -197,23 +202,38 @@ class ReservationService:
         return sorted(out, key=lambda e: (e.device_tag, e.start))
 
     def _record(self, s, row: Reservation) -> ReservationRecord:
-        org = s.get(Organization, row.organization_id)
-        devices = s.execute(
-            select(Device.id, Device.asset_tag)
-            .join(ReservationItem, ReservationItem.device_id == Device.id)
-            .where(ReservationItem.reservation_id == row.id)
-            .order_by(Device.asset_tag)
-        ).all()
-        return ReservationRecord(
-            row.id,
-            row.organization_id,
-            org.name if org else "",
-            row.start_on,
-            row.end_on,
-            row.purpose,
-            row.contact_name,
-            row.contact_phone,
-            row.status,
-            tuple(t for _i, t in devices),
-            tuple(i for i, _t in devices),
+        return self._records(s, [row])[0]
+
+    def _records(self, s, rows: list[Reservation]) -> list[ReservationRecord]:
+        """Records of *rows* in two queries whatever their number."""
+        if not rows:
+            return []
+        names = dict(
+            s.execute(
+                select(Organization.id, Organization.name).where(Organization.id.in_({r.organization_id for r in rows}))
+            ).all()
         )
+        devices: dict[int, list[tuple[int, str]]] = {r.id: [] for r in rows}
+        for res_id, device_id, tag in s.execute(
+            select(ReservationItem.reservation_id, Device.id, Device.asset_tag)
+            .join(ReservationItem, ReservationItem.device_id == Device.id)
+            .where(ReservationItem.reservation_id.in_(list(devices)))
+            .order_by(ReservationItem.reservation_id, Device.asset_tag)
+        ):
+            devices[res_id].append((device_id, tag))
+        return [
+            ReservationRecord(
+                row.id,
+                row.organization_id,
+                names.get(row.organization_id) or "",
+                row.start_on,
+                row.end_on,
+                row.purpose,
+                row.contact_name,
+                row.contact_phone,
+                row.status,
+                tuple(t for _i, t in devices[row.id]),
+                tuple(i for i, _t in devices[row.id]),
+            )
+            for row in rows
+        ]
