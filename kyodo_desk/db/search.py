@@ -5,8 +5,11 @@ Every searchable record keeps one ``search_document`` row whose ``text`` is the 
 ｶﾅ/カナ/かな, full-/half-width digits and letters to one form on both sides.
 
 SQLite: FTS5 with the trigram tokenizer (a substring index, so no word segmentation is needed).
-Trigrams need 3 characters; shorter terms (「金」, 「町会」) fall back to LIKE over the same column.
-PostgreSQL: ``LIKE '%term%'`` over a pg_trgm GIN index (which likewise needs 3 characters to help).
+Trigrams need 3 characters; shorter terms (「金」, 「町会」) use the index of every character and
+neighbouring pair (:mod:`kyodo_desk.db.grams`, migration 0007), so no length falls back to a scan.
+PostgreSQL: ``LIKE '%term%'`` over a pg_trgm GIN index for 3+ characters, the kyodo_grams(text)
+expression GIN index for 1–2.  A term matching more than :data:`CANDIDATES` records ranks the
+newest that many (plus an exact code match), which keeps a one-character search as fast as a long one.
 
 Features register their records with :func:`index_document` inside the same write transaction
 as the change, so the index can never disagree with the data.
@@ -17,9 +20,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import String, and_, bindparam, case, delete, select, text
+from sqlalchemy import String, Text, and_, cast, bindparam, case, column, delete, func, or_, select, text
+from sqlalchemy import table as table_clause
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
+from kyodo_desk.db.grams import gram_token
 from kyodo_desk.db.models import SearchDocument
 from kyodo_desk.domain.text import fold
 
@@ -68,33 +74,68 @@ def split_terms(query: str) -> list[str]:
     return [t for t in fold(query).split(" ") if t]
 
 
+CANDIDATES = 1000  # a term matching more records than this ranks the newest this many
+
+
+def candidates(dialect: str, terms: list[str], kinds: Iterable[str] | None = None, limit: int | None = None):
+    """Ids of the newest *limit* documents containing every term, served by an index at every length.
+
+    Terms of 3+ characters: FTS5 trigram (SQLite) / pg_trgm LIKE (PostgreSQL).  Terms of 1–2
+    characters: the gram index of :mod:`kyodo_desk.db.grams`."""
+    doc = SearchDocument
+    short = [t for t in terms if len(t) < TRIGRAM]
+    long = [t for t in terms if len(t) >= TRIGRAM]
+    if dialect == "sqlite":
+        gram_expr = " AND ".join(gram_token(t) for t in short)
+        trigram_expr = " AND ".join('"' + t.replace('"', '""') + '"' for t in long)
+        table, expression = ("search_fts", trigram_expr) if long else ("search_grams", gram_expr)
+        fts = table_clause(table, column("rowid"))
+        match = text(f"{table} MATCH :phrase").bindparams(bindparam("phrase", expression, type_=String))
+        stmt = (
+            select(doc.id)
+            .select_from(fts)
+            .join(doc, doc.id == fts.c.rowid)
+            .where(match)
+            .order_by(fts.c.rowid.desc())
+        )
+        if long and short:
+            grams = text("search_grams MATCH :grams").bindparams(bindparam("grams", gram_expr, type_=String))
+            gram_table = table_clause("search_grams", column("rowid"))
+            stmt = stmt.where(doc.id.in_(select(gram_table.c.rowid).where(grams)))
+    else:
+        stmt = select(doc.id).order_by(doc.id.desc())
+        if short:
+            wanted = cast(postgresql.array(short), postgresql.ARRAY(Text))
+            stmt = stmt.where(func.kyodo_grams(doc.text).op("@>")(wanted))
+        for t in long:
+            stmt = stmt.where(doc.text.like(like_pattern(t), escape="\\"))
+    if kinds is not None:
+        stmt = stmt.where(doc.kind.in_(list(kinds)))
+    return stmt.limit(CANDIDATES if limit is None else limit)
+
+
 def search_statement(dialect: str, query: str, *, kinds: Iterable[str] | None = None, limit: int = 50):
     """The SELECT behind :func:`search` (None when *query* has no terms); the benchmark runs it raw."""
     terms = split_terms(query)
     if not terms:
         return None
     doc = SearchDocument
-    stmt = select(doc.kind, doc.ref_id, doc.title, doc.subtitle, doc.code)
-    long_terms = [t for t in terms if len(t) >= TRIGRAM]
-    conditions = []
-    if dialect == "sqlite" and long_terms:
-        phrase = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
-        match = text("search_fts MATCH :phrase").bindparams(bindparam("phrase", phrase, type_=String))
-        stmt = stmt.where(doc.id.in_(select(text("rowid")).select_from(text("search_fts")).where(match)))
-        conditions += [doc.text.like(like_pattern(t), escape="\\") for t in terms if len(t) < TRIGRAM]
-    else:
-        conditions += [doc.text.like(like_pattern(t), escape="\\") for t in terms]
-    if conditions:
-        stmt = stmt.where(and_(*conditions))
+    code = query.strip().upper()
+    found = doc.id.in_(candidates(dialect, terms, kinds).scalar_subquery())
+    exact = doc.code == code
     if kinds is not None:
-        stmt = stmt.where(doc.kind.in_(list(kinds)))
-    first = terms[0]
+        exact = and_(exact, doc.kind.in_(list(kinds)))
     rank = case(
-        (doc.code == query.strip().upper(), 0),
-        (doc.text.like(like_pattern(first)[1:], escape="\\"), 1),  # starts with the first term
+        (doc.code == code, 0),
+        (doc.text.like(like_pattern(terms[0])[1:], escape="\\"), 1),  # starts with the first term
         else_=2,
     )
-    return stmt.order_by(rank, doc.title, doc.id).limit(limit)
+    return (
+        select(doc.kind, doc.ref_id, doc.title, doc.subtitle, doc.code)
+        .where(or_(found, exact))
+        .order_by(rank, doc.title, doc.id)
+        .limit(limit)
+    )
 
 
 def search(session: Session, query: str, *, kinds: Iterable[str] | None = None, limit: int = 50) -> list[SearchHit]:

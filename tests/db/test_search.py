@@ -142,3 +142,65 @@ def test_sqlite_fts_table_mirrors_search_document(indexed):
         n_fts = s.execute(text("SELECT count(*) FROM search_fts")).scalar()
         s.execute(text("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')"))
     assert n_docs == n_fts == len(DOCS) + 1
+
+
+# ---- 1- and 2-character terms are served by an index, whichever way rows are written ----------
+
+
+def test_rows_written_without_index_document_are_found_by_short_terms(db):
+    """Bulk loads (the demo, imports) insert and change search_document directly; 1–2 character
+    searches must still find, follow and forget those rows."""
+    from sqlalchemy import delete, insert, update
+
+    from kyodo_desk.db.models import SearchDocument
+
+    with db.write() as s:
+        s.execute(
+            insert(SearchDocument),
+            [
+                {"kind": "organization", "ref_id": 1, "title": "鳴和町会", "subtitle": "", "text": "鳴和町会"},
+                {"kind": "organization", "ref_id": 2, "title": "森山町会", "subtitle": "", "text": "森山町会"},
+            ],
+        )
+    assert _ids(db, "鳴") == [1] and _ids(db, "町会") == [1, 2]
+    with db.write() as s:
+        s.execute(update(SearchDocument).where(SearchDocument.ref_id == 1).values(text="鳴和公民館"))
+        s.execute(delete(SearchDocument).where(SearchDocument.ref_id == 2))
+    assert _ids(db, "町会") == [] and _ids(db, "鳴") == [1] and _ids(db, "公民") == [1]
+    assert _ids(db, "森") == []  # the removed row's characters are gone from the index
+
+
+def test_two_character_term_never_spans_two_fields(indexed):
+    # 「山田 花子」: 田 and 花 sit side by side only across the space between family and given name
+    assert _ids(indexed, "田花", kinds=["person"]) == []
+    assert _ids(indexed, "山田", kinds=["person"]) == [1]
+
+
+def test_very_common_term_ranks_the_newest_matches_and_keeps_the_exact_code(db, monkeypatch):
+    from kyodo_desk.db import search as search_module
+
+    with db.write() as s:
+        index_document(s, "organization", 1, title="会 最初", code="ORG-00001")
+        for ref_id in range(2, 30):
+            index_document(s, "organization", ref_id, title=f"会 {ref_id:02d}", code=f"ORG-{ref_id:05d}")
+    monkeypatch.setattr(search_module, "CANDIDATES", 10)
+    with db.read() as s:
+        hits = search(s, "会", kinds=["organization"], limit=50)
+        by_code = search(s, "ORG-00001", kinds=["organization"], limit=5)
+    assert sorted(h.ref_id for h in hits) == list(range(20, 30))  # the newest ten
+    assert by_code[0].ref_id == 1
+
+
+@sqlite_only
+def test_sqlite_short_terms_use_the_gram_index_not_a_scan(indexed):
+    from kyodo_desk.db.search import search_statement
+
+    for query in ("金", "町会", "町会 金石"):
+        stmt = search_statement("sqlite", query, kinds=["organization"])
+        sql = str(stmt.compile(dialect=indexed.engine.dialect, compile_kwargs={"literal_binds": True}))
+        with indexed.read() as s:
+            plan = " | ".join(row[-1] for row in s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+        assert "search_grams VIRTUAL TABLE" in plan or "search_fts VIRTUAL TABLE" in plan, plan
+        assert "SCAN search_document" not in plan, plan
+    with indexed.read() as s:
+        s.execute(text("INSERT INTO search_grams(search_grams) VALUES ('integrity-check')"))

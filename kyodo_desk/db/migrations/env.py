@@ -22,8 +22,11 @@ def run_migrations_online() -> None:
 
 
 def _include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Autogenerate must not see the FTS5 virtual table and its shadow tables (made in 0001)."""
-    return not (type_ == "table" and name and name.startswith("search_fts"))
+    """Autogenerate must not see the FTS5 virtual tables and their shadow tables (made in 0001, 0007)
+    nor the expression index over kyodo_grams(text) on PostgreSQL (0007)."""
+    if type_ == "index" and name == "ix_search_document_grams":
+        return False
+    return not (type_ == "table" and name and name.startswith(("search_fts", "search_grams")))
 
 
 def _run(connection) -> None:
