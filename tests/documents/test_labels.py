@@ -106,3 +106,36 @@ def test_calibration_page_and_template_validation():
         assert t.validate() == [], t.name
     bad = LabelTemplate("x", "x", 3, 8, 80, 40, 0, 0, 80, 40)
     assert any("はみ出します" in p for p in bad.validate())
+
+
+@pytest.mark.parametrize("name", ["a4-24", "a4-44"])
+def test_every_label_decodes_at_100_dpi(name):
+    """A cheap office printer or a fax-grade scan: 100 dpi, asset tags as the demo numbers them."""
+    template = builtin_templates()[name]
+    labels = [
+        LabelData(f"KD-{i:05d}", "ノートパソコン", "金沢市市民活動サポートセンター", "076-220-2026")
+        for i in range(1001, 1001 + template.per_sheet)
+    ]
+    pages = render_pdf(build_label_sheets(labels, template), 100)
+    scale = 100 / 72.0
+    decoded = []
+    for slot in range(len(labels)):
+        x, y = template.position(slot)
+        w, h = template.label_width * 72 / 25.4, template.label_height * 72 / 25.4
+        box = (int(x * scale), int((PAGE_H - y - h) * scale), int((x + w) * scale), int((PAGE_H - y) * scale))
+        found = zxingcpp.read_barcodes(pages[0].crop(box))
+        decoded.append(found[0].text if len(found) == 1 else None)
+    assert decoded == [label.asset_tag for label in labels]
+
+
+@pytest.mark.parametrize("data, level", [("KD-00001", "H"), ("KD-12345", "Q"), ("https://example.jp/kyodo?x=1", "M")])
+def test_rectangles_cover_exactly_the_dark_modules(data, level):
+    from kyodo_desk.documents.qr import dark_rectangles, qr_matrix
+
+    matrix = qr_matrix(data, level)
+    painted = [[0] * len(matrix) for _ in matrix]
+    for c, r, w, h in dark_rectangles(matrix):
+        for rr in range(r, r + h):
+            for cc in range(c, c + w):
+                painted[rr][cc] += 1
+    assert painted == [[1 if dark else 0 for dark in row] for row in matrix]  # every dark module once, nothing else
