@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import String, Text, and_, cast, bindparam, case, column, delete, func, or_, select, text
+from sqlalchemy import String, Text, and_, bindparam, case, cast, column, delete, false, func, or_, select, text
 from sqlalchemy import table as table_clause
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
@@ -111,7 +111,17 @@ def candidates(dialect: str, terms: list[str], kinds: Iterable[str] | None = Non
             stmt = stmt.where(doc.text.like(like_pattern(t), escape="\\"))
     if kinds is not None:
         stmt = stmt.where(doc.kind.in_(list(kinds)))
+    if limit is not None and limit < 0:  # every match (list filters)
+        return stmt.order_by(None)
     return stmt.limit(CANDIDATES if limit is None else limit)
+
+
+def matching_refs(dialect: str, kind: str, query: str):
+    """SELECT of the ref_ids of *kind* whose text contains every term of *query* — every match, for
+    list filters (consultations, organizations, devices), served by the same indexes as the box."""
+    terms = split_terms(query)
+    ids = candidates(dialect, terms, [kind], limit=-1) if terms else select(SearchDocument.id).where(false())
+    return select(SearchDocument.ref_id).where(SearchDocument.id.in_(ids.scalar_subquery()))
 
 
 def search_statement(dialect: str, query: str, *, kinds: Iterable[str] | None = None, limit: int = 50):

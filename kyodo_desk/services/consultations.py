@@ -23,7 +23,7 @@ from kyodo_desk.db.consultation_models import (
     consultation_category_link,
 )
 from kyodo_desk.db.engine import Database
-from kyodo_desk.db.models import Organization, Person, SearchDocument, Staff, now
+from kyodo_desk.db.models import Organization, Person, Staff, now
 from kyodo_desk.domain.consultation import CaseStatus, Channel, FollowUpAction, ReferralTarget, RequesterType
 from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.fiscal import fiscal_year_of, fiscal_year_range
@@ -423,9 +423,7 @@ class ConsultationService:
         if flt.followup_pending:
             stmt = stmt.where(c.followup_action.is_not(None), c.followup_done.is_(False))
         if flt.text.strip():
-            ids = select(SearchDocument.ref_id).where(SearchDocument.kind == KIND)
-            for term in search_index.split_terms(flt.text):
-                ids = ids.where(SearchDocument.text.like(search_index.like_pattern(term), escape="\\"))
+            ids = search_index.matching_refs(self.db.engine.dialect.name, KIND, flt.text)  # full-text index
             stmt = stmt.where(c.id.in_(ids))
         return stmt
 

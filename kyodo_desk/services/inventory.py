@@ -15,7 +15,7 @@ from kyodo_desk.db import search as search_index
 from kyodo_desk.db.consultation_models import ReferenceCounter
 from kyodo_desk.db.engine import Database
 from kyodo_desk.db.lending_models import Device, DeviceModel, DeviceStateChange
-from kyodo_desk.db.models import SearchDocument, Staff, now
+from kyodo_desk.db.models import Staff, now
 from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.lending import DEFAULT_LOAN_DAYS, DeviceKind, DeviceState
 from kyodo_desk.domain.permissions import Permission
@@ -347,9 +347,7 @@ class InventoryService:
         if kind:
             stmt = stmt.where(DeviceModel.kind == kind)
         if text.strip():
-            ids = select(SearchDocument.ref_id).where(SearchDocument.kind == KIND)
-            for term in search_index.split_terms(text):
-                ids = ids.where(SearchDocument.text.like(search_index.like_pattern(term), escape="\\"))
+            ids = search_index.matching_refs(self.db.engine.dialect.name, KIND, text)  # full-text index
             stmt = stmt.where(or_(Device.id.in_(ids), Device.asset_tag == normalize_tag(text)))
         return stmt
 

@@ -174,11 +174,8 @@ class OrganizationService:
         if flt.registration_status:
             stmt = stmt.where(Organization.registration_status == flt.registration_status)
         if flt.text.strip():
-            from kyodo_desk.db.models import SearchDocument
 
-            ids = select(SearchDocument.ref_id).where(SearchDocument.kind == KIND)
-            for term in search_index.split_terms(flt.text):
-                ids = ids.where(SearchDocument.text.like(search_index.like_pattern(term), escape="\\"))
+            ids = search_index.matching_refs(self.db.engine.dialect.name, KIND, flt.text)  # full-text index
             code = flt.text.strip().upper()
             conds: list[ColumnElement[bool]] = [Organization.id.in_(ids)]
             if code.startswith(CODE_PREFIX) and code[len(CODE_PREFIX) :].isdigit():

@@ -109,6 +109,134 @@ def startup_main(argv: list[str]) -> int:
     return 0
 
 
+# ---- in-process GUI cases: lists and tabs, scan-to-answer ----------------------------------------
+
+LIST_PAGES = ("consultations", "lending", "dispatch", "groups")
+SCAN_CODES = ("KD-0001", "ORG-00001")
+
+
+def _views_with_rows(page):
+    from PySide6.QtWidgets import QAbstractItemView
+
+    views = [v for v in page.findChildren(QAbstractItemView) if v.isVisible() and v.model() is not None]
+    return views, any(v.model().rowCount() > 0 for v in views)
+
+
+def _wait_until_rows(app, ctx, page, timeout_s: float = 30.0) -> tuple[float, bool]:
+    """Milliseconds until the visible lists of *page* show rows (or its work is done and it has none)."""
+    from PySide6.QtCore import QEventLoop
+
+    start = time.perf_counter()
+    idle_rounds = 0
+    while True:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 2)
+        _views, rows = _views_with_rows(page)
+        idle_rounds = idle_rounds + 1 if ctx.tasks.pending == 0 else 0
+        if rows or idle_rounds >= 3:  # rows shown, or every load finished and delivered (an empty list)
+            return (time.perf_counter() - start) * 1000, rows
+        if time.perf_counter() - start > timeout_s:
+            return (time.perf_counter() - start) * 1000, False
+        time.sleep(0.001)
+
+
+def _tabs(page):
+    from PySide6.QtWidgets import QTabWidget
+
+    return [t for t in page.findChildren(QTabWidget) if t.isVisible()]
+
+
+def run_cases(home, database_url: str, services, actor, repeat: int) -> list:
+    """Open every list and tab of the real main window offscreen (first time, then again), and
+    answer scanned codes; each with the longest event-loop stall and the peak RSS after it."""
+    from PySide6.QtWidgets import QApplication
+
+    from kyodo_desk.app import apply_japanese_font, build_context
+    from kyodo_desk.bench.core import CaseResult, Target, peak_rss_mib
+    from kyodo_desk.config import default_paths, load_preferences
+    from kyodo_desk.db.engine import Database
+    from kyodo_desk.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(["kyodo-desk-bench"])
+    paths = default_paths(str(home))
+    prefs = load_preferences(paths)
+    apply_japanese_font(app, prefs)
+    ctx = build_context(paths, prefs, database_url, Database.from_url(database_url))
+    ctx.actor = actor
+    window = MainWindow(ctx)
+    window.resize(1366, 768)
+    window.show()
+    _settle(app, ctx)
+    dog = Watchdog()
+    results = []
+    list_targets = [Target("median_ms", 150), Target("stall_ms", 100), Target("rss_mib", 250)]
+
+    def record(name: str, samples: list[float], stall: float, note: str = "") -> None:
+        results.append(
+            CaseResult("lists", name, samples, stall_ms=stall, peak_rss_mib=peak_rss_mib(), note=note,
+                       targets=list_targets)
+        )
+
+    try:
+        for key in LIST_PAGES:
+            dog.start()
+            page = window.show_page(key)
+            first, rows = _wait_until_rows(app, ctx, page)
+            record(f"{key}: first time", [first], dog.stop(), "" if rows else "no rows shown")
+            again, stalls = [], []
+            for _i in range(repeat):
+                window.show_page("home")
+                _settle(app, ctx, 1)
+                dog.start()
+                page = window.show_page(key)
+                ms, rows = _wait_until_rows(app, ctx, page)
+                again.append(ms)
+                stalls.append(dog.stop())
+            record(f"{key}: again", again, max(stalls), "" if rows else "no rows shown")
+            for tabs in _tabs(page):
+                for index in range(tabs.count()):
+                    label = tabs.tabText(index).replace("&", "")
+                    samples, stalls = [], []
+                    for attempt in range(repeat + 1):
+                        tabs.setCurrentIndex((index + 1) % tabs.count() if tabs.count() > 1 else index)
+                        _settle(app, ctx, 1)
+                        dog.start()
+                        tabs.setCurrentIndex(index)
+                        ms, rows = _wait_until_rows(app, ctx, tabs.widget(index))
+                        stalls.append(dog.stop())
+                        samples.append(ms)
+                    record(f"{key} › {label}: first, then again", samples, max(stalls),
+                           "" if rows else "no rows shown")
+        window.show_page("home")
+        _settle(app, ctx)
+        for code in SCAN_CODES:
+            samples, stalls = [], []
+            for _i in range(repeat):
+                dog.start()
+                start = time.perf_counter()
+                window.route_scan(code, None)
+                while ctx.tasks.pending:
+                    app.processEvents()
+                app.processEvents()
+                samples.append((time.perf_counter() - start) * 1000)
+                stalls.append(dog.stop())
+                for w in QApplication.topLevelWidgets():  # close whatever the scan opened
+                    if w is not window and w.isVisible():
+                        w.close()
+                window.show_page("home")
+                _settle(app, ctx, 1)
+            results.append(
+                CaseResult("scan", f"scan {code} → answer", samples, stall_ms=max(stalls), peak_rss_mib=peak_rss_mib(),
+                           note="MainWindow.route_scan until its work is done",
+                           targets=[Target("median_ms", 30), Target("stall_ms", 100)])
+            )
+    finally:
+        ctx.shutdown()
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+    return results
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["startup"]:
         sys.exit(startup_main(sys.argv[2:]))

@@ -204,3 +204,19 @@ def test_sqlite_short_terms_use_the_gram_index_not_a_scan(indexed):
         assert "SCAN search_document" not in plan, plan
     with indexed.read() as s:
         s.execute(text("INSERT INTO search_grams(search_grams) VALUES ('integrity-check')"))
+
+
+def test_list_filters_get_every_match_not_only_the_newest(db, monkeypatch):
+    from kyodo_desk.db import search as search_module
+    from kyodo_desk.db.search import matching_refs
+
+    with db.write() as s:
+        for ref_id in range(1, 30):
+            index_document(s, "organization", ref_id, title=f"町会 {ref_id:02d}")
+        index_document(s, "person", 1, title="町会 花子")
+    monkeypatch.setattr(search_module, "CANDIDATES", 10)
+    for query in ("町", "町会", "町会 01", "町会 0"):
+        with db.read() as s:
+            refs = sorted(s.scalars(matching_refs(db.engine.dialect.name, "organization", query)))
+        expected = [i for i in range(1, 30) if all(t in f"町会 {i:02d}" for t in query.split())]
+        assert refs == expected, query
