@@ -55,34 +55,72 @@ def booklet_order(pages: int, *, back_cover: bool = False) -> list[tuple[Side, S
     return sheets
 
 
+def _page_as_form(writer, page):
+    """*page* as a Form XObject in *writer*: its content bytes and resources kept as they are
+    (nothing is parsed, so imposing costs about as much as copying).  Returns (ref, mediabox)."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, EncodedStreamObject, FloatObject, NameObject
+
+    contents = page.get("/Contents")
+    streams = contents.get_object() if contents is not None else []
+    if not isinstance(streams, list):
+        streams = [streams]
+    streams = [st.get_object() for st in streams]
+    if len(streams) == 1 and isinstance(streams[0], EncodedStreamObject):  # ReportLab: one stream
+        form = EncodedStreamObject()
+        form._data = streams[0]._data  # noqa: SLF001 - the compressed bytes as they are, filters copied
+        for key in ("/Filter", "/DecodeParms"):
+            if key in streams[0]:
+                form[NameObject(key)] = streams[0][key].clone(writer)
+    else:
+        plain = DecodedStreamObject()
+        plain.set_data(b"\n".join(st.get_data() for st in streams))
+        form = plain.flate_encode()
+    box = page.mediabox
+    form[NameObject("/Type")] = NameObject("/XObject")
+    form[NameObject("/Subtype")] = NameObject("/Form")
+    form[NameObject("/BBox")] = ArrayObject([FloatObject(float(v)) for v in (box.left, box.bottom, box.right, box.top)])
+    if "/Resources" in page:
+        form[NameObject("/Resources")] = page["/Resources"].get_object().clone(writer)
+    return writer._add_object(form), box  # noqa: SLF001 - pypdf has no public "add an object"
+
+
 def impose_booklet(pdf: bytes, *, back_cover: bool = False, progress: Progress | None = None) -> bytes:
-    """Two-up saddle-stitch imposition of *pdf* (A5 portrait pages) onto A4 landscape sheets."""
-    from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+    """Two-up saddle-stitch imposition of *pdf* (A5 portrait pages) onto A4 landscape sheets.
+
+    Each source page becomes one Form XObject (written once, however many sheets use it) drawn
+    with a ``cm`` transform on its sheet."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
     reader = PdfReader(io.BytesIO(pdf))
     pages = len(reader.pages)
     sheet_w, sheet_h = landscape(A4)
     writer = PdfWriter()
+    forms: dict[int, tuple] = {}
     order = booklet_order(pages, back_cover=back_cover)
     total = len(order) * 2
     done = 0
     for front, back in order:
         for left, right in (front, back):
-            sheet = PageObject.create_blank_page(width=sheet_w, height=sheet_h)
+            sheet = writer.add_blank_page(width=sheet_w, height=sheet_h)
+            ops, xobjects = [], DictionaryObject()
             for slot, number in enumerate((left, right)):
                 if number is None:
                     continue
-                src = reader.pages[number - 1]
-                box = src.mediabox
+                if number not in forms:
+                    forms[number] = _page_as_form(writer, reader.pages[number - 1])
+                ref, box = forms[number]
                 w, h = float(box.width), float(box.height)
                 scale = min(1.0, (sheet_w / 2) / w, sheet_h / h)  # A5 fits exactly; larger pages shrink
-                x = slot * sheet_w / 2 + (sheet_w / 2 - w * scale) / 2
-                y = (sheet_h - h * scale) / 2
-                op = (
-                    Transformation().translate(-float(box.left), -float(box.bottom)).scale(scale, scale).translate(x, y)
-                )
-                sheet.merge_transformed_page(src, op)
-            writer.add_page(sheet)
+                x = slot * sheet_w / 2 + (sheet_w / 2 - w * scale) / 2 - float(box.left) * scale
+                y = (sheet_h - h * scale) / 2 - float(box.bottom) * scale
+                name = f"/P{number}"
+                xobjects[NameObject(name)] = ref
+                ops.append(f"q {scale:.6f} 0 0 {scale:.6f} {x:.4f} {y:.4f} cm {name} Do Q")
+            content = DecodedStreamObject()
+            content.set_data("\n".join(ops).encode("ascii"))
+            sheet[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
+            sheet[NameObject("/Contents")] = writer._add_object(content)  # noqa: SLF001
             done += 1
             report(progress, done, total, _("冊子の面付け中"))
     if reader.metadata:

@@ -24,22 +24,38 @@ def numbered_pdf(n: int) -> bytes:
     return buf.getvalue()
 
 
-def sides(pdf: bytes) -> list[tuple[str | None, str | None]]:
-    """For each output page: (text on the left half, text on the right half)."""
-    out = []
-    for page in PdfReader(io.BytesIO(pdf)).pages:
+def sides(pdf: bytes, source: bytes | None = None) -> list[tuple[str | None, str | None]]:
+    """For each output page: (page seen on the left half, page seen on the right half), judged from
+    the rendered pixels (what the printer gets) against the rendered source pages P1, P2, ..."""
+    from PIL import ImageChops, ImageStat
+
+    from tests.pdf_render import render_pdf
+
+    dpi = 30
+    reader = PdfReader(io.BytesIO(pdf))
+    for page in reader.pages:
         assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == tuple(
             round(v) for v in landscape(A4)
         )
-        found: dict[str, str] = {}
-
-        def visit(text, cm, tm, font, size, found=found):
-            if text.strip():
-                x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
-                found["left" if x < landscape(A4)[0] / 2 else "right"] = text.strip()
-
-        page.extract_text(visitor_text=visit)
-        out.append((found.get("left"), found.get("right")))
+    n_source = len(PdfReader(io.BytesIO(source)).pages) if source else 16
+    originals = render_pdf(source or numbered_pdf(n_source), dpi, gray=True)
+    out = []
+    for sheet in render_pdf(pdf, dpi, gray=True):
+        half = sheet.width // 2
+        seen = []
+        for box in ((0, 0, half, sheet.height), (half, 0, 2 * half, sheet.height)):
+            part = sheet.crop(box)
+            if part.getextrema()[0] > 240:  # nothing printed
+                seen.append(None)
+                continue
+            diffs = []
+            for i, original in enumerate(originals, start=1):
+                ow, oh = original.size
+                left, top = (part.width - ow) // 2, (part.height - oh) // 2
+                window = part.crop((left, top, left + ow, top + oh))
+                diffs.append((ImageStat.Stat(ImageChops.difference(window, original)).mean[0], i))
+            seen.append(f"P{min(diffs)[1]}")
+        out.append((seen[0], seen[1]))
     return out
 
 
@@ -60,7 +76,7 @@ def test_order_for_eight_pages_by_hand():
 
 @pytest.mark.parametrize("n", [8, 12, 13, 14, 15, 16, 3])
 def test_imposed_pages_are_in_saddle_stitch_order(n):
-    out = sides(impose_booklet(numbered_pdf(n)))
+    out = sides(impose_booklet(numbered_pdf(n)), numbered_pdf(n))
     assert len(out) == 2 * (-(-max(n, 4) // 4))
     assert out == expected(n)
     printed = [s for side in out for s in side if s]
@@ -68,7 +84,7 @@ def test_imposed_pages_are_in_saddle_stitch_order(n):
 
 
 def test_thirteen_pages_pad_with_three_blanks_at_the_end():
-    out = sides(impose_booklet(numbered_pdf(13)))
+    out = sides(impose_booklet(numbered_pdf(13)), numbered_pdf(13))
     # 16 slots: sheet 1 front = [16, 1] → blank + P1; back = [2, 15] → P2 + blank
     assert out[0] == (None, "P1")
     assert out[1] == ("P2", None)
@@ -76,7 +92,18 @@ def test_thirteen_pages_pad_with_three_blanks_at_the_end():
 
 
 def test_back_cover_stays_on_the_outside():
-    out = sides(impose_booklet(numbered_pdf(13), back_cover=True))
+    out = sides(impose_booklet(numbered_pdf(13), back_cover=True), numbered_pdf(13))
     assert out[0] == ("P13", "P1")  # last page of the document is the booklet's back cover
     assert out == expected(13, back_cover=True)
     assert page_sequence(13, back_cover=True)[-4:] == [None, None, None, 13]
+
+
+def test_imposition_copies_each_page_once_and_keeps_its_fonts_shared():
+    source = numbered_pdf(16)
+    imposed = impose_booklet(source)
+    reader = PdfReader(io.BytesIO(imposed))
+    forms = {
+        ref.idnum for page in reader.pages for ref in page["/Resources"]["/XObject"].values()
+    }
+    assert len(forms) == 16  # one Form XObject per A5 page, however many sides use it
+    assert len(imposed) < 1.5 * len(source)  # fonts and content not duplicated
