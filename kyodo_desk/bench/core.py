@@ -41,8 +41,14 @@ class Target:
     limit: float
 
     def label(self) -> str:
-        unit = {"median_ms": "ms median", "p95_ms": "ms p95", "ratio": "× baseline", "stall_ms": "ms stall",
-                "rss_mib": "MiB peak", "seconds": "s"}[self.metric]
+        unit = {
+            "median_ms": "ms median",
+            "p95_ms": "ms p95",
+            "ratio": "× baseline",
+            "stall_ms": "ms stall",
+            "rss_mib": "MiB peak",
+            "seconds": "s",
+        }[self.metric]
         return f"≤{self.limit:g}{unit}" if self.metric != "ratio" else f"≤{self.limit:g}{unit}"
 
 
@@ -144,7 +150,7 @@ def interleaved(
 
 
 def machine() -> dict:
-    info = {
+    info: dict[str, object] = {
         "python": platform.python_version(),
         "platform": platform.platform(),
         "processor": platform.processor() or platform.machine(),

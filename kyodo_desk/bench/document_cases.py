@@ -43,7 +43,9 @@ def label_case(services, actor, repeat: int) -> CaseResult:
     tags = [f"KD-{n:05d}" for n in range(1, LABELS + 1)]
     labels = [LabelData(t, "ノートパソコン(Windows)", "金沢市市民活動サポートセンター", "076-000-0000") for t in tags]
     matrices = [qr_matrix(t, template.error_correction) for t in tags]  # baseline gets its matrices for free
-    samples, base = interleaved(lambda: build_label_sheets(labels, template), repeat, lambda: _bare_rectangles(matrices))
+    samples, base = interleaved(
+        lambda: build_label_sheets(labels, template), repeat, lambda: _bare_rectangles(matrices)
+    )
     return CaseResult(
         "documents",
         f"{LABELS:,} QR labels (a4-24)",
@@ -64,7 +66,11 @@ def handbook_cases(services, actor, repeat: int) -> list[CaseResult]:
     printing = PrintingService(services.db, services.settings, Path(tempfile.gettempdir()) / "kyodo-bench-no-override")
     out = []
     for paper, name, limit in ((Paper.A4, "handbook A4", 600), (Paper.A5_BOOKLET, "handbook A5 booklet", 1000)):
-        samples, _base = interleaved(lambda p=paper: printing.build(actor, HANDBOOK, p), repeat)
+
+        def build(p: Paper = paper) -> object:
+            return printing.build(actor, HANDBOOK, p)
+
+        samples, _base = interleaved(build, repeat)
         out.append(
             CaseResult("documents", name, samples, peak_rss_mib=peak_rss_mib(), targets=[Target("median_ms", limit)])
         )
@@ -82,7 +88,11 @@ def statistics_cases(services, actor, repeat: int, fiscal_year: int) -> list[Cas
     }
     out = []
     for kind, make in makers.items():
-        samples, _base = interleaved(lambda m=make: build_statistics_pdf(m(), settings), repeat)
+
+        def pdf(m=make) -> bytes:
+            return build_statistics_pdf(m(), settings)
+
+        samples, _base = interleaved(pdf, repeat)
         out.append(
             CaseResult(
                 "reports",

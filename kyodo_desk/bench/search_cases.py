@@ -43,11 +43,15 @@ def run(services, actor, repeat: int) -> list[CaseResult]:
             got = [(h.kind, h.ref_id) for h in service.search(actor, query)]
             if got != expected:
                 raise RuntimeError(f"search {query!r}: the service and the raw SQL disagree")
+
             def query_only(q=query):
                 with services.db.read() as session:
                     return search_index.search(session, q, kinds=kinds, limit=50)
 
-            box, _none = interleaved(lambda q=query: service.search(actor, q), repeat)
+            def box_call(q: str = query) -> object:
+                return service.search(actor, q)
+
+            box, _none = interleaved(box_call, repeat)
             samples, base = interleaved(query_only, repeat, by_hand)
         finally:
             raw.close()

@@ -29,7 +29,10 @@ def run(home: str, database_url: str, repeat: int) -> CaseResult:
     base_cmd = [sys.executable, "-c", BASELINE_SCRIPT]
     _timed_process(app_cmd, env)  # warm the OS file cache for both
     _timed_process(base_cmd, env)
-    samples, base, rss, stalls = [], [], [], []
+    samples: list[float] = []
+    base: list[float] = []
+    rss: list[float] = []
+    stalls: list[float] = []
     for i in range(repeat):
         order = [(app_cmd, samples), (base_cmd, base)]
         if i % 2:

@@ -156,7 +156,8 @@ def run_cases(home, database_url: str, services, actor, repeat: int) -> list:
     from kyodo_desk.db.engine import Database
     from kyodo_desk.ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(["kyodo-desk-bench"])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(["kyodo-desk-bench"])
     paths = default_paths(str(home))
     prefs = load_preferences(paths)
     apply_japanese_font(app, prefs)
@@ -172,8 +173,9 @@ def run_cases(home, database_url: str, services, actor, repeat: int) -> list:
 
     def record(name: str, samples: list[float], stall: float, note: str = "") -> None:
         results.append(
-            CaseResult("lists", name, samples, stall_ms=stall, peak_rss_mib=peak_rss_mib(), note=note,
-                       targets=list_targets)
+            CaseResult(
+                "lists", name, samples, stall_ms=stall, peak_rss_mib=peak_rss_mib(), note=note, targets=list_targets
+            )
         )
 
     try:
@@ -196,7 +198,7 @@ def run_cases(home, database_url: str, services, actor, repeat: int) -> list:
                 for index in range(tabs.count()):
                     label = tabs.tabText(index).replace("&", "")
                     samples, stalls = [], []
-                    for attempt in range(repeat + 1):
+                    for _attempt in range(repeat + 1):
                         tabs.setCurrentIndex((index + 1) % tabs.count() if tabs.count() > 1 else index)
                         _settle(app, ctx, 1)
                         dog.start()
@@ -204,8 +206,7 @@ def run_cases(home, database_url: str, services, actor, repeat: int) -> list:
                         ms, rows = _wait_until_rows(app, ctx, tabs.widget(index))
                         stalls.append(dog.stop())
                         samples.append(ms)
-                    record(f"{key} › {label}: first, then again", samples, max(stalls),
-                           "" if rows else "no rows shown")
+                    record(f"{key} › {label}: first, then again", samples, max(stalls), "" if rows else "no rows shown")
         window.show_page("home")
         _settle(app, ctx)
         for code in SCAN_CODES:
@@ -225,9 +226,15 @@ def run_cases(home, database_url: str, services, actor, repeat: int) -> list:
                 window.show_page("home")
                 _settle(app, ctx, 1)
             results.append(
-                CaseResult("scan", f"scan {code} → answer", samples, stall_ms=max(stalls), peak_rss_mib=peak_rss_mib(),
-                           note="MainWindow.route_scan until its work is done",
-                           targets=[Target("median_ms", 30), Target("stall_ms", 100)])
+                CaseResult(
+                    "scan",
+                    f"scan {code} → answer",
+                    samples,
+                    stall_ms=max(stalls),
+                    peak_rss_mib=peak_rss_mib(),
+                    note="MainWindow.route_scan until its work is done",
+                    targets=[Target("median_ms", 30), Target("stall_ms", 100)],
+                )
             )
     finally:
         ctx.shutdown()

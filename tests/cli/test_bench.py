@@ -15,9 +15,27 @@ def test_bench_small_writes_every_case_with_figures_and_verdicts(tmp_path):
     out = tmp_path / "bench.json"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     done = subprocess.run(
-        [sys.executable, "-m", "kyodo_desk", "--home", str(tmp_path / "home"), "--lang", "ja",
-         "bench", "--size", "small", "--repeat", "1", "--out", str(out)],
-        env=env, capture_output=True, text=True, timeout=900, check=False,
+        [
+            sys.executable,
+            "-m",
+            "kyodo_desk",
+            "--home",
+            str(tmp_path / "home"),
+            "--lang",
+            "ja",
+            "bench",
+            "--size",
+            "small",
+            "--repeat",
+            "1",
+            "--out",
+            str(out),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     data = json.loads(out.read_text(encoding="utf-8"))

@@ -38,9 +38,7 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         register_sqlite_function(bind.connection.driver_connection)  # this connection may predate the hook
-        op.execute(
-            "CREATE VIRTUAL TABLE search_grams USING fts5(grams, content='', detail='none', tokenize='ascii')"
-        )
+        op.execute("CREATE VIRTUAL TABLE search_grams USING fts5(grams, content='', detail='none', tokenize='ascii')")
         op.execute("INSERT INTO search_grams(rowid, grams) SELECT id, kyodo_grams(text) FROM search_document")
         op.execute(
             "CREATE TRIGGER search_document_grams_ai AFTER INSERT ON search_document BEGIN "
