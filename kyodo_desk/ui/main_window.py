@@ -7,7 +7,9 @@ box) and ``page_shown()`` (to refresh when the user comes back to it).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from collections.abc import Iterator, Mapping
+
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication, QDialog, QHBoxLayout, QListWidget, QMainWindow, QPushButton, QStackedWidget, QTabWidget, QVBoxLayout,
@@ -31,13 +33,62 @@ from kyodo_desk.ui.widgets.search_box import GlobalSearch
 PREFERRED_SIZE = (1280, 800)
 
 
+class _NoStrayWindows(QObject):
+    """While a page is built after the window is on screen: a widget made visible before it was put
+    in a layout (``button.setVisible(can_edit)`` on a fresh button) would flash as a window of its
+    own and take the focus from the main window.  It is kept off screen until it has a parent."""
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        if not isinstance(obj, QWidget):
+            return False
+        if event.type() == QEvent.Type.Show and obj.isWindow() and obj.parentWidget() is None and not isinstance(obj, QDialog):
+            obj.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+            obj.setProperty("_kd_kept_off_screen", True)
+        elif event.type() == QEvent.Type.ParentChange and obj.property("_kd_kept_off_screen") and obj.parentWidget() is not None:
+            obj.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, False)
+            obj.setProperty("_kd_kept_off_screen", None)
+        return False
+
+
+class LazyPages(Mapping[str, QWidget]):
+    """``window.pages``: page key → page.  Asking for a page builds it if it was not built yet."""
+
+    def __init__(self, window: "MainWindow"):
+        self.window = window
+        self.built: dict[str, QWidget] = {}
+        self._building: set[str] = set()
+
+    def __getitem__(self, key: str) -> QWidget:
+        if key not in self.built:
+            if key not in self or key in self._building:
+                raise KeyError(key)
+            self._building.add(key)
+            try:
+                self.window._build_page(key)
+            finally:
+                self._building.discard(key)
+        return self.built[key]
+
+    def __contains__(self, key: object) -> bool:
+        return any(spec.key == key for spec in self.window.specs)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([spec.key for spec in self.window.specs])
+
+    def __len__(self) -> int:
+        return len(self.window.specs)
+
+    def clear(self) -> None:
+        self.built.clear()
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, pages: list[PageSpec] | None = None):
         super().__init__()
         self.ctx = ctx
         self.specs = pages or default_pages()
         self.openers = OpenerRegistry()
-        self.pages: dict[str, QWidget] = {}
+        self.pages = LazyPages(self)
         self.setObjectName("mainWindow")
         self.setWindowTitle(_("協働デスク"))
         self.setStyleSheet(STYLE_SHEET)
@@ -123,6 +174,8 @@ class MainWindow(QMainWindow):
 
     # ---- pages ---------------------------------------------------------------------
     def _build_pages(self) -> None:
+        """The navigation and an empty holder per page; each page is built the first time it is
+        shown or asked for (``self.pages[key]``), so start-up does not pay for all seven."""
         current = self.nav.currentRow()
         self.nav.blockSignals(True)
         self.nav.clear()
@@ -132,17 +185,15 @@ class MainWindow(QMainWindow):
             old.deleteLater()
         self.pages.clear()
         for number, spec in enumerate(self.specs, start=1):
-            page = spec.build(self.ctx, self)
-            page.setObjectName(f"page_{spec.key}")
-            self.pages[spec.key] = page
-            self.stack.addWidget(scrolling(page))  # scrolls only when the screen is smaller than the page (big fonts)
+            holder = QWidget()
+            holder.setObjectName(f"holder_{spec.key}")
+            holder_layout = QVBoxLayout(holder)
+            holder_layout.setContentsMargins(0, 0, 0, 0)
+            self.stack.addWidget(holder)
             self.nav.addItem(_(spec.title))
             self.nav.item(number - 1).setToolTip(f"Ctrl+{number}")
-            if hasattr(page, "register_openers"):
-                page.register_openers(self.openers)
-            tabs = getattr(page, "tabs", None)
-            if isinstance(tabs, QTabWidget) and not has_tab_keys(page):
-                tab_keys(page, tabs)  # every tabbed page: Alt+N for its tabs
+            for kind in spec.opens:  # the search box may open such a record before the page exists
+                self.openers.register(kind, self._lazy_opener(spec.key, kind))
         self.nav.blockSignals(False)
         self.nav.setCurrentRow(max(current, 0))
         self._page_selected(self.nav.currentRow())
@@ -152,10 +203,39 @@ class MainWindow(QMainWindow):
         self.db_label.setVisible(is_admin)
         self.staff_label.setText(_("担当: {name}({role})").format(name=actor.name, role=actor.role.label()))
 
+    def _build_page(self, key: str) -> QWidget:
+        keys = [spec.key for spec in self.specs]
+        index, spec = keys.index(key), self.specs[keys.index(key)]
+        guard = _NoStrayWindows(self)
+        app = QApplication.instance()
+        app.installEventFilter(guard)
+        try:
+            page = spec.build(self.ctx, self)
+        finally:
+            app.removeEventFilter(guard)
+            guard.deleteLater()
+        page.setObjectName(f"page_{spec.key}")
+        self.pages.built[spec.key] = page
+        # scrolls only when the screen is smaller than the page (big fonts)
+        self.stack.widget(index).layout().addWidget(scrolling(page))
+        if hasattr(page, "register_openers"):
+            page.register_openers(self.openers)
+        tabs = getattr(page, "tabs", None)
+        if isinstance(tabs, QTabWidget) and not has_tab_keys(page):
+            tab_keys(page, tabs)  # every tabbed page: Alt+N for its tabs
+        return page
+
+    def _lazy_opener(self, key: str, kind: str):
+        def open_(ref_id: int) -> None:
+            self.openers.remove(kind, open_)
+            self.pages[key]  # building it registers its own opener for *kind* (if this person may open it)
+            self.openers.open(kind, ref_id)
+        return open_
+
     def _page_selected(self, row: int) -> None:
         if 0 <= row < self.stack.count():
-            self.stack.setCurrentIndex(row)
             page = self.pages[self.specs[row].key]
+            self.stack.setCurrentIndex(row)
             if hasattr(page, "page_shown"):
                 page.page_shown()
             self._focus_into(page)
@@ -190,6 +270,9 @@ class MainWindow(QMainWindow):
         self.search.selectAll()
 
     def open_hit(self, hit: Hit) -> None:
+        owner = next((spec.key for spec in self.specs if hit.kind in spec.opens), None)
+        if owner is not None:
+            self.pages[owner]  # built now if it was not yet: its openers are the real ones
         if not self.openers.open(hit.kind, hit.ref_id):
             self.statusBar().showMessage(
                 _("「{kind}」を開く画面はまだありません({title})。").format(kind=hit.kind_label, title=hit.title), 8000

@@ -17,6 +17,11 @@ class OpenerRegistry:
     def register(self, kind: str, opener: Opener) -> None:
         self._openers[kind] = opener
 
+    def remove(self, kind: str, opener: Opener) -> None:
+        """Forget *opener* for *kind* (if it is still the one registered)."""
+        if self._openers.get(kind) is opener:
+            del self._openers[kind]
+
     def can_open(self, kind: str) -> bool:
         return kind in self._openers
 

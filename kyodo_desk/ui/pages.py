@@ -20,9 +20,14 @@ PageFactory = Callable[[AppContext, "MainWindow"], QWidget]
 
 @dataclass(frozen=True)
 class PageSpec:
+    """One area of the navigation.  The page is built the first time it is shown (or asked for);
+    ``opens`` names the record kinds its ``register_openers`` handles, so the search box can open
+    such a record before the page exists (building it then)."""
+
     key: str
     title: str  # msgid, translated when the navigation is built
     build: PageFactory
+    opens: tuple[str, ...] = ()
 
 
 def _placeholder(title: str, coming: str) -> PageFactory:
@@ -74,10 +79,10 @@ def _settings(ctx: AppContext, win: "MainWindow") -> QWidget:
 def default_pages() -> list[PageSpec]:
     return [
         PageSpec("home", N_("ホーム"), _home),
-        PageSpec("consultations", N_("相談受付"), _consultations),
-        PageSpec("lending", N_("機器貸出"), _lending),
-        PageSpec("dispatch", N_("アドバイザー派遣"), _dispatch),
-        PageSpec("groups", N_("団体"), _groups),
+        PageSpec("consultations", N_("相談受付"), _consultations, opens=("consultation",)),
+        PageSpec("lending", N_("機器貸出"), _lending, opens=("device", "loan")),
+        PageSpec("dispatch", N_("アドバイザー派遣"), _dispatch, opens=("dispatch", "advisor")),
+        PageSpec("groups", N_("団体"), _groups, opens=("organization", "person")),
         PageSpec("printing", N_("印刷"), _printing),
         PageSpec("settings", N_("設定"), _settings),
     ]

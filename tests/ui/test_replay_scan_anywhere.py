@@ -79,6 +79,8 @@ def test_a_scan_in_any_field_reaches_the_lending_desk_and_the_field_keeps_its_te
     win = desk()
     tag = device_tag(win.ctx.actor)
     lending = win.pages["lending"]
+    win.show_page(page_key)  # pages are built when first shown: let its lists load as a person would see them
+    qtbot.waitUntil(lambda: win.ctx.tasks.pending == 0, timeout=10000)
     tried = []
     for kind, test in KINDS.items():
         page = win.show_page(page_key)

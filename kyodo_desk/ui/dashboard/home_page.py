@@ -72,6 +72,7 @@ class HomePage(QWidget):
         outer.addWidget(scroll)
         ctx.events.data_changed.connect(self._data_changed)
         self.refresh()
+        self._just_built = True  # the first page_shown (right after this) needs no second load
 
     def _target_card(self) -> Card:
         card = Card(_("「協働をすすめる市民団体」の登録数"))
@@ -124,6 +125,9 @@ class HomePage(QWidget):
 
     # ---- data ------------------------------------------------------------------------
     def page_shown(self) -> None:
+        if self._just_built:
+            self._just_built = False
+            return
         self.refresh()
 
     def _data_changed(self, kind: str, _ids: list) -> None:
