@@ -6,6 +6,7 @@ import datetime as dt
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import LongTable, Spacer, TableStyle
 
 from kyodo_desk.documents.base import (
@@ -35,18 +36,28 @@ def build_statistics_pdf(stats, settings, *, today: dt.date | None = None, progr
     table = stats_table(stats)
     data = [[para(c, head) for c in table[0]]]
     numeric_from = 2
+    label_w = 34 * mm
+    section_w = 34 * mm
+
+    def label(text, width: float):
+        """A plain string when it fits on one line (cheap to draw), else a wrapping Paragraph."""
+        text = "" if text is None else str(text)
+        if stringWidth(text, st.regular, 8) <= width - 12:  # 6 pt padding each side
+            return text
+        return para(text, small)
+
     for row in table[1:]:
         data.append(
-            [para(row[0], small), para(row[1], small)]
-            + [para(c, st.derive(small, alignment=2)) for c in row[numeric_from:]]
+            [label(row[0], section_w), label(row[1], label_w)]
+            # figures never wrap: plain strings, drawn by the table itself (a Paragraph per number
+            # was most of this PDF's time)
+            + ["" if c is None else str(c) for c in row[numeric_from:]]
         )
     previous = None
     for i, row in enumerate(table[1:], start=1):  # print a section name once, at its first row
         if row[0] == previous:
-            data[i][0] = para("", small)
+            data[i][0] = ""
         previous = row[0]
-    label_w = 34 * mm
-    section_w = 34 * mm
     rest = (geometry.frame_width - label_w - section_w) / max(1, len(table[0]) - 2)
     t = LongTable(data, colWidths=[section_w, label_w] + [rest] * (len(table[0]) - 2), repeatRows=1)
     style = [
@@ -56,6 +67,10 @@ def build_statistics_pdf(stats, settings, *, today: dt.date | None = None, progr
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("FONTNAME", (0, 1), (-1, -1), st.regular),
+        ("FONTSIZE", (0, 1), (-1, -1), 8),
+        ("LEADING", (0, 1), (-1, -1), 10),
+        ("ALIGN", (numeric_from, 1), (-1, -1), "RIGHT"),
     ]
     t.setStyle(TableStyle(style))
     today = today or dt.date.today()
