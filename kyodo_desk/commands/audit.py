@@ -28,7 +28,7 @@ def _date(text: str) -> dt.date:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("audit", help=_("監査ログ(誰が・いつ・どの記録を見た/変えたか)を CSV に書き出す"))
+    p = sub.add_parser("audit", help=_("監査ログ(誰が・いつ・どの記録を見た/変えたか)をCSVで保存する"))
     p.add_argument("--since", type=_date, metavar=_("日付"), help=_("この日から(YYYY-MM-DD)"))
     p.add_argument("--until", type=_date, metavar=_("日付"), help=_("この日まで(YYYY-MM-DD、その日を含む)"))
     p.add_argument("--staff", metavar=_("ログイン名"), help=_("このスタッフの操作だけ(system = システムとバッチ処理)"))
@@ -76,5 +76,5 @@ def run(args, ctx) -> int:
         date_to=args.until,
     )
     n = services.audit.export_csv(batch_actor("audit"), args.out, flt)
-    print(_("監査ログ {n}件を {path} に書き出しました。").format(n=format_number(n), path=args.out))
+    print(_("監査ログ {n}件を {path} に保存しました。").format(n=format_number(n), path=args.out))
     return 0

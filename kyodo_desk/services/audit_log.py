@@ -35,7 +35,7 @@ ACTION_LABELS: dict[str, str] = {
     "view": N_("閲覧"),
     "list": N_("一覧表示"),
     "search": N_("検索"),
-    "export": N_("書き出し"),
+    "export": N_("ファイルに保存"),
     "print": N_("印刷"),
     "login": N_("サインイン"),
     "login_failed": N_("サインイン失敗"),
@@ -284,7 +284,7 @@ class AuditService:
                     written += len(batch)
                     last_id = batch[-1].id
                     if progress:
-                        progress(written, max(total, written), _("監査ログを書き出しています…"))
+                        progress(written, max(total, written), _("CSVを保存しています…"))
             tmp.replace(path)
         except BaseException:
             tmp.unlink(missing_ok=True)

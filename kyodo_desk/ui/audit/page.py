@@ -4,7 +4,7 @@ kind of record, record number (opened/changed, or shown in a list or search) and
 (the trail grows every day); CSV export, which is itself recorded.
 
 Keyboard: Alt+P 操作した人, Alt+A 操作, Alt+K 記録の種類, Alt+N 記録番号, Alt+D 期間; Enter in the
-record number applies it, Tab or Down goes on to the list; Ctrl+E (or 「CSVで書き出す…」) exports
+record number applies it, Tab or Down goes on to the list; Ctrl+E (or 「CSVで保存…」) exports
 what the filters show.  The list loads when the screen is first shown, not at start-up.
 """
 
@@ -67,7 +67,7 @@ class AuditLogPage(QWidget):
         layout.setSpacing(8)
         note = plain_label(
             _(
-                "誰が・いつ・どの記録を開いた/一覧に表示した/検索した/印刷・書き出し/変更したかの記録です。"
+                "誰が・いつ・どの記録を開いた/一覧に表示した/検索した/印刷・ファイルに保存/変更したかの記録です。"
                 "個人の氏名や電話番号などの内容は記録しません(記録の番号だけ)。"
             )
         )
@@ -149,7 +149,7 @@ class AuditLogPage(QWidget):
         self.message.setObjectName("auditMessage")
         bar.addWidget(self.message, 2)
         self.reload_button = QPushButton(_("最新にする (F5)"))
-        self.export_button = QPushButton(_("CSVで書き出す… (Ctrl+E)"))
+        self.export_button = QPushButton(_("CSVで保存… (Ctrl+E)"))
         self.export_button.setObjectName("auditExport")
         for b in (self.reload_button, self.export_button):
             b.setAutoDefault(False)
@@ -293,7 +293,7 @@ class AuditLogPage(QWidget):
         actor, service = self.ctx.require_actor(), self.ctx.services.audit
         self.ctx.tasks.run(
             lambda progress: (str(target), service.export_csv(actor, target, flt, progress=progress)),
-            _("監査ログを書き出しています…"),
+            _("CSVを保存しています…"),
             on_done=self._exported,
             write=True,
             owner=self,
@@ -303,6 +303,6 @@ class AuditLogPage(QWidget):
 
     def _exported(self, result) -> None:
         path, n = result
-        self.message.setText(_("{n}件を {path} に書き出しました。").format(n=format_number(n), path=path))
+        self.message.setText(_("{n}件を {path} に保存しました。").format(n=format_number(n), path=path))
         self.exported.emit(path, n)
         self.model.reload()  # the export is in the trail now
