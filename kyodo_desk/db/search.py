@@ -187,6 +187,12 @@ def purge_erased_terms(session: Session) -> None:
     SQLite: FTS5 only marks deleted entries; their trigrams stay in older index segments until they
     are merged.  'optimize' merges every segment into one, dropping them (with secure_delete=ON the
     freed pages are zeroed).  PostgreSQL: the pg_trgm index is over search_document.text itself, so
-    changing the rows is enough (VACUUM reclaims the dead tuples)."""
+    changing the rows is enough (VACUUM reclaims the dead tuples).  The 1–2 character index
+    (search_grams, contentless) is merged the same way."""
     if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('optimize')"))
+        for name in ("search_fts", "search_grams"):
+            exists = session.execute(
+                text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n"), {"n": name}
+            ).first()
+            if exists:
+                session.execute(text(f"INSERT INTO {name}({name}) VALUES ('optimize')"))

@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 
 from kyodo_desk.commands.report import build as build_report
 from kyodo_desk.db.consultation_models import Consultation
+from kyodo_desk.db.grams import gram_token
 from kyodo_desk.db.lending_models import Loan, LoanNote, Reservation
 from kyodo_desk.db.models import AuditLog, Organization, Person, SearchDocument
 from kyodo_desk.domain.personal_data import ErasureReason
@@ -176,9 +177,19 @@ def test_erasure_forgets_the_trigrams_in_the_sqlite_index(services, db, admin):
         s.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, search_fts, 'row')"))
     with db.read() as s:
         assert s.execute(text("SELECT count(*) FROM temp.vocab WHERE term = 'zqx'")).scalar() > 0
+        s.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.gvocab USING fts5vocab(main, search_grams, 'row')"))
+        assert (
+            s.execute(text("SELECT count(*) FROM temp.gvocab WHERE term = :t"), {"t": gram_token("秘密")}).scalar() > 0
+        )
     services.privacy.erase(admin, "person", person.id, ErasureReason.ERASE)
     with db.read() as s:
         s.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, search_fts, 'row')"))
         assert s.execute(text("SELECT count(*) FROM temp.vocab WHERE term = 'zqx'")).scalar() == 0
         raw = b"".join(r[0] for r in s.execute(text("SELECT block FROM search_fts_data")).all() if r[0])
-    assert b"zqx" not in raw
+        # the 1-2 character index (search_grams): the pair 「秘密」 of the erased notes is gone too
+        s.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.gvocab USING fts5vocab(main, search_grams, 'row')"))
+        assert (
+            s.execute(text("SELECT count(*) FROM temp.gvocab WHERE term = :t"), {"t": gram_token("秘密")}).scalar() == 0
+        )
+        structure = s.execute(text("SELECT count(*) FROM search_grams_data")).scalar()
+    assert b"zqx" not in raw and structure >= 1
