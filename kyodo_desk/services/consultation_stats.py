@@ -134,10 +134,18 @@ class ConsultationStatsService:
             case_ids = {r.case_id for r in rows if r.case_id}
             first_of_case: dict[int | None, tuple[dt.datetime, int | None]] = {}
             if case_ids:
-                for case_id, first_at in s.execute(
-                    select(c.case_id, func.min(c.received_at)).where(c.case_id.in_(case_ids)).group_by(c.case_id)
+                # each case's first consultation (earliest received, then lowest id): one query for all cases
+                firsts = (
+                    select(c.case_id.label("case_id"), func.min(c.received_at).label("first_at"))
+                    .where(c.case_id.in_(case_ids))
+                    .group_by(c.case_id)
+                    .subquery()
+                )
+                for case_id, first_at, first_id in s.execute(
+                    select(firsts.c.case_id, firsts.c.first_at, func.min(c.id))
+                    .join(firsts, (c.case_id == firsts.c.case_id) & (c.received_at == firsts.c.first_at))
+                    .group_by(firsts.c.case_id, firsts.c.first_at)
                 ):
-                    first_id = s.scalar(select(func.min(c.id)).where(c.case_id == case_id, c.received_at == first_at))
                     first_of_case[case_id] = (first_at, first_id)
 
         col_of = {ym: i for i, ym in enumerate(months)}

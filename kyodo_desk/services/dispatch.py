@@ -40,63 +40,87 @@ CLOSED_FOR_EDIT = ("completed", "withdrawn", "rejected")
 
 
 def _app_record(s: Session, app: DispatchApplication, *, history: bool = False) -> ApplicationRecord:
-    org = s.get(Organization, app.organization_id)
-    names: dict[int | None, str] = dict(s.execute(select(Advisor.id, Advisor.name)).all())
-    sessions = tuple(
-        SessionRecord(
-            x.id,
-            x.number,
-            x.advisor_id,
-            names.get(x.advisor_id, ""),
-            x.start_at,
-            x.end_at,
-            x.status,
-            x.attendance,
-            x.report_summary,
-            x.fee,
-            x.travel_cost,
-            x.ics_sequence,
-            x.override_reason,
-            x.version,
-        )
-        for x in s.scalars(
-            select(DispatchSession).where(DispatchSession.application_id == app.id).order_by(DispatchSession.number)
-        )
-    )
-    hist: tuple = ()
-    if history:
-        hist = tuple(
-            (h.at, h.from_status, h.to_status, name or "", h.note)
-            for h, name in s.execute(
-                select(DispatchStatusChange, Staff.display_name)
-                .outerjoin(Staff, Staff.id == DispatchStatusChange.staff_id)
-                .where(DispatchStatusChange.application_id == app.id)
-                .order_by(DispatchStatusChange.at, DispatchStatusChange.id)
+    return _app_records(s, [app], history=history)[0]
+
+
+def _app_records(
+    s: Session, apps: builtins.list[DispatchApplication], *, history: bool = False
+) -> builtins.list[ApplicationRecord]:
+    """Records of *apps* in a fixed number of queries (organizations, advisors, sessions, history)."""
+    if not apps:
+        return []
+    ids = [a.id for a in apps]
+    orgs = {
+        o_id: (name, status)
+        for o_id, name, status in s.execute(
+            select(Organization.id, Organization.name, Organization.registration_status).where(
+                Organization.id.in_({a.organization_id for a in apps})
             )
         )
-    preferred = tuple(
-        (dt.datetime.fromisoformat(a), dt.datetime.fromisoformat(b)) for a, b in json.loads(app.preferred or "[]")
-    )
-    return ApplicationRecord(
-        app.id,
-        app.reference,
-        app.fiscal_year,
-        app.organization_id,
-        org.name if org else "",
-        bool(org and org.registration_status == RegistrationStatus.REGISTERED.value),
-        app.dispatch_type,
-        app.field,
-        app.topic,
-        preferred,
-        app.venue,
-        app.expected_participants,
-        tuple(x for x in app.support.split(",") if x),
-        app.status,
-        app.received_on,
-        sessions,
-        hist,
-        app.version,
-    )
+    }
+    names: dict[int | None, str] = dict(s.execute(select(Advisor.id, Advisor.name)).all())
+    sessions: dict[int, builtins.list[SessionRecord]] = {i: [] for i in ids}
+    for x in s.scalars(
+        select(DispatchSession)
+        .where(DispatchSession.application_id.in_(ids))
+        .order_by(DispatchSession.application_id, DispatchSession.number)
+    ):
+        sessions[x.application_id].append(
+            SessionRecord(
+                x.id,
+                x.number,
+                x.advisor_id,
+                names.get(x.advisor_id, ""),
+                x.start_at,
+                x.end_at,
+                x.status,
+                x.attendance,
+                x.report_summary,
+                x.fee,
+                x.travel_cost,
+                x.ics_sequence,
+                x.override_reason,
+                x.version,
+            )
+        )
+    hist: dict[int, builtins.list[tuple]] = {i: [] for i in ids}
+    if history:
+        for h, name in s.execute(
+            select(DispatchStatusChange, Staff.display_name)
+            .outerjoin(Staff, Staff.id == DispatchStatusChange.staff_id)
+            .where(DispatchStatusChange.application_id.in_(ids))
+            .order_by(DispatchStatusChange.application_id, DispatchStatusChange.at, DispatchStatusChange.id)
+        ):
+            hist[h.application_id].append((h.at, h.from_status, h.to_status, name or "", h.note))
+    out = []
+    for app in apps:
+        org_name, org_status = orgs.get(app.organization_id, ("", None))
+        preferred = tuple(
+            (dt.datetime.fromisoformat(a), dt.datetime.fromisoformat(b)) for a, b in json.loads(app.preferred or "[]")
+        )
+        out.append(
+            ApplicationRecord(
+                app.id,
+                app.reference,
+                app.fiscal_year,
+                app.organization_id,
+                org_name or "",
+                org_status == RegistrationStatus.REGISTERED.value,
+                app.dispatch_type,
+                app.field,
+                app.topic,
+                preferred,
+                app.venue,
+                app.expected_participants,
+                tuple(x for x in app.support.split(",") if x),
+                app.status,
+                app.received_on,
+                tuple(sessions[app.id]),
+                tuple(hist[app.id]),
+                app.version,
+            )
+        )
+    return out
 
 
 def _filtered(stmt, fiscal_year: int | None, status: str | None, organization_id: int | None):
@@ -225,7 +249,7 @@ class DispatchService(BookingMixin):
             .limit(limit)
         )
         with self.db.read() as s:
-            return [_app_record(s, a) for a in s.scalars(stmt)]
+            return _app_records(s, builtins.list(s.scalars(stmt)))
 
     def count(
         self,

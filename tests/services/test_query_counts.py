@@ -110,3 +110,42 @@ def test_active_reservations_cost_the_same_statements_for_2_or_8(services, admin
     assert [len(r) for r in results] == [2, 8]
     assert all(len(r.device_tags) == 1 for r in results[-1])
     assert counts[0] == counts[1], counts
+
+
+def test_dispatch_list_costs_the_same_statements_for_2_or_8_applications(services, admin):
+    from kyodo_desk.services.dispatch import ApplicationInput
+
+    org = services.organizations.create(admin, OrganizationInput(kind="npo", name="NPO計数", name_kana="エヌピーオーケイスウ"))
+    counts = []
+    for size in (2, 8):
+        while services.dispatch.count(admin) < size:
+            services.dispatch.create(
+                admin, ApplicationInput(organization_id=org.id, dispatch_type="advisor", field="accounting", topic="会計")
+            )
+        with statements(services.db) as seen:
+            rows = services.dispatch.list(admin, limit=100)
+        assert len(rows) == size and all(r.organization_name == "NPO計数" and r.sessions for r in rows)
+        counts.append(len(seen))
+    assert counts[0] == counts[1], counts
+
+
+def test_consultation_statistics_cost_the_same_statements_for_2_or_8_cases(services, admin):
+    from kyodo_desk.domain.fiscal import fiscal_year_of
+    from kyodo_desk.services.consultations import ConsultationInput
+
+    received = dt.datetime.combine(TODAY - dt.timedelta(days=1), dt.time(10))
+    fy = fiscal_year_of(received.date())
+    category = services.consultation_categories.for_year(fy)[0].id
+    counts = []
+    made = 0
+    for size in (2, 8):
+        for k in range(made, size):
+            case = services.consultations.create_case(admin, f"案件{size}-{k}").id
+            for _ in range(2):  # a case's first consultation is 新規, the next 継続
+                services.consultations.create(admin, ConsultationInput(summary="相談", received_at=received, case_id=case, category_ids=(category,)))
+        made = size
+        with statements(services.db) as seen:
+            stats = services.consultation_stats.statistics(admin, fy)
+        assert stats.value("合計", "案件数") == size
+        counts.append(len(seen))
+    assert counts[0] == counts[1], counts
