@@ -220,3 +220,29 @@ def test_list_filters_get_every_match_not_only_the_newest(db, monkeypatch):
             refs = sorted(s.scalars(matching_refs(db.engine.dialect.name, "organization", query)))
         expected = [i for i in range(1, 30) if all(t in f"町会 {i:02d}" for t in query.split())]
         assert refs == expected, query
+
+
+def test_upgrading_an_existing_database_indexes_its_rows_for_short_terms(tmp_path):
+    """Migration 0007 on a database that already holds records: 1–2 character searches find them
+    at once, and writes after the upgrade keep the new index in step."""
+    from sqlalchemy import insert
+
+    from kyodo_desk.db.engine import Database
+    from kyodo_desk.db.migrate import upgrade
+    from kyodo_desk.db.models import SearchDocument
+
+    db = Database.from_url(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        upgrade(db, revision="0006")
+        with db.write() as s:
+            s.execute(
+                insert(SearchDocument),
+                [{"kind": "organization", "ref_id": 1, "title": "鳴和町会", "subtitle": "", "text": "鳴和町会"}],
+            )
+        upgrade(db)
+        assert _ids(db, "鳴") == [1] and _ids(db, "町会") == [1]
+        with db.write() as s:
+            index_document(s, "organization", 1, title="鳴和公民館")
+        assert _ids(db, "町会") == [] and _ids(db, "公民") == [1]
+    finally:
+        db.dispose()
