@@ -434,6 +434,11 @@ def _staff_picker(cls, ctx, parent):
     return cls(ctx, None)
 
 
+@opens("signin.OwnPasswordDialog")
+def _own_password(cls, ctx, parent):
+    return cls(ctx, True, parent)  # with the PIN fields (the taller form)
+
+
 def _person_record(ctx):
     from sqlalchemy import select
 
