@@ -107,3 +107,20 @@ def test_desk_staff_see_none_of_it(qtbot, desk, services):
     assert not dialog.requests_button.isVisible() and not dialog.requests_button.isVisibleTo(dialog)
     dialog.close()
     QApplication.processEvents()
+
+
+def test_escape_asks_before_throwing_away_a_correction(qtbot, desk, services):
+    win = desk()
+    person = _person(services)
+    win.openers.open("person", person.id)
+    dialog = wait_dialog(qtbot, PersonDialog)
+    dialog.activateWindow()
+    dialog.notes.setFocus()
+    type_text(qtbot, "追記")
+    press(qtbot, Qt.Key.Key_Escape)
+    box = dialog.confirm_box
+    qtbot.waitUntil(box.isVisible, timeout=5000)
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert dialog.isVisible() and dialog.notes.toPlainText() == "追記"
+    assert services.people.get(SYSTEM, person.id).notes == ""

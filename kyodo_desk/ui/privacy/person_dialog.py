@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -161,6 +162,26 @@ class PersonDialog(QDialog):
             self.error_banner.show()
         else:
             report_error(self, exc, self.ctx.log_file)
+
+    def reject(self) -> None:
+        """Esc or キャンセル: ask before throwing away what was typed (the form keeps it otherwise)."""
+        if self.can_edit and self.changed_fields() and not getattr(self, "_discard", False):
+            self.confirm_box = QMessageBox(
+                QMessageBox.Icon.Question, _("確認"), _("変更を破棄しますか?"),
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self,
+            )
+            self.confirm_box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            self.confirm_box.button(QMessageBox.StandardButton.Discard).setText(_("破棄して閉じる"))
+            self.confirm_box.button(QMessageBox.StandardButton.Cancel).setText(_("編集を続ける"))
+            self.confirm_box.buttonClicked.connect(self._confirm_answered)
+            self.confirm_box.open()
+            return
+        super().reject()
+
+    def _confirm_answered(self, button) -> None:
+        if self.confirm_box.standardButton(button) == QMessageBox.StandardButton.Discard:
+            self._discard = True
+            super().reject()
 
     def open_requests(self):
         from kyodo_desk.ui.privacy.requests_dialog import RequestsDialog

@@ -103,6 +103,7 @@ class RequestsDialog(QDialog):
         self.erase_button.setObjectName("danger")
         self.erase_button.clicked.connect(self.confirm_erase)
         form.addRow("", self.erase_button)
+        form.setAlignment(self.erase_button, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(erase)
 
         self.status = plain_label()
