@@ -429,6 +429,11 @@ def _first_run(cls, ctx, parent):
     return cls(ctx, None)
 
 
+@opens("signin.OwnPasswordDialog")
+def _own_password(cls, ctx, parent):
+    return cls(ctx, True, parent)  # with the PIN part: the tallest form
+
+
 @opens("signin.StaffPickerDialog")
 def _staff_picker(cls, ctx, parent):
     return cls(ctx, None)
