@@ -13,15 +13,15 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from typing import TYPE_CHECKING
 
 from kyodo_desk import __version__
 from kyodo_desk.db.backup_files import backup_sqlite, prune_backups
 from kyodo_desk.db.engine import Database
 from kyodo_desk.i18n import _
+
+if TYPE_CHECKING:  # alembic is imported only when a migration has to run (not on every start)
+    from alembic.config import Config
 
 __all__ = ["MigrationError", "NewerDatabaseError", "UpgradeResult", "backup_sqlite", "upgrade"]
 
@@ -68,6 +68,8 @@ class UpgradeResult:
 
 
 def alembic_config(db: Database) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", db.engine.url.render_as_string(hide_password=False).replace("%", "%%"))
@@ -75,6 +77,8 @@ def alembic_config(db: Database) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(_bare_config())
     head = script.get_current_head()
     assert head is not None
@@ -82,17 +86,23 @@ def head_revision() -> str:
 
 
 def _bare_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
 def current_revision(db: Database) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with db.engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     return {rev.revision for rev in ScriptDirectory.from_config(_bare_config()).walk_revisions()}
 
 
@@ -121,6 +131,36 @@ def refuse_newer(db: Database) -> None:
     if is_newer_revision(before):
         assert before is not None
         raise NewerDatabaseError(before, head_revision(), written_by(db))
+
+
+def _shipped_head_without_alembic() -> str | None:
+    """The head revision read from the shipped migration files (None when that is not certain)."""
+    import re
+
+    revisions, downs = set(), set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        rev = re.search(r"^revision\s*(?::[^=]*)?=\s*[\"']([^\"']+)[\"']", source, re.M)
+        if rev is None:
+            continue
+        revisions.add(rev.group(1))
+        down = re.search(r"^down_revision\s*(?::[^=]*)?=\s*(.+)$", source, re.M)
+        if down is not None:
+            downs.update(re.findall(r"[\"']([^\"']+)[\"']", down.group(1)))
+    heads = revisions - downs
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _stored_revision_without_alembic(db: Database) -> str | None:
+    """The one row of alembic_version (None when there is no such table or not exactly one row)."""
+    from sqlalchemy import text
+
+    try:
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    except Exception:  # noqa: BLE001 - a new database: alembic decides below
+        return None
+    return str(rows[0][0]) if len(rows) == 1 else None
 
 
 def _record_app_version(conn) -> None:
@@ -158,7 +198,14 @@ def upgrade(
 
     A database from a newer app version is refused (:class:`NewerDatabaseError`) before anything
     is written.  The before-upgrade copy counts towards the backup folder's keep-N (*keep*).
+    A database already at the shipped head is recognised without importing alembic (every start).
     """
+    if revision == "head":
+        head = _shipped_head_without_alembic()
+        if head is not None and _stored_revision_without_alembic(db) == head:
+            return UpgradeResult(head, head, None)
+    from alembic import command
+
     before = current_revision(db)
     refuse_newer(db)
     target = head_revision() if revision == "head" else revision

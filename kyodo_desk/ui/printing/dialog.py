@@ -16,7 +16,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
-from kyodo_desk.documents.base import write_pdf
 from kyodo_desk.i18n import _
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.printing.preview import PdfPreview
@@ -113,6 +112,8 @@ class PdfPreviewDialog(QDialog):
         if target.suffix.lower() != ".pdf":
             target = target.with_suffix(".pdf")
         data = self.pdf
+        from kyodo_desk.documents.base import write_pdf  # reportlab: imported when first needed, not at start
+
         self.ctx.tasks.run(lambda _p: str(write_pdf(target, data)), on_done=self._saved, owner=self, write=True)
 
     save_as = save_pdf
