@@ -109,6 +109,9 @@ def test_a_person_can_be_found_corrected_and_deleted(services, admin):
     person, ids = _person_with_history(services, admin)
     found = services.people.find(admin, "やまだ")
     assert [p.id for p in found] == [person.id]
+    with services.db.read() as s:
+        searched = s.scalars(select(AuditLog).where(AuditLog.action == "search", AuditLog.entity == "person")).all()
+    assert searched and f",{person.id}," in searched[-1].record_ids and "やまだ" not in searched[-1].detail
     fixed = services.people.update(
         admin,
         person.id,
