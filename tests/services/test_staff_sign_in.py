@@ -201,3 +201,30 @@ def test_own_password_change_needs_the_current_one(services, admin, staff_actor,
     with pytest.raises(WrongPassword):
         services.staff.sign_in(staff_actor.staff_id, "kenichi-2026")
     assert ("password", "changed") in _audit(db, staff_actor.staff_id)
+
+
+def test_upgrade_leaves_existing_accounts_to_choose_a_password(tmp_path, quick_kdf):
+    """Accounts from before passwords (or a hash this version cannot check) must set one."""
+    from sqlalchemy import text
+
+    from kyodo_desk.db.engine import Database
+    from kyodo_desk.db.migrate import upgrade
+    from kyodo_desk.services.container import Services
+
+    database = Database.from_url(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        upgrade(database, revision="0005")
+        with database.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO staff (login_name, display_name, display_kana, role, active, password_hash, created_at, version)"
+                " VALUES ('old', '古株 太郎', 'フルカブ タロウ', 'admin', 1, 'whatever-was-here', '2025-04-01 09:00:00', 1)"
+            ))
+        upgrade(database)
+        services = Services(database)
+        record = services.staff.find_login("old")
+        assert not record.has_password and not record.password_temporary and record.locked_until is None
+        with pytest.raises(PasswordSetupRequired):
+            services.staff.sign_in(record.id, "whatever-was-here")
+        assert services.staff.sign_in(record.id, new_password="furukabu-2026").name == "古株 太郎"
+    finally:
+        database.dispose()
