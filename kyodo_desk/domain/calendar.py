@@ -19,9 +19,9 @@ class ClosedDay:
 
 @lru_cache(maxsize=64)
 def _japan_holidays(year: int) -> dict[dt.date, str]:
-    import holidays
+    from kyodo_desk.domain.japan_holidays import japan_holidays  # Japan only: not the 250-country package
 
-    return dict(holidays.Japan(years=year, language="ja").items())
+    return japan_holidays(year)
 
 
 def public_holiday(day: dt.date) -> str | None:
