@@ -33,12 +33,12 @@ from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.personal_data import CONSULTATIONS, LENDING, ORGANIZATION_CONTACTS, PEOPLE, ErasureReason
 from kyodo_desk.i18n import _, format_datetime
 from kyodo_desk.services.base import Actor, NotFound, ServiceError, audit, audit_shown, require
+from kyodo_desk.services.loans import LOAN_ERASED  # the marker the retention purge uses too
 from kyodo_desk.services.people import remove_person
 
 PERSON = "person"
 ORGANIZATION = "organization"
 SUBJECT_KINDS = (PERSON, ORGANIZATION)
-LOAN_ERASED = "(消去済み)"  # the marker the retention purge of loans uses too (services/loans.py)
 ORG_CONTACT_COLUMNS = tuple(f.column for f in ORGANIZATION_CONTACTS.fields if f.table == "organization")
 _CONSULTATION_TEXT = ("summary", "details", "answer", "referral_detail", "referral_reason")
 

@@ -27,6 +27,7 @@ from kyodo_desk.services.inventory import DeviceRecord, device_record, normalize
 
 KIND = "loan"
 BACKDATE_TOLERANCE = dt.timedelta(hours=1)
+LOAN_ERASED = "(消去済み)"  # what an erased responsible name reads; the same in every language
 
 
 @dataclass(frozen=True)
@@ -565,7 +566,7 @@ def purge_expired_loans(service: LoanService, actor: Actor, today: dt.date, rete
         cutoff = today.replace(year=today.year - retention_years)
     except ValueError:
         cutoff = today.replace(year=today.year - retention_years, day=28)
-    erased = _("(消去済み)")
+    erased = LOAN_ERASED  # stored as data in one spelling, whatever language the desk shows
     with service.db.write() as s:
         rows = s.scalars(
             select(Loan).where(
