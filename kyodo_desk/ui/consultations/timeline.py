@@ -4,10 +4,7 @@ case's timeline (oldest first) with its status 継続中 / 完了.  Enter on a l
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kyodo_desk.domain.consultation import CaseStatus
 from kyodo_desk.i18n import _, format_number
@@ -17,35 +14,19 @@ from kyodo_desk.ui.consultations.model import followup_text
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.page import page_title, plain_label
+from kyodo_desk.ui.widgets.rows_table import Row, RowsTable
 from kyodo_desk.ui.widgets.screen import fit_to_screen
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
-def make_table(headers: list[str], stretch: int) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-    table.horizontalHeader().setHighlightSections(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return table
+def make_table(headers: list[str], stretch: int) -> RowsTable:
+    """A view over a list model (filled in one reset: a long カルテ does not freeze the window)."""
+    return RowsTable(headers, stretch=stretch)
 
 
-def fill_rows(table: QTableWidget, rows: list[tuple[int, list[str]]]) -> None:
-    table.setRowCount(len(rows))
-    for r, (ident, values) in enumerate(rows):
-        for c, value in enumerate(values):
-            item = QTableWidgetItem(value)
-            item.setData(ID_ROLE, ident)
-            item.setToolTip(value)
-            table.setItem(r, c, item)
+def fill_rows(table: RowsTable, rows: list[tuple[int, list[str]]]) -> None:
+    table.set_rows([Row(list(values), data=ident, tooltip=list(values)) for ident, values in rows])
 
 
 def consultation_cells(c: ConsultationRecord, *, with_case: bool = True) -> list[str]:
@@ -74,7 +55,7 @@ class _Dialog(QDialog):
         self.layout_.addWidget(self.info)
         ctx.events.data_changed.connect(self._data_changed)
 
-    def _open_current(self, table: QTableWidget) -> None:
+    def _open_current(self, table: RowsTable) -> None:
         item = table.item(table.currentRow(), 0)
         if item is not None and item.data(ID_ROLE) is not None:
             self.open_requested.emit(item.data(ID_ROLE))

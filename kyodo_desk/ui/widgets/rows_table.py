@@ -22,7 +22,7 @@ class Row:
     cells: list[str]
     data: Any = None  # what the row stands for (UserRole of column 0)
     color: QColor | None = None
-    tooltip: str | None = None
+    tooltip: str | list[str] | None = None  # one for the row, or one per cell
     checkable: bool | None = None  # column 0 is a check box: True = can be ticked, False = greyed out
 
 
@@ -64,6 +64,8 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return row.color
         if role == Qt.ItemDataRole.ToolTipRole:
+            if isinstance(row.tooltip, list):
+                return row.tooltip[col] if col < len(row.tooltip) else None
             return row.tooltip
         if role == Qt.ItemDataRole.TextAlignmentRole and col in self.right_aligned:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
