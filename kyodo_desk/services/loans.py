@@ -354,7 +354,9 @@ class LoanService:
                 audit(s, actor, AuditAction.CREATE, KIND, loan.id, detail)
                 s.flush()
                 return _loan_record(s, loan)
-        except IntegrityError as exc:  # the partial unique index: another desk checked it out first
+        except IntegrityError as exc:
+            if not _another_desk_lent_it(exc):
+                raise  # a different fault: reported as unexpected, not blamed on another desk
             raise ServiceError(
                 _("この機器は、いま別の窓口で貸し出されました。画面を更新して確認してください。")
             ) from exc
@@ -556,6 +558,14 @@ class LoanService:
         of += f" organization={int(organization_id)}" if organization_id is not None else ""
         audit_shown(self.db, actor, AuditAction.LIST, KIND, [r.id for r in records], f"history {of}".strip())
         return records
+
+
+def _another_desk_lent_it(exc: IntegrityError) -> bool:
+    """True when *exc* is the partial unique index on open loan items (one open loan per device)."""
+    diag = getattr(exc.orig, "diag", None)
+    if diag is not None:  # PostgreSQL names the constraint
+        return getattr(diag, "constraint_name", None) == "uq_loan_item_open_device"
+    return "loan_item.device_id" in str(exc.orig)  # SQLite: "UNIQUE constraint failed: loan_item.device_id"
 
 
 def purge_expired_loans(service: LoanService, actor: Actor, today: dt.date, retention_years: int) -> int:
