@@ -33,6 +33,7 @@ class DispatchPage(QWidget):
         actor = ctx.require_actor()
         self.allowed = actor.can(Permission.DISPATCH_EDIT)
         self.dialog: QDialog | None = None
+        self._just_built = True
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 12)
         header = QHBoxLayout()
@@ -89,8 +90,9 @@ class DispatchPage(QWidget):
             window.show_page("dispatch")
 
     def page_shown(self) -> None:
-        if self.allowed:
+        if self.allowed and not self._just_built:  # built a moment ago: its list is loading already
             self.applications.reload()
+        self._just_built = False
 
     def _tab_changed(self, index: int) -> None:
         if self.statistics is not None and self.tabs.widget(index) is self.statistics:
