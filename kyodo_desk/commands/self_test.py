@@ -121,10 +121,9 @@ def _decode_with_zxing(crop, tag: str, _level: str) -> bool:
 
 def _matches_matrix(crop, tag: str, level: str) -> bool:
     """Every module of the printed symbol has the colour the QR matrix of *tag* says."""
-    from kyodo_desk.documents.labels import QUIET_ZONE
-    from kyodo_desk.documents.qr import qr_matrix
+    from kyodo_desk.documents.labels import QUIET_ZONE, label_matrix
 
-    matrix = qr_matrix(tag, level)
+    matrix = label_matrix(tag, level)
     count = len(matrix) + 2 * QUIET_ZONE
     module = crop.width / count
     if module < 2.5:  # fewer than ~2.5 px per module at 200 dpi: too small to print reliably

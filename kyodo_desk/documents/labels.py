@@ -21,7 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from kyodo_desk.config import resource_dir
 from kyodo_desk.documents.base import Progress, draw_fitted, report
 from kyodo_desk.documents.fonts import register_reportlab_font
-from kyodo_desk.documents.qr import LABEL_MASK, draw_qr
+from kyodo_desk.documents.qr import LABEL_MASK, draw_qr, qr_matrix
 from kyodo_desk.i18n import _
 
 PAGE_W, PAGE_H = A4
@@ -87,6 +87,11 @@ def builtin_templates(path: Path | None = None) -> dict[str, LabelTemplate]:
 
 
 QUIET_ZONE = 4  # modules of white around each label's code
+
+
+def label_matrix(asset_tag: str, error_correction: str) -> list[list[bool]]:
+    """The QR module matrix a label prints for *asset_tag* (self-test compares printed labels with it)."""
+    return qr_matrix(asset_tag, error_correction, mask_pattern=LABEL_MASK)
 
 
 def qr_square(template: LabelTemplate, x: float, y: float) -> tuple[float, float, float]:
