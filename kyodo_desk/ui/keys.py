@@ -235,9 +235,6 @@ class KeyRule(QObject):
         focus = QApplication.focusWidget()
         if obj is not (focus or obj.window()) or not self._ours(obj):
             return False
-        if isinstance(obj, QLineEdit) and obj.echoMode() != QLineEdit.EchoMode.Normal:
-            self._reset()
-            return False  # a password or PIN is never a scan, however fast it is typed
         key = event.key()
         if key in _MODIFIER_KEYS:
             return False
