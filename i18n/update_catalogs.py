@@ -25,14 +25,41 @@ def pybabel(*args: str) -> None:
 
 def main() -> int:
     pybabel(
-        "extract", "-F", str(I18N / "babel.cfg"), "-k", "_", "-k", "N_", "-k", "ngettext:1,2",
-        "--no-location", "--sort-output", "--project", "Kyodo Desk", "--copyright-holder", "Kyodo Desk developers",
-        "-o", str(POT), "kyodo_desk",
+        "extract",
+        "-F",
+        str(I18N / "babel.cfg"),
+        "-k",
+        "_",
+        "-k",
+        "N_",
+        "-k",
+        "ngettext:1,2",
+        "--no-location",
+        "--sort-output",
+        "--project",
+        "Kyodo Desk",
+        "--copyright-holder",
+        "Kyodo Desk developers",
+        "-o",
+        str(POT),
+        "kyodo_desk",
     )
     for lang in ("ja", "en"):
         po = I18N / lang / "LC_MESSAGES" / "kyodo_desk.po"
         if po.exists():
-            pybabel("update", "-i", str(POT), "-d", str(I18N), "-D", "kyodo_desk", "-l", lang, "--no-fuzzy-matching", "--ignore-obsolete")
+            pybabel(
+                "update",
+                "-i",
+                str(POT),
+                "-d",
+                str(I18N),
+                "-D",
+                "kyodo_desk",
+                "-l",
+                lang,
+                "--no-fuzzy-matching",
+                "--ignore-obsolete",
+            )
         else:
             pybabel("init", "-i", str(POT), "-d", str(I18N), "-D", "kyodo_desk", "-l", lang)
     return 0

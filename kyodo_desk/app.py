@@ -92,7 +92,9 @@ def build_context(paths: AppPaths, prefs: LocalPreferences, database_url: str, d
     services = Services(db)
     tasks = TaskRunner(ErrorReporter(paths.log_file))
     events = EventBus(services.changes, tasks)
-    return AppContext(paths=paths, prefs=prefs, database_url=database_url, db=db, services=services, tasks=tasks, events=events)
+    return AppContext(
+        paths=paths, prefs=prefs, database_url=database_url, db=db, services=services, tasks=tasks, events=events
+    )
 
 
 def _upgrade_database(ctx: AppContext) -> bool:
@@ -102,7 +104,9 @@ def _upgrade_database(ctx: AppContext) -> bool:
 
     db, backup_dir, keep = ctx.db, ctx.paths.backup_dir, backup_keep(ctx)
     try:
-        result = ctx.tasks.call(lambda _p: upgrade(db, backup_dir, keep=keep), _("データベースを準備しています…"), write=True)
+        result = ctx.tasks.call(
+            lambda _p: upgrade(db, backup_dir, keep=keep), _("データベースを準備しています…"), write=True
+        )
     except NewerDatabaseError as exc:
         log.error("database is from a newer version: %s > %s", exc.db_revision, exc.our_revision)
         QMessageBox.critical(None, _("新しい版のデータベースです"), str(exc))
@@ -112,9 +116,9 @@ def _upgrade_database(ctx: AppContext) -> bool:
         QMessageBox.critical(
             None,
             _("データベースを準備できません"),
-            _("データベースの更新に失敗したため起動できません。\n\n{error}\n\n詳しくはログ {log} を見てください。").format(
-                error=safe_message(exc), log=ctx.paths.log_file
-            ),
+            _(
+                "データベースの更新に失敗したため起動できません。\n\n{error}\n\n詳しくはログ {log} を見てください。"
+            ).format(error=safe_message(exc), log=ctx.paths.log_file),
         )
         return False
     if result.changed:
@@ -212,8 +216,9 @@ def render_pdf_pages(data: bytes, dpi: int = 200):
         size = document.pagePointSize(index)
         image = document.render(index, QSize(round(size.width() * dpi / 72), round(size.height() * dpi / 72)))
         image = image.convertToFormat(QImage.Format.Format_RGBA8888)
-        rgba = Image.frombuffer("RGBA", (image.width(), image.height()), bytes(image.constBits()), "raw", "RGBA",
-                                image.bytesPerLine(), 1)
+        rgba = Image.frombuffer(
+            "RGBA", (image.width(), image.height()), bytes(image.constBits()), "raw", "RGBA", image.bytesPerLine(), 1
+        )
         page = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         page.alpha_composite(rgba)
         pages.append(page.convert("L"))

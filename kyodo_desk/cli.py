@@ -163,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
             log.exception("command %s failed", args.command)
             print(
                 _("エラー: {message}\n詳しくはログ {log} を見てください。").format(
-                    message=safe_message(exc), log=paths.log_file  # a database error's text quotes the row's values
+                    message=safe_message(exc),
+                    log=paths.log_file,  # a database error's text quotes the row's values
                 ),
                 file=sys.stderr,
             )

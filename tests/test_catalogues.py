@@ -29,4 +29,6 @@ def test_english_catalogue_translates_every_string_in_the_code():
         if m.id and (all(m.string) if isinstance(m.string, tuple) else m.string) and not m.fuzzy
     }
     missing = sorted(_code_msgids() - translated)
-    assert missing == [], f"{len(missing)} strings lack an English translation (run python i18n/update_catalogs.py): {missing[:10]}"
+    assert missing == [], (
+        f"{len(missing)} strings lack an English translation (run python i18n/update_catalogs.py): {missing[:10]}"
+    )

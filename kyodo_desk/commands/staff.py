@@ -33,7 +33,9 @@ def register(sub) -> None:
     add.set_defaults(func=_add)
     pw = ssub.add_parser("passwd", help=_("パスワードを設定し直し、ロックを解除する"))
     pw.add_argument("login", metavar="LOGIN", help=_("ログイン名"))
-    pw.add_argument("--temporary", action="store_true", help=_("仮パスワードを発行して表示する(最初のサインインで変更)"))
+    pw.add_argument(
+        "--temporary", action="store_true", help=_("仮パスワードを発行して表示する(最初のサインインで変更)")
+    )
     pw.set_defaults(func=_passwd)
 
 
@@ -97,7 +99,9 @@ def _add(args, ctx) -> int:
     )
     print(_("追加しました: {name}({role})").format(name=rec.display_name, role=rec.role.label()))
     if args.temporary:
-        print(_("仮パスワード: {password}(本人に渡してください。最初のサインインで変更します)").format(password=password))
+        print(
+            _("仮パスワード: {password}(本人に渡してください。最初のサインインで変更します)").format(password=password)
+        )
     return 0
 
 
@@ -108,13 +112,20 @@ def _passwd(args, ctx) -> int:
     staff = ctx.services().staff
     record = staff.find_login(args.login)
     if record is None:
-        print(_("ログイン名「{login}」のスタッフはいません(kyodo-desk staff list で確かめてください)。").format(login=args.login),
-              file=sys.stderr)
+        print(
+            _("ログイン名「{login}」のスタッフはいません(kyodo-desk staff list で確かめてください)。").format(
+                login=args.login
+            ),
+            file=sys.stderr,
+        )
         return 2
     if args.temporary:
         temporary = staff.issue_temporary_password(actor, record.id)
-        print(_("{name} さんの仮パスワード: {password}(最初のサインインで変更します。ロックも解除しました)").format(
-            name=record.display_name, password=temporary))
+        print(
+            _("{name} さんの仮パスワード: {password}(最初のサインインで変更します。ロックも解除しました)").format(
+                name=record.display_name, password=temporary
+            )
+        )
         return 0
     try:
         password = ask_new_password()

@@ -127,9 +127,7 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
             path = Path(database)
             check_sqlite_location(path)
             secure_database_file(path)
-        engine = create_engine(
-            url, echo=echo, hide_parameters=True, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
-        )
+        engine = create_engine(url, echo=echo, hide_parameters=True, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)

@@ -111,4 +111,6 @@ class AuditAction(StrEnum):
 
 
 # Audit actions that read and change nothing: other desks need not refresh for them.
-READ_ACTIONS = frozenset({AuditAction.VIEW, AuditAction.LIST, AuditAction.SEARCH, AuditAction.EXPORT, AuditAction.PRINT})
+READ_ACTIONS = frozenset(
+    {AuditAction.VIEW, AuditAction.LIST, AuditAction.SEARCH, AuditAction.EXPORT, AuditAction.PRINT}
+)

@@ -448,7 +448,9 @@ class ConsultationService:
         audit_shown(self.db, actor, AuditAction.LIST, KIND, [r.id for r in records], f"list offset={int(offset)}")
         return records
 
-    def _load_page(self, flt: ConsultationFilter, offset: int, limit: int, descending: bool) -> list[ConsultationRecord]:
+    def _load_page(
+        self, flt: ConsultationFilter, offset: int, limit: int, descending: bool
+    ) -> list[ConsultationRecord]:
         order = (
             (Consultation.received_at.desc(), Consultation.id.desc())
             if descending
@@ -481,7 +483,12 @@ class ConsultationService:
         require(actor, Permission.CONSULTATION_VIEW)
         records = self._load_page(ConsultationFilter(organization_id=organization_id), 0, 1000, True)
         audit_shown(
-            self.db, actor, AuditAction.LIST, KIND, [r.id for r in records], f"karte organization={int(organization_id)}"
+            self.db,
+            actor,
+            AuditAction.LIST,
+            KIND,
+            [r.id for r in records],
+            f"karte organization={int(organization_id)}",
         )
         return records
 
@@ -544,7 +551,12 @@ class ConsultationService:
                 raise NotFound(_("案件が見つかりません。"))
             record = self._case_record(s, row, with_timeline=True)
         audit_shown(
-            self.db, actor, AuditAction.VIEW, "consultation_case", [c.id for c in record.timeline], "case timeline",
+            self.db,
+            actor,
+            AuditAction.VIEW,
+            "consultation_case",
+            [c.id for c in record.timeline],
+            "case timeline",
             entity_id=record.id,
         )
         return record

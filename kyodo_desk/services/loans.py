@@ -119,9 +119,7 @@ def _loan_records(s: Session, loans: list[Loan]) -> list[LoanRecord]:
     }
     staff_ids = {loan.staff_id for loan in loans if loan.staff_id}
     staff = (
-        dict(s.execute(select(Staff.id, Staff.display_name).where(Staff.id.in_(staff_ids))).all())
-        if staff_ids
-        else {}
+        dict(s.execute(select(Staff.id, Staff.display_name).where(Staff.id.in_(staff_ids))).all()) if staff_ids else {}
     )
     items: dict[int, list[LoanItemRecord]] = {i: [] for i in ids}
     for item, device, model in s.execute(

@@ -174,7 +174,6 @@ class OrganizationService:
         if flt.registration_status:
             stmt = stmt.where(Organization.registration_status == flt.registration_status)
         if flt.text.strip():
-
             ids = search_index.matching_refs(self.db.engine.dialect.name, KIND, flt.text)  # full-text index
             code = flt.text.strip().upper()
             conds: list[ColumnElement[bool]] = [Organization.id.in_(ids)]

@@ -92,7 +92,9 @@ class SearchService:
         for h in hits:
             by_kind.setdefault(h.kind, []).append(h.ref_id)
         rows = [
-            audit_row(actor, AuditAction.SEARCH, kind, None, f"source={source} n={len(ids)} of={len(hits)}", record_ids=ids)
+            audit_row(
+                actor, AuditAction.SEARCH, kind, None, f"source={source} n={len(ids)} of={len(hits)}", record_ids=ids
+            )
             for kind, ids in by_kind.items()
         ] or [audit_row(actor, AuditAction.SEARCH, "search", None, f"source={source} n=0")]
         write_audit_rows(self.db, rows)  # one short write after the read; queued if another desk holds the lock

@@ -77,9 +77,9 @@ class AccountLocked(SignInRefused):
 class PasswordSetupRequired(SignInRefused):
     def __init__(self, name: str):
         super().__init__(
-            _("{name} さんのパスワードはまだ設定されていません。新しいパスワードを決めて、2回入力してください。").format(
-                name=name
-            )
+            _(
+                "{name} さんのパスワードはまだ設定されていません。新しいパスワードを決めて、2回入力してください。"
+            ).format(name=name)
         )
 
 
@@ -175,8 +175,14 @@ class StaffService:
             if row is None or not row.active:
                 raise SignInRefused(_("このスタッフは利用できません。管理者に確認してください。"))
             return _Account(
-                row.id, row.display_name, StaffRole(row.role), row.active, row.password_hash,
-                bool(row.password_temporary), row.pin_hash, row.locked_until,
+                row.id,
+                row.display_name,
+                StaffRole(row.role),
+                row.active,
+                row.password_hash,
+                bool(row.password_temporary),
+                row.pin_hash,
+                row.locked_until,
             )
 
     def _pin_allowed(self) -> bool:
@@ -247,7 +253,9 @@ class StaffService:
         locked_until = None
         with self.db.write() as s:
             row = s.execute(
-                select(_STAFF.c.failed_sign_ins, _STAFF.c.locked_until).where(_STAFF.c.id == account.id).with_for_update()
+                select(_STAFF.c.failed_sign_ins, _STAFF.c.locked_until)
+                .where(_STAFF.c.id == account.id)
+                .with_for_update()
             ).one()
             if reason == "locked" or (row.locked_until is not None and row.locked_until > at):
                 audit(s, actor, AuditAction.LOGIN_FAILED, KIND, account.id, "locked")
@@ -258,7 +266,9 @@ class StaffService:
                 if failures >= MAX_FAILED_SIGN_INS:
                     locked_until = at + LOCKOUT
                     values = {"failed_sign_ins": 0, "locked_until": locked_until}
-                    audit(s, actor, AuditAction.LOCKOUT, KIND, account.id, f"minutes={int(LOCKOUT.total_seconds() // 60)}")
+                    audit(
+                        s, actor, AuditAction.LOCKOUT, KIND, account.id, f"minutes={int(LOCKOUT.total_seconds() // 60)}"
+                    )
                 else:
                     values = {"failed_sign_ins": failures}
                 s.execute(update(_STAFF).where(_STAFF.c.id == account.id).values(**values))
@@ -295,8 +305,11 @@ class StaffService:
                 update(_STAFF)
                 .where(_STAFF.c.id == staff_id)
                 .values(
-                    password_hash=hashed, password_temporary=temporary, pin_hash=None,
-                    failed_sign_ins=0, locked_until=None,
+                    password_hash=hashed,
+                    password_temporary=temporary,
+                    pin_hash=None,
+                    failed_sign_ins=0,
+                    locked_until=None,
                 )
             )
             audit(s, actor, AuditAction.PASSWORD, KIND, staff_id, how)
@@ -339,9 +352,7 @@ class StaffService:
         self._check_own_password(actor.staff_id, password)
         hashed = passwords.hash_secret(pin) if pin is not None else None
         with self.db.write() as s:
-            s.execute(
-                update(_STAFF).where(_STAFF.c.id == actor.staff_id).values(pin_hash=hashed, failed_sign_ins=0)
-            )
+            s.execute(update(_STAFF).where(_STAFF.c.id == actor.staff_id).values(pin_hash=hashed, failed_sign_ins=0))
             audit(s, actor, AuditAction.PASSWORD, KIND, actor.staff_id, "pin" if pin is not None else "pin_removed")
 
     def create(

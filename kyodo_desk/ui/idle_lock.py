@@ -20,21 +20,29 @@ from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from kyodo_desk.i18n import _
 
-ACTIVITY = frozenset({
-    QEvent.Type.KeyPress,
-    QEvent.Type.MouseButtonPress,
-    QEvent.Type.MouseMove,
-    QEvent.Type.Wheel,
-    QEvent.Type.TouchBegin,
-})
+ACTIVITY = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+    }
+)
 CHECK_MS = 15_000  # how often the watcher looks at the clock (a lock comes at most this late)
 
 
 class IdleWatcher(QObject):
     idle = Signal()
 
-    def __init__(self, minutes: float = 10, *, clock: Callable[[], float] = time.monotonic,
-                 check_ms: int = CHECK_MS, parent: QObject | None = None):
+    def __init__(
+        self,
+        minutes: float = 10,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        check_ms: int = CHECK_MS,
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
         self.clock = clock
         self.minutes = float(minutes)

@@ -68,8 +68,13 @@ MIN_CODE_LENGTH = 5
 CODE_RE = re.compile(r"(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{1,6}-?[0-9]{3,}(?:-[0-9]{1,6})?")
 TEXT_INPUTS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)
 _MODIFIER_KEYS = {
-    Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_AltGr,
-    Qt.Key.Key_CapsLock, Qt.Key.Key_NumLock,
+    Qt.Key.Key_Shift,
+    Qt.Key.Key_Control,
+    Qt.Key.Key_Alt,
+    Qt.Key.Key_Meta,
+    Qt.Key.Key_AltGr,
+    Qt.Key.Key_CapsLock,
+    Qt.Key.Key_NumLock,
 }
 _ENTER_KEYS = {Qt.Key.Key_Return, Qt.Key.Key_Enter}
 
@@ -149,7 +154,7 @@ class Snapshot:
 def _restore_text_edit(w: QTextEdit | QPlainTextEdit, text: str, position: int) -> None:
     now = w.toPlainText()
     added = len(now) - len(text)
-    if added > 0 and now[:position] + now[position + added:] == text:
+    if added > 0 and now[:position] + now[position + added :] == text:
         cursor = w.textCursor()
         cursor.setPosition(position)
         cursor.setPosition(position + added, cursor.MoveMode.KeepAnchor)
@@ -187,8 +192,13 @@ class KeyRule(QObject):
     printable keys typed on widgets that do not use them (the global search box).
     """
 
-    def __init__(self, window: QWidget, route: Callable[[str, QWidget | None], None],
-                 search: Callable[[str], QWidget], clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        window: QWidget,
+        route: Callable[[str, QWidget | None], None],
+        search: Callable[[str], QWidget],
+        clock: Callable[[], float] = time.monotonic,
+    ):
         super().__init__(window)
         self.window = window
         self.route = route
@@ -261,8 +271,12 @@ class KeyRule(QObject):
             return False
         if not text or not text.isprintable() or mods != Qt.KeyboardModifier.NoModifier:
             self._reset()
-            if (text and text.isprintable() and mods & Qt.KeyboardModifier.AltModifier
-                    and not mods & Qt.KeyboardModifier.ControlModifier):
+            if (
+                text
+                and text.isprintable()
+                and mods & Qt.KeyboardModifier.AltModifier
+                and not mods & Qt.KeyboardModifier.ControlModifier
+            ):
                 return True  # an Alt+key no shortcut wanted: never typed into a field
             return False
         # a printable key: part of a burst if it came fast after the previous one

@@ -12,7 +12,15 @@ from collections.abc import Iterator, Mapping
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication, QDialog, QHBoxLayout, QListWidget, QMainWindow, QPushButton, QStackedWidget, QTabWidget, QVBoxLayout,
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QListWidget,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -41,10 +49,19 @@ class _NoStrayWindows(QObject):
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
         if not isinstance(obj, QWidget):
             return False
-        if event.type() == QEvent.Type.Show and obj.isWindow() and obj.parentWidget() is None and not isinstance(obj, QDialog):
+        if (
+            event.type() == QEvent.Type.Show
+            and obj.isWindow()
+            and obj.parentWidget() is None
+            and not isinstance(obj, QDialog)
+        ):
             obj.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
             obj.setProperty("_kd_kept_off_screen", True)
-        elif event.type() == QEvent.Type.ParentChange and obj.property("_kd_kept_off_screen") and obj.parentWidget() is not None:
+        elif (
+            event.type() == QEvent.Type.ParentChange
+            and obj.property("_kd_kept_off_screen")
+            and obj.parentWidget() is not None
+        ):
             obj.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, False)
             obj.setProperty("_kd_kept_off_screen", None)
         return False
@@ -230,6 +247,7 @@ class MainWindow(QMainWindow):
             self.openers.remove(kind, open_)
             self.pages[key]  # building it registers its own opener for *kind* (if this person may open it)
             self.openers.open(kind, ref_id)
+
         return open_
 
     def _page_selected(self, row: int) -> None:
@@ -250,8 +268,12 @@ class MainWindow(QMainWindow):
         for _step in range(500):
             if widget is page or widget is None:
                 break
-            if (page.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled()
-                    and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            if (
+                page.isAncestorOf(widget)
+                and widget.isVisible()
+                and widget.isEnabled()
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            ):
                 widget.setFocus(Qt.FocusReason.OtherFocusReason)
                 return
             widget = widget.nextInFocusChain()
@@ -298,16 +320,23 @@ class MainWindow(QMainWindow):
         if window is not self:
             QApplication.beep()
             self.statusBar().showMessage(
-                _("スキャン「{code}」は使いませんでした。開いている画面を閉じてから、もう一度スキャンしてください。").format(code=code), 12000
+                _(
+                    "スキャン「{code}」は使いませんでした。開いている画面を閉じてから、もう一度スキャンしてください。"
+                ).format(code=code),
+                12000,
             )
             return
         actor, search = self.ctx.require_actor(), self.ctx.services.search
-        self.ctx.tasks.run(lambda _p: search.resolve_code(actor, code), on_done=lambda hit: self._code_found(code, hit), owner=self)
+        self.ctx.tasks.run(
+            lambda _p: search.resolve_code(actor, code), on_done=lambda hit: self._code_found(code, hit), owner=self
+        )
 
     def _code_found(self, code: str, hit: Hit | None) -> None:
         if hit is None:
             QApplication.beep()
-            self.statusBar().showMessage(_("スキャン「{code}」に当たる記録はありません。ラベルを確かめてください。").format(code=code), 12000)
+            self.statusBar().showMessage(
+                _("スキャン「{code}」に当たる記録はありません。ラベルを確かめてください。").format(code=code), 12000
+            )
             return
         lending = self.pages.get("lending")
         desk = getattr(lending, "desk", None)
@@ -316,10 +345,17 @@ class MainWindow(QMainWindow):
             lending.show_tab(desk)
             desk.refocus()
             desk.feed(code)
-            self.statusBar().showMessage(_("スキャン「{code}」を機器貸出の窓口で読み取りました。").format(code=code), 8000)
+            self.statusBar().showMessage(
+                _("スキャン「{code}」を機器貸出の窓口で読み取りました。").format(code=code), 8000
+            )
             return
         self.open_hit(hit)
-        self.statusBar().showMessage(_("スキャン「{code}」: {kind}「{title}」を表示しました。").format(code=code, kind=hit.kind_label, title=hit.title), 8000)
+        self.statusBar().showMessage(
+            _("スキャン「{code}」: {kind}「{title}」を表示しました。").format(
+                code=code, kind=hit.kind_label, title=hit.title
+            ),
+            8000,
+        )
 
     # ---- who is at the desk --------------------------------------------------------------
     def switch_staff(self) -> StaffPickerDialog:

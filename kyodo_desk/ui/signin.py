@@ -11,8 +11,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-    QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.domain import passwords
@@ -22,7 +32,12 @@ from kyodo_desk.i18n import _
 from kyodo_desk.services import demo
 from kyodo_desk.services.base import SYSTEM, Actor
 from kyodo_desk.services.staff import (
-    AccountLocked, PasswordChangeRequired, PasswordSetupRequired, SignInRefused, StaffRecord, WrongPassword,
+    AccountLocked,
+    PasswordChangeRequired,
+    PasswordSetupRequired,
+    SignInRefused,
+    StaffRecord,
+    WrongPassword,
 )
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
@@ -68,15 +83,23 @@ class StaffPickerDialog(QDialog):
         layout = QVBoxLayout(self)
         if locked_by is not None:
             layout.addWidget(page_title(_("画面をロックしました")))
-            layout.addWidget(intro(_(
-                "しばらく操作がなかったため、記録を隠しています。{name} さんはパスワードを入力して Enter。"
-                "別の人が使うときは自分の名前を選んでください(交代)。"
-            ).format(name=locked_by.name)))
+            layout.addWidget(
+                intro(
+                    _(
+                        "しばらく操作がなかったため、記録を隠しています。{name} さんはパスワードを入力して Enter。"
+                        "別の人が使うときは自分の名前を選んでください(交代)。"
+                    ).format(name=locked_by.name)
+                )
+            )
         else:
             layout.addWidget(page_title(_("窓口にいるのは誰ですか")))
-            layout.addWidget(intro(_(
-                "自分の名前を選んで Enter、パスワードを入力して Enter を押してください。記録には選んだ人の名前が残ります。"
-            )))
+            layout.addWidget(
+                intro(
+                    _(
+                        "自分の名前を選んで Enter、パスワードを入力して Enter を押してください。記録には選んだ人の名前が残ります。"
+                    )
+                )
+            )
         self.list = QListWidget()
         self.list.setObjectName("staffList")
         self.list.setFont(scaled_font(self.list, 1.15))
@@ -180,8 +203,12 @@ class StaffPickerDialog(QDialog):
         record = self.chosen()
         if record is not None and not record.has_password:
             self._show_fields("new")
-            self._say(_("{name} さんのパスワードはまだ設定されていません。新しいパスワードを決めて、2回入力してください。").format(
-                name=record.display_name), error=False)
+            self._say(
+                _(
+                    "{name} さんのパスワードはまだ設定されていません。新しいパスワードを決めて、2回入力してください。"
+                ).format(name=record.display_name),
+                error=False,
+            )
         else:
             self._show_fields("password")
             self._say("")
@@ -213,7 +240,11 @@ class StaffPickerDialog(QDialog):
             problem = passwords.password_problem(new, self.confirm.text())
             if problem:
                 self._say(problem)
-                target = self.confirm if new and self.confirm.text() != new and len(new) >= passwords.MIN_PASSWORD_LENGTH else self.new_password
+                target = (
+                    self.confirm
+                    if new and self.confirm.text() != new and len(new) >= passwords.MIN_PASSWORD_LENGTH
+                    else self.new_password
+                )
                 target.setFocus(Qt.FocusReason.OtherFocusReason)
                 target.selectAll()
                 return
@@ -222,7 +253,10 @@ class StaffPickerDialog(QDialog):
         self._say(_("確認しています…"), error=False)
         self.ctx.tasks.run(
             lambda _p: staff.sign_in(staff_id, password or None, new_password=new),
-            on_done=self._signed_in, on_error=self._failed, write=True, owner=self,
+            on_done=self._signed_in,
+            on_error=self._failed,
+            write=True,
+            owner=self,
         )
 
     def _signed_in(self, actor: Actor) -> None:
@@ -274,9 +308,9 @@ class OwnPasswordDialog(QDialog):
         self.setStyleSheet(STYLE_SHEET)
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro(_(
-            "今のパスワードを入力してから、変えるものだけ入力して Enter。空のままの項目は変わりません。"
-        )))
+        layout.addWidget(
+            intro(_("今のパスワードを入力してから、変えるものだけ入力して Enter。空のままの項目は変わりません。"))
+        )
         form = QFormLayout()
         self.current = password_edit("currentPassword")
         self.new_password = password_edit("newPasswordEdit")
@@ -383,10 +417,14 @@ class FirstRunDialog(QDialog):
 
         demo_box = QGroupBox(_("デモデータで試す"))
         demo_col = QVBoxLayout(demo_box)
-        demo_col.addWidget(intro(_(
-            "架空の団体・個人・スタッフ・相談の記録を入れて、すぐに操作を試せます。"
-            "本番で使うデータベースには入れないでください。"
-        )))
+        demo_col.addWidget(
+            intro(
+                _(
+                    "架空の団体・個人・スタッフ・相談の記録を入れて、すぐに操作を試せます。"
+                    "本番で使うデータベースには入れないでください。"
+                )
+            )
+        )
         demo_col.addStretch(1)
         self.demo_button = QPushButton(_("デモデータで試す"))
         self.demo_button.setObjectName("demoButton")
@@ -473,7 +511,9 @@ class FirstRunDialog(QDialog):
         login, name, kana = self.login_edit.text(), self.name_edit.text(), self.kana_edit.text()
         password, confirmation = self.password_edit.text(), self.confirm_edit.text()
         if passwords.password_problem(password) is None and confirmation != password:
-            self._failed(ValidationError({"password_confirm": passwords.password_problem(password, confirmation) or ""}))
+            self._failed(
+                ValidationError({"password_confirm": passwords.password_problem(password, confirmation) or ""})
+            )
             return  # the other fields are checked (together) by the service
         self._busy(True)
         staff = self.ctx.services.staff
@@ -482,7 +522,9 @@ class FirstRunDialog(QDialog):
             record = staff.create(SYSTEM, login, name, StaffRole.ADMIN, kana, password=password)
             return record, staff.sign_in(record.id, password)
 
-        self.ctx.tasks.run(create_and_sign_in, on_done=self._admin_created, on_error=self._failed, write=True, owner=self)
+        self.ctx.tasks.run(
+            create_and_sign_in, on_done=self._admin_created, on_error=self._failed, write=True, owner=self
+        )
 
     def _admin_created(self, result) -> None:
         self.created_admin, self.actor = result

@@ -34,7 +34,16 @@ class Task:
     """One piece of work (a plain object: its results travel on the runner's signals, so no
     per-task QObject can be deleted while a worker thread is still emitting on it)."""
 
-    def __init__(self, runner: "TaskRunner", task_id: int, fn, on_done, on_error, owner: QObject | None, dialog: QProgressDialog | None):
+    def __init__(
+        self,
+        runner: "TaskRunner",
+        task_id: int,
+        fn,
+        on_done,
+        on_error,
+        owner: QObject | None,
+        dialog: QProgressDialog | None,
+    ):
         self.runner, self.id, self.fn, self.on_done, self.on_error = runner, task_id, fn, on_done, on_error
         self.owner, self.dialog = owner, dialog
         self.cancelled = False
@@ -126,7 +135,13 @@ class TaskRunner(QObject):
         """
         dialog = None
         if progress_text is not None:
-            dialog = QProgressDialog(progress_text, _("中止") if cancellable else None, 0, 0, parent or (owner if isinstance(owner, QWidget) else None))
+            dialog = QProgressDialog(
+                progress_text,
+                _("中止") if cancellable else None,
+                0,
+                0,
+                parent or (owner if isinstance(owner, QWidget) else None),
+            )
             dialog.setWindowTitle(_("処理中"))
             dialog.setMinimumDuration(500)
             dialog.setAutoClose(False)
@@ -139,7 +154,14 @@ class TaskRunner(QObject):
         (self._write_pool if write else self._read_pool).start(task.execute)
         return task
 
-    def call(self, fn: Callable[[Progress], Any], progress_text: str | None = None, *, write: bool = False, parent: QWidget | None = None) -> Any:
+    def call(
+        self,
+        fn: Callable[[Progress], Any],
+        progress_text: str | None = None,
+        *,
+        write: bool = False,
+        parent: QWidget | None = None,
+    ) -> Any:
         """Run *fn* off the GUI thread but wait for it (the GUI keeps painting); re-raise its error.
 
         Only for start-up steps that must finish before anything else can happen.

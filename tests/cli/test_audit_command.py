@@ -19,8 +19,22 @@ def _rows(path) -> list[list[str]]:
 
 def test_audit_export_filters_by_staff_and_date_and_records_itself(db_url, tmp_path, capsys):
     assert (
-        main(["--database", db_url, "staff", "add", "--login", "admin", "--name", "山田 花子", "--role", "admin",
-              "--temporary"]) == 0
+        main(
+            [
+                "--database",
+                db_url,
+                "staff",
+                "add",
+                "--login",
+                "admin",
+                "--name",
+                "山田 花子",
+                "--role",
+                "admin",
+                "--temporary",
+            ]
+        )
+        == 0
     )
     db = Database.from_url(db_url)
     try:

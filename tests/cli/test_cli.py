@@ -81,8 +81,18 @@ def test_database_option_after_the_command(capsys, tmp_path):
     code, out, _ = run(capsys, "db", "upgrade", "--database", str(path))
     assert code == 0 and path.is_file()
     code, out, _ = run(
-        capsys, "staff", "add", "--login", "admin", "--name", "山田 花子", "--role", "admin", "--temporary",
-        "--database", str(path),
+        capsys,
+        "staff",
+        "add",
+        "--login",
+        "admin",
+        "--name",
+        "山田 花子",
+        "--role",
+        "admin",
+        "--temporary",
+        "--database",
+        str(path),
     )
     assert code == 0 and "山田 花子" in out
 
@@ -107,11 +117,25 @@ def test_default_database_lives_in_the_data_folder(capsys, _isolated_home):
 
 def test_staff_add_explains_what_is_wrong(capsys, tmp_path):
     path = str(tmp_path / "s.db")
-    code, _, err = run(capsys, "--database", path, "staff", "add", "--login", "tanaka", "--name", "田中 健一", "--temporary")
+    code, _, err = run(
+        capsys, "--database", path, "staff", "add", "--login", "tanaka", "--name", "田中 健一", "--temporary"
+    )
     assert code == 1 and "最初のスタッフは「管理者」" in err
     assert (
-        run(capsys, "--database", path, "staff", "add", "--login", "admin", "--name", "山田 花子", "--role", "admin",
-            "--temporary")[0]
+        run(
+            capsys,
+            "--database",
+            path,
+            "staff",
+            "add",
+            "--login",
+            "admin",
+            "--name",
+            "山田 花子",
+            "--role",
+            "admin",
+            "--temporary",
+        )[0]
         == 0
     )
     code, _, err = run(capsys, "--database", path, "staff", "add", "--login", "admin", "--name", "別人", "--temporary")
@@ -152,7 +176,9 @@ def test_staff_add_asks_for_the_password_twice_without_echo(capsys, db_url, type
 
     answers, prompts = typed
     answers[:] = ["short", "short", "hanako-2026", "hanako-2027", "hanako-2026", "hanako-2026"]
-    code, out, err = run(capsys, "--database", db_url, "staff", "add", "--login", "admin", "--name", "山田 花子", "--role", "admin")
+    code, out, err = run(
+        capsys, "--database", db_url, "staff", "add", "--login", "admin", "--name", "山田 花子", "--role", "admin"
+    )
     assert code == 0, err
     assert "8文字以上" in err and "一致しません" in err  # told, then asked again
     assert prompts.count("新しいパスワード: ") == 3
@@ -165,10 +191,24 @@ def test_staff_add_asks_for_the_password_twice_without_echo(capsys, db_url, type
 
 
 def test_staff_add_without_a_terminal_needs_temporary(capsys, db_url):
-    code, _, err = run(capsys, "--database", db_url, "staff", "add", "--login", "admin", "--name", "山田 花子", "--role", "admin")
+    code, _, err = run(
+        capsys, "--database", db_url, "staff", "add", "--login", "admin", "--name", "山田 花子", "--role", "admin"
+    )
     assert code == 2 and "--temporary" in err
-    code, out, _ = run(capsys, "--database", db_url, "staff", "add", "--login", "admin", "--name", "山田 花子",
-                       "--role", "admin", "--temporary")
+    code, out, _ = run(
+        capsys,
+        "--database",
+        db_url,
+        "staff",
+        "add",
+        "--login",
+        "admin",
+        "--name",
+        "山田 花子",
+        "--role",
+        "admin",
+        "--temporary",
+    )
     assert code == 0 and "仮パスワード: " in out
     code, out, _ = run(capsys, "--database", db_url, "staff", "list")
     assert "仮パスワード" in out
@@ -179,7 +219,12 @@ def test_staff_passwd_lets_a_locked_out_administrator_back_in(capsys, db_url, ty
 
     answers, _prompts = typed
     answers[:] = ["hanako-2026", "hanako-2026"]
-    assert run(capsys, "--database", db_url, "staff", "add", "--login", "admin", "--name", "山田 花子", "--role", "admin")[0] == 0
+    assert (
+        run(capsys, "--database", db_url, "staff", "add", "--login", "admin", "--name", "山田 花子", "--role", "admin")[
+            0
+        ]
+        == 0
+    )
     services = _services(db_url)
     admin = services.staff.find_login("admin")
     for _try in range(4):

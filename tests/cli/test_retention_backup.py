@@ -38,7 +38,9 @@ def test_retention_command_erases_old_consultations_and_borrowers(db_url, servic
     assert main(["--database", db_url, "retention", "--today", "2024-06-01", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "まだ消去していません" in out
-    assert "相談の文章(受付日が基準日より前): 1" in out and "貸出の責任者・電話・督促の記録(返却が基準日より前): 1" in out
+    assert (
+        "相談の文章(受付日が基準日より前): 1" in out and "貸出の責任者・電話・督促の記録(返却が基準日より前): 1" in out
+    )
     assert services.loans.get(SYSTEM, loan.id).responsible_name == "山田 太郎"  # a dry run changes nothing
     assert main(["--database", db_url, "retention", "--today", "2024-06-01"]) == 0
     out = capsys.readouterr().out

@@ -27,7 +27,9 @@ def test_substitute_and_sandwiched_days():
 
 
 def test_looking_up_a_holiday_does_not_load_the_holidays_package():
-    code = "import sys, datetime; from kyodo_desk.domain.calendar import public_holiday; " \
-           "print(public_holiday(datetime.date(2026, 1, 1)), 'holidays' in sys.modules)"
+    code = (
+        "import sys, datetime; from kyodo_desk.domain.calendar import public_holiday; "
+        "print(public_holiday(datetime.date(2026, 1, 1)), 'holidays' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["元日", "False"]

@@ -20,7 +20,12 @@ from kyodo_desk.services.organizations import OrganizationInput
 def test_two_desks_same_device_one_wins(db_url, services, admin):
     model = services.inventory.save_model(admin, "wifi_router", "NEC", "Aterm MP02LN", [Accessory("SIM")])
     device = services.inventory.create(admin, DeviceInput(model_id=model.id))
-    orgs = [services.organizations.create(admin, OrganizationInput(kind="neighborhood", name=f"町会{i}", name_kana="チョウカイ")) for i in range(2)]
+    orgs = [
+        services.organizations.create(
+            admin, OrganizationInput(kind="neighborhood", name=f"町会{i}", name_kana="チョウカイ")
+        )
+        for i in range(2)
+    ]
     due = services.calendar.calendar().next_open_day(dt.date.today() + dt.timedelta(days=7))
     desks = [Services(Database.from_url(db_url)) for _ in range(2)]
     barrier = threading.Barrier(2)
@@ -29,8 +34,16 @@ def test_two_desks_same_device_one_wins(db_url, services, admin):
     def desk(i: int) -> None:
         barrier.wait()
         try:
-            results[i] = desks[i].loans.checkout(admin, CheckoutRequest(
-                organization_id=orgs[i].id, responsible_name="担当", contact_phone="076-220-2026", device_ids=(device.id,), due_on=due))
+            results[i] = desks[i].loans.checkout(
+                admin,
+                CheckoutRequest(
+                    organization_id=orgs[i].id,
+                    responsible_name="担当",
+                    contact_phone="076-220-2026",
+                    device_ids=(device.id,),
+                    due_on=due,
+                ),
+            )
         except ServiceError as exc:
             results[i] = exc
 
@@ -57,7 +70,14 @@ def test_database_refuses_a_second_open_loan_of_a_device(db, services, admin):
     with pytest.raises(IntegrityError):
         with db.write() as s:
             for ref in ("X1", "X2"):
-                loan = Loan(reference=ref, organization_id=org.id, responsible_name="a", contact_phone="076-220-2026", out_at=now, due_on=now.date())
+                loan = Loan(
+                    reference=ref,
+                    organization_id=org.id,
+                    responsible_name="a",
+                    contact_phone="076-220-2026",
+                    out_at=now,
+                    due_on=now.date(),
+                )
                 s.add(loan)
                 s.flush()
                 s.add(LoanItem(loan_id=loan.id, device_id=device.id))

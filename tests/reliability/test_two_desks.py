@@ -32,19 +32,27 @@ def desks(db_url):
 
 
 def test_second_desk_saving_an_old_copy_is_refused_and_nothing_is_lost(desks, services, staff_actor):
-    rec = services.organizations.create(staff_actor, OrganizationInput(kind="neighborhood", name="広坂町会", name_kana="ヒロサカチョウカイ"))
+    rec = services.organizations.create(
+        staff_actor, OrganizationInput(kind="neighborhood", name="広坂町会", name_kana="ヒロサカチョウカイ")
+    )
     desk_a, desk_b = desks(), desks()
     loaded_a = desk_a.organizations.get(staff_actor, rec.id)
     loaded_b = desk_b.organizations.get(staff_actor, rec.id)
 
-    desk_a.organizations.update(staff_actor, rec.id, loaded_a.version, replace(loaded_a.as_input(), phone="076-220-2026"))
+    desk_a.organizations.update(
+        staff_actor, rec.id, loaded_a.version, replace(loaded_a.as_input(), phone="076-220-2026")
+    )
     with pytest.raises(StaleEdit):
-        desk_b.organizations.update(staff_actor, rec.id, loaded_b.version, replace(loaded_b.as_input(), contact_name="中村 美咲"))
+        desk_b.organizations.update(
+            staff_actor, rec.id, loaded_b.version, replace(loaded_b.as_input(), contact_name="中村 美咲")
+        )
 
     # desk B reopens the record and saves its change again: both changes are kept
     fresh = desk_b.organizations.get(staff_actor, rec.id)
     assert fresh.phone == "076-220-2026" and fresh.contact_name == ""
-    final = desk_b.organizations.update(staff_actor, rec.id, fresh.version, replace(fresh.as_input(), contact_name="中村 美咲"))
+    final = desk_b.organizations.update(
+        staff_actor, rec.id, fresh.version, replace(fresh.as_input(), contact_name="中村 美咲")
+    )
     assert (final.phone, final.contact_name, final.version) == ("076-220-2026", "中村 美咲", 3)
 
 
@@ -59,7 +67,9 @@ def test_simultaneous_saves_of_one_record_exactly_one_wins(desks, services, staf
     def save(i: int) -> None:
         barrier.wait(10)
         try:
-            desk_list[i].organizations.update(staff_actor, rec.id, loaded[i].version, replace(loaded[i].as_input(), notes=f"desk {i}"))
+            desk_list[i].organizations.update(
+                staff_actor, rec.id, loaded[i].version, replace(loaded[i].as_input(), notes=f"desk {i}")
+            )
             outcome[i] = "saved"
         except StaleEdit:
             outcome[i] = "stale"
@@ -76,7 +86,9 @@ def test_simultaneous_saves_of_one_record_exactly_one_wins(desks, services, staf
     final = services.organizations.get(staff_actor, rec.id)
     assert final.notes == f"desk {winner}" and final.version == 2
     with services.db.read() as s:
-        updates = s.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "update", AuditLog.entity_id == rec.id))
+        updates = s.scalar(
+            select(func.count()).select_from(AuditLog).where(AuditLog.action == "update", AuditLog.entity_id == rec.id)
+        )
     assert updates == 1
 
 
@@ -90,7 +102,9 @@ def test_many_desks_writing_at_once_never_see_database_is_locked(desks, services
         barrier.wait(10)
         for k in range(per_desk):
             try:
-                desk_list[i].organizations.create(staff_actor, OrganizationInput(kind="citizen_group", name=f"窓口{i}の会{k}", phone="076-220-2026"))
+                desk_list[i].organizations.create(
+                    staff_actor, OrganizationInput(kind="citizen_group", name=f"窓口{i}の会{k}", phone="076-220-2026")
+                )
             except Exception as exc:  # noqa: BLE001
                 errors.append(repr(exc))
 
@@ -103,7 +117,10 @@ def test_many_desks_writing_at_once_never_see_database_is_locked(desks, services
     total = n_desks * per_desk
     with services.db.read() as s:
         assert s.scalar(select(func.count()).select_from(Organization)) == total
-        assert s.scalar(select(func.count()).select_from(SearchDocument).where(SearchDocument.kind == "organization")) == total
+        assert (
+            s.scalar(select(func.count()).select_from(SearchDocument).where(SearchDocument.kind == "organization"))
+            == total
+        )
         assert s.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.entity == "organization")) == total
     assert services.organizations.count(staff_actor) == total
 

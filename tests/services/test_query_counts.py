@@ -45,10 +45,13 @@ def fleet(services, admin):
         for _ in range(n):
             k = made["n"] = made["n"] + 1
             org = services.organizations.create(
-                admin, OrganizationInput(kind="neighborhood", name=f"計数町会{k}", name_kana="ケイスウチョウカイ" + "ア" * k)
+                admin,
+                OrganizationInput(kind="neighborhood", name=f"計数町会{k}", name_kana="ケイスウチョウカイ" + "ア" * k),
             )
             lent, reserved = (
-                services.inventory.create(admin, DeviceInput(model_id=model.id, serial=f"SN{k}{x}", storage_place="倉庫"))
+                services.inventory.create(
+                    admin, DeviceInput(model_id=model.id, serial=f"SN{k}{x}", storage_place="倉庫")
+                )
                 for x in "ab"
             )
             loan = services.loans.checkout(
@@ -115,12 +118,15 @@ def test_active_reservations_cost_the_same_statements_for_2_or_8(services, admin
 def test_dispatch_list_costs_the_same_statements_for_2_or_8_applications(services, admin):
     from kyodo_desk.services.dispatch import ApplicationInput
 
-    org = services.organizations.create(admin, OrganizationInput(kind="npo", name="NPO計数", name_kana="エヌピーオーケイスウ"))
+    org = services.organizations.create(
+        admin, OrganizationInput(kind="npo", name="NPO計数", name_kana="エヌピーオーケイスウ")
+    )
     counts = []
     for size in (2, 8):
         while services.dispatch.count(admin) < size:
             services.dispatch.create(
-                admin, ApplicationInput(organization_id=org.id, dispatch_type="advisor", field="accounting", topic="会計")
+                admin,
+                ApplicationInput(organization_id=org.id, dispatch_type="advisor", field="accounting", topic="会計"),
             )
         with statements(services.db) as seen:
             rows = services.dispatch.list(admin, limit=100)
@@ -142,7 +148,10 @@ def test_consultation_statistics_cost_the_same_statements_for_2_or_8_cases(servi
         for k in range(made, size):
             case = services.consultations.create_case(admin, f"案件{size}-{k}").id
             for _ in range(2):  # a case's first consultation is 新規, the next 継続
-                services.consultations.create(admin, ConsultationInput(summary="相談", received_at=received, case_id=case, category_ids=(category,)))
+                services.consultations.create(
+                    admin,
+                    ConsultationInput(summary="相談", received_at=received, case_id=case, category_ids=(category,)),
+                )
         made = size
         with statements(services.db) as seen:
             stats = services.consultation_stats.statistics(admin, fy)

@@ -27,7 +27,10 @@ def quick_kdf(monkeypatch):
 
 def _audit(db, staff_id):
     with db.read() as s:
-        return [(r.action, r.detail) for r in s.scalars(select(AuditLog).where(AuditLog.staff_id == staff_id).order_by(AuditLog.id))]
+        return [
+            (r.action, r.detail)
+            for r in s.scalars(select(AuditLog).where(AuditLog.staff_id == staff_id).order_by(AuditLog.id))
+        ]
 
 
 # ---- the hash ------------------------------------------------------------------------------
@@ -100,7 +103,9 @@ def test_temporary_password_must_be_changed_at_first_use(services, admin, staff_
         services.staff.sign_in(staff_actor.staff_id, temporary)
     assert services.staff.sign_in(staff_actor.staff_id, "kenichi-2026") == staff_actor
     with db.read() as s:
-        details = [d for a, d in s.execute(select(AuditLog.action, AuditLog.detail).where(AuditLog.action == "password"))]
+        details = [
+            d for a, d in s.execute(select(AuditLog.action, AuditLog.detail).where(AuditLog.action == "password"))
+        ]
     assert details == ["temporary", "changed_temporary"]
     with pytest.raises(PermissionDenied):
         services.staff.issue_temporary_password(staff_actor, admin.staff_id)
@@ -215,10 +220,12 @@ def test_upgrade_leaves_existing_accounts_to_choose_a_password(tmp_path, quick_k
     try:
         upgrade(database, revision="0005")
         with database.engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO staff (login_name, display_name, display_kana, role, active, password_hash, created_at, version)"
-                " VALUES ('old', '古株 太郎', 'フルカブ タロウ', 'admin', 1, 'whatever-was-here', '2025-04-01 09:00:00', 1)"
-            ))
+            conn.execute(
+                text(
+                    "INSERT INTO staff (login_name, display_name, display_kana, role, active, password_hash, created_at, version)"
+                    " VALUES ('old', '古株 太郎', 'フルカブ タロウ', 'admin', 1, 'whatever-was-here', '2025-04-01 09:00:00', 1)"
+                )
+            )
         upgrade(database)
         services = Services(database)
         record = services.staff.find_login("old")

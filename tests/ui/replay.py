@@ -74,10 +74,14 @@ def _send_char(char: str, delay: int) -> None:
         _release(char)  # to whatever has focus now (the press may have moved it)
         return
     # Japanese and other text: a key event carrying the text (what an input method commits)
-    QApplication.sendEvent(_target(), QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
+    QApplication.sendEvent(
+        _target(), QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
+    )
     after = QApplication.focusWidget() or QApplication.activeModalWidget() or QApplication.activeWindow()
     if after is not None:
-        QApplication.sendEvent(after, QKeyEvent(QEvent.Type.KeyRelease, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
+        QApplication.sendEvent(
+            after, QKeyEvent(QEvent.Type.KeyRelease, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
+        )
 
 
 def type_text(qtbot, text: str, *, human: bool = False) -> None:
@@ -139,7 +143,9 @@ def describe(widget: QWidget | None) -> str:
     return f"{type(widget).__name__}({name}{':' if name and text else ''}{text})"
 
 
-def on_next_dialog(qtbot, fn: Callable[[QWidget], None], *, timeout: int = 5000, poll_ms: int = 10) -> Callable[[], bool]:
+def on_next_dialog(
+    qtbot, fn: Callable[[QWidget], None], *, timeout: int = 5000, poll_ms: int = 10
+) -> Callable[[], bool]:
     """Run ``fn(dialog)`` once a modal dialog (``exec()`` or ``open()``) is active.
 
     Call it before the key that opens the dialog.  Returns ``done()`` (True once fn ran) to wait on:

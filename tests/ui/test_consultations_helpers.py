@@ -20,9 +20,13 @@ FY = fiscal_year_of(TODAY)
 class World:
     def __init__(self, services, admin):
         self.services, self.admin = services, admin
-        self.npo = services.organizations.create(admin, OrganizationInput(
-            kind="npo", name="NPO法人 かなざわ子育てサポート", name_kana="カナザワコソダテサポート"))
-        self.town = services.organizations.create(admin, OrganizationInput(kind="neighborhood", name="森山町会", name_kana="モリヤマチョウカイ"))
+        self.npo = services.organizations.create(
+            admin,
+            OrganizationInput(kind="npo", name="NPO法人 かなざわ子育てサポート", name_kana="カナザワコソダテサポート"),
+        )
+        self.town = services.organizations.create(
+            admin, OrganizationInput(kind="neighborhood", name="森山町会", name_kana="モリヤマチョウカイ")
+        )
         self.cats = {c.full_name: c.id for c in services.consultation_categories.for_year(FY)}
 
     def consultation(self, actor=None, **kw):

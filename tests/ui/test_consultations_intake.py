@@ -176,13 +176,22 @@ def test_a_received_date_in_another_fiscal_year_switches_the_category_list(qtbot
     assert form.collect().received_at == last_year
 
 
-def test_editing_keeps_the_person_case_and_assignee_while_lists_load(qtbot, open_page, world, services, admin, staff_actor):
+def test_editing_keeps_the_person_case_and_assignee_while_lists_load(
+    qtbot, open_page, world, services, admin, staff_actor
+):
     from kyodo_desk.services.people import PersonInput
 
     person = services.people.create(admin, PersonInput(name="山田 太郎", organization_id=world.town.id))
     case = services.consultations.create_case(admin, "町会のICT化", world.town.id)
-    rec = world.consultation(organization_id=world.town.id, requester_type="neighborhood", person_id=person.id, case_id=case.id,
-                             followup_action="appointment", followup_due=dt.date.today(), followup_assignee_id=staff_actor.staff_id)
+    rec = world.consultation(
+        organization_id=world.town.id,
+        requester_type="neighborhood",
+        person_id=person.id,
+        case_id=case.id,
+        followup_action="appointment",
+        followup_due=dt.date.today(),
+        followup_assignee_id=staff_actor.staff_id,
+    )
     page = open_page(admin)
     with qtbot.waitSignal(page.dialog_opened, timeout=5000) as opened:
         page.open_consultation(rec.id)
@@ -195,7 +204,10 @@ def test_editing_keeps_the_person_case_and_assignee_while_lists_load(qtbot, open
         editor.save()  # at once, before the person and case lists may have arrived
     stored = services.consultations.get(admin, rec.id)
     assert (stored.person_id, stored.case_id, stored.followup_assignee_id) == (person.id, case.id, staff_actor.staff_id)
-    qtbot.waitUntil(lambda: editor.form.person.currentText() == "山田 太郎" and editor.form.case.currentData() == case.id, timeout=5000)
+    qtbot.waitUntil(
+        lambda: editor.form.person.currentText() == "山田 太郎" and editor.form.case.currentData() == case.id,
+        timeout=5000,
+    )
     assert editor.form.followup_assignee.currentData() == staff_actor.staff_id and not editor.is_dirty()
 
 

@@ -67,12 +67,31 @@ def test_each_filter(qtbot, open_page, world, services, admin, staff_actor):
     c = world.cats
     last_fy = dt.datetime(FY - 1, 6, 1, 10, 0)
     w = world
-    a = w.consultation(received_at=dt.datetime.now().replace(microsecond=0), channel="phone", summary="助成金の探し方を知りたい",
-                       category_ids=(c["資金・助成金・チャレンジ事業 › 助成金の探し方"],))
-    b = w.consultation(staff_actor, received_at=last_fy, requester_type="npo", organization_id=w.npo.id, summary="会計ソフト",
-                       category_ids=(c["運営・会計・税務 › 会計・決算"],), followup_action="call_back", followup_due=TODAY)
-    d = w.consultation(received_at=last_fy + dt.timedelta(days=3), channel="email", summary="チラシの作り方",
-                       category_ids=(c["広報・情報発信"],), followup_action="send_material", followup_due=TODAY, followup_done=True)
+    a = w.consultation(
+        received_at=dt.datetime.now().replace(microsecond=0),
+        channel="phone",
+        summary="助成金の探し方を知りたい",
+        category_ids=(c["資金・助成金・チャレンジ事業 › 助成金の探し方"],),
+    )
+    b = w.consultation(
+        staff_actor,
+        received_at=last_fy,
+        requester_type="npo",
+        organization_id=w.npo.id,
+        summary="会計ソフト",
+        category_ids=(c["運営・会計・税務 › 会計・決算"],),
+        followup_action="call_back",
+        followup_due=TODAY,
+    )
+    d = w.consultation(
+        received_at=last_fy + dt.timedelta(days=3),
+        channel="email",
+        summary="チラシの作り方",
+        category_ids=(c["広報・情報発信"],),
+        followup_action="send_material",
+        followup_due=TODAY,
+        followup_done=True,
+    )
     page = open_page(admin)
     tab = _list(qtbot, page)
     assert sorted(references(tab.model)) == sorted([a.reference, b.reference, d.reference])
@@ -82,18 +101,26 @@ def test_each_filter(qtbot, open_page, world, services, admin, staff_actor):
     tab.clear_filters()
     assert _filtered(qtbot, tab, lambda: tab.fiscal_year.setCurrentIndex(tab.fiscal_year.findData(FY))) == [a.reference]
     tab.clear_filters()
-    assert _filtered(qtbot, tab, lambda: (tab.date_from.setValue(last_fy.date()), tab.date_to.setValue(last_fy.date()))) == [b.reference]
+    assert _filtered(
+        qtbot, tab, lambda: (tab.date_from.setValue(last_fy.date()), tab.date_to.setValue(last_fy.date()))
+    ) == [b.reference]
     tab.clear_filters()
     assert _filtered(qtbot, tab, lambda: tab.pending.setChecked(True)) == [b.reference]  # d's follow-up is done
     tab.clear_filters()
     qtbot.waitUntil(lambda: tab.staff.count() > 2)
-    assert _filtered(qtbot, tab, lambda: tab.staff.setCurrentIndex(tab.staff.findData(staff_actor.staff_id))) == [b.reference]
+    assert _filtered(qtbot, tab, lambda: tab.staff.setCurrentIndex(tab.staff.findData(staff_actor.staff_id))) == [
+        b.reference
+    ]
     tab.clear_filters()
     qtbot.waitUntil(lambda: tab.category.findData(c["資金・助成金・チャレンジ事業"]) >= 0)
     # a top-level category finds its sub-categories too
-    assert _filtered(qtbot, tab, lambda: tab.category.setCurrentIndex(tab.category.findData(c["資金・助成金・チャレンジ事業"]))) == [a.reference]
+    assert _filtered(
+        qtbot, tab, lambda: tab.category.setCurrentIndex(tab.category.findData(c["資金・助成金・チャレンジ事業"]))
+    ) == [a.reference]
     tab.clear_filters()
-    assert _filtered(qtbot, tab, lambda: tab.text_filter.setText("チラシ")) == [d.reference]  # the global Japanese search
+    assert _filtered(qtbot, tab, lambda: tab.text_filter.setText("チラシ")) == [
+        d.reference
+    ]  # the global Japanese search
     assert _filtered(qtbot, tab, lambda: tab.text_filter.setText(a.reference)) == [a.reference]
 
 
@@ -113,7 +140,9 @@ def test_open_edit_and_a_stale_save_keeps_the_input(qtbot, open_page, world, ser
     assert not dialog.editor.delete_button.isVisible()  # staff cannot delete
 
     # another desk saves first
-    services.consultations.update(admin, rec.id, rec.version, ConsultationInput(**{**rec.as_input().__dict__, "answer": "別の窓口で追記"}))
+    services.consultations.update(
+        admin, rec.id, rec.version, ConsultationInput(**{**rec.as_input().__dict__, "answer": "別の窓口で追記"})
+    )
     answer = dialog.editor.form.answer
     answer.setFocus()
     ime_type(answer, "公民館を案内した")
@@ -154,7 +183,9 @@ def test_only_admins_delete_and_they_are_asked_first(qtbot, open_page, world, se
     assert services.consultations.count(admin) == 0 and tab.model.rowCount() == 0
 
 
-def test_tab_or_down_from_the_search_goes_to_the_results_not_to_a_filter(qtbot, open_page, services, demo_consultations):
+def test_tab_or_down_from_the_search_goes_to_the_results_not_to_a_filter(
+    qtbot, open_page, services, demo_consultations
+):
     page = open_page(_sign_in(services, "admin"))
     tab = _list(qtbot, page)
     activate(qtbot, page)
@@ -167,14 +198,28 @@ def test_tab_or_down_from_the_search_goes_to_the_results_not_to_a_filter(qtbot, 
     tab.text_filter.setFocus()
     qtbot.keyClick(focused(), Qt.Key.Key_Down)
     assert focused() is tab.table and tab.table.currentIndex().isValid()
-    assert (tab.date_from.value(), tab.date_to.value(), tab.fiscal_year.currentIndex(), tab.channel.currentIndex()) == before
+    assert (
+        tab.date_from.value(),
+        tab.date_to.value(),
+        tab.fiscal_year.currentIndex(),
+        tab.channel.currentIndex(),
+    ) == before
 
 
-def test_an_empty_list_names_the_active_filters_and_offers_to_clear_them(qtbot, open_page, services, demo_consultations):
+def test_an_empty_list_names_the_active_filters_and_offers_to_clear_them(
+    qtbot, open_page, services, demo_consultations
+):
     page = open_page(_sign_in(services, "admin"))
     tab = _list(qtbot, page)
-    _filtered(qtbot, tab, lambda: (tab.channel.setCurrentIndex(tab.channel.findData("fax")),
-                                   tab.date_from.setValue(dt.date(2001, 1, 1)), tab.date_to.setValue(dt.date(2001, 1, 2))))
+    _filtered(
+        qtbot,
+        tab,
+        lambda: (
+            tab.channel.setCurrentIndex(tab.channel.findData("fax")),
+            tab.date_from.setValue(dt.date(2001, 1, 1)),
+            tab.date_to.setValue(dt.date(2001, 1, 2)),
+        ),
+    )
     assert tab.model.total == 0 and tab.count_label.text() == "0 件"
     assert tab.empty_note.isVisible()
     note = tab.empty_note.text()

@@ -16,7 +16,6 @@ from kyodo_desk.ui.consultations.receipt import ReceiptPreviewDialog
 from kyodo_desk.ui.consultations.timeline import CaseTimelineDialog, OrganizationTimelineDialog
 from tests.ui.test_consultations_helpers import FY, TODAY, open_page, world  # noqa: F401 - fixtures
 
-
 PY = FY - 1  # a fiscal year wholly in the past
 
 
@@ -29,19 +28,41 @@ def _row(model, label: str, section: str | None = None) -> list[str]:
     raise KeyError(label)
 
 
-def test_statistics_show_hand_counted_numbers_and_export_csv_and_pdf(qtbot, open_page, world, services, admin, tmp_path):
+def test_statistics_show_hand_counted_numbers_and_export_csv_and_pdf(
+    qtbot, open_page, world, services, admin, tmp_path
+):
     w = world
     c = {x.full_name: x.id for x in services.consultation_categories.for_year(PY)}
     april, may = dt.datetime(PY, 4, 10, 10), dt.datetime(PY, 5, 12, 14)
     case = services.consultations.create_case(admin, "NPO法人化", w.npo.id, april.date())
     # 1: April, walk-in, individual, two sub-categories of one top category (counted once at the top)
-    w.consultation(received_at=april, category_ids=(c["設立・法人化 › 任意団体の設立"], c["設立・法人化 › NPO法人の設立"]), people_count=2)
+    w.consultation(
+        received_at=april,
+        category_ids=(c["設立・法人化 › 任意団体の設立"], c["設立・法人化 › NPO法人の設立"]),
+        people_count=2,
+    )
     # 2 and 3: one case (new in April, continuing in May), NPO, phone, referral in May
-    w.consultation(received_at=april + dt.timedelta(days=1), channel="phone", requester_type="npo", organization_id=w.npo.id,
-                   case_id=case.id, category_ids=(c["設立・法人化 › NPO法人の設立"], c["ICT活用"]))
-    w.consultation(received_at=may, channel="phone", requester_type="npo", organization_id=w.npo.id, case_id=case.id,
-                   category_ids=(c["設立・法人化 › NPO法人の設立"],), referral_to="prefecture_npo", referral_reason="法人設立の詳しい手続き")
-    w.consultation(received_at=dt.datetime(PY, 3, 31, 18), category_ids=(c["ICT活用"],))  # previous fiscal year: not counted
+    w.consultation(
+        received_at=april + dt.timedelta(days=1),
+        channel="phone",
+        requester_type="npo",
+        organization_id=w.npo.id,
+        case_id=case.id,
+        category_ids=(c["設立・法人化 › NPO法人の設立"], c["ICT活用"]),
+    )
+    w.consultation(
+        received_at=may,
+        channel="phone",
+        requester_type="npo",
+        organization_id=w.npo.id,
+        case_id=case.id,
+        category_ids=(c["設立・法人化 › NPO法人の設立"],),
+        referral_to="prefecture_npo",
+        referral_reason="法人設立の詳しい手続き",
+    )
+    w.consultation(
+        received_at=dt.datetime(PY, 3, 31, 18), category_ids=(c["ICT活用"],)
+    )  # previous fiscal year: not counted
     page = open_page(admin)
     tab = page.statistics
     with qtbot.waitSignal(tab.loaded, timeout=10000):
@@ -83,9 +104,14 @@ def test_statistics_show_hand_counted_numbers_and_export_csv_and_pdf(qtbot, open
 
 
 def test_receipt_preview_builds_the_pdf(qtbot, open_page, world, services, admin, tmp_path):
-    rec = world.consultation(summary="協働のまちづくりチャレンジ事業に応募したい", answer="募集要項を渡した",
-                             organization_id=world.town.id, requester_type="neighborhood",
-                             followup_action="send_material", followup_due=TODAY + dt.timedelta(days=3))
+    rec = world.consultation(
+        summary="協働のまちづくりチャレンジ事業に応募したい",
+        answer="募集要項を渡した",
+        organization_id=world.town.id,
+        requester_type="neighborhood",
+        followup_action="send_material",
+        followup_due=TODAY + dt.timedelta(days=3),
+    )
     page = open_page(admin)
     with qtbot.waitSignal(page.dialog_opened, timeout=5000) as opened:
         page.open_consultation(rec.id)
@@ -135,8 +161,20 @@ def test_categories_are_edited_by_admins_only(qtbot, open_page, world, services,
 
 def test_organization_karte_and_case_timeline(qtbot, open_page, world, services, admin):
     case = services.consultations.create_case(admin, "NPO法人化", world.npo.id, dt.date(PY, 4, 1))
-    first = world.consultation(received_at=dt.datetime(PY, 4, 2, 10), organization_id=world.npo.id, requester_type="npo", case_id=case.id, summary="定款の作り方")
-    world.consultation(received_at=dt.datetime(PY, 4, 20, 10), organization_id=world.npo.id, requester_type="npo", case_id=case.id, summary="設立総会の準備")
+    first = world.consultation(
+        received_at=dt.datetime(PY, 4, 2, 10),
+        organization_id=world.npo.id,
+        requester_type="npo",
+        case_id=case.id,
+        summary="定款の作り方",
+    )
+    world.consultation(
+        received_at=dt.datetime(PY, 4, 20, 10),
+        organization_id=world.npo.id,
+        requester_type="npo",
+        case_id=case.id,
+        summary="設立総会の準備",
+    )
     world.consultation(received_at=dt.datetime(PY, 4, 21, 10), organization_id=world.town.id, summary="別の団体")
     page = open_page(admin)
     page.intake.form.organization.choose(world.npo)
@@ -168,8 +206,13 @@ def test_follow_ups_due_appear_on_the_home_page(qtbot, make_ctx, world, services
     from kyodo_desk.ui.dashboard.home_page import HomePage
 
     w = world
-    late = w.consultation(received_at=dt.datetime.combine(TODAY - dt.timedelta(days=5), dt.time(10)), summary="折り返しの約束",
-                          followup_action="call_back", followup_due=TODAY - dt.timedelta(days=2), followup_assignee_id=admin.staff_id)
+    late = w.consultation(
+        received_at=dt.datetime.combine(TODAY - dt.timedelta(days=5), dt.time(10)),
+        summary="折り返しの約束",
+        followup_action="call_back",
+        followup_due=TODAY - dt.timedelta(days=2),
+        followup_assignee_id=admin.staff_id,
+    )
     w.consultation(summary="今日送る資料", followup_action="send_material", followup_due=TODAY)
     w.consultation(summary="来週の面談", followup_action="appointment", followup_due=TODAY + dt.timedelta(days=7))
     done = w.consultation(summary="済んだ連絡", followup_action="call_back", followup_due=TODAY)
@@ -183,7 +226,12 @@ def test_follow_ups_due_appear_on_the_home_page(qtbot, make_ctx, world, services
     assert card.summary.text() == "期限超過 1 件 ・ 今日まで 1 件"
     lines = card.lines()
     assert len(lines) == 2
-    assert "期限超過 2日" in lines[0] and "折り返し連絡" in lines[0] and admin.name in lines[0] and "折り返しの約束" in lines[0]
+    assert (
+        "期限超過 2日" in lines[0]
+        and "折り返し連絡" in lines[0]
+        and admin.name in lines[0]
+        and "折り返しの約束" in lines[0]
+    )
     assert f"{TODAY:%m/%d}" in lines[1] and "今日送る資料" in lines[1] and "担当未定" in lines[1]
     card.list.itemClicked.emit(card.list.item(0))
     assert opened == [late.id]
@@ -196,7 +244,9 @@ def test_search_box_opens_a_reference_and_hand_offs_carry_the_organization(qtbot
     actor = window.ctx.actor
     org = services.organizations.page(actor, OrganizationFilter(), limit=1)[0]
     cat = services.consultation_categories.for_year(FY)[0].id
-    rec = services.consultations.create(actor, ConsultationInput(summary="タブレットを借りたい", organization_id=org.id, category_ids=(cat,)))
+    rec = services.consultations.create(
+        actor, ConsultationInput(summary="タブレットを借りたい", organization_id=org.id, category_ids=(cat,))
+    )
     page = window.pages["consultations"]
 
     window.focus_search()

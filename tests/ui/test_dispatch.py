@@ -30,7 +30,9 @@ def test_new_application_through_the_dialog(qtbot, open_page, world, services, a
     assert dialog.topic.text() == "決算書の作り方" and dialog.isVisible()
 
     ime_type(dialog.organization.edit, "かなざわ")
-    qtbot.waitUntil(lambda: dialog.organization.results.isVisible() and dialog.organization.results.count() > 0, timeout=5000)
+    qtbot.waitUntil(
+        lambda: dialog.organization.results.isVisible() and dialog.organization.results.count() > 0, timeout=5000
+    )
     qtbot.keyClick(dialog.organization.edit, Qt.Key.Key_Return)
     assert dialog.organization.record.id == world.org.id
     assert "登録済" in dialog.organization.status.text()  # 「協働をすすめる市民団体」 status shown
@@ -40,12 +42,19 @@ def test_new_application_through_the_dialog(qtbot, open_page, world, services, a
     dialog.sessions.setValue(2)
     dialog.venue.setText("子育て支援センター")
     dialog.expected_participants.setValue(15)  # 0 would be asked about first
-    with qtbot.waitSignal(page.dialog_opened, timeout=5000) as detail_opened:  # the new application opens for scheduling
+    with qtbot.waitSignal(
+        page.dialog_opened, timeout=5000
+    ) as detail_opened:  # the new application opens for scheduling
         qtbot.keyClick(dialog, Qt.Key.Key_S, CTRL)
     detail = detail_opened.args[0]
     assert isinstance(detail, ApplicationDetailDialog)
     (app,) = services.dispatch.list(admin)
-    assert (app.organization_id, app.topic, app.support, len(app.sessions)) == (world.org.id, "決算書の作り方", ("sign_language",), 2)
+    assert (app.organization_id, app.topic, app.support, len(app.sessions)) == (
+        world.org.id,
+        "決算書の作り方",
+        ("sign_language",),
+        2,
+    )
     assert [p[0] for p in app.preferred] == [at(world.sat, 13), at(world.sat + dt.timedelta(days=7), 13)]
     qtbot.waitUntil(lambda: detail.app is not None)
     assert detail.status_label.text() == "状態: 申請受付"
@@ -53,7 +62,9 @@ def test_new_application_through_the_dialog(qtbot, open_page, world, services, a
 
 
 def test_registration_requirement_is_shown_and_enforced(qtbot, open_page, world, services, admin):
-    services.settings.update(admin, services.settings.get().with_changes(dispatch_types_requiring_registration=("advisor",)))
+    services.settings.update(
+        admin, services.settings.get().with_changes(dispatch_types_requiring_registration=("advisor",))
+    )
     page = open_page(admin)
     with qtbot.waitSignal(page.dialog_opened, timeout=5000) as opened:
         page.start_for_organization(world.other.id)  # what the consultations screen calls
@@ -133,7 +144,9 @@ def test_conflicting_time_lists_problems_and_needs_an_override_reason(qtbot, ope
         qtbot.keyClick(dialog, Qt.Key.Key_S, CTRL)
     assert booked.args[0].override_reason == "講師が移動時間を了承済み"
     with db.read() as s:
-        assert s.scalar(select(AuditLog.detail).where(AuditLog.action == "override")).endswith("講師が移動時間を了承済み")
+        assert s.scalar(select(AuditLog.detail).where(AuditLog.action == "override")).endswith(
+            "講師が移動時間を了承済み"
+        )
     qtbot.waitUntil(lambda: detail.sessions.item(0, 6).text() == "講師が移動時間を了承済み", timeout=5000)
 
 
@@ -208,5 +221,8 @@ def test_report_step_needs_attendance_and_summary(qtbot, open_page, world, servi
         qtbot.keyClick(dialog, Qt.Key.Key_S, CTRL)
     stored = services.dispatch.get(admin, app.id)
     assert stored.status == "reported"
-    assert (stored.sessions[0].attendance, stored.sessions[0].report_summary) == (18, "決算書の作り方を説明し、質疑応答")
+    assert (stored.sessions[0].attendance, stored.sessions[0].report_summary) == (
+        18,
+        "決算書の作り方を説明し、質疑応答",
+    )
     qtbot.waitUntil(lambda: list(detail.step_buttons) == ["completed"], timeout=5000)

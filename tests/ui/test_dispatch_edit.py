@@ -22,15 +22,24 @@ def _open_edit(qtbot, detail) -> NewApplicationDialog:
     return activate(qtbot, dialog)
 
 
-def test_correcting_the_application_keeps_input_on_errors_and_reloads_the_detail(qtbot, open_page, world, services, admin, tmp_path):
+def test_correcting_the_application_keeps_input_on_errors_and_reloads_the_detail(
+    qtbot, open_page, world, services, admin, tmp_path
+):
     app = world.application()
     page = open_page(admin)
     detail = activate(qtbot, open_detail(qtbot, page, app.id))
     assert detail.edit_button.isVisible() and detail.add_session_button.isVisible()
     dialog = _open_edit(qtbot, detail)
     # the form is filled from the record; the organization is fixed, visits are handled elsewhere
-    assert (dialog.topic.text(), dialog.venue.text(), dialog.expected_participants.value()) == ("会計の基礎", "公民館", 12)
-    assert dialog.support["childcare"].isChecked() and dialog.preferred_rows[0].value() == (at(world.sat, 10), at(world.sat, 17))
+    assert (dialog.topic.text(), dialog.venue.text(), dialog.expected_participants.value()) == (
+        "会計の基礎",
+        "公民館",
+        12,
+    )
+    assert dialog.support["childcare"].isChecked() and dialog.preferred_rows[0].value() == (
+        at(world.sat, 10),
+        at(world.sat, 17),
+    )
     assert not dialog.organization.isEnabled() and not dialog.sessions.isVisible()
     assert "申請内容の修正" in dialog.windowTitle() and "修正を保存" in dialog.save_button.text()
     shot = dialog.grab()
@@ -51,7 +60,11 @@ def test_correcting_the_application_keeps_input_on_errors_and_reloads_the_detail
         qtbot.keyClick(dialog, Qt.Key.Key_S, CTRL)
     assert changed.args == ["dispatch", [app.id]]
     saved = services.dispatch.get(admin, app.id)
-    assert (saved.topic, saved.venue, saved.support) == ("会計ソフトの使い方", "市民活動センター", ("childcare", "sign_language"))
+    assert (saved.topic, saved.venue, saved.support) == (
+        "会計ソフトの使い方",
+        "市民活動センター",
+        ("childcare", "sign_language"),
+    )
     qtbot.waitUntil(lambda: detail.info_labels["venue"].text() == "市民活動センター", timeout=5000)
     assert "会計ソフトの使い方" in detail.title.text()
 

@@ -30,20 +30,49 @@ class World:
     def __init__(self, services, admin):
         self.services, self.admin = services, admin
         self.sat = ordinary_saturday(dt.date.today() + dt.timedelta(days=14))
-        self.org = services.organizations.create(admin, OrganizationInput(
-            kind="npo", name="NPO法人 かなざわ子育てサポート", name_kana="カナザワコソダテサポート", registration_status="registered",
-            registered_on=dt.date(2024, 4, 1)))
-        self.other = services.organizations.create(admin, OrganizationInput(kind="neighborhood", name="森山町会", name_kana="モリヤマチョウカイ"))
-        self.advisor = services.advisors.save(admin, AdvisorInput(
-            name="浅野 修", name_kana="アサノ オサム", fields=("accounting", "npo_law"), dispatch_types=("advisor",), fee=10000, travel_cost=1000,
-            windows=(Window(1, T(18), T(21)), Window(5, T(13), T(17)))))
+        self.org = services.organizations.create(
+            admin,
+            OrganizationInput(
+                kind="npo",
+                name="NPO法人 かなざわ子育てサポート",
+                name_kana="カナザワコソダテサポート",
+                registration_status="registered",
+                registered_on=dt.date(2024, 4, 1),
+            ),
+        )
+        self.other = services.organizations.create(
+            admin, OrganizationInput(kind="neighborhood", name="森山町会", name_kana="モリヤマチョウカイ")
+        )
+        self.advisor = services.advisors.save(
+            admin,
+            AdvisorInput(
+                name="浅野 修",
+                name_kana="アサノ オサム",
+                fields=("accounting", "npo_law"),
+                dispatch_types=("advisor",),
+                fee=10000,
+                travel_cost=1000,
+                windows=(Window(1, T(18), T(21)), Window(5, T(13), T(17))),
+            ),
+        )
 
     def application(self, org=None, *, day=None, sessions=1, **kw):
         day = day or self.sat
         kw.setdefault("preferred", ((at(day, 10), at(day, 17)),))
-        return self.services.dispatch.create(self.admin, ApplicationInput(
-            organization_id=(org or self.org).id, dispatch_type="advisor", field="accounting", topic="会計の基礎", venue="公民館",
-            expected_participants=12, support=("childcare",), sessions=sessions, **kw))
+        return self.services.dispatch.create(
+            self.admin,
+            ApplicationInput(
+                organization_id=(org or self.org).id,
+                dispatch_type="advisor",
+                field="accounting",
+                topic="会計の基礎",
+                venue="公民館",
+                expected_participants=12,
+                support=("childcare",),
+                sessions=sessions,
+                **kw,
+            ),
+        )
 
     def book(self, app, start, end, **kw):
         return self.services.dispatch.book(self.admin, app.sessions[0].id, self.advisor.id, start, end, **kw)

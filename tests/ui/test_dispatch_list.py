@@ -16,9 +16,19 @@ N = 250
 
 def _many(services, admin, world):
     today = dt.date.today()
-    made = [services.dispatch.create(admin, ApplicationInput(
-        organization_id=(world.org if i % 5 else world.other).id, dispatch_type="advisor", field="accounting", topic=f"相談 {i:03}",
-        received_on=today - dt.timedelta(days=i % 3))) for i in range(N)]
+    made = [
+        services.dispatch.create(
+            admin,
+            ApplicationInput(
+                organization_id=(world.org if i % 5 else world.other).id,
+                dispatch_type="advisor",
+                field="accounting",
+                topic=f"相談 {i:03}",
+                received_on=today - dt.timedelta(days=i % 3),
+            ),
+        )
+        for i in range(N)
+    ]
     services.dispatch.change_status(admin, made[0].id, made[0].version, "withdrawn", "取り下げ")
     return made
 

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 from icalendar import Calendar
-from PySide6.QtCore import Qt
 from pypdf import PdfReader
+from PySide6.QtCore import Qt
 
 from kyodo_desk.services.ics import session_uid
 from kyodo_desk.ui.dispatch import common
@@ -24,10 +24,12 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 @pytest.fixture
 def save_to(monkeypatch, tmp_path):
     """Answer the 名前を付けて保存 question with a file in tmp_path."""
+
     def choose(name):
         target = tmp_path / name
         monkeypatch.setattr(common, "ask_save_path", lambda *_a, **_k: target)
         return target
+
     return choose
 
 
@@ -45,7 +47,9 @@ def test_calendar_shows_a_booked_visit_and_opens_it(qtbot, make_ctx, world, admi
     assert tab.grid.verticalHeaderItem(row).text() == "浅野 修"
     with qtbot.waitSignal(tab.open_requested, timeout=5000) as opened:
         center = tab.grid.visualItemRect(tab.grid.item(row, col)).center()
-        qtbot.mouseClick(tab.grid.viewport(), Qt.MouseButton.LeftButton, pos=center)  # a real double-click starts with a press
+        qtbot.mouseClick(
+            tab.grid.viewport(), Qt.MouseButton.LeftButton, pos=center
+        )  # a real double-click starts with a press
         qtbot.mouseDClick(tab.grid.viewport(), Qt.MouseButton.LeftButton, pos=center)
     assert opened.args == [app.id]
 
@@ -53,7 +57,9 @@ def test_calendar_shows_a_booked_visit_and_opens_it(qtbot, make_ctx, world, admi
         tab.month_mode.setChecked(True)
     row, col = tab.cell_of(world.sat)
     assert app.reference in tab.grid.item(row, col).text() and "浅野 修" in tab.grid.item(row, col).text()
-    assert tab.grid.item(row, col).text().startswith(str(world.sat.day) if world.sat.day != 1 else f"{world.sat.month}/1")
+    assert (
+        tab.grid.item(row, col).text().startswith(str(world.sat.day) if world.sat.day != 1 else f"{world.sat.month}/1")
+    )
     with qtbot.waitSignal(tab.loaded, timeout=5000):
         tab.next_button.click()
     assert tab.entries == []  # next month: nothing booked
@@ -65,8 +71,15 @@ def test_calendar_shows_a_booked_visit_and_opens_it(qtbot, make_ctx, world, admi
 def test_calendar_per_advisor_and_center(qtbot, make_ctx, world, services, admin):
     from kyodo_desk.services.advisors import AdvisorInput, Window
 
-    other = services.advisors.save(admin, AdvisorInput(name="米田 真由美", name_kana="ヨネダ マユミ", fields=("accounting",),
-                                                       windows=(Window(5, dt.time(9), dt.time(17)),)))
+    other = services.advisors.save(
+        admin,
+        AdvisorInput(
+            name="米田 真由美",
+            name_kana="ヨネダ マユミ",
+            fields=("accounting",),
+            windows=(Window(5, dt.time(9), dt.time(17)),),
+        ),
+    )
     first, second = world.application(), world.application(world.other)
     world.book(first, at(world.sat, 13), at(world.sat, 15))
     services.dispatch.book(admin, second.sessions[0].id, other.id, at(world.sat, 10), at(world.sat, 12))
@@ -98,8 +111,13 @@ def test_application_ics_reads_back_with_icalendar(qtbot, open_page, world, serv
 def test_advisor_ics_from_the_roster(qtbot, open_page, world, services, admin, save_to):
     first, second = world.application(), world.application(world.other, day=world.sat + dt.timedelta(days=7))
     world.book(first, at(world.sat, 13), at(world.sat, 15))
-    services.dispatch.book(admin, second.sessions[0].id, world.advisor.id, at(world.sat + dt.timedelta(days=7), 13),
-                           at(world.sat + dt.timedelta(days=7), 15))
+    services.dispatch.book(
+        admin,
+        second.sessions[0].id,
+        world.advisor.id,
+        at(world.sat + dt.timedelta(days=7), 13),
+        at(world.sat + dt.timedelta(days=7), 15),
+    )
     page = open_page(admin)
     page.tabs.setCurrentWidget(page.advisors)
     qtbot.waitUntil(lambda: page.advisors.table.rowCount() == 1, timeout=5000)
@@ -165,7 +183,14 @@ def test_new_advisor_with_evening_and_weekend_windows(qtbot, open_page, world, s
         qtbot.keyClick(dialog, Qt.Key.Key_S, CTRL)
     record = saved.args[0]
     assert [(w.weekday, w.start.hour, w.end.hour) for w in record.windows] == [
-        (0, 18, 21), (1, 18, 21), (2, 18, 21), (3, 18, 21), (4, 18, 21), (5, 13, 17), (6, 13, 17)]
+        (0, 18, 21),
+        (1, 18, 21),
+        (2, 18, 21),
+        (3, 18, 21),
+        (4, 18, 21),
+        (5, 13, 17),
+        (6, 13, 17),
+    ]
     qtbot.waitUntil(lambda: page.advisors.table.rowCount() == 2, timeout=5000)
 
 
@@ -240,7 +265,9 @@ def test_search_box_opens_the_application_and_the_advisor(qtbot, window, service
     org = services.organizations.page(admin, limit=1)[0]
     from kyodo_desk.services.dispatch import ApplicationInput
 
-    app = services.dispatch.create(admin, ApplicationInput(organization_id=org.id, topic="チラシの作り方", field="pr_design"))
+    app = services.dispatch.create(
+        admin, ApplicationInput(organization_id=org.id, topic="チラシの作り方", field="pr_design")
+    )
     page = window.pages["dispatch"]
     window.focus_search()
     qtbot.keyClicks(window.search, app.reference)  # what a staff member types (or a scanner sends)
@@ -252,7 +279,9 @@ def test_search_box_opens_the_application_and_the_advisor(qtbot, window, service
     detail.close()
     from kyodo_desk.services.advisors import AdvisorInput
 
-    advisor = services.advisors.save(admin, AdvisorInput(name="表 和子", name_kana="オモテ カズコ", fields=("fundraising",)))
+    advisor = services.advisors.save(
+        admin, AdvisorInput(name="表 和子", name_kana="オモテ カズコ", fields=("fundraising",))
+    )
     with qtbot.waitSignal(page.advisors.dialog_opened, timeout=5000) as opened:
         assert window.openers.open("advisor", advisor.id)
     assert opened.args[0].record.id == advisor.id

@@ -98,9 +98,11 @@ def problems_of(window) -> list[str]:
         needed_w = geo.width() + WINDOWS_FRAME.left() + WINDOWS_FRAME.right()
         needed_h = geo.height() + WINDOWS_FRAME.top() + WINDOWS_FRAME.bottom()
     if needed_w > SCREEN_W or needed_h > SCREEN_H:
-        found.append(f"{name}: {geo.width()}×{geo.height()} plus its title bar needs {needed_w}×{needed_h}, "
-                     f"the screen has {SCREEN_W}×{SCREEN_H} (minimum size {window.minimumSizeHint().width()}×"
-                     f"{window.minimumSizeHint().height()})")
+        found.append(
+            f"{name}: {geo.width()}×{geo.height()} plus its title bar needs {needed_w}×{needed_h}, "
+            f"the screen has {SCREEN_W}×{SCREEN_H} (minimum size {window.minimumSizeHint().width()}×"
+            f"{window.minimumSizeHint().height()})"
+        )
     area = QGuiApplication.primaryScreen().availableGeometry()
     seen = window.rect().intersected(QRect(window.mapFromGlobal(area.topLeft()), area.size()))
     for button in window.findChildren(QPushButton) + window.findChildren(QToolButton):
@@ -121,20 +123,26 @@ def problems_of(window) -> list[str]:
                 if rect.right() > shown.right() or rect.left() < shown.left():
                     ok = ok and area.horizontalScrollBar().maximum() > 0
                 if not ok:
-                    found.append(f"{name}: 「{_button_text(button)}」 is outside the part of "
-                                 f"{type(area).__name__} that can be scrolled to")
+                    found.append(
+                        f"{name}: 「{_button_text(button)}」 is outside the part of "
+                        f"{type(area).__name__} that can be scrolled to"
+                    )
                     break
                 rect, via = shown, f" (in the {type(area).__name__} {area.objectName()!r} holding it)"
             elif not shown.contains(rect):
-                found.append(f"{name}: 「{_button_text(button)}」{via} at {rect.x()},{rect.y()} {rect.width()}×{rect.height()} "
-                             f"is cut off by {type(holder).__name__} {holder.objectName()!r} "
-                             f"({shown.x()},{shown.y()} {shown.width()}×{shown.height()})")
+                found.append(
+                    f"{name}: 「{_button_text(button)}」{via} at {rect.x()},{rect.y()} {rect.width()}×{rect.height()} "
+                    f"is cut off by {type(holder).__name__} {holder.objectName()!r} "
+                    f"({shown.x()},{shown.y()} {shown.width()}×{shown.height()})"
+                )
                 break
             holder = holder.parentWidget()
         else:
             if not seen.contains(rect):
-                found.append(f"{name}: 「{_button_text(button)}」{via} at {rect.x()},{rect.y()} {rect.width()}×{rect.height()} lies outside the part of the window "
-                             f"on screen ({seen.width()}×{seen.height()})")
+                found.append(
+                    f"{name}: 「{_button_text(button)}」{via} at {rect.x()},{rect.y()} {rect.width()}×{rect.height()} lies outside the part of the window "
+                    f"on screen ({seen.width()}×{seen.height()})"
+                )
     return found
 
 
@@ -175,14 +183,51 @@ def settle(ctx, qtbot) -> None:
 @pytest.mark.skipif(CHILD, reason="this is the run on the small screen")
 def test_every_window_fits_a_1366x768_desk(tmp_path):
     config = tmp_path / "screen.json"
-    config.write_text(json.dumps({"synchronousWindowSystemEvents": True, "windowFrameMargins": False, "screens": [
-        {"name": "desk-1366x768-less-taskbar", "x": 0, "y": 0, "width": SCREEN_W, "height": SCREEN_H,
-         "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}), encoding="utf-8")
+    config.write_text(
+        json.dumps(
+            {
+                "synchronousWindowSystemEvents": True,
+                "windowFrameMargins": False,
+                "screens": [
+                    {
+                        "name": "desk-1366x768-less-taskbar",
+                        "x": 0,
+                        "y": 0,
+                        "width": SCREEN_W,
+                        "height": SCREEN_H,
+                        "logicalDpi": 96,
+                        "logicalBaseDpi": 96,
+                        "dpr": 1,
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}", KYODO_FIT_SCREEN="1")
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--tb=short",
-                             str(Path(__file__)), "-k", "fits_on_the_desk_screen"],
-                            check=False, env=env, cwd=Path(__file__).parents[2], capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, (result.stdout[-12000:] + result.stderr[-4000:])
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:randomly",
+            "--tb=short",
+            str(Path(__file__)),
+            "-k",
+            "fits_on_the_desk_screen",
+        ],
+        check=False,
+        env=env,
+        cwd=Path(__file__).parents[2],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-12000:] + result.stderr[-4000:]
     summary = result.stdout.strip().splitlines()[-1]
     assert "passed" in summary and "skipped" not in summary, result.stdout[-3000:]
 
@@ -260,9 +305,18 @@ def _consultation_id(ctx):
 
 
 def _reason_kwargs() -> dict:
-    return {"window_title": "取下げ", "title": "申請を取り下げる", "what": "R7-0001 テスト団体 「スマホ講座」",
-            "warning": "取り下げると元に戻せません。", "field_label": "理由", "placeholder": "例: 日程が合わなかった",
-            "ok_label": "取り下げる", "cancel_label": "やめる", "max_length": 200, "action": lambda _text: None}
+    return {
+        "window_title": "取下げ",
+        "title": "申請を取り下げる",
+        "what": "R7-0001 テスト団体 「スマホ講座」",
+        "warning": "取り下げると元に戻せません。",
+        "field_label": "理由",
+        "placeholder": "例: 日程が合わなかった",
+        "ok_label": "取り下げる",
+        "cancel_label": "やめる",
+        "max_length": 200,
+        "action": lambda _text: None,
+    }
 
 
 def _class(name: str) -> type:
@@ -275,9 +329,11 @@ FACTORIES: dict[str, Callable] = {}
 
 def opens(name: str):
     """Register how the app opens dialog *name* (relative to kyodo_desk.ui): fn(cls, ctx, parent)."""
+
     def register(fn):
         FACTORIES[f"kyodo_desk.ui.{name}"] = fn
         return fn
+
     return register
 
 

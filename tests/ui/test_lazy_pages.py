@@ -23,8 +23,14 @@ def test_a_record_from_the_search_box_opens_on_a_page_not_built_yet(qtbot, windo
     assert window.openers.can_open("organization")
     window.openers.open("organization", org.id)
     page = window.pages.built["groups"]
-    qtbot.waitUntil(lambda: page.isVisible() and page.model.record(page.table.currentIndex().row()) is not None
-                    and page.model.record(page.table.currentIndex().row()).id == org.id, timeout=5000)
+    qtbot.waitUntil(
+        lambda: (
+            page.isVisible()
+            and page.model.record(page.table.currentIndex().row()) is not None
+            and page.model.record(page.table.currentIndex().row()).id == org.id
+        ),
+        timeout=5000,
+    )
 
 
 def test_a_page_built_on_screen_keeps_the_focus_in_the_main_window(qtbot, window):

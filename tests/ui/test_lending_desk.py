@@ -7,7 +7,17 @@ import datetime as dt
 
 from PySide6.QtCore import QDate, QDateTime, Qt
 
-from tests.ui.test_lending_support import TODAY, checkout, focused, idle, lending, open_day, open_lending, scan, type_ime  # noqa: F401
+from tests.ui.test_lending_support import (  # noqa: F401
+    TODAY,
+    checkout,
+    focused,
+    idle,
+    lending,
+    open_day,
+    open_lending,
+    scan,
+    type_ime,
+)
 
 
 def test_full_checkout_then_partial_and_full_return(qtbot, open_lending, services, admin, lending):
@@ -43,7 +53,11 @@ def test_full_checkout_then_partial_and_full_return(qtbot, open_lending, service
     with qtbot.waitSignal(desk.scan_answered, timeout=5000):
         scan(qtbot, desk.scan, "KD-0002")
     assert [d.asset_tag for d in desk.pending.devices] == ["KD-0001", "KD-0002"]
-    assert desk.pending.accessories()[lending.devices[0].id] == ("ACアダプタ", "ケーブル", "ケース")  # all ticked by default
+    assert desk.pending.accessories()[lending.devices[0].id] == (
+        "ACアダプタ",
+        "ケーブル",
+        "ケース",
+    )  # all ticked by default
     desk.pending.set_accessory(lending.devices[1].id, "ケース", False)  # this one goes without its case
     idle(qtbot, desk.ctx)
     suggested = services.loans.suggest_due(admin, [lending.devices[0].id])
@@ -59,12 +73,16 @@ def test_full_checkout_then_partial_and_full_return(qtbot, open_lending, service
     assert services.loans.open_loan_for_device(admin, "KD-0001") is None
     # Ctrl + the keypad's Enter confirms
     with qtbot.waitSignal(desk.checked_out, timeout=5000) as done:
-        qtbot.keyClick(desk.scan, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.KeypadModifier)
+        qtbot.keyClick(
+            desk.scan, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.KeypadModifier
+        )
     loan = done.args[0]
     assert "貸し出しました" in desk.result_line.text() and desk.slip_button.isVisible()
     assert loan.staff_name == "山田 花子" and loan.due_on == suggested and loan.purpose == "町会のオンライン総会"
     assert {i.device.asset_tag: i.accessories_out for i in loan.items} == {
-        "KD-0001": ("ACアダプタ", "ケーブル", "ケース"), "KD-0002": ("ACアダプタ", "ケーブル")}
+        "KD-0001": ("ACアダプタ", "ケーブル", "ケース"),
+        "KD-0002": ("ACアダプタ", "ケーブル"),
+    }
     assert [services.inventory.get(admin, d.id).state for d in lending.devices[:2]] == ["on_loan", "on_loan"]
     assert desk.pending.devices == [] and desk.borrower.record is None  # ready for the next borrower
     qtbot.waitUntil(lambda: focused() is desk.scan)
@@ -83,7 +101,9 @@ def test_full_checkout_then_partial_and_full_return(qtbot, open_lending, service
     assert dialog.loan.id == loan.id and dialog.ticked_ids() == [lending.devices[0].id]
     form = dialog.forms[lending.devices[0].id]
     assert form.result_state.currentData() == "inspection"  # nothing confirmed yet: not lendable
-    assert form.unchecked() == ["ACアダプタ", "ケーブル", "ケース"] and not dialog.receipt_button.isEnabled()  # nothing came back yet
+    assert (
+        form.unchecked() == ["ACアダプタ", "ケーブル", "ケース"] and not dialog.receipt_button.isEnabled()
+    )  # nothing came back yet
     qtbot.mouseClick(form.accessories["ACアダプタ"][0], Qt.MouseButton.LeftButton)
     dialog.return_button.click()  # two accessories still 未確認: refused, naming them
     assert "KD-0001" in dialog.message.text() and "2 点が未確認" in dialog.message.text()
@@ -95,7 +115,11 @@ def test_full_checkout_then_partial_and_full_return(qtbot, open_lending, service
     assert form.complete() and form.result_state.currentData() == "available"
     with qtbot.waitSignal(dialog.finished, timeout=5000):
         dialog.return_button.click()
-    assert "まだ 1 台が貸出中" in desk.result_line.text() and desk.receipt_button.isVisible() and desk.receipt_button.isEnabled()
+    assert (
+        "まだ 1 台が貸出中" in desk.result_line.text()
+        and desk.receipt_button.isVisible()
+        and desk.receipt_button.isEnabled()
+    )
     assert services.inventory.get(admin, lending.devices[0].id).state == "available"
     assert services.loans.get(admin, loan.id).status == "open"
     qtbot.waitUntil(lambda: focused() is desk.scan)
@@ -119,7 +143,10 @@ def test_full_checkout_then_partial_and_full_return(qtbot, open_lending, service
         dialog.return_button.click()
     assert "すべて返却済み" in desk.result_line.text()
     closed = services.loans.get(admin, loan.id)
-    assert closed.status == "closed" and closed.items[1].accessories_back == {"ACアダプタ": "returned", "ケーブル": "damaged"}
+    assert closed.status == "closed" and closed.items[1].accessories_back == {
+        "ACアダプタ": "returned",
+        "ケーブル": "damaged",
+    }
     assert services.inventory.get(admin, lending.devices[1].id).state == "repair"
 
 
@@ -131,7 +158,9 @@ def test_organization_card_scan_and_devices_first(qtbot, open_lending, services,
     with qtbot.waitSignal(desk.scan_answered, timeout=5000):
         scan(qtbot, desk.scan, lending.other.code)  # then the group's card
     assert desk.borrower.organization_id() == lending.other.id
-    assert desk.borrower.responsible.text() == "中村 恵" and desk.borrower.phone.text() == "076-111-2222"  # from the registry
+    assert (
+        desk.borrower.responsible.text() == "中村 恵" and desk.borrower.phone.text() == "076-111-2222"
+    )  # from the registry
     with qtbot.waitSignal(desk.scan_answered, timeout=5000) as answer:
         scan(qtbot, desk.scan, "KD-0001")
     assert answer.args == [False, "KD-0001 はもう追加してあります。"]
@@ -148,7 +177,9 @@ def test_two_desks_racing_for_one_device(qtbot, open_lending, services, admin, s
     desk.borrower.phone.setText("090-1234-5678")
     with qtbot.waitSignal(desk.scan_answered, timeout=5000):
         scan(qtbot, desk.scan, "KD-0001")
-    checkout(services, staff_actor, lending.other, lending.devices[:1], open_day(services, 7))  # the other desk is quicker
+    checkout(
+        services, staff_actor, lending.other, lending.devices[:1], open_day(services, 7)
+    )  # the other desk is quicker
     desk.confirm_button.click()
     qtbot.waitUntil(lambda: desk.result_line.tone == "error", timeout=5000)
     assert "KD-0001 は貸出中です" in desk.result_line.text() and "長町子ども食堂" in desk.result_line.text()
@@ -225,6 +256,10 @@ def test_ict_promoter_checks_out_but_cannot_edit_inventory(qtbot, open_lending, 
     qtbot.waitUntil(lambda: inv.model.rowCount() == 3)
     inv.edit_row(0)
     qtbot.waitUntil(lambda: inv.dialog is not None and inv.dialog.isVisible(), timeout=5000)
-    assert not inv.dialog.save_button.isVisible() and inv.dialog.serial.isReadOnly() and not inv.dialog.model_choice.isEnabled()
+    assert (
+        not inv.dialog.save_button.isVisible()
+        and inv.dialog.serial.isReadOnly()
+        and not inv.dialog.model_choice.isEnabled()
+    )
     inv.dialog.reject()
     assert page.stats is None  # statistics are for staff

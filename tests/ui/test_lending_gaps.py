@@ -40,7 +40,11 @@ def test_add_a_label_sheet_keeps_input_on_bad_values_and_selects_the_new_one(qtb
     form = dialog.add_template()
     qtbot.waitUntil(form.isVisible)
     a4_12 = dialog.templates["a4-12"]
-    assert (form.columns.value(), form.rows.value(), form.mm["pitch_x"].value()) == (a4_12.columns, a4_12.rows, a4_12.pitch_x)  # starts from the chosen sheet
+    assert (form.columns.value(), form.rows.value(), form.mm["pitch_x"].value()) == (
+        a4_12.columns,
+        a4_12.rows,
+        a4_12.pitch_x,
+    )  # starts from the chosen sheet
 
     # no name: said next to the field
     form.save_button.click()
@@ -95,13 +99,21 @@ def test_organization_loan_history_lists_loans_and_opens_one(qtbot, window, serv
 
     actor = window.ctx.actor
     model = services.inventory.save_model(actor, "tablet", "Apple", "iPad 第9世代", [])
-    devices = [services.inventory.create(actor, DeviceInput(model_id=model.id, serial=f"GAP{i}", storage_place="倉庫A")) for i in range(2)]
-    org = services.organizations.create(actor, OrganizationInput(kind="neighborhood", name="貸出履歴テスト町会", name_kana="カシダシリレキテストチョウカイ"))
+    devices = [
+        services.inventory.create(actor, DeviceInput(model_id=model.id, serial=f"GAP{i}", storage_place="倉庫A"))
+        for i in range(2)
+    ]
+    org = services.organizations.create(
+        actor,
+        OrganizationInput(kind="neighborhood", name="貸出履歴テスト町会", name_kana="カシダシリレキテストチョウカイ"),
+    )
     # an older loan, returned late; then today's loan of both devices
     past = dt.datetime.combine(TODAY - dt.timedelta(days=20), dt.time(10))
     late_due = services.calendar.calendar().next_open_day(TODAY - dt.timedelta(days=8))
     old = checkout(services, actor, org, devices[:1], late_due, out_at=past, backdate_reason="紙の台帳から移行")
-    services.loans.return_device(actor, ReturnRequest(devices[0].id, {"ACアダプタ": "returned", "ケーブル": "returned"}, wiped=True))
+    services.loans.return_device(
+        actor, ReturnRequest(devices[0].id, {"ACアダプタ": "returned", "ケーブル": "returned"}, wiped=True)
+    )
     loan = checkout(services, actor, org, devices, open_day(services, 7))
     page = window.show_page("groups")
     assert page.loans_button.isVisible()

@@ -13,14 +13,20 @@ from tests.ui.test_lending_support import idle, lending, open_lending, type_ime 
 def test_csv_import_errors_show_every_row_and_import_nothing(qtbot, open_lending, services, admin, lending, tmp_path):
     inv = open_lending(admin).inventory
     bad = tmp_path / "在庫.csv"
-    bad.write_bytes("管理番号,種別,メーカー,型番,購入日\n,タブレット,Apple,iPad,2024/4/1\n,電子レンジ,X,Y,2024/4/1\n"
-                    ",ノートパソコン,NEC,,令和6年4月1日\n,プロジェクター,EPSON,EB-W06,2024/13/1\n".encode("cp932"))  # as Excel saves it
+    bad.write_bytes(
+        "管理番号,種別,メーカー,型番,購入日\n,タブレット,Apple,iPad,2024/4/1\n,電子レンジ,X,Y,2024/4/1\n"
+        ",ノートパソコン,NEC,,令和6年4月1日\n,プロジェクター,EPSON,EB-W06,2024/13/1\n".encode("cp932")
+    )  # as Excel saves it
     with qtbot.waitSignal(inv.csv.failed, timeout=10000) as failed:
         inv.csv.import_file(bad)
     dialog = failed.args[0]
     assert dialog.isVisible() and [r for r, _m in dialog.errors] == [3, 4, 5]
     text = dialog.text.toPlainText()
-    assert "3行目: 種別「電子レンジ」がわかりません" in text and "4行目: 型番が空です" in text and "5行目: 購入日「2024/13/1」" in text
+    assert (
+        "3行目: 種別「電子レンジ」がわかりません" in text
+        and "4行目: 型番が空です" in text
+        and "5行目: 購入日「2024/13/1」" in text
+    )
     assert services.inventory.count(admin) == 3  # nothing half-imported
     dialog.reject()
 
@@ -71,7 +77,9 @@ def test_filters_register_and_stale_edit(qtbot, open_lending, services, admin, l
     qtbot.waitUntil(lambda: inv.dialog is not None and inv.dialog.isVisible(), timeout=5000)
     dialog = inv.dialog
     record = dialog.record
-    services.inventory.update(admin, record.id, record.version, DeviceInput(model_id=record.model.id, serial="SN0", storage_place="倉庫B"))
+    services.inventory.update(
+        admin, record.id, record.version, DeviceInput(model_id=record.model.id, serial="SN0", storage_place="倉庫B")
+    )
     type_ime(dialog.notes, "画面に傷")
     dialog.save_button.click()
     qtbot.waitUntil(lambda: dialog.message.tone == "error", timeout=5000)
@@ -127,6 +135,9 @@ def test_device_models_with_accessory_checklist(qtbot, open_lending, services, a
     with qtbot.waitSignal(dialog.changed, timeout=5000):
         qtbot.keyClick(dialog.model_name, Qt.Key.Key_Return)  # Enter in 型番 saves this model
     saved = next(m for m in services.inventory.models(admin) if m.model_name == "EB-W06")
-    assert saved.kind == "projector" and [(a.name, a.count) for a in saved.accessories] == [("リモコン", 1), ("HDMIケーブル", 2)]
+    assert saved.kind == "projector" and [(a.name, a.count) for a in saved.accessories] == [
+        ("リモコン", 1),
+        ("HDMIケーブル", 2),
+    ]
     qtbot.waitUntil(lambda: dialog.list.count() == 2, timeout=5000)
     dialog.accept()

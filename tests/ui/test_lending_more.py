@@ -47,7 +47,9 @@ def test_label_dialog_prints_from_the_chosen_start_position(qtbot, make_ctx, adm
     dialog.template.setCurrentIndex(dialog.template.findData("a4-12"))
     assert len(dialog.grid.group.buttons()) == 12
     qtbot.mouseClick(dialog.grid.group.button(5), Qt.MouseButton.LeftButton)  # four labels of this sheet are used
-    assert dialog.grid.start == 5 and dialog.grid.group.button(4).text() == "済" and "5 番目" in dialog.start_label.text()
+    assert (
+        dialog.grid.start == 5 and dialog.grid.group.button(4).text() == "済" and "5 番目" in dialog.start_label.text()
+    )
     dialog.offset_x.setValue(1.5)
     with qtbot.waitSignal(dialog.built, timeout=20000) as built:
         dialog.print_button.click()
@@ -84,7 +86,9 @@ def test_reserve_with_the_same_rule_as_a_scan_then_cancel(qtbot, open_lending, s
         tab.check_button.click()
     reasons = {tab.table.item(r, 1).text(): tab.table.item(r, 3).text() for r in range(tab.table.rowCount())}
     assert reasons["KD-0002"] == "空き" and "KD-0001 は貸出中です" in reasons["KD-0001"]
-    assert services.loans.scan(admin, "KD-0001", lending.org.id, end, start=start).message == reasons["KD-0001"]  # one rule
+    assert (
+        services.loans.scan(admin, "KD-0001", lending.org.id, end, start=start).message == reasons["KD-0001"]
+    )  # one rule
     assert not tab.tick("KD-0001") and tab.tick("KD-0002")
     type_ime(tab.purpose, "町会オンライン会議")
     with qtbot.waitSignal(tab.reserved, timeout=5000) as reserved:
@@ -120,7 +124,9 @@ def test_reserve_with_the_same_rule_as_a_scan_then_cancel(qtbot, open_lending, s
     assert services.reservations.active(admin) == []
 
     # another reservation, cancelled from the list
-    services.reservations.create(admin, lending.other.id, end + dt.timedelta(days=20), end + dt.timedelta(days=22), [lending.devices[2].id])
+    services.reservations.create(
+        admin, lending.other.id, end + dt.timedelta(days=20), end + dt.timedelta(days=22), [lending.devices[2].id]
+    )
     page.show_tab(tab)
     idle(qtbot, page.ctx)
     assert tab.active.rowCount() == 1
@@ -133,7 +139,9 @@ def test_reserve_with_the_same_rule_as_a_scan_then_cancel(qtbot, open_lending, s
 def _overdue_loan(services, actor, lending):
     past = dt.datetime.combine(TODAY - dt.timedelta(days=20), dt.time(10))
     due = services.calendar.calendar().next_open_day(TODAY - dt.timedelta(days=8))
-    return checkout(services, actor, lending.org, lending.devices[:1], due, out_at=past, backdate_reason="紙の台帳から移行")
+    return checkout(
+        services, actor, lending.org, lending.devices[:1], due, out_at=past, backdate_reason="紙の台帳から移行"
+    )
 
 
 def test_overdue_list_notes_and_reminder_letter(qtbot, open_lending, services, admin, lending):

@@ -27,11 +27,26 @@ class Lending:
 
 @pytest.fixture
 def lending(services, admin) -> Lending:
-    model = services.inventory.save_model(admin, "tablet", "Apple", "iPad 第9世代", [Accessory("ACアダプタ"), Accessory("ケーブル"), Accessory("ケース")])
-    devices = [services.inventory.create(admin, DeviceInput(model_id=model.id, serial=f"SN{i}", storage_place="倉庫A")) for i in range(3)]
-    org = services.organizations.create(admin, OrganizationInput(kind="neighborhood", name="広坂町会", name_kana="ヒロサカチョウカイ"))
-    other = services.organizations.create(admin, OrganizationInput(kind="citizen_group", name="長町子ども食堂", name_kana="ナガマチコドモショクドウ",
-                                                                    contact_name="中村 恵", phone="076-111-2222"))
+    model = services.inventory.save_model(
+        admin, "tablet", "Apple", "iPad 第9世代", [Accessory("ACアダプタ"), Accessory("ケーブル"), Accessory("ケース")]
+    )
+    devices = [
+        services.inventory.create(admin, DeviceInput(model_id=model.id, serial=f"SN{i}", storage_place="倉庫A"))
+        for i in range(3)
+    ]
+    org = services.organizations.create(
+        admin, OrganizationInput(kind="neighborhood", name="広坂町会", name_kana="ヒロサカチョウカイ")
+    )
+    other = services.organizations.create(
+        admin,
+        OrganizationInput(
+            kind="citizen_group",
+            name="長町子ども食堂",
+            name_kana="ナガマチコドモショクドウ",
+            contact_name="中村 恵",
+            phone="076-111-2222",
+        ),
+    )
     return Lending(model, devices, org, other)
 
 
@@ -66,10 +81,19 @@ def scan(qtbot, field, code: str) -> None:
 
 
 def checkout(services, actor, org, devices, due, **kw):
-    return services.loans.checkout(actor, CheckoutRequest(
-        organization_id=org.id, responsible_name="山田 太郎", contact_phone="090-1234-5678",
-        device_ids=tuple(d.id for d in devices), due_on=due, purpose="オンライン総会",
-        accessories={d.id: ("ACアダプタ", "ケーブル") for d in devices}, **kw))
+    return services.loans.checkout(
+        actor,
+        CheckoutRequest(
+            organization_id=org.id,
+            responsible_name="山田 太郎",
+            contact_phone="090-1234-5678",
+            device_ids=tuple(d.id for d in devices),
+            due_on=due,
+            purpose="オンライン総会",
+            accessories={d.id: ("ACアダプタ", "ケーブル") for d in devices},
+            **kw,
+        ),
+    )
 
 
 def open_day(services, days: int) -> dt.date:

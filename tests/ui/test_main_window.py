@@ -32,7 +32,9 @@ def test_every_page_opens_with_ctrl_number(qtbot, window):
 
 def test_status_bar_names_database_and_staff(window):
     assert window.db_label.text() == window.ctx.db.describe()
-    assert window.db_label.text().startswith("PostgreSQL:" if window.ctx.db.engine.dialect.name == "postgresql" else "SQLite:")
+    assert window.db_label.text().startswith(
+        "PostgreSQL:" if window.ctx.db.engine.dialect.name == "postgresql" else "SQLite:"
+    )
     assert "デモ 管理者" in window.staff_label.text() and "管理者" in window.staff_label.text()
 
 
@@ -68,8 +70,15 @@ def _search(qtbot, window, text):
 def test_typing_japanese_queries_of_1_2_3_characters_shows_organizations(qtbot, window, services):
     from kyodo_desk.services.organizations import OrganizationInput
 
-    services.organizations.create(window.ctx.actor, OrganizationInput(name="ひがし茶屋街保存会", name_kana="ヒガシチャヤガイホゾンカイ"))
-    for query, expected in (("金", None), ("町会", None), ("茶屋", "ひがし茶屋街保存会"), ("茶屋街", "ひがし茶屋街保存会")):
+    services.organizations.create(
+        window.ctx.actor, OrganizationInput(name="ひがし茶屋街保存会", name_kana="ヒガシチャヤガイホゾンカイ")
+    )
+    for query, expected in (
+        ("金", None),
+        ("町会", None),
+        ("茶屋", "ひがし茶屋街保存会"),
+        ("茶屋街", "ひがし茶屋街保存会"),
+    ):
         shown_query, hits = _search(qtbot, window, query)
         assert shown_query == query
         assert window.search.results.isVisible()
@@ -92,8 +101,13 @@ def test_scanning_an_organization_code_shows_it_on_its_page(qtbot, window, servi
     page.table.setFocus()
     qtbot.waitUntil(page.table.hasFocus)
     scan(qtbot, "ORG-00001")  # the table had focus: the code is routed, not type-ahead
-    qtbot.waitUntil(lambda: page.model.record(page.table.currentIndex().row()) is not None
-                    and page.model.record(page.table.currentIndex().row()).id == record.id, timeout=5000)
+    qtbot.waitUntil(
+        lambda: (
+            page.model.record(page.table.currentIndex().row()) is not None
+            and page.model.record(page.table.currentIndex().row()).id == record.id
+        ),
+        timeout=5000,
+    )
     assert page.isVisible() and page.table.hasFocus()
     assert page.dialog is None  # no edit window whose 団体名 the next keys would replace
     assert window.search.text() == ""
@@ -118,8 +132,14 @@ def test_arrow_keys_and_enter_open_a_result(qtbot, window):
     qtbot.keyClick(window.search, Qt.Key.Key_Down)
     qtbot.keyClick(window.search, Qt.Key.Key_Down)
     qtbot.keyClick(window.search, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: page.isVisible() and page.model.record(page.table.currentIndex().row()) is not None
-                    and page.model.record(page.table.currentIndex().row()).id == hits[1].ref_id, timeout=5000)
+    qtbot.waitUntil(
+        lambda: (
+            page.isVisible()
+            and page.model.record(page.table.currentIndex().row()) is not None
+            and page.model.record(page.table.currentIndex().row()).id == hits[1].ref_id
+        ),
+        timeout=5000,
+    )
     assert page.dialog is None and page.table.hasFocus()
 
 
@@ -140,7 +160,6 @@ def test_switching_staff_changes_who_is_at_the_desk(qtbot, window):
 
 def test_database_path_is_shown_to_administrators_only(qtbot, make_ctx, services, demo_small):
     from kyodo_desk.ui.main_window import MainWindow
-
     from tests.ui.conftest import sign_in
 
     win = MainWindow(make_ctx(sign_in(services, "tanaka")))
@@ -159,7 +178,9 @@ def test_every_tabbed_page_switches_tabs_with_alt_number_and_hints_name_the_real
         tabs = getattr(page, "tabs", None)
         assert isinstance(tabs, QTabWidget), key
         for n in range(tabs.count() - 1, -1, -1):
-            qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key(Qt.Key.Key_1 + n), Qt.KeyboardModifier.AltModifier)
+            qtbot.keyClick(
+                QApplication.focusWidget() or window, Qt.Key(Qt.Key.Key_1 + n), Qt.KeyboardModifier.AltModifier
+            )
             assert tabs.currentIndex() == n, (key, n)
             assert tabs.tabToolTip(n) == f"Alt+{n + 1}" or key == "lending"
     page = window.pages["consultations"]
@@ -176,7 +197,6 @@ def test_alt_digit_never_types_into_the_search_box(qtbot, window):
 
 def test_window_opens_maximised_on_a_small_screen(qtbot, make_ctx, services, demo_small):
     from kyodo_desk.ui.main_window import PREFERRED_SIZE, MainWindow
-
     from tests.ui.conftest import sign_in
 
     win = MainWindow(make_ctx(sign_in(services, "admin")))

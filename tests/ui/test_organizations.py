@@ -124,7 +124,9 @@ def test_stale_edit_is_refused_and_input_kept(qtbot, open_page, services, demo_s
     record = dialog.record
     # meanwhile another desk saves the same organization
     other = sign_in(services, "nakamura")
-    services.organizations.update(other, record.id, record.version, replace(record.as_input(), contact_name="別の 窓口"))
+    services.organizations.update(
+        other, record.id, record.version, replace(record.as_input(), contact_name="別の 窓口")
+    )
     dialog.phone.clear()
     qtbot.keyClicks(dialog.phone, "076-111-2222")
     dialog.save()
@@ -221,7 +223,9 @@ def test_karte_button_opens_the_organizations_consultations(qtbot, window, servi
     groups.table.selectRow(0)
     org = groups.model.record(0)
     cat = services.consultation_categories.for_year(2026)[0].id
-    services.consultations.create(actor, ConsultationInput(summary="カルテ確認用の相談", organization_id=org.id, category_ids=(cat,)))
+    services.consultations.create(
+        actor, ConsultationInput(summary="カルテ確認用の相談", organization_id=org.id, category_ids=(cat,))
+    )
     assert groups.karte_button.isVisible()
     dialog = groups.show_timeline()
     assert isinstance(dialog, OrganizationTimelineDialog) and dialog.organization_id == org.id

@@ -23,8 +23,9 @@ def _person(services, name="森本 咲子", kana="モリモトサキコ"):
     cat = services.consultation_categories.for_year(2026)[0].id
     services.consultations.create(
         SYSTEM,
-        ConsultationInput(received_at=dt.datetime(2026, 10, 1, 10), category_ids=(cat,), summary="会場の相談",
-                          person_id=person.id),
+        ConsultationInput(
+            received_at=dt.datetime(2026, 10, 1, 10), category_ids=(cat,), summary="会場の相談", person_id=person.id
+        ),
     )
     return person
 

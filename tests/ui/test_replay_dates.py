@@ -82,7 +82,9 @@ def test_received_at_means_what_was_typed_and_the_list_filter_finds_it(qtbot, de
     _retype(qtbot, "2025-11-20")
     assert (tab.date_from.value(), tab.date_to.value()) == (dt.date(2025, 11, 20), dt.date(2025, 11, 20))
     assert tab.date_from.text() == "2025/11/20" and tab.date_to.text() == "2025/11/20"
-    expected = services.consultations.page(actor, ConsultationFilter(date_from=dt.date(2025, 11, 20), date_to=dt.date(2025, 11, 20)), limit=500)
+    expected = services.consultations.page(
+        actor, ConsultationFilter(date_from=dt.date(2025, 11, 20), date_to=dt.date(2025, 11, 20)), limit=500
+    )
     assert set(saved) <= {c.reference for c in expected}
     qtbot.waitUntil(lambda: tab.model.total == len(expected), timeout=10000)  # the list shows that day only
 
@@ -206,9 +208,18 @@ def test_backdated_return_time_means_what_was_typed(qtbot, desk, services):
     org = _borrower(services, actor)
     device = _free_devices(services, actor, org, 1)[0]
     two_days_ago = TODAY - dt.timedelta(days=2)
-    loan = services.loans.checkout(actor, CheckoutRequest(
-        organization_id=org.id, responsible_name=org.contact_name, contact_phone=org.phone, device_ids=(device.id,),
-        due_on=TODAY + dt.timedelta(days=7), out_at=dt.datetime.combine(two_days_ago, dt.time(9, 0)), backdate_reason="テスト"))
+    loan = services.loans.checkout(
+        actor,
+        CheckoutRequest(
+            organization_id=org.id,
+            responsible_name=org.contact_name,
+            contact_phone=org.phone,
+            device_ids=(device.id,),
+            due_on=TODAY + dt.timedelta(days=7),
+            out_at=dt.datetime.combine(two_days_ago, dt.time(9, 0)),
+            backdate_reason="テスト",
+        ),
+    )
     desk_tab = _at_desk(qtbot, win)
     scan(qtbot, device.asset_tag)  # the device comes back: its loan opens
     dialog = wait_dialog(qtbot, LoanDialog)

@@ -35,8 +35,11 @@ def _retype(qtbot, text: str) -> None:
 
 
 def _registered_org(services, actor):
-    return next(o for o in services.organizations.page(actor, OrganizationFilter(), limit=300)
-                if o.registration_status == RegistrationStatus.REGISTERED.value)
+    return next(
+        o
+        for o in services.organizations.page(actor, OrganizationFilter(), limit=300)
+        if o.registration_status == RegistrationStatus.REGISTERED.value
+    )
 
 
 def _new_application_dialog(qtbot, win, services, actor):
@@ -89,8 +92,10 @@ def test_preferred_date_and_times_typed_as_people_type_them(qtbot, desk, service
         press(qtbot, Qt.Key.Key_S, CTRL)
     app = services.dispatch.get(actor, created.args[0].id)
     assert app.organization_id == org.id and app.expected_participants == 12
-    assert app.preferred == ((dt.datetime.combine(wished, dt.time(14, 30)), dt.datetime.combine(wished, dt.time(16, 0))),
-                             (dt.datetime(wished.year, 4, 8, 9, 5), dt.datetime(wished.year, 4, 8, 11, 30)))
+    assert app.preferred == (
+        (dt.datetime.combine(wished, dt.time(14, 30)), dt.datetime.combine(wished, dt.time(16, 0))),
+        (dt.datetime(wished.year, 4, 8, 9, 5), dt.datetime(wished.year, 4, 8, 11, 30)),
+    )
     assert len(services.dispatch.list(actor)) == before + 1
 
 
@@ -149,8 +154,12 @@ def test_impossible_preferred_date_is_refused_naming_the_field(qtbot, desk, serv
 
 
 def _application(services, actor, org, *, preferred=()):
-    return services.dispatch.create(actor, ApplicationInput(organization_id=org.id, topic="会計の基礎", venue="公民館",
-                                                            expected_participants=10, preferred=preferred))
+    return services.dispatch.create(
+        actor,
+        ApplicationInput(
+            organization_id=org.id, topic="会計の基礎", venue="公民館", expected_participants=10, preferred=preferred
+        ),
+    )
 
 
 def _schedule_dialog(qtbot, win, app_id):
@@ -171,7 +180,11 @@ def _schedule_dialog(qtbot, win, app_id):
 
 
 def _advisor_with_hours(services, actor):
-    advisors = [a for a in services.advisors.list(actor) if a.windows and "management" in a.fields and "advisor" in a.dispatch_types]
+    advisors = [
+        a
+        for a in services.advisors.list(actor)
+        if a.windows and "management" in a.fields and "advisor" in a.dispatch_types
+    ]
     assert advisors, "the demo has advisors for 経営・運営"
     return advisors[0]
 
@@ -241,7 +254,11 @@ def test_scheduling_proposes_a_time_inside_the_advisors_hours_and_escape_asks(qt
     assert dialog.advisor.currentData() == advisor.id
     _chosen_advisor, start, end = dialog.chosen()
     assert start.date() == day
-    assert any(a <= start.time() and end.time() <= b for a, b in windows_on(advisor, day)), (start, end, advisor.windows)
+    assert any(a <= start.time() and end.time() <= b for a, b in windows_on(advisor, day)), (
+        start,
+        end,
+        advisor.windows,
+    )
 
     # Escape after typing asks; the safe answer (Enter) keeps what was typed
     tab_until(qtbot, lambda w: w is dialog.start.edit)
@@ -274,5 +291,9 @@ def test_without_a_wished_day_the_proposal_is_a_day_and_time_the_advisor_works(q
         press(qtbot, Qt.Key.Key_Down)
     _chosen_advisor, start, end = dialog.chosen()
     assert start.date() >= TODAY + dt.timedelta(days=14)
-    assert any(a <= start.time() and end.time() <= b for a, b in windows_on(advisor, start.date())), (start, end, advisor.windows)
+    assert any(a <= start.time() and end.time() <= b for a, b in windows_on(advisor, start.date())), (
+        start,
+        end,
+        advisor.windows,
+    )
     assert "この日: なし" not in dialog.windows_label.text()

@@ -44,7 +44,11 @@ def test_tab_order_is_form_first(qtbot, first_run):
         order.append(focused())
         press(qtbot, Qt.Key.Key_Tab)
     assert order == [
-        dialog.login_edit, dialog.name_edit, dialog.kana_edit, dialog.password_edit, dialog.confirm_edit,
+        dialog.login_edit,
+        dialog.name_edit,
+        dialog.kana_edit,
+        dialog.password_edit,
+        dialog.confirm_edit,
         dialog.create_button,
     ]
     assert focused() is dialog.demo_button

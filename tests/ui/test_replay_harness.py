@@ -27,8 +27,13 @@ def test_on_next_dialog_acts_on_a_dialog_opened_with_exec(qtbot, desk):
     from tests.ui.replay import on_next_dialog
 
     win = desk()
-    box = QMessageBox(QMessageBox.Icon.Question, "確認", "閉じますか?",
-                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, win)
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "確認",
+        "閉じますか?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        win,
+    )
     done = on_next_dialog(qtbot, lambda dialog: press(qtbot, Qt.Key.Key_Escape))
     assert box.exec() == QMessageBox.StandardButton.No  # Escape reached the modal box through the app
     assert done()

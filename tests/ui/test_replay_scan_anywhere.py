@@ -37,8 +37,12 @@ def _inside(widget: QWidget, classes) -> bool:
 
 
 def _plain_line(w) -> bool:
-    return (isinstance(w, QLineEdit) and not w.isReadOnly() and w.objectName() not in ("scanField", "globalSearch")
-            and not _inside(w, (QAbstractSpinBox, QComboBox, _TypedField)))
+    return (
+        isinstance(w, QLineEdit)
+        and not w.isReadOnly()
+        and w.objectName() not in ("scanField", "globalSearch")
+        and not _inside(w, (QAbstractSpinBox, QComboBox, _TypedField))
+    )
 
 
 KINDS = {  # lists first: a filter box typed into later reloads them
@@ -102,7 +106,13 @@ def test_a_scan_in_any_field_reaches_the_lending_desk_and_the_field_keeps_its_te
             widget.clicked.connect(lambda *_a, c=clicked: c.append(True))
         with qtbot.waitSignal(lending.desk.scan_answered, timeout=8000, raising=False) as answered:
             scan(qtbot, tag)
-        assert answered.signal_triggered, (page_key, kind, describe(widget), "the desk never got the scan", status_text(win))
+        assert answered.signal_triggered, (
+            page_key,
+            kind,
+            describe(widget),
+            "the desk never got the scan",
+            status_text(win),
+        )
         assert _state(widget) == before, (page_key, kind, "the field's content changed")
         if kind in ("line edit", "text edit"):
             text = widget.text() if isinstance(widget, QLineEdit) else widget.toPlainText()
@@ -175,6 +185,12 @@ def test_an_organization_card_scanned_on_home_selects_it_on_its_page(qtbot, desk
     assert press_target.isVisible()
     scan(qtbot, "ORG-00002")
     page = win.pages["groups"]
-    qtbot.waitUntil(lambda: page.isVisible() and page.model.record(page.table.currentIndex().row()) is not None
-                    and page.model.record(page.table.currentIndex().row()).id == 2, timeout=5000)
+    qtbot.waitUntil(
+        lambda: (
+            page.isVisible()
+            and page.model.record(page.table.currentIndex().row()) is not None
+            and page.model.record(page.table.currentIndex().row()).id == 2
+        ),
+        timeout=5000,
+    )
     assert page.dialog is None and focused() is page.table

@@ -293,10 +293,13 @@ def test_idle_lock_covers_an_open_dialog_and_another_person_takes_over(qtbot, de
 
 def _actions(db, staff_id) -> list[str]:
     with db.read() as s:
-        return list(s.scalars(
-            select(AuditLog.action).where(AuditLog.staff_id == staff_id, AuditLog.action.in_(("login", "logout")))
-            .order_by(AuditLog.id)
-        ))
+        return list(
+            s.scalars(
+                select(AuditLog.action)
+                .where(AuditLog.staff_id == staff_id, AuditLog.action.in_(("login", "logout")))
+                .order_by(AuditLog.id)
+            )
+        )
 
 
 def test_own_password_and_pin_then_pin_for_a_quick_take_over(qtbot, desk, services):

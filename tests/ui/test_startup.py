@@ -110,7 +110,9 @@ def test_sign_in_at_start_runs_first_run_then_signs_in(qtbot, make_ctx, services
     assert ctx.prefs.last_staff_id == actor.staff_id
 
 
-def test_staff_picker_preselects_the_last_person_and_asks_for_the_password(qtbot, make_ctx, services, admin, staff_actor):
+def test_staff_picker_preselects_the_last_person_and_asks_for_the_password(
+    qtbot, make_ctx, services, admin, staff_actor
+):
     services.staff.set_password(SYSTEM, admin.staff_id, "hanako-2026")
     services.staff.set_password(SYSTEM, staff_actor.staff_id, "kenichi-2026")
     ctx = make_ctx()
@@ -176,7 +178,9 @@ def test_run_gui_migrates_signs_in_and_opens_the_main_window(qapp, monkeypatch, 
     seen = {}
 
     def sign_in_first_admin(ctx):
-        record = ctx.services.staff.create(SYSTEM, "admin", "山田 花子", "admin", "ヤマダ ハナコ", password="hanako-2026")
+        record = ctx.services.staff.create(
+            SYSTEM, "admin", "山田 花子", "admin", "ヤマダ ハナコ", password="hanako-2026"
+        )
         return ctx.services.staff.sign_in(record.id, "hanako-2026")
 
     def exec_until_window_seen(_app):

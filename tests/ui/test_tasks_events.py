@@ -82,8 +82,12 @@ def test_another_desks_write_is_announced(qtbot, make_ctx, services, admin, staf
     ctx = make_ctx(admin)
     with qtbot.waitSignal(ctx.tasks.idle, timeout=5000):
         ctx.events.poll()  # first look: remembers where the log is
-    record = services.organizations.create(staff_actor, OrganizationInput(name="犀川清掃の会", name_kana="サイガワセイソウノカイ"))
-    with qtbot.waitSignal(ctx.events.data_changed, timeout=5000, check_params_cb=lambda kind, ids: kind == "organization") as blocker:
+    record = services.organizations.create(
+        staff_actor, OrganizationInput(name="犀川清掃の会", name_kana="サイガワセイソウノカイ")
+    )
+    with qtbot.waitSignal(
+        ctx.events.data_changed, timeout=5000, check_params_cb=lambda kind, ids: kind == "organization"
+    ) as blocker:
         ctx.events.poll()
     assert blocker.args == ["organization", [record.id]]
 

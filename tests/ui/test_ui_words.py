@@ -9,8 +9,14 @@ from pathlib import Path
 UI = Path(__file__).parents[2] / "kyodo_desk" / "ui"
 
 #: words docs/ui-words.md retired for files and paper, with the word to use instead
-RETIRED = {"出力": "CSVで保存… / PDFで保存…", "書き出": "…で保存", "として保存": "PDFで保存…", "CSV取込": "CSVから取り込む…",
-           "PDF(印刷用)": "プレビュー…", "に保存…": "…で保存…"}
+RETIRED = {
+    "出力": "CSVで保存… / PDFで保存…",
+    "書き出": "…で保存",
+    "として保存": "PDFで保存…",
+    "CSV取込": "CSVから取り込む…",
+    "PDF(印刷用)": "プレビュー…",
+    "に保存…": "…で保存…",
+}
 LOOKS_REAL = re.compile(r"^(\+?\d[\d\- ]{5,}|\d{3}-\d{4}|[\w.]+@[\w.]+)$")  # a phone number, postcode or address
 
 
@@ -27,7 +33,12 @@ def _calls(name_pattern: str):
             if not wanted.fullmatch(name):
                 continue
             arg = node.args[0]
-            if isinstance(arg, ast.Call) and getattr(arg.func, "id", "") == "_" and arg.args and isinstance(arg.args[0], ast.Constant):
+            if (
+                isinstance(arg, ast.Call)
+                and getattr(arg.func, "id", "") == "_"
+                and arg.args
+                and isinstance(arg.args[0], ast.Constant)
+            ):
                 yield path.relative_to(UI), node.lineno, arg.args[0].value, True
             elif isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                 yield path.relative_to(UI), node.lineno, arg.value, False
@@ -38,9 +49,12 @@ def _calls(name_pattern: str):
 
 
 def test_buttons_use_one_vocabulary_for_files_and_paper():
-    wrong = [f"{path}:{line} 「{text}」 → {use}"
-             for path, line, text, _translated in _calls(r"QPushButton|addButton|QAction|addAction|setText")
-             for word, use in RETIRED.items() if word in text and _is_button_label(text)]
+    wrong = [
+        f"{path}:{line} 「{text}」 → {use}"
+        for path, line, text, _translated in _calls(r"QPushButton|addButton|QAction|addAction|setText")
+        for word, use in RETIRED.items()
+        if word in text and _is_button_label(text)
+    ]
     assert wrong == [], "see docs/ui-words.md"
 
 
@@ -49,12 +63,18 @@ def _is_button_label(text: str) -> bool:
 
 
 def test_placeholders_are_examples_not_data():
-    wrong = [f"{path}:{line} {text!r}" for path, line, text, _translated in _calls("setPlaceholderText")
-             if LOOKS_REAL.match(text.strip())]
+    wrong = [
+        f"{path}:{line} {text!r}"
+        for path, line, text, _translated in _calls("setPlaceholderText")
+        if LOOKS_REAL.match(text.strip())
+    ]
     assert wrong == [], "a placeholder that looks like real data: write 例: … (docs/ui-words.md)"
 
 
 def test_placeholders_are_translated():
-    untranslated = [f"{path}:{line} {text!r}" for path, line, text, translated in _calls("setPlaceholderText")
-                    if not translated and text.strip()]
+    untranslated = [
+        f"{path}:{line} {text!r}"
+        for path, line, text, translated in _calls("setPlaceholderText")
+        if not translated and text.strip()
+    ]
     assert untranslated == []

@@ -135,6 +135,7 @@ def test_calendar_opens_with_alt_down_and_colours_weekends(qtbot):
     assert popup.weekdayTextFormat(Qt.DayOfWeek.Saturday).foreground().color() == SATURDAY
     assert popup.weekdayTextFormat(Qt.DayOfWeek.Sunday).foreground().color() == SUNDAY
     from PySide6.QtCore import QDate
+
     assert popup.dateTextFormat(QDate(2025, 11, 3)).foreground().color() == SUNDAY  # 文化の日
     popup.setSelectedDate(QDate(2025, 11, 21))
     qtbot.keyClick(QApplication.focusWidget() or popup, Qt.Key.Key_Return)

@@ -7,7 +7,15 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.domain.validation import ValidationError
@@ -40,8 +48,14 @@ class CategoriesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 14)
         layout.addWidget(page_title(_("相談分類の編集")))
-        layout.addWidget(intro(_("分類は年度ごとです。新しい年度の一覧は前の年度を写して作られます。"
-                                 "使った分類は消さずに「表示しない」にします(過去の統計は変わりません)。")))
+        layout.addWidget(
+            intro(
+                _(
+                    "分類は年度ごとです。新しい年度の一覧は前の年度を写して作られます。"
+                    "使った分類は消さずに「表示しない」にします(過去の統計は変わりません)。"
+                )
+            )
+        )
         self.fiscal_year = fiscal_year_combo()
         if fiscal_year is not None and self.fiscal_year.findData(fiscal_year) >= 0:
             self.fiscal_year.setCurrentIndex(self.fiscal_year.findData(fiscal_year))
@@ -84,8 +98,11 @@ class CategoriesDialog(QDialog):
         seq = self._seq
         fy = self.fiscal_year.currentData()
         service = self.ctx.services.consultation_categories
-        self.ctx.tasks.run(lambda _p: service.for_year(fy, include_inactive=True),
-                           on_done=lambda cats: self._fill(seq, cats, select_id), owner=self)
+        self.ctx.tasks.run(
+            lambda _p: service.for_year(fy, include_inactive=True),
+            on_done=lambda cats: self._fill(seq, cats, select_id),
+            owner=self,
+        )
 
     def _fill(self, seq: int, cats: list[Category], select_id: int | None) -> None:
         if seq != self._seq:
@@ -99,7 +116,9 @@ class CategoriesDialog(QDialog):
             text = c.name if c.active else _("{name}(非表示)").format(name=c.name)
             item = QTreeWidgetItem([text])
             item.setData(0, ID_ROLE, c.id)
-            item.setSizeHint(0, QSize(self.tree.fontMetrics().horizontalAdvance(text) + 48, self.tree.fontMetrics().height() + 8))
+            item.setSizeHint(
+                0, QSize(self.tree.fontMetrics().horizontalAdvance(text) + 48, self.tree.fontMetrics().height() + 8)
+            )
             if not c.active:
                 item.setForeground(0, _HIDDEN)
             if c.parent_id is None:
@@ -125,8 +144,11 @@ class CategoriesDialog(QDialog):
     def select(self, full_name: str) -> bool:
         for c in self.categories:
             if c.full_name == full_name:
-                items = [it for it in self.tree.findItems("*", Qt.MatchFlag.MatchWildcard | Qt.MatchFlag.MatchRecursive)
-                         if it.data(0, ID_ROLE) == c.id]
+                items = [
+                    it
+                    for it in self.tree.findItems("*", Qt.MatchFlag.MatchWildcard | Qt.MatchFlag.MatchRecursive)
+                    if it.data(0, ID_ROLE) == c.id
+                ]
                 if items:
                     self.tree.setCurrentItem(items[0])
                     return True
@@ -163,7 +185,12 @@ class CategoriesDialog(QDialog):
         parent = None if top else self.current()
         if not top and (parent is None or parent.parent_id is not None):
             return
-        actor, service, fy, name = self.ctx.require_actor(), self.ctx.services.consultation_categories, self.fiscal_year.currentData(), self.name.text()
+        actor, service, fy, name = (
+            self.ctx.require_actor(),
+            self.ctx.services.consultation_categories,
+            self.fiscal_year.currentData(),
+            self.name.text(),
+        )
         parent_id = parent.id if parent else None
         self._run(lambda _p: service.add(actor, fy, name, parent_id).id)
 

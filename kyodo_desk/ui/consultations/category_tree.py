@@ -66,8 +66,11 @@ class CategoryTree(QTreeWidget):
         self._seq += 1
         seq = self._seq
         service = self.ctx.services.consultation_categories
-        self.ctx.tasks.run(lambda _p: service.for_year(fiscal_year, include_inactive=True),
-                           on_done=lambda cats: self._fill(seq, fiscal_year, cats), owner=self)
+        self.ctx.tasks.run(
+            lambda _p: service.for_year(fiscal_year, include_inactive=True),
+            on_done=lambda cats: self._fill(seq, fiscal_year, cats),
+            owner=self,
+        )
 
     def _fill(self, seq: int, fiscal_year: int, categories: list[Category]) -> None:
         if seq != self._seq:

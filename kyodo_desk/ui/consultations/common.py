@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
 
@@ -54,12 +55,15 @@ def safe_filename(name: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "kyodo"
 
 
-
-
 def confirm_box(parent: QWidget, text: str, yes: str, no: str, title: str | None = None) -> QMessageBox:
     """A window-modal question whose safe answer (*no*) is the default.  Check ``clickedButton()`` in ``finished``."""
-    box = QMessageBox(QMessageBox.Icon.Question, title or _("確認"), text,
-                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        title or _("確認"),
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        parent,
+    )
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setDefaultButton(QMessageBox.StandardButton.No)
     box.button(QMessageBox.StandardButton.Yes).setText(yes)

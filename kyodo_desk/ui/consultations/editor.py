@@ -85,8 +85,15 @@ class ConsultationEditor(QWidget):
         self.timeline_button.setToolTip(_("この団体の相談の記録を一覧で見ます"))
         self.dispatch_button.setToolTip(_("この団体でアドバイザー派遣の申請を始めます"))
         self.lending_button.setToolTip(_("この団体を借りる団体にして機器貸出を始めます"))
-        for b in (self.timeline_button, self.dispatch_button, self.lending_button, self.print_button, self.delete_button,
-                  self.new_button, self.save_button):
+        for b in (
+            self.timeline_button,
+            self.dispatch_button,
+            self.lending_button,
+            self.print_button,
+            self.delete_button,
+            self.new_button,
+            self.save_button,
+        ):
             b.setAutoDefault(False)
             b.setFocusPolicy(Qt.FocusPolicy.TabFocus if b is self.save_button else Qt.FocusPolicy.NoFocus)
             bar.addWidget(b)
@@ -134,7 +141,9 @@ class ConsultationEditor(QWidget):
         self.form.channel.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def is_dirty(self) -> bool:
-        return self.can_edit and (_normal(self.form.collect()) != self._baseline or self.form.organization.has_unpicked_text())
+        return self.can_edit and (
+            _normal(self.form.collect()) != self._baseline or self.form.organization.has_unpicked_text()
+        )
 
     def _sync_actions(self) -> None:
         saved = self.record is not None
@@ -159,7 +168,9 @@ class ConsultationEditor(QWidget):
         except ValidationError as exc:
             errors.update(exc.errors)
         if self.form.organization.has_unpicked_text():
-            errors["organization_id"] = _("「団体」は一覧から選んでください(↓ と Enter)。名簿にない団体は「新しい団体…」で登録できます。匿名なら空欄にします。")
+            errors["organization_id"] = _(
+                "「団体」は一覧から選んでください(↓ と Enter)。名簿にない団体は「新しい団体…」で登録できます。匿名なら空欄にします。"
+            )
         if new_case is not None and not new_case.strip():
             errors["case_title"] = _("「新しい案件名」を入力してください。")
         if errors:
@@ -207,7 +218,11 @@ class ConsultationEditor(QWidget):
             widget = self.form.show_errors(exc.errors)
             others = [m for k, m in exc.errors.items() if k not in self.form.errors.labels and k != "title"]
             shown = len(exc.errors) - len(others)
-            self._banner("\n".join(others) if others else _("入力を確かめてください(赤い欄が {n} か所あります)。").format(n=shown))
+            self._banner(
+                "\n".join(others)
+                if others
+                else _("入力を確かめてください(赤い欄が {n} か所あります)。").format(n=shown)
+            )
             if widget is not None:
                 widget.setFocus(Qt.FocusReason.OtherFocusReason)
         elif isinstance(exc, StaleEdit):
@@ -234,9 +249,13 @@ class ConsultationEditor(QWidget):
     def _create_person(self, name: str) -> None:
         actor, people = self.ctx.require_actor(), self.ctx.services.people
         org_id = self.form.organization.organization_id()
-        self.ctx.tasks.run(lambda _p: people.create(actor, PersonInput(name=name, organization_id=org_id)),
-                           on_done=lambda p: self.form.add_person(p.id, p.name), on_error=lambda e: report_error(self, e, self.ctx.log_file),
-                           write=True, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: people.create(actor, PersonInput(name=name, organization_id=org_id)),
+            on_done=lambda p: self.form.add_person(p.id, p.name),
+            on_error=lambda e: report_error(self, e, self.ctx.log_file),
+            write=True,
+            owner=self,
+        )
 
     # ---- leaving, new, delete -------------------------------------------------------------------------
     def _ask_discard(self, then) -> None:
@@ -272,8 +291,14 @@ class ConsultationEditor(QWidget):
         if self.record is None:
             return
         record = self.record
-        box = confirm_box(self, _("相談記録 {ref}「{summary}」を削除しますか?\n削除すると元に戻せません(統計からも消えます)。").format(
-            ref=record.reference, summary=record.summary), _("削除する"), _("削除しない"))
+        box = confirm_box(
+            self,
+            _("相談記録 {ref}「{summary}」を削除しますか?\n削除すると元に戻せません(統計からも消えます)。").format(
+                ref=record.reference, summary=record.summary
+            ),
+            _("削除する"),
+            _("削除しない"),
+        )
         box.setIcon(QMessageBox.Icon.Warning)
         self.confirm = box
         box.finished.connect(lambda _r: self._delete_answered(box, record))
@@ -292,8 +317,13 @@ class ConsultationEditor(QWidget):
                 self.start_new()
                 self.result_line.setText(_("受付番号 {ref} を削除しました。").format(ref=record.reference))
 
-        self.ctx.tasks.run(lambda _p: service.delete(actor, record.id), on_done=done,
-                           on_error=lambda e: report_error(self, e, self.ctx.log_file), write=True, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: service.delete(actor, record.id),
+            on_done=done,
+            on_error=lambda e: report_error(self, e, self.ctx.log_file),
+            write=True,
+            owner=self,
+        )
 
     # ---- next steps ----------------------------------------------------------------------------------
     def _handoff(self, target: str) -> None:

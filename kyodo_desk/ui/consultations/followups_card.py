@@ -26,8 +26,13 @@ def followup_line(r: ConsultationRecord, today: dt.date) -> str:
     state = _("期限超過 {n}日").format(n=late) if late > 0 else _("今日まで")
     who = r.followup_assignee_name or _("担当未定")
     return _("{due}({state}) {action} ・ {who}\n{summary} — {ref}").format(
-        due=f"{r.followup_due:%m/%d}" if r.followup_due else "", state=state, action=r.followup_label, who=who,
-        summary=one_line(r.summary, 40), ref=r.reference)
+        due=f"{r.followup_due:%m/%d}" if r.followup_due else "",
+        state=state,
+        action=r.followup_label,
+        who=who,
+        summary=one_line(r.summary, 40),
+        ref=r.reference,
+    )
 
 
 class FollowupsCard(Card):
@@ -62,8 +67,13 @@ class FollowupsCard(Card):
     def _show(self, records: list[ConsultationRecord]) -> None:
         self.records = list(records)
         overdue = sum(1 for r in records if r.followup_due and r.followup_due < self.today)
-        self.summary.setText(_("期限超過 {late} 件 ・ 今日まで {due} 件").format(late=format_number(overdue), due=format_number(len(records) - overdue)) if records
-                             else _("今日までのフォローアップはありません。"))
+        self.summary.setText(
+            _("期限超過 {late} 件 ・ 今日まで {due} 件").format(
+                late=format_number(overdue), due=format_number(len(records) - overdue)
+            )
+            if records
+            else _("今日までのフォローアップはありません。")
+        )
         self.list.clear()
         line = self.list.fontMetrics().lineSpacing()
         for r in self.records[:MAX_LINES]:
@@ -74,8 +84,11 @@ class FollowupsCard(Card):
                 item.setForeground(OVERDUE)
             self.list.addItem(item)
         if len(self.records) > MAX_LINES:
-            more = QListWidgetItem(_("ほか {n} 件 — 「相談受付」の一覧で「フォローアップ未完了のみ」を選ぶと全部見られます").format(
-                n=format_number(len(self.records) - MAX_LINES)))
+            more = QListWidgetItem(
+                _("ほか {n} 件 — 「相談受付」の一覧で「フォローアップ未完了のみ」を選ぶと全部見られます").format(
+                    n=format_number(len(self.records) - MAX_LINES)
+                )
+            )
             more.setFlags(Qt.ItemFlag.NoItemFlags)
             self.list.addItem(more)
         rows = min(self.list.count(), MAX_LINES // 2)  # grow with the list, then scroll

@@ -10,9 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import QDateTime, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.domain.consultation import REQUESTER_FOR_KIND, Channel, FollowUpAction, ReferralTarget, RequesterType
@@ -164,17 +173,37 @@ class ConsultationForm(QWidget):
         self.person.activated.connect(self._person_activated)
         self.person.currentIndexChanged.connect(self._person_changed)
         self.case.currentIndexChanged.connect(lambda _i: setattr(self, "_wanted_case", self.case.currentData()))
-        self.followup_assignee.currentIndexChanged.connect(lambda _i: setattr(self, "_wanted_assignee", self.followup_assignee.currentData()))
+        self.followup_assignee.currentIndexChanged.connect(
+            lambda _i: setattr(self, "_wanted_assignee", self.followup_assignee.currentData())
+        )
         self.followup_action.currentIndexChanged.connect(self._followup_changed)
         self.referral_to.currentIndexChanged.connect(lambda _i: self._sync_enabled())
         self.case.currentIndexChanged.connect(lambda _i: self._sync_enabled())
         self._load_staff()
 
     def tab_chain(self) -> list[QWidget]:
-        return [self.received_at, self.channel, self.requester_type, self.organization.edit, self.person, self.people_count,
-                self.categories, self.summary, self.details, self.answer, self.minutes_spent, self.followup_action,
-                self.followup_due.edit, self.followup_assignee, self.followup_done, self.referral_to, self.referral_detail,
-                self.referral_reason, self.case, self.case_title]
+        return [
+            self.received_at,
+            self.channel,
+            self.requester_type,
+            self.organization.edit,
+            self.person,
+            self.people_count,
+            self.categories,
+            self.summary,
+            self.details,
+            self.answer,
+            self.minutes_spent,
+            self.followup_action,
+            self.followup_due.edit,
+            self.followup_assignee,
+            self.followup_done,
+            self.referral_to,
+            self.referral_detail,
+            self.referral_reason,
+            self.case,
+            self.case_title,
+        ]
 
     # ---- data in and out --------------------------------------------------------------------
     def fill(self, data: ConsultationInput, *, organization: OrganizationRecord | None = None) -> None:
@@ -287,8 +316,11 @@ class ConsultationForm(QWidget):
         pseq, cseq = self._people_seq, self._cases_seq
         wanted_case = self._wanted_case if self._wanted_case not in (None, NEW_CASE) else None
         if org_id is not None:
-            self.ctx.tasks.run(lambda _p: sv.people.for_organization(actor, org_id),
-                               on_done=lambda rows: self._fill_people(rows, pseq), owner=self)
+            self.ctx.tasks.run(
+                lambda _p: sv.people.for_organization(actor, org_id),
+                on_done=lambda rows: self._fill_people(rows, pseq),
+                owner=self,
+            )
 
         def cases(_p):
             found = sv.consultations.cases(actor, organization_id=org_id) if org_id is not None else []
@@ -335,7 +367,12 @@ class ConsultationForm(QWidget):
         self.case.addItem(_("新しい案件"), NEW_CASE)
         for c in cases:
             if c.status == "open" or c.id == self._wanted_case:
-                self.case.addItem(_("{title}({status}・{opened}〜)").format(title=c.title, status=c.status_label, opened=f"{c.opened_on:%Y/%m/%d}"), c.id)
+                self.case.addItem(
+                    _("{title}({status}・{opened}〜)").format(
+                        title=c.title, status=c.status_label, opened=f"{c.opened_on:%Y/%m/%d}"
+                    ),
+                    c.id,
+                )
         set_combo_data(self.case, self._wanted_case)
         self.case.blockSignals(False)
         self._sync_enabled()

@@ -7,8 +7,18 @@ import datetime as dt
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLineEdit, QMessageBox,
-    QPushButton, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.domain.consultation import Channel, RequesterType
@@ -155,8 +165,11 @@ class ConsultationListTab(QWidget):
         self._categories_seq += 1
         seq = self._categories_seq
         service = self.ctx.services.consultation_categories
-        self.ctx.tasks.run(lambda _p: service.for_year(fy, include_inactive=True),
-                           on_done=lambda cats: self._fill_categories(seq, cats), owner=self)
+        self.ctx.tasks.run(
+            lambda _p: service.for_year(fy, include_inactive=True),
+            on_done=lambda cats: self._fill_categories(seq, cats),
+            owner=self,
+        )
 
     def _fill_categories(self, seq: int, cats) -> None:
         if seq != self._categories_seq:
@@ -175,10 +188,15 @@ class ConsultationListTab(QWidget):
     # ---- filtering -------------------------------------------------------------------------------
     def current_filter(self) -> ConsultationFilter:
         return ConsultationFilter(
-            text=self.text_filter.text().strip(), date_from=self.date_from.value(), date_to=self.date_to.value(),
-            fiscal_year=self.fiscal_year.currentData(), channel=self.channel.currentData(),
-            requester_type=self.requester.currentData(), category_id=self.category.currentData(),
-            staff_id=self.staff.currentData(), followup_pending=self.pending.isChecked(),
+            text=self.text_filter.text().strip(),
+            date_from=self.date_from.value(),
+            date_to=self.date_to.value(),
+            fiscal_year=self.fiscal_year.currentData(),
+            channel=self.channel.currentData(),
+            requester_type=self.requester.currentData(),
+            category_id=self.category.currentData(),
+            staff_id=self.staff.currentData(),
+            followup_pending=self.pending.isChecked(),
         )
 
     def apply_filter(self) -> None:
@@ -186,8 +204,17 @@ class ConsultationListTab(QWidget):
         self.model.set_filter(self.current_filter())
 
     def clear_filters(self) -> None:
-        for w in (self.text_filter, self.channel, self.requester, self.category, self.staff, self.fiscal_year, self.pending,
-                  self.date_from, self.date_to):
+        for w in (
+            self.text_filter,
+            self.channel,
+            self.requester,
+            self.category,
+            self.staff,
+            self.fiscal_year,
+            self.pending,
+            self.date_from,
+            self.date_to,
+        ):
             w.blockSignals(True)
         self.text_filter.clear()
         for combo in (self.channel, self.requester, self.category, self.staff, self.fiscal_year):
@@ -195,8 +222,17 @@ class ConsultationListTab(QWidget):
         self.pending.setChecked(False)
         self.date_from.setValue(None)
         self.date_to.setValue(None)
-        for w in (self.text_filter, self.channel, self.requester, self.category, self.staff, self.fiscal_year, self.pending,
-                  self.date_from, self.date_to):
+        for w in (
+            self.text_filter,
+            self.channel,
+            self.requester,
+            self.category,
+            self.staff,
+            self.fiscal_year,
+            self.pending,
+            self.date_from,
+            self.date_to,
+        ):
             w.blockSignals(False)
         self._load_categories()
         self.apply_filter()
@@ -218,8 +254,11 @@ class ConsultationListTab(QWidget):
             self.count_label.setText(_("{n} 件").format(n=format_number(self.model.total)))
             active = self.active_filters()
             if self.model.total == 0 and active:
-                self.empty_note.setText(_("条件に合う相談はありません。絞り込み中: {filters}。「条件をクリア」ですべて表示します。").format(
-                    filters="、".join(active)))
+                self.empty_note.setText(
+                    _("条件に合う相談はありません。絞り込み中: {filters}。「条件をクリア」ですべて表示します。").format(
+                        filters="、".join(active)
+                    )
+                )
             self.empty_note.setVisible(self.model.total == 0 and bool(active))
 
     def active_filters(self) -> list[str]:
@@ -229,10 +268,18 @@ class ConsultationListTab(QWidget):
             out.append(_("検索「{text}」").format(text=self.text_filter.text().strip()))
         start, end = self.date_from.value(), self.date_to.value()
         if start or end:
-            out.append(_("受付日 {start}〜{end}").format(start=self.date_from.edit.text() if start else "",
-                                                        end=self.date_to.edit.text() if end else ""))
-        for label, combo in ((_("年度"), self.fiscal_year), (_("受付方法"), self.channel), (_("相談者"), self.requester),
-                             (_("分類"), self.category), (_("担当"), self.staff)):
+            out.append(
+                _("受付日 {start}〜{end}").format(
+                    start=self.date_from.edit.text() if start else "", end=self.date_to.edit.text() if end else ""
+                )
+            )
+        for label, combo in (
+            (_("年度"), self.fiscal_year),
+            (_("受付方法"), self.channel),
+            (_("相談者"), self.requester),
+            (_("分類"), self.category),
+            (_("担当"), self.staff),
+        ):
             if combo.currentData() is not None:
                 out.append(f"{label}: {combo.currentText().strip()}")
         if self.pending.isChecked():
@@ -263,8 +310,14 @@ class ConsultationListTab(QWidget):
         r = self.current_record()
         if r is None or not self.can_delete:
             return None
-        box = confirm_box(self, _("相談記録 {ref}「{summary}」を削除しますか?\n削除すると元に戻せません(統計からも消えます)。").format(
-            ref=r.reference, summary=r.summary), _("削除する"), _("削除しない"))
+        box = confirm_box(
+            self,
+            _("相談記録 {ref}「{summary}」を削除しますか?\n削除すると元に戻せません(統計からも消えます)。").format(
+                ref=r.reference, summary=r.summary
+            ),
+            _("削除する"),
+            _("削除しない"),
+        )
         box.setIcon(QMessageBox.Icon.Warning)
         box.finished.connect(lambda _res: self._delete_answered(box, r.id))
         self.confirm = box
@@ -276,6 +329,10 @@ class ConsultationListTab(QWidget):
         if box.clickedButton() is not box.button(QMessageBox.StandardButton.Yes):
             return
         actor, service = self.ctx.require_actor(), self.ctx.services.consultations
-        self.ctx.tasks.run(lambda _p: service.delete(actor, consultation_id),
-                           on_done=lambda _r: self.ctx.events.emit_changed(CONSULTATION_KIND, [consultation_id]),
-                           on_error=lambda e: report_error(self, e, self.ctx.log_file), write=True, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: service.delete(actor, consultation_id),
+            on_done=lambda _r: self.ctx.events.emit_changed(CONSULTATION_KIND, [consultation_id]),
+            on_error=lambda e: report_error(self, e, self.ctx.log_file),
+            write=True,
+            owner=self,
+        )

@@ -37,7 +37,9 @@ class OrganizationField(QWidget):
         self.edit.setPlaceholderText(_("団体名・カナ・電話"))
         self.edit.setClearButtonEnabled(True)
         self.new_button = QPushButton(_("新しい団体…"))
-        self.new_button.setToolTip(_("名簿にない団体をここで登録します(見つからないときは団体名を入れて Enter でも開きます)"))
+        self.new_button.setToolTip(
+            _("名簿にない団体をここで登録します(見つからないときは団体名を入れて Enter でも開きます)")
+        )
         self.new_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.new_button.setVisible(ctx.require_actor().can(Permission.ORGANIZATION_EDIT))
         self.new_button.setAutoDefault(False)
@@ -90,8 +92,11 @@ class OrganizationField(QWidget):
             self._results = []
             return
         actor, orgs = self.ctx.require_actor(), self.ctx.services.organizations
-        self.ctx.tasks.run(lambda _p: orgs.page(actor, OrganizationFilter(text=query), limit=MAX_ROWS),
-                           on_done=lambda rows: self._fill(seq, rows), owner=self)
+        self.ctx.tasks.run(
+            lambda _p: orgs.page(actor, OrganizationFilter(text=query), limit=MAX_ROWS),
+            on_done=lambda rows: self._fill(seq, rows),
+            owner=self,
+        )
 
     def _fill(self, seq: int, rows: list[OrganizationRecord]) -> None:
         if seq != self._seq:
@@ -155,10 +160,15 @@ class OrganizationField(QWidget):
     def _show_status(self) -> None:
         org = self.record
         if org is None:
-            self.status.setText(_("匿名(団体なし)") if not self.edit.text().strip()
-                                else _("一覧から選んでください(↓ と Enter)。見つからなければ Enter で新しい団体を登録"))
+            self.status.setText(
+                _("匿名(団体なし)")
+                if not self.edit.text().strip()
+                else _("一覧から選んでください(↓ と Enter)。見つからなければ Enter で新しい団体を登録")
+            )
         else:
-            self.status.setText(_("{kind} ・ 登録状況: {registration}").format(kind=org.kind_label, registration=org.registration_label))
+            self.status.setText(
+                _("{kind} ・ 登録状況: {registration}").format(kind=org.kind_label, registration=org.registration_label)
+            )
 
     def has_unpicked_text(self) -> bool:
         return self.record is None and bool(self.edit.text().strip())

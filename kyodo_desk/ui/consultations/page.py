@@ -49,8 +49,11 @@ class ConsultationsPage(QWidget):
         layout.addLayout(header)
         if not self.allowed:
             card = Card(_("この画面は使えません"))
-            text = plain_label(_("{name} さんの役割({role})では相談の記録を扱えません。受付スタッフか管理者に依頼してください。").format(
-                name=actor.name, role=actor.role.label()))
+            text = plain_label(
+                _(
+                    "{name} さんの役割({role})では相談の記録を扱えません。受付スタッフか管理者に依頼してください。"
+                ).format(name=actor.name, role=actor.role.label())
+            )
             text.setWordWrap(True)
             card.body.addWidget(text)
             layout.addWidget(card)

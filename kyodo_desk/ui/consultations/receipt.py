@@ -35,4 +35,10 @@ def show_receipt(ctx: AppContext, parent: QWidget, consultation_id: int, referen
         if on_shown is not None:
             on_shown(dialog)
 
-    ctx.tasks.run(lambda _p: docs.consultation_receipt(actor, consultation_id), _("{title}を作っています…").format(title=title), on_done=done, owner=parent, parent=parent.window())
+    ctx.tasks.run(
+        lambda _p: docs.consultation_receipt(actor, consultation_id),
+        _("{title}を作っています…").format(title=title),
+        on_done=done,
+        owner=parent,
+        parent=parent.window(),
+    )

@@ -67,7 +67,11 @@ class StatsTableModel(QAbstractTableModel):
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and section < len(self.header):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and section < len(self.header)
+        ):
             return self.header[section]
         return None
 
@@ -115,7 +119,9 @@ class StatisticsTab(QWidget):
         self.month.currentIndexChanged.connect(lambda _i: self.reload())
         self.csv_button.clicked.connect(lambda: self.export_csv())
         self.pdf_button.clicked.connect(lambda: self.export_pdf())
-        ctx.events.data_changed.connect(lambda kind, _ids: self.reload() if kind == CONSULTATION_KIND and self._loaded_once else None)
+        ctx.events.data_changed.connect(
+            lambda kind, _ids: self.reload() if kind == CONSULTATION_KIND and self._loaded_once else None
+        )
         self._set_ready(False)
 
     def _fill_months(self) -> None:
@@ -152,7 +158,9 @@ class StatisticsTab(QWidget):
         actor, service = self.ctx.require_actor(), self.ctx.services.consultation_stats
         self.status.setText(_("集計しています…"))
         self._set_ready(False)
-        self.ctx.tasks.run(lambda _p: service.statistics(actor, fy, month=month), on_done=lambda s: self._fill(seq, s), owner=self)
+        self.ctx.tasks.run(
+            lambda _p: service.statistics(actor, fy, month=month), on_done=lambda s: self._fill(seq, s), owner=self
+        )
 
     def _fill(self, seq: int, stats: ConsultationStats) -> None:
         if seq != self._seq:
@@ -169,8 +177,12 @@ class StatisticsTab(QWidget):
             self.table.setColumnWidth(c, 50 if c < self.model.columnCount() - 1 else 64)
         self.title.setText(stats.title)
         rate = f"{stats.followup_completion:.0%}" if stats.followup_total else "—"
-        self.status.setText(_("1件の相談が複数の分類に当たるときは、それぞれの分類に数えます(分類の合計は件数より多くなります)。"
-                              "案件数は同じ案件の相談を1つと数えます。フォローアップ完了率 {rate}。").format(rate=rate))
+        self.status.setText(
+            _(
+                "1件の相談が複数の分類に当たるときは、それぞれの分類に数えます(分類の合計は件数より多くなります)。"
+                "案件数は同じ案件の相談を1つと数えます。フォローアップ完了率 {rate}。"
+            ).format(rate=rate)
+        )
         self._set_ready(True)
         self.loaded.emit()
 
@@ -182,19 +194,32 @@ class StatisticsTab(QWidget):
         stats = self.stats
         if stats is None:
             return
-        target = Path(path) if path else ask_save_path(self, _("CSVで保存"), self._default_name(".csv"), _("CSV ファイル (*.csv)"))
+        target = (
+            Path(path)
+            if path
+            else ask_save_path(self, _("CSVで保存"), self._default_name(".csv"), _("CSV ファイル (*.csv)"))
+        )
         if target is None:
             return
         if target.suffix.lower() != ".csv":
             target = target.with_suffix(".csv")
-        self.ctx.tasks.run(lambda _p: str(write_csv(target, stats_table(stats))), _("CSVを保存しています…"),
-                           on_done=self._exported, owner=self, parent=self)
+        self.ctx.tasks.run(
+            lambda _p: str(write_csv(target, stats_table(stats))),
+            _("CSVを保存しています…"),
+            on_done=self._exported,
+            owner=self,
+            parent=self,
+        )
 
     def export_pdf(self, path: str | Path | None = None) -> None:
         stats = self.stats
         if stats is None:
             return
-        target = Path(path) if path else ask_save_path(self, _("PDFで保存"), self._default_name(".pdf"), _("PDF ファイル (*.pdf)"))
+        target = (
+            Path(path)
+            if path
+            else ask_save_path(self, _("PDFで保存"), self._default_name(".pdf"), _("PDF ファイル (*.pdf)"))
+        )
         if target is None:
             return
         if target.suffix.lower() != ".pdf":
@@ -204,7 +229,9 @@ class StatisticsTab(QWidget):
         def work(progress):
             return str(write_pdf(target, build_statistics_pdf(stats, settings.get(), progress=progress)))
 
-        self.ctx.tasks.run(work, _("統計表のPDFを作っています…"), on_done=self._exported, owner=self, parent=self, cancellable=True)
+        self.ctx.tasks.run(
+            work, _("統計表のPDFを作っています…"), on_done=self._exported, owner=self, parent=self, cancellable=True
+        )
 
     def _exported(self, path: str) -> None:
         self.status.setText(_("{path} に保存しました。").format(path=path))

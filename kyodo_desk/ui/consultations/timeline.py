@@ -30,8 +30,13 @@ def fill_rows(table: RowsTable, rows: list[tuple[int, list[str]]]) -> None:
 
 
 def consultation_cells(c: ConsultationRecord, *, with_case: bool = True) -> list[str]:
-    cells = [f"{c.received_at:%Y/%m/%d}", c.reference, c.channel_label, one_line(c.summary, 50),
-             "、".join(n.split(" › ")[-1] for n in c.category_names)]
+    cells = [
+        f"{c.received_at:%Y/%m/%d}",
+        c.reference,
+        c.channel_label,
+        one_line(c.summary, 50),
+        "、".join(n.split(" › ")[-1] for n in c.category_names),
+    ]
     if with_case:
         cells.append(c.case_title)
     return cells + [followup_text(c), c.staff_name]
@@ -83,7 +88,19 @@ class OrganizationTimelineDialog(_Dialog):
         self.case_table.setMaximumHeight(self.case_table.verticalHeader().defaultSectionSize() * 3 + 32)
         self.layout_.addWidget(self.case_table)
         self.layout_.addWidget(plain_label(_("相談の記録(新しい順)")))
-        self.table = make_table([_("受付日"), _("受付番号"), _("方法"), _("相談の要旨"), _("分類"), _("案件"), _("フォローアップ"), _("担当")], 3)
+        self.table = make_table(
+            [
+                _("受付日"),
+                _("受付番号"),
+                _("方法"),
+                _("相談の要旨"),
+                _("分類"),
+                _("案件"),
+                _("フォローアップ"),
+                _("担当"),
+            ],
+            3,
+        )
         self.layout_.addWidget(self.table, 1)
         bar = QHBoxLayout()
         bar.addStretch(1)
@@ -107,7 +124,11 @@ class OrganizationTimelineDialog(_Dialog):
 
         def load(_p):
             org = sv.organizations.get(actor, org_id)
-            return org, sv.consultations.organization_timeline(actor, org_id), sv.consultations.cases(actor, organization_id=org_id)
+            return (
+                org,
+                sv.consultations.organization_timeline(actor, org_id),
+                sv.consultations.cases(actor, organization_id=org_id),
+            )
 
         self.ctx.tasks.run(load, on_done=self._show, owner=self)
 
@@ -116,11 +137,31 @@ class OrganizationTimelineDialog(_Dialog):
         self.title.setText(_("相談カルテ — {name}").format(name=org.name))
         self.setWindowTitle(_("相談カルテ — {name}").format(name=org.name))
         first = f"{self.records[-1].received_at:%Y/%m/%d}" if self.records else "—"
-        self.info.setText(_("{code} ・ {kind} ・ 相談 {n} 件(最初の相談 {first})・ 案件 {c} 件").format(
-            code=org.code, kind=org.kind_label, n=format_number(len(self.records)), first=first, c=format_number(len(self.cases))))
+        self.info.setText(
+            _("{code} ・ {kind} ・ 相談 {n} 件(最初の相談 {first})・ 案件 {c} 件").format(
+                code=org.code,
+                kind=org.kind_label,
+                n=format_number(len(self.records)),
+                first=first,
+                c=format_number(len(self.cases)),
+            )
+        )
         fill_rows(self.table, [(c.id, consultation_cells(c)) for c in self.records])
-        fill_rows(self.case_table, [(c.id, [c.title, c.status_label, f"{c.opened_on:%Y/%m/%d}",
-                                            f"{c.closed_on:%Y/%m/%d}" if c.closed_on else ""]) for c in self.cases])
+        fill_rows(
+            self.case_table,
+            [
+                (
+                    c.id,
+                    [
+                        c.title,
+                        c.status_label,
+                        f"{c.opened_on:%Y/%m/%d}",
+                        f"{c.closed_on:%Y/%m/%d}" if c.closed_on else "",
+                    ],
+                )
+                for c in self.cases
+            ],
+        )
         self.case_button.setEnabled(bool(self.cases))
         if self.cases:
             self.case_table.selectRow(0)
@@ -142,7 +183,9 @@ class CaseTimelineDialog(_Dialog):
         self.case: CaseRecord | None = None
         self.setObjectName("caseTimeline")
         self.setWindowTitle(_("案件の経過"))
-        self.table = make_table([_("受付日"), _("受付番号"), _("方法"), _("相談の要旨"), _("分類"), _("フォローアップ"), _("担当")], 3)
+        self.table = make_table(
+            [_("受付日"), _("受付番号"), _("方法"), _("相談の要旨"), _("分類"), _("フォローアップ"), _("担当")], 3
+        )
         self.layout_.addWidget(self.table, 1)
         bar = QHBoxLayout()
         bar.addStretch(1)
@@ -170,8 +213,14 @@ class CaseTimelineDialog(_Dialog):
         self.title.setText(_("案件: {title}").format(title=case.title))
         self.setWindowTitle(_("案件の経過 — {title}").format(title=case.title))
         period = f"{case.opened_on:%Y/%m/%d}〜" + (f"{case.closed_on:%Y/%m/%d}" if case.closed_on else "")
-        self.info.setText(_("状態: {status} ・ {period} ・ {org} ・ 相談 {n} 回").format(
-            status=case.status_label, period=period, org=case.organization_name or _("団体なし"), n=len(case.timeline)))
+        self.info.setText(
+            _("状態: {status} ・ {period} ・ {org} ・ 相談 {n} 回").format(
+                status=case.status_label,
+                period=period,
+                org=case.organization_name or _("団体なし"),
+                n=len(case.timeline),
+            )
+        )
         fill_rows(self.table, [(c.id, consultation_cells(c, with_case=False)) for c in case.timeline])
         closed = case.status == CaseStatus.CLOSED.value
         self.status_button.setText(_("継続中に戻す") if closed else _("完了にする"))
@@ -184,5 +233,9 @@ class CaseTimelineDialog(_Dialog):
         new = CaseStatus.OPEN.value if self.case.status == CaseStatus.CLOSED.value else CaseStatus.CLOSED.value
         actor, service, case_id = self.ctx.require_actor(), self.ctx.services.consultations, self.case_id
         self.status_button.setEnabled(False)
-        self.ctx.tasks.run(lambda _p: service.set_case_status(actor, case_id, new),
-                           on_done=lambda _c: self.ctx.events.emit_changed(CASE_KIND, [case_id]), write=True, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: service.set_case_status(actor, case_id, new),
+            on_done=lambda _c: self.ctx.events.emit_changed(CASE_KIND, [case_id]),
+            write=True,
+            owner=self,
+        )

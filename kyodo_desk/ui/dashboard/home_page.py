@@ -7,7 +7,16 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kyodo_desk.domain.enums import OrganizationKind
 from kyodo_desk.i18n import _, format_number, wareki, wareki_fiscal_year
@@ -34,7 +43,10 @@ class HomePage(QWidget):
         layout.addWidget(page_title(_("ホーム")))
         self.date_label = plain_label(
             _("今日は{wareki}({year}年{month}月{day}日)です。").format(
-                wareki=wareki(self.today, weekday=True), year=self.today.year, month=self.today.month, day=self.today.day
+                wareki=wareki(self.today, weekday=True),
+                year=self.today.year,
+                month=self.today.month,
+                day=self.today.day,
             )
         )
         self.date_label.setFont(scaled_font(self.date_label, 1.15))
@@ -54,10 +66,20 @@ class HomePage(QWidget):
         due.setSpacing(16)
         from kyodo_desk.ui.consultations.followups_card import FollowupsCard
 
-        self.followups_card = FollowupsCard(ctx, self.today, open_consultation=lambda cid: self.navigate("consultations").open_consultation(cid) if self.navigate else None)
+        self.followups_card = FollowupsCard(
+            ctx,
+            self.today,
+            open_consultation=lambda cid: (
+                self.navigate("consultations").open_consultation(cid) if self.navigate else None
+            ),
+        )
         from kyodo_desk.ui.lending.due_card import DueLoansCard
 
-        self.loans_card = DueLoansCard(ctx, self.today, open_loan=lambda loan_id: self.navigate("lending").open_loan(loan_id) if self.navigate else None)
+        self.loans_card = DueLoansCard(
+            ctx,
+            self.today,
+            open_loan=lambda loan_id: self.navigate("lending").open_loan(loan_id) if self.navigate else None,
+        )
         due.addWidget(self.followups_card, 1)
         due.addWidget(self.loans_card, 1)
         layout.addLayout(due)
@@ -80,9 +102,11 @@ class HomePage(QWidget):
         self.registered_label.setObjectName("bigNumber")
         self.registered_label.setFont(scaled_font(self.registered_label, 2.4, bold=True))
         card.body.addWidget(self.registered_label)
-        target = plain_label(_("計画の目標: {n}団体以上({fy}・{year}年度)").format(
-            n=format_number(REGISTRATION_TARGET), fy=wareki_fiscal_year(TARGET_FISCAL_YEAR), year=TARGET_FISCAL_YEAR
-        ))
+        target = plain_label(
+            _("計画の目標: {n}団体以上({fy}・{year}年度)").format(
+                n=format_number(REGISTRATION_TARGET), fy=wareki_fiscal_year(TARGET_FISCAL_YEAR), year=TARGET_FISCAL_YEAR
+            )
+        )
         card.body.addWidget(target)
         self.target_bar = QProgressBar()
         self.target_bar.setRange(0, REGISTRATION_TARGET)
@@ -151,7 +175,9 @@ class HomePage(QWidget):
         if registered >= REGISTRATION_TARGET:
             self.target_status.setText(_("目標を達成しています。"))
         else:
-            self.target_status.setText(_("目標まであと {n} 団体です。").format(n=format_number(REGISTRATION_TARGET - registered)))
+            self.target_status.setText(
+                _("目標まであと {n} 団体です。").format(n=format_number(REGISTRATION_TARGET - registered))
+            )
         for kind, label in self.kind_labels.items():
             label.setText(format_number(kinds.get(kind, 0)))
         self.total_label.setText(format_number(sum(kinds.values())))

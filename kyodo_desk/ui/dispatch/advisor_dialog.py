@@ -6,8 +6,18 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLineEdit, QPlainTextEdit, QSpinBox,
-    QVBoxLayout, QWidget,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.domain.dispatch import DispatchType, Field
@@ -156,11 +166,18 @@ class AdvisorDialog(QDialog):
 
     def collect(self) -> AdvisorInput:
         return AdvisorInput(
-            name=self.name.text(), name_kana=self.name_kana.text(),
+            name=self.name.text(),
+            name_kana=self.name_kana.text(),
             fields=tuple(v for v, b in self.fields.items() if b.isChecked()),
             dispatch_types=tuple(v for v, b in self.dispatch_types.items() if b.isChecked()),
-            phone=self.phone.text(), email=self.email.text(), fee=self.fee.value(), travel_cost=self.travel_cost.value(),
-            active=self.active.isChecked(), notes=self.notes.toPlainText(), windows=self.windows.values())
+            phone=self.phone.text(),
+            email=self.email.text(),
+            fee=self.fee.value(),
+            travel_cost=self.travel_cost.value(),
+            active=self.active.isChecked(),
+            notes=self.notes.toPlainText(),
+            windows=self.windows.values(),
+        )
 
     def save(self) -> None:
         if self.saving:
@@ -174,8 +191,13 @@ class AdvisorDialog(QDialog):
         show_text(self.error_banner, "")
         data, record = self.collect(), self.record
         actor, advisors = self.ctx.require_actor(), self.ctx.services.advisors
-        self.ctx.tasks.run(lambda _p: advisors.save(actor, data, record.id if record else None, record.version if record else None),
-                           on_done=self._saved, on_error=self._failed, write=True, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: advisors.save(actor, data, record.id if record else None, record.version if record else None),
+            on_done=self._saved,
+            on_error=self._failed,
+            write=True,
+            owner=self,
+        )
 
     def _saved(self, record: AdvisorRecord) -> None:
         self.saving = False

@@ -19,7 +19,9 @@ _INACTIVE = QBrush(QColor("#8a949e"))
 
 
 def windows_text(advisor: AdvisorRecord) -> str:
-    return "、".join(f"{weekday_name(w.weekday)} {w.start:%H:%M}〜{w.end:%H:%M}" for w in advisor.windows) or _("未登録")
+    return "、".join(f"{weekday_name(w.weekday)} {w.start:%H:%M}〜{w.end:%H:%M}" for w in advisor.windows) or _(
+        "未登録"
+    )
 
 
 class AdvisorsTab(QWidget):
@@ -48,7 +50,19 @@ class AdvisorsTab(QWidget):
         for b in (self.new_button, self.edit_button, self.ics_button):
             top.addWidget(b)
         layout.addLayout(top)
-        self.table = table([_("氏名"), _("カナ"), _("専門分野"), _("対応する派遣"), _("対応できる時間帯"), _("謝金"), _("交通費"), _("電話")], stretch=4)
+        self.table = table(
+            [
+                _("氏名"),
+                _("カナ"),
+                _("専門分野"),
+                _("対応する派遣"),
+                _("対応できる時間帯"),
+                _("謝金"),
+                _("交通費"),
+                _("電話"),
+            ],
+            stretch=4,
+        )
         for c, w in enumerate((120, 140, 200, 220, 300, 84, 84)):
             self.table.setColumnWidth(c, w)
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -81,7 +95,16 @@ class AdvisorsTab(QWidget):
         self.table.setRowCount(len(rows))
         for r, a in enumerate(rows):
             types = "・".join(DispatchType(t).label() for t in a.dispatch_types)
-            values = (a.name, a.name_kana, a.fields_label, types, windows_text(a), yen(a.fee), yen(a.travel_cost), a.phone)
+            values = (
+                a.name,
+                a.name_kana,
+                a.fields_label,
+                types,
+                windows_text(a),
+                yen(a.fee),
+                yen(a.travel_cost),
+                a.phone,
+            )
             for c, text in enumerate(values):
                 item = cell(text, a if c == 0 else None, align_right=c in (5, 6))
                 if not a.active:

@@ -11,7 +11,17 @@ import datetime as dt
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QHBoxLayout, QLineEdit, QMessageBox, QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.domain.dispatch import DispatchType, Field, Support
@@ -22,8 +32,8 @@ from kyodo_desk.services.base import StaleEdit
 from kyodo_desk.services.dispatch import ApplicationInput, ApplicationRecord
 from kyodo_desk.services.dispatch_records import intake_questions
 from kyodo_desk.services.organizations import OrganizationRecord
-from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.consultations.common import confirm_box
+from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.dispatch.common import banner, combo, date_edit, select_data, show_text, time_edit
 from kyodo_desk.ui.dispatch.org_picker import OrganizationPicker
 from kyodo_desk.ui.errors import report_error
@@ -58,8 +68,15 @@ class NewApplicationDialog(QDialog):
     created = Signal(object)  # ApplicationRecord
     updated = Signal(object)  # ApplicationRecord (edit mode)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, organization: OrganizationRecord | None = None,
-                 consultation_id: int | None = None, record: ApplicationRecord | None = None):
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        *,
+        organization: OrganizationRecord | None = None,
+        consultation_id: int | None = None,
+        record: ApplicationRecord | None = None,
+    ):
         super().__init__(parent)
         self.ctx = ctx
         self.editing = record
@@ -148,7 +165,9 @@ class NewApplicationDialog(QDialog):
         layout.addLayout(columns, 1)
 
         self.buttons = QDialogButtonBox()
-        self.save_button = self.buttons.addButton(_("修正を保存 (Ctrl+S)") if record else _("受け付ける (Ctrl+S)"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button = self.buttons.addButton(
+            _("修正を保存 (Ctrl+S)") if record else _("受け付ける (Ctrl+S)"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.cancel_button = self.buttons.addButton(_("キャンセル"), QDialogButtonBox.ButtonRole.RejectRole)
         for b in (self.save_button, self.cancel_button):
             b.setAutoDefault(False)
@@ -164,7 +183,9 @@ class NewApplicationDialog(QDialog):
         if record is not None:
             self._fill_from(record)
         settings = ctx.services.settings
-        ctx.tasks.run(lambda _p: settings.get().dispatch_types_requiring_registration, on_done=self._got_requirements, owner=self)
+        ctx.tasks.run(
+            lambda _p: settings.get().dispatch_types_requiring_registration, on_done=self._got_requirements, owner=self
+        )
         fit_to_screen(self, 1020, 560)
         (self.dispatch_type if organization is not None or record is not None else self.organization).setFocus()
 
@@ -173,7 +194,9 @@ class NewApplicationDialog(QDialog):
         self.organization.edit.setText(app.organization_name)
         self.organization.setEnabled(False)
         actor, organizations = self.ctx.require_actor(), self.ctx.services.organizations
-        self.ctx.tasks.run(lambda _p: organizations.get(actor, app.organization_id), on_done=self.organization.set_record, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: organizations.get(actor, app.organization_id), on_done=self.organization.set_record, owner=self
+        )
         select_data(self.dispatch_type, app.dispatch_type)
         select_data(self.field, app.field)
         self.topic.setText(app.topic)
@@ -192,19 +215,35 @@ class NewApplicationDialog(QDialog):
 
     def _check_registration(self) -> None:
         org, dtype = self.organization.record, self.dispatch_type.currentData()
-        if org is not None and dtype in self.requiring and org.registration_status != RegistrationStatus.REGISTERED.value:
-            show_text(self.registration_banner, _("「{type}」は「協働をすすめる市民団体」に登録済みの団体だけが申請できます。この団体は「{status}」です。").format(
-                type=DispatchType(dtype).label(), status=org.registration_label))
+        if (
+            org is not None
+            and dtype in self.requiring
+            and org.registration_status != RegistrationStatus.REGISTERED.value
+        ):
+            show_text(
+                self.registration_banner,
+                _(
+                    "「{type}」は「協働をすすめる市民団体」に登録済みの団体だけが申請できます。この団体は「{status}」です。"
+                ).format(type=DispatchType(dtype).label(), status=org.registration_label),
+            )
         else:
             show_text(self.registration_banner, "")
 
     def collect(self) -> ApplicationInput:
         preferred = tuple(v for v in (r.value() for r in self.preferred_rows) if v is not None)
         return ApplicationInput(
-            organization_id=self.editing.organization_id if self.editing else self.organization.organization_id() or 0, dispatch_type=self.dispatch_type.currentData(),
-            field=self.field.currentData(), topic=self.topic.text(), preferred=preferred, venue=self.venue.text(),
-            expected_participants=self.expected_participants.value(), support=tuple(k for k, box in self.support.items() if box.isChecked()),
-            sessions=self.sessions.value(), received_on=self.received_on.value(), consultation_id=self.consultation_id)
+            organization_id=self.editing.organization_id if self.editing else self.organization.organization_id() or 0,
+            dispatch_type=self.dispatch_type.currentData(),
+            field=self.field.currentData(),
+            topic=self.topic.text(),
+            preferred=preferred,
+            venue=self.venue.text(),
+            expected_participants=self.expected_participants.value(),
+            support=tuple(k for k, box in self.support.items() if box.isChecked()),
+            sessions=self.sessions.value(),
+            received_on=self.received_on.value(),
+            consultation_id=self.consultation_id,
+        )
 
     def save(self, *, confirmed: bool = False) -> None:
         if self.saving:
@@ -227,10 +266,21 @@ class NewApplicationDialog(QDialog):
         self.save_button.setEnabled(False)
         actor, dispatch, editing = self.ctx.require_actor(), self.ctx.services.dispatch, self.editing
         if editing is not None:
-            self.ctx.tasks.run(lambda _p: dispatch.update_application(actor, editing.id, editing.version, data),
-                               on_done=self._updated, on_error=self._failed, write=True, owner=self)
+            self.ctx.tasks.run(
+                lambda _p: dispatch.update_application(actor, editing.id, editing.version, data),
+                on_done=self._updated,
+                on_error=self._failed,
+                write=True,
+                owner=self,
+            )
             return
-        self.ctx.tasks.run(lambda _p: dispatch.create(actor, data), on_done=self._created, on_error=self._failed, write=True, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: dispatch.create(actor, data),
+            on_done=self._created,
+            on_error=self._failed,
+            write=True,
+            owner=self,
+        )
 
     def _ask(self, questions: dict[str, str]) -> None:
         """A 希望日 before the 受付日, or 0 participants: possible, but also a slip — ask."""
@@ -246,7 +296,10 @@ class NewApplicationDialog(QDialog):
             target = self.expected_participants if first == "expected_participants" else self.preferred_rows[0].day
             if first == "preferred":
                 received = self.editing.received_on if self.editing else self.received_on.value()
-                target = next((r.day for r in self.preferred_rows if r.day.value() is not None and r.day.value() < received), target)
+                target = next(
+                    (r.day for r in self.preferred_rows if r.day.value() is not None and r.day.value() < received),
+                    target,
+                )
             target.setFocus(Qt.FocusReason.OtherFocusReason)
 
         box.finished.connect(answered)

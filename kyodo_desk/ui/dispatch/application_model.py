@@ -21,7 +21,17 @@ from kyodo_desk.ui.dispatch.common import when_text
 from kyodo_desk.ui.widgets.paged_model import PagedTableModel
 
 PAGE_SIZE = 100
-COLUMNS = [N_("受付番号"), N_("受付日"), N_("団体"), N_("テーマ"), N_("種類"), N_("分野"), N_("状態"), N_("派遣日時"), N_("アドバイザー")]
+COLUMNS = [
+    N_("受付番号"),
+    N_("受付日"),
+    N_("団体"),
+    N_("テーマ"),
+    N_("種類"),
+    N_("分野"),
+    N_("状態"),
+    N_("派遣日時"),
+    N_("アドバイザー"),
+]
 STATUS_COLUMN = 6
 NEEDS_ACTION = ("received", "scheduling", "postponed", "done", "reported")  # the desk has something to do
 
@@ -58,7 +68,9 @@ def cell_text(app: ApplicationRecord, column: int, *, tooltip: bool = False) -> 
         if tooltip:
             return "\n".join(when_text(s.start_at, s.end_at) for s in app.sessions if s.start_at) or _("未定")
         visit, more = _next_visit(app), len(live) - 1
-        return (when_text(visit.start_at) if visit else _("未定")) + (_(" ほか{n}回").format(n=more) if more > 0 else "")
+        return (when_text(visit.start_at) if visit else _("未定")) + (
+            _(" ほか{n}回").format(n=more) if more > 0 else ""
+        )
     return "、".join(sorted({s.advisor_name for s in live if s.advisor_name}))
 
 
@@ -70,12 +82,20 @@ class ApplicationTableModel(PagedTableModel):
 
     def page_query(self, offset: int, limit: int):
         actor, dispatch, f = self.ctx.require_actor(), self.ctx.services.dispatch, self.filter
-        return lambda: dispatch.list(actor, fiscal_year=f.fiscal_year, status=f.status, organization_id=f.organization_id,
-                                     offset=offset, limit=limit)
+        return lambda: dispatch.list(
+            actor,
+            fiscal_year=f.fiscal_year,
+            status=f.status,
+            organization_id=f.organization_id,
+            offset=offset,
+            limit=limit,
+        )
 
     def count_query(self):
         actor, dispatch, f = self.ctx.require_actor(), self.ctx.services.dispatch, self.filter
-        return lambda: dispatch.count(actor, fiscal_year=f.fiscal_year, status=f.status, organization_id=f.organization_id)
+        return lambda: dispatch.count(
+            actor, fiscal_year=f.fiscal_year, status=f.status, organization_id=f.organization_id
+        )
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or index.row() >= len(self.rows):

@@ -8,7 +8,13 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.domain.dispatch import Status
@@ -86,7 +92,9 @@ class ApplicationsTab(QWidget):
         self.reload()
 
     def current_filter(self) -> ApplicationFilter:
-        return ApplicationFilter(self.fiscal_year.currentData(), self.status.currentData() or None, self.organization.organization_id())
+        return ApplicationFilter(
+            self.fiscal_year.currentData(), self.status.currentData() or None, self.organization.organization_id()
+        )
 
     def reload(self) -> None:
         """Load again: page 1 for a new filter, else as many rows as are loaded now (selection kept)."""

@@ -152,7 +152,11 @@ class ExceptionsEditor(QWidget):
         self.hint.setText("" if enabled else _("日ごとの例外は、アドバイザーを保存した後に追加できます。"))
         self.table.setRowCount(len(self.days))
         for r, e in enumerate(self.days):
-            what = _("{s}〜{e} だけ対応").format(s=f"{e.start:%H:%M}", e=f"{e.end:%H:%M}") if e.available and e.start and e.end else _("終日 対応できない")
+            what = (
+                _("{s}〜{e} だけ対応").format(s=f"{e.start:%H:%M}", e=f"{e.end:%H:%M}")
+                if e.available and e.start and e.end
+                else _("終日 対応できない")
+            )
             self.table.setItem(r, 0, cell(f"{e.day:%Y/%m/%d}({weekday_short(e.day)})", e))
             self.table.setItem(r, 1, cell(what))
             self.table.setItem(r, 2, cell(e.reason))
@@ -165,12 +169,22 @@ class ExceptionsEditor(QWidget):
             show_text(self.error, problem)
             return
         available = bool(self.mode.currentData())
-        exc = ExceptionDay(self.day.date().toPython(), available, qtime(self.start.time()) if available else None,
-                           qtime(self.end.time()) if available else None, self.reason.text())
+        exc = ExceptionDay(
+            self.day.date().toPython(),
+            available,
+            qtime(self.start.time()) if available else None,
+            qtime(self.end.time()) if available else None,
+            self.reason.text(),
+        )
         actor, advisors, advisor_id = self.ctx.require_actor(), self.ctx.services.advisors, self.advisor_id
         show_text(self.error, "")
-        self.ctx.tasks.run(lambda _p: advisors.add_exception(actor, advisor_id, exc) or advisors.get(actor, advisor_id),
-                           on_done=self._saved, on_error=self._failed, write=True, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: advisors.add_exception(actor, advisor_id, exc) or advisors.get(actor, advisor_id),
+            on_done=self._saved,
+            on_error=self._failed,
+            write=True,
+            owner=self,
+        )
 
     def remove_selected(self) -> None:
         item = self.table.item(self.table.currentRow(), 0)
@@ -179,8 +193,13 @@ class ExceptionsEditor(QWidget):
             return
         day = item.data(Qt.ItemDataRole.UserRole).day
         actor, advisors, advisor_id = self.ctx.require_actor(), self.ctx.services.advisors, self.advisor_id
-        self.ctx.tasks.run(lambda _p: advisors.remove_exception(actor, advisor_id, day) or advisors.get(actor, advisor_id),
-                           on_done=self._saved, on_error=self._failed, write=True, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: advisors.remove_exception(actor, advisor_id, day) or advisors.get(actor, advisor_id),
+            on_done=self._saved,
+            on_error=self._failed,
+            write=True,
+            owner=self,
+        )
 
     def _saved(self, record) -> None:
         self.reason.clear()

@@ -11,8 +11,18 @@ import datetime as dt
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QCursor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QButtonGroup, QComboBox, QHBoxLayout, QHeaderView, QMenu, QPushButton, QRadioButton, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QMenu,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.i18n import _, wareki, weekday_short
@@ -138,7 +148,9 @@ class CalendarTab(QWidget):
         actor, dispatch, calendar = self.ctx.require_actor(), self.ctx.services.dispatch, self.ctx.services.calendar
 
         def fetch(_p):
-            return dispatch.calendar(actor, start, end, advisor_id=advisor_id), {d.day: d for d in calendar.closed_days(start, end)}
+            return dispatch.calendar(actor, start, end, advisor_id=advisor_id), {
+                d.day: d for d in calendar.closed_days(start, end)
+            }
 
         self.ctx.tasks.run(fetch, on_done=lambda result: self._fill(seq, start, end, advisor_id, *result), owner=self)
 
@@ -147,10 +159,15 @@ class CalendarTab(QWidget):
             return
         self.entries = entries
         if self.is_week():
-            self.period_label.setText(_("{a} 〜 {b}").format(a=wareki(start, weekday=True), b=wareki(end, weekday=True)))
+            self.period_label.setText(
+                _("{a} 〜 {b}").format(a=wareki(start, weekday=True), b=wareki(end, weekday=True))
+            )
             self._fill_week(start, advisor_id, entries, closed)
         else:
-            self.period_label.setText(_("{y}年{m}月").format(y=self.anchor.year, m=self.anchor.month) + f"({wareki(self.anchor.replace(day=1))[:-2]})")
+            self.period_label.setText(
+                _("{y}年{m}月").format(y=self.anchor.year, m=self.anchor.month)
+                + f"({wareki(self.anchor.replace(day=1))[:-2]})"
+            )
             self._fill_month(start, entries, closed)
         self.loaded.emit()
 
@@ -193,7 +210,9 @@ class CalendarTab(QWidget):
         for i in range(42):
             day = start + dt.timedelta(days=i)
             mine = [(s, a) for s, a in entries if s.start_at.date() == day]
-            item = self._item(mine, day, closed, with_advisor=True, head=f"{day.day}" if day.day != 1 else f"{day.month}/{day.day}")
+            item = self._item(
+                mine, day, closed, with_advisor=True, head=f"{day.day}" if day.day != 1 else f"{day.month}/{day.day}"
+            )
             if day.month != self.anchor.month:
                 item.setBackground(_OTHER_MONTH)
             g.setItem(i // 7, i % 7, item)
@@ -225,9 +244,13 @@ class CalendarTab(QWidget):
             lines[0] += _(" 休館")
         lines += [entry_text(s, a, with_advisor=with_advisor) for s, a in mine]
         item = QTableWidgetItem("\n".join(lines))
-        item.setData(ENTRIES, [(s.id, a.id, f"{a.reference} {a.organization_name} {s.start_at:%H:%M}") for s, a in mine])
+        item.setData(
+            ENTRIES, [(s.id, a.id, f"{a.reference} {a.organization_name} {s.start_at:%H:%M}") for s, a in mine]
+        )
         item.setTextAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        if head and not lines[1:] and (day.weekday() >= 5 or day in closed):  # an empty day's number: 土 blue, 日・休館 red
+        if (
+            head and not lines[1:] and (day.weekday() >= 5 or day in closed)
+        ):  # an empty day's number: 土 blue, 日・休館 red
             item.setForeground(day_color(day.weekday(), holiday=day in closed))
         if day in closed:
             item.setBackground(_CLOSED)

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QTime, Qt
+from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHeaderView, QLabel, QTableWidget, QTableWidgetItem,
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
 )
 
 from kyodo_desk.domain.fiscal import fiscal_year_of
@@ -14,6 +19,7 @@ from kyodo_desk.i18n import _, format_number, wareki_fiscal_year, weekday_short
 from kyodo_desk.ui.printing.dialog import ask_save_path  # noqa: F401  (one save-as question for every area)
 from kyodo_desk.ui.widgets.date_edit import DateField, TimeField
 from kyodo_desk.ui.widgets.page import plain_label
+
 
 def weekday_name(weekday: int) -> str:
     """月 / Mon … in the active language."""
@@ -80,8 +86,10 @@ def select_data(box: QComboBox, value: object) -> None:
 def fiscal_year_combo(today: dt.date | None = None, *, with_all: bool = False, back: int = 9) -> QComboBox:
     """令和7年度 (2025) … , newest first; the current fiscal year is selected."""
     current = fiscal_year_of(today or dt.date.today())
-    box = combo([(fy, f"{wareki_fiscal_year(fy)}({fy})") for fy in range(current + 1, current - back - 1, -1)],
-                (None, _("すべての年度")) if with_all else None)
+    box = combo(
+        [(fy, f"{wareki_fiscal_year(fy)}({fy})") for fy in range(current + 1, current - back - 1, -1)],
+        (None, _("すべての年度")) if with_all else None,
+    )
     select_data(box, current)
     return box
 
@@ -123,5 +131,3 @@ def show_text(label: QLabel, text: str) -> None:
 
 def safe_filename(text: str) -> str:
     return "".join("_" if c in '\\/:*?"<>| ' else c for c in text)
-
-

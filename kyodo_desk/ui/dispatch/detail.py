@@ -6,7 +6,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog, QFormLayout, QGroupBox, QHBoxLayout, QMenu, QPushButton, QVBoxLayout, QWidget,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QMenu,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.domain.dispatch import TRANSITIONS, DispatchType, Field, SessionStatus, Status
@@ -61,9 +68,17 @@ class ApplicationDetailDialog(QDialog):
         info_box = QGroupBox(_("申請の内容"))
         self.info = QFormLayout(info_box)
         self.info_labels: dict[str, object] = {}
-        for key, label in (("organization", _("団体")), ("type", _("派遣の種類・分野")), ("topic", _("テーマ")), ("preferred", _("希望日時")),
-                           ("venue", _("会場")), ("participants", _("参加予定人数")), ("support", _("参加サポート")),
-                           ("received", _("受付日")), ("quota", _("今年度の派遣"))):
+        for key, label in (
+            ("organization", _("団体")),
+            ("type", _("派遣の種類・分野")),
+            ("topic", _("テーマ")),
+            ("preferred", _("希望日時")),
+            ("venue", _("会場")),
+            ("participants", _("参加予定人数")),
+            ("support", _("参加サポート")),
+            ("received", _("受付日")),
+            ("quota", _("今年度の派遣")),
+        ):
             value = plain_label()
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -77,7 +92,10 @@ class ApplicationDetailDialog(QDialog):
 
         sessions_box = QGroupBox(_("派遣の回"))
         scol = QVBoxLayout(sessions_box)
-        self.sessions = table([_("回"), _("日時"), _("アドバイザー"), _("状態"), _("参加者"), _("謝金・交通費"), _("上書きの理由")], stretch=6)
+        self.sessions = table(
+            [_("回"), _("日時"), _("アドバイザー"), _("状態"), _("参加者"), _("謝金・交通費"), _("上書きの理由")],
+            stretch=6,
+        )
         for c, w in enumerate((52, 212, 96, 50, 56, 150)):
             self.sessions.setColumnWidth(c, w)
         self.sessions.activated.connect(lambda _i: self.schedule_selected())
@@ -160,29 +178,43 @@ class ApplicationDetailDialog(QDialog):
         self.setWindowTitle(_("派遣申請 {ref}").format(ref=app.reference))
         self.title.setText(_("{ref} 「{topic}」").format(ref=app.reference, topic=app.topic))
         self.status_label.setText(_("状態: {status}").format(status=app.status_label))
-        reg = _("「協働をすすめる市民団体」登録済") if app.organization_registered else _("「協働をすすめる市民団体」未登録")
+        reg = (
+            _("「協働をすすめる市民団体」登録済")
+            if app.organization_registered
+            else _("「協働をすすめる市民団体」未登録")
+        )
         values = {
             "organization": f"{app.organization_name}({reg})",
             "type": f"{DispatchType(app.dispatch_type).label()} · {Field(app.field).label()}",
             "topic": app.topic,
-            "preferred": "\n".join(_("第{n}希望 {w}").format(n=i, w=when_text(a, b)) for i, (a, b) in enumerate(app.preferred, 1)) or _("なし"),
+            "preferred": "\n".join(
+                _("第{n}希望 {w}").format(n=i, w=when_text(a, b)) for i, (a, b) in enumerate(app.preferred, 1)
+            )
+            or _("なし"),
             "venue": app.venue or _("未定"),
             "participants": _("{n}人").format(n=app.expected_participants),
             "support": app.support_label or _("なし"),
             "received": date_both(app.received_on),
             "quota": _("{fy}: {used}回 / 上限{limit}回(残り{left}回)").format(
-                fy=wareki_fiscal_year(app.fiscal_year), used=quota.used, limit=quota.limit, left=quota.remaining),
+                fy=wareki_fiscal_year(app.fiscal_year), used=quota.used, limit=quota.limit, left=quota.remaining
+            ),
         }
         for key, text in values.items():
             self.info_labels[key].setText(text)
         self._fill_sessions(app)
         self._fill_history(app)
         self._fill_steps(app)
-        advisors = {(s.advisor_id, s.advisor_name) for s in app.sessions if s.advisor_id and s.status != SessionStatus.CANCELLED.value}
+        advisors = {
+            (s.advisor_id, s.advisor_name)
+            for s in app.sessions
+            if s.advisor_id and s.status != SessionStatus.CANCELLED.value
+        }
         self.request_menu.clear()
         for advisor_id, name in sorted(advisors, key=lambda x: x[1]):
-            self.request_menu.addAction(_("{name} さんへの依頼書").format(name=name),
-                                        lambda a=advisor_id, n=name: self.documents.advisor_request(self.app, a, n))
+            self.request_menu.addAction(
+                _("{name} さんへの依頼書").format(name=name),
+                lambda a=advisor_id, n=name: self.documents.advisor_request(self.app, a, n),
+            )
         booked = bool(advisors)
         for b in (self.notice_button, self.request_button, self.ics_button):
             b.setEnabled(booked)
@@ -195,14 +227,25 @@ class ApplicationDetailDialog(QDialog):
         for r, s in enumerate(app.sessions):
             money = yen(s.fee) + " / " + yen(s.travel_cost) if s.advisor_id else ""
             attendance = "" if s.attendance is None else _("{n}人").format(n=s.attendance)
-            for c, text in enumerate((_("第{n}回").format(n=s.number), when_text(s.start_at, s.end_at), s.advisor_name or _("未定"),
-                                      SessionStatus(s.status).label(), attendance, money, s.override_reason)):
+            for c, text in enumerate(
+                (
+                    _("第{n}回").format(n=s.number),
+                    when_text(s.start_at, s.end_at),
+                    s.advisor_name or _("未定"),
+                    SessionStatus(s.status).label(),
+                    attendance,
+                    money,
+                    s.override_reason,
+                )
+            ):
                 self.sessions.setItem(r, c, cell(text, s if c == 0 else None))
         if app.sessions:
             self.sessions.selectRow(min(row_before, len(app.sessions) - 1))
         can_schedule = app.status in SCHEDULABLE
         self.schedule_button.setEnabled(can_schedule)
-        self.schedule_button.setToolTip("" if can_schedule else _("「{s}」の申請は日程を変えられません。").format(s=app.status_label))
+        self.schedule_button.setToolTip(
+            "" if can_schedule else _("「{s}」の申請は日程を変えられません。").format(s=app.status_label)
+        )
         self.report_button.setEnabled(app.status in ("done", "reported"))
         editable = app.status not in CLOSED_FOR_EDIT
         for b in (self.edit_button, self.add_session_button, self.cancel_session_button):
@@ -274,8 +317,13 @@ class ApplicationDetailDialog(QDialog):
         self.busy = True
         show_text(self.message, "")
         actor, dispatch, app_id = self.ctx.require_actor(), self.ctx.services.dispatch, self.app.id
-        self.ctx.tasks.run(lambda _p: dispatch.add_session(actor, app_id), on_done=lambda _s: self._stepped(self.app),
-                           on_error=self._step_failed, write=True, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: dispatch.add_session(actor, app_id),
+            on_done=lambda _s: self._stepped(self.app),
+            on_error=self._step_failed,
+            write=True,
+            owner=self,
+        )
 
     def cancel_selected(self) -> QDialog | None:
         session = self.selected_session()
@@ -301,8 +349,13 @@ class ApplicationDetailDialog(QDialog):
             return self.open_report(advance=True)
         self.busy = True
         actor, dispatch = self.ctx.require_actor(), self.ctx.services.dispatch
-        self.ctx.tasks.run(lambda _p: dispatch.change_status(actor, app.id, app.version, status),
-                           on_done=self._stepped, on_error=self._step_failed, write=True, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: dispatch.change_status(actor, app.id, app.version, status),
+            on_done=self._stepped,
+            on_error=self._step_failed,
+            write=True,
+            owner=self,
+        )
         return None
 
     def _stepped(self, record: ApplicationRecord) -> None:

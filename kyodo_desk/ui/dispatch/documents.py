@@ -37,8 +37,13 @@ class DispatchDocuments(QObject):
 
     # ---- PDFs ------------------------------------------------------------------------------
     def _build(self, make, title: str, filename: str) -> None:
-        self.ctx.tasks.run(make, _("{title}を作っています…").format(title=title),
-                           on_done=lambda pdf: self._show(pdf, title, filename), owner=self.parent_widget, parent=self.parent_widget)
+        self.ctx.tasks.run(
+            make,
+            _("{title}を作っています…").format(title=title),
+            on_done=lambda pdf: self._show(pdf, title, filename),
+            owner=self.parent_widget,
+            parent=self.parent_widget,
+        )
 
     def _show(self, pdf: bytes, title: str, filename: str) -> None:
         self.preview = show_pdf(self.ctx, self.parent_widget, pdf, title, filename)
@@ -47,18 +52,25 @@ class DispatchDocuments(QObject):
     def notice(self, app: ApplicationRecord) -> None:
         docs, actor = DeskDocuments(self.ctx.services), self.ctx.require_actor()
         title = _("派遣決定通知書")
-        self._build(lambda _p: docs.dispatch_notice(actor, app.id), title, common.safe_filename(f"{title}_{app.reference}.pdf"))
+        self._build(
+            lambda _p: docs.dispatch_notice(actor, app.id), title, common.safe_filename(f"{title}_{app.reference}.pdf")
+        )
 
     def advisor_request(self, app: ApplicationRecord, advisor_id: int, advisor_name: str) -> None:
         docs, actor = DeskDocuments(self.ctx.services), self.ctx.require_actor()
         title = _("派遣依頼書")
-        self._build(lambda _p: docs.advisor_request(actor, app.id, advisor_id), title,
-                    common.safe_filename(f"{title}_{app.reference}_{advisor_name}.pdf"))
+        self._build(
+            lambda _p: docs.advisor_request(actor, app.id, advisor_id),
+            title,
+            common.safe_filename(f"{title}_{app.reference}_{advisor_name}.pdf"),
+        )
 
     def report_form(self, app: ApplicationRecord) -> None:
         docs, actor = DeskDocuments(self.ctx.services), self.ctx.require_actor()
         title = _("派遣実施報告書")
-        self._build(lambda _p: docs.report_form(actor, app.id), title, common.safe_filename(f"{title}_{app.reference}.pdf"))
+        self._build(
+            lambda _p: docs.report_form(actor, app.id), title, common.safe_filename(f"{title}_{app.reference}.pdf")
+        )
 
     # ---- .ics ------------------------------------------------------------------------------
     def _save_ics(self, make, suggested: str) -> None:
@@ -79,9 +91,14 @@ class DispatchDocuments(QObject):
 
     def application_ics(self, app: ApplicationRecord) -> None:
         services, actor = self.ctx.services, self.ctx.require_actor()
-        self._save_ics(lambda: dispatch_ics(services.dispatch.get(actor, app.id), services.settings.get().center_name),
-                       common.safe_filename(_("派遣_{ref}.ics").format(ref=app.reference)))
+        self._save_ics(
+            lambda: dispatch_ics(services.dispatch.get(actor, app.id), services.settings.get().center_name),
+            common.safe_filename(_("派遣_{ref}.ics").format(ref=app.reference)),
+        )
 
     def advisor_calendar(self, advisor_id: int, advisor_name: str) -> None:
         services, actor = self.ctx.services, self.ctx.require_actor()
-        self._save_ics(lambda: advisor_ics(services, actor, advisor_id), common.safe_filename(_("派遣予定_{name}.ics").format(name=advisor_name)))
+        self._save_ics(
+            lambda: advisor_ics(services, actor, advisor_id),
+            common.safe_filename(_("派遣予定_{name}.ics").format(name=advisor_name)),
+        )

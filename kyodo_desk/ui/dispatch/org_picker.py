@@ -28,7 +28,9 @@ def registration_text(org: OrganizationRecord) -> str:
 class OrganizationPicker(QWidget):
     chosen = Signal(object)  # OrganizationRecord or None
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, placeholder: str | None = None, compact: bool = False):
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, placeholder: str | None = None, compact: bool = False
+    ):
         super().__init__(parent)
         self.ctx = ctx
         self.compact = compact
@@ -91,8 +93,11 @@ class OrganizationPicker(QWidget):
         self._seq += 1
         seq = self._seq
         actor, orgs = self.ctx.require_actor(), self.ctx.services.organizations
-        self.ctx.tasks.run(lambda _p: orgs.page(actor, OrganizationFilter(text=text), limit=MAX_ROWS),
-                           on_done=lambda rows: self._fill(seq, rows), owner=self)
+        self.ctx.tasks.run(
+            lambda _p: orgs.page(actor, OrganizationFilter(text=text), limit=MAX_ROWS),
+            on_done=lambda rows: self._fill(seq, rows),
+            owner=self,
+        )
 
     def _fill(self, seq: int, rows: list[OrganizationRecord]) -> None:
         if seq != self._seq:
@@ -158,8 +163,12 @@ class OrganizationPicker(QWidget):
             self.status.setText(_("団体を選んでください。") if not self.compact else "")
             self.status.setObjectName("hint")
         else:
-            self.status.setText(_("{kind} · {registration}").format(kind=org.kind_label, registration=registration_text(org)))
-            self.status.setObjectName("hint" if org.registration_status == RegistrationStatus.REGISTERED.value else "banner")
+            self.status.setText(
+                _("{kind} · {registration}").format(kind=org.kind_label, registration=registration_text(org))
+            )
+            self.status.setObjectName(
+                "hint" if org.registration_status == RegistrationStatus.REGISTERED.value else "banner"
+            )
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
 

@@ -46,8 +46,11 @@ class DispatchPage(QWidget):
         layout.addLayout(header)
         if not self.allowed:
             card = Card(_("この画面は使えません"))
-            text = plain_label(_("{name} さんの役割({role})ではアドバイザー派遣を扱えません。受付スタッフか管理者に依頼してください。").format(
-                name=actor.name, role=actor.role.label()))
+            text = plain_label(
+                _(
+                    "{name} さんの役割({role})ではアドバイザー派遣を扱えません。受付スタッフか管理者に依頼してください。"
+                ).format(name=actor.name, role=actor.role.label())
+            )
             text.setWordWrap(True)
             card.body.addWidget(text)
             layout.addWidget(card)
@@ -82,6 +85,7 @@ class DispatchPage(QWidget):
         def open_(ref_id: int) -> None:
             self._bring_forward()
             opener(ref_id)
+
         return open_
 
     def _bring_forward(self) -> None:
@@ -117,11 +121,15 @@ class DispatchPage(QWidget):
             return None
         return self._show(ApplicationDetailDialog(self.ctx, app_id, self.window()))
 
-    def new_application(self, organization: OrganizationRecord | None = None, consultation_id: int | None = None) -> QDialog | None:
+    def new_application(
+        self, organization: OrganizationRecord | None = None, consultation_id: int | None = None
+    ) -> QDialog | None:
         if not self.allowed:
             return None
         self.tabs.setCurrentWidget(self.applications)
-        dialog = NewApplicationDialog(self.ctx, self.window(), organization=organization, consultation_id=consultation_id)
+        dialog = NewApplicationDialog(
+            self.ctx, self.window(), organization=organization, consultation_id=consultation_id
+        )
         dialog.created.connect(lambda record: self._created(record.id))
         return self._show(dialog)
 
@@ -135,8 +143,11 @@ class DispatchPage(QWidget):
             return
         self._bring_forward()
         actor, orgs = self.ctx.require_actor(), self.ctx.services.organizations
-        self.ctx.tasks.run(lambda _p: orgs.get(actor, org_id),
-                           on_done=lambda org: self.new_application(org, consultation_id), owner=self)
+        self.ctx.tasks.run(
+            lambda _p: orgs.get(actor, org_id),
+            on_done=lambda org: self.new_application(org, consultation_id),
+            owner=self,
+        )
 
     def open_settings(self) -> QDialog:
         return self._show(DispatchSettingsDialog(self.ctx, self.window()))

@@ -20,9 +20,23 @@ from kyodo_desk.ui.widgets.page import page_title, plain_label
 class AskReasonDialog(QDialog):
     done_ = Signal(object)  # whatever *action* returned
 
-    def __init__(self, ctx: AppContext, *, window_title: str, title: str, what: str, warning: str, field_label: str,
-                 placeholder: str, ok_label: str, cancel_label: str, max_length: int,
-                 action: Callable[[str], object], on_done: Callable[[object], None] | None = None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        window_title: str,
+        title: str,
+        what: str,
+        warning: str,
+        field_label: str,
+        placeholder: str,
+        ok_label: str,
+        cancel_label: str,
+        max_length: int,
+        action: Callable[[str], object],
+        on_done: Callable[[object], None] | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.ctx, self.action, self._on_done, self.field_label = ctx, action, on_done, field_label
         self.saving = False

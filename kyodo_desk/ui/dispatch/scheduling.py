@@ -10,7 +10,16 @@ import datetime as dt
 from PySide6.QtCore import QDate, QTime, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QMessageBox, QVBoxLayout, QWidget,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.domain.dispatch import DispatchType, Field
@@ -18,12 +27,23 @@ from kyodo_desk.domain.fiscal import fiscal_year_of
 from kyodo_desk.i18n import N_, _, wareki_fiscal_year
 from kyodo_desk.services.advisors import AdvisorRecord, windows_on
 from kyodo_desk.services.dispatch import ApplicationRecord, BookingConflict, QuotaStatus, SessionRecord, Suggestion
-from kyodo_desk.ui.context import AppContext
-from kyodo_desk.ui.dispatch.common import banner, cell, date_edit, error_label, qtime, show_text, table, time_edit, weekday_name, when_text
 from kyodo_desk.ui.consultations.common import confirm_box
+from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.dispatch.common import (
+    banner,
+    cell,
+    date_edit,
+    error_label,
+    qtime,
+    show_text,
+    table,
+    time_edit,
+    weekday_name,
+    when_text,
+)
 from kyodo_desk.ui.errors import report_error
-from kyodo_desk.ui.widgets.date_edit import date_problem
 from kyodo_desk.ui.style import STYLE_SHEET
+from kyodo_desk.ui.widgets.date_edit import date_problem
 from kyodo_desk.ui.widgets.page import page_title, plain_label
 from kyodo_desk.ui.widgets.screen import fit_to_screen
 
@@ -31,7 +51,9 @@ DURATIONS = [(60, N_("1時間")), (90, N_("1時間30分")), (120, N_("2時間"))
 
 
 def quota_text(what: str, q: QuotaStatus) -> str:
-    text = _("{what}: {used}回 / 上限{limit}回(残り{left}回)").format(what=what, used=q.used, limit=q.limit, left=q.remaining)
+    text = _("{what}: {used}回 / 上限{limit}回(残り{left}回)").format(
+        what=what, used=q.used, limit=q.limit, left=q.remaining
+    )
     return text + (_(" — 上限に達しています") if q.remaining == 0 else "")
 
 
@@ -56,8 +78,15 @@ class ScheduleDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(page_title(_("第{n}回の日程を決める").format(n=session.number)))
-        summary = plain_label(_("{ref} {org} 「{topic}」 — {type}・{field}").format(
-            ref=app.reference, org=app.organization_name, topic=app.topic, type=DispatchType(app.dispatch_type).label(), field=Field(app.field).label()))
+        summary = plain_label(
+            _("{ref} {org} 「{topic}」 — {type}・{field}").format(
+                ref=app.reference,
+                org=app.organization_name,
+                topic=app.topic,
+                type=DispatchType(app.dispatch_type).label(),
+                field=Field(app.field).label(),
+            )
+        )
         summary.setWordWrap(True)
         layout.addWidget(summary)
         preferred = "、".join(when_text(a, b) for a, b in app.preferred) or _("なし")
@@ -197,7 +226,10 @@ class ScheduleDialog(QDialog):
         day, start, end = self.day.value(), self.start.value(), self.end.value()
         windows = windows_on(advisor, day)
         if not windows and not self.app.preferred:  # no wished day: the advisor's next day with hours
-            later = next((day + dt.timedelta(days=n) for n in range(1, 61) if windows_on(advisor, day + dt.timedelta(days=n))), None)
+            later = next(
+                (day + dt.timedelta(days=n) for n in range(1, 61) if windows_on(advisor, day + dt.timedelta(days=n))),
+                None,
+            )
             if later is not None:
                 day, windows = later, windows_on(advisor, later)
                 self.day.blockSignals(True)
@@ -247,8 +279,11 @@ class ScheduleDialog(QDialog):
         minutes = self.duration.currentData()
         actor, dispatch, app_id = self.ctx.require_actor(), self.ctx.services.dispatch, self.app.id
         self.suggestion_hint.setText(_("候補を探しています…"))
-        self.ctx.tasks.run(lambda _p: dispatch.suggest(actor, app_id, duration=dt.timedelta(minutes=minutes)),
-                           on_done=self._got_suggestions, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: dispatch.suggest(actor, app_id, duration=dt.timedelta(minutes=minutes)),
+            on_done=self._got_suggestions,
+            owner=self,
+        )
 
     def _got_suggestions(self, rows: list[Suggestion]) -> None:
         self.suggestions = rows
@@ -261,9 +296,13 @@ class ScheduleDialog(QDialog):
         if rows:
             self.suggestion_hint.setText(_("Enter またはダブルクリックで、その候補を右の欄に入れます。"))
         elif not self.app.preferred:
-            self.suggestion_hint.setText(_("希望日時が登録されていないので候補は出せません。右の欄で日時を決めてください。"))
+            self.suggestion_hint.setText(
+                _("希望日時が登録されていないので候補は出せません。右の欄で日時を決めてください。")
+            )
         else:
-            self.suggestion_hint.setText(_("希望日時の中に、分野が合うアドバイザーの空きが見つかりませんでした。右の欄で日時を決めてください。"))
+            self.suggestion_hint.setText(
+                _("希望日時の中に、分野が合うアドバイザーの空きが見つかりませんでした。右の欄で日時を決めてください。")
+            )
 
     def use_suggestion(self, row: int) -> None:
         if not 0 <= row < len(self.suggestions):
@@ -288,13 +327,18 @@ class ScheduleDialog(QDialog):
     # ---- while choosing ---------------------------------------------------------------------
     def chosen(self) -> tuple[int | None, dt.datetime, dt.datetime]:
         day = self.day.date().toPython()
-        return (self.advisor.currentData(), dt.datetime.combine(day, qtime(self.start.time())),
-                dt.datetime.combine(day, qtime(self.end.time())))
+        return (
+            self.advisor.currentData(),
+            dt.datetime.combine(day, qtime(self.start.time())),
+            dt.datetime.combine(day, qtime(self.end.time())),
+        )
 
     def _start_moved(self, _t) -> None:
         """Keep the length when the start moves (the end follows)."""
         minutes = self.duration.currentData() or 120
-        new_end = (dt.datetime.combine(dt.date.today(), qtime(self.start.time())) + dt.timedelta(minutes=minutes)).time()
+        new_end = (
+            dt.datetime.combine(dt.date.today(), qtime(self.start.time())) + dt.timedelta(minutes=minutes)
+        ).time()
         if new_end > qtime(self.start.time()):
             self.end.blockSignals(True)
             self.end.setTime(QTime(new_end.hour, new_end.minute))
@@ -311,7 +355,9 @@ class ScheduleDialog(QDialog):
         fy = fiscal_year_of(day)
         advisor = next((a for a in self.advisors if a.id == advisor_id), None)
         if advisor is not None:
-            windows = "、".join(f"{weekday_name(w.weekday)} {w.start:%H:%M}〜{w.end:%H:%M}" for w in advisor.windows) or _("登録なし")
+            windows = "、".join(
+                f"{weekday_name(w.weekday)} {w.start:%H:%M}〜{w.end:%H:%M}" for w in advisor.windows
+            ) or _("登録なし")
             today = "、".join(f"{a:%H:%M}〜{b:%H:%M}" for a, b in windows_on(advisor, day)) or _("なし")
             self.windows_label.setText(_("毎週: {w}\nこの日: {d}").format(w=windows, d=today))
         else:
@@ -322,7 +368,11 @@ class ScheduleDialog(QDialog):
             org = dispatch.organization_quota(actor, org_id, fy)
             if advisor_id is None:
                 return org, None, []
-            return org, dispatch.advisor_quota(actor, advisor_id, day), dispatch.calendar(actor, day, day, advisor_id=advisor_id)
+            return (
+                org,
+                dispatch.advisor_quota(actor, advisor_id, day),
+                dispatch.calendar(actor, day, day, advisor_id=advisor_id),
+            )
 
         self.ctx.tasks.run(fetch, on_done=lambda result: self._got_quotas(seq, fy, day, advisor, result), owner=self)
 
@@ -330,12 +380,19 @@ class ScheduleDialog(QDialog):
         if seq != self._seq:
             return
         self.org_quota, self.advisor_quota, same_day = result
-        self.org_quota_label.setText(quota_text(_("この団体の{fy}の派遣").format(fy=wareki_fiscal_year(fy)), self.org_quota))
+        self.org_quota_label.setText(
+            quota_text(_("この団体の{fy}の派遣").format(fy=wareki_fiscal_year(fy)), self.org_quota)
+        )
         if advisor is None or self.advisor_quota is None:
             self.advisor_quota_label.setText(_("アドバイザーを選ぶと、その月の派遣回数が出ます。"))
             self.day_load_label.setText("")
             return
-        self.advisor_quota_label.setText(quota_text(_("{name} さんの{y}年{m}月の派遣").format(name=advisor.name, y=day.year, m=day.month), self.advisor_quota))
+        self.advisor_quota_label.setText(
+            quota_text(
+                _("{name} さんの{y}年{m}月の派遣").format(name=advisor.name, y=day.year, m=day.month),
+                self.advisor_quota,
+            )
+        )
         others = [f"{s.start_at:%H:%M}〜{s.end_at:%H:%M} {a.reference}" for s, a in same_day if s.id != self.session.id]
         self.day_load_label.setText("、".join(others) or _("なし"))
 
@@ -375,8 +432,13 @@ class ScheduleDialog(QDialog):
         self.saving = True
         self.book_button.setEnabled(False)
         actor, dispatch, sid = self.ctx.require_actor(), self.ctx.services.dispatch, self.session.id
-        self.ctx.tasks.run(lambda _p: dispatch.book(actor, sid, advisor_id, start, end, override_reason=reason),
-                           on_done=self._booked, on_error=self._failed, write=True, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: dispatch.book(actor, sid, advisor_id, start, end, override_reason=reason),
+            on_done=self._booked,
+            on_error=self._failed,
+            write=True,
+            owner=self,
+        )
 
     def reject(self) -> None:
         """Escape or キャンセル: ask first when something was entered (it would be lost)."""
@@ -385,7 +447,9 @@ class ScheduleDialog(QDialog):
         if not self._dirty:
             super().reject()
             return
-        box = confirm_box(self, _("入力した日程を破棄して閉じますか?"), _("破棄して閉じる"), _("入力に戻る"), _("日程を決める"))
+        box = confirm_box(
+            self, _("入力した日程を破棄して閉じますか?"), _("破棄して閉じる"), _("入力に戻る"), _("日程を決める")
+        )
         box.setObjectName("discardScheduleQuestion")
         box.finished.connect(lambda _r: self._discard_answered(box))
         self.discard_question = box

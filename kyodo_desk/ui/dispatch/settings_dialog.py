@@ -41,7 +41,13 @@ class DispatchSettingsDialog(QDialog):
         self.setWindowTitle(_("派遣の設定"))
         layout = QVBoxLayout(self)
         layout.addWidget(page_title(_("派遣の設定")))
-        layout.addWidget(intro(_("どの窓口にも同じ値が使われます。回数の上限を超える予約は、理由を入力すれば上書きできます(記録に残ります)。")))
+        layout.addWidget(
+            intro(
+                _(
+                    "どの窓口にも同じ値が使われます。回数の上限を超える予約は、理由を入力すれば上書きできます(記録に残ります)。"
+                )
+            )
+        )
         self.error_banner = banner()
         layout.addWidget(self.error_banner)
         self.errors = FieldErrors()
@@ -50,8 +56,12 @@ class DispatchSettingsDialog(QDialog):
         self.per_advisor_month = _spin(0, 100, _(" 回"))
         self.buffer = _spin(0, 480, _(" 分"), 15)
         self.budget = _spin(0, 2_000_000_000, _(" 円"), 10_000)
-        self.errors.add_row(form, "dispatch_quota_per_organization", _("団体ごとの年間派遣回数(4月〜3月)"), self.per_organization)
-        self.errors.add_row(form, "dispatch_quota_per_advisor_month", _("アドバイザーごとの月間派遣回数"), self.per_advisor_month)
+        self.errors.add_row(
+            form, "dispatch_quota_per_organization", _("団体ごとの年間派遣回数(4月〜3月)"), self.per_organization
+        )
+        self.errors.add_row(
+            form, "dispatch_quota_per_advisor_month", _("アドバイザーごとの月間派遣回数"), self.per_advisor_month
+        )
         self.errors.add_row(form, "dispatch_travel_buffer_minutes", _("移動の余裕時間(前後)"), self.buffer)
         self.errors.add_row(form, "dispatch_budget_yen", _("年間予算(謝金・交通費)"), self.budget)
         types = QWidget()
@@ -61,7 +71,9 @@ class DispatchSettingsDialog(QDialog):
         for value, label in DispatchType.choices():
             self.requiring[value] = QCheckBox(label)
             tcol.addWidget(self.requiring[value])
-        self.errors.add_row(form, "dispatch_types_requiring_registration", _("「協働をすすめる市民団体」だけが\n申請できる派遣"), types)
+        self.errors.add_row(
+            form, "dispatch_types_requiring_registration", _("「協働をすすめる市民団体」だけが\n申請できる派遣"), types
+        )
         layout.addLayout(form)
         layout.addStretch(1)
         buttons = QDialogButtonBox()
@@ -102,8 +114,13 @@ class DispatchSettingsDialog(QDialog):
         )
         actor, settings = self.ctx.require_actor(), self.ctx.services.settings
         # read the newest values at save time, so a change another desk made to other settings stays
-        self.ctx.tasks.run(lambda _p: settings.update(actor, settings.get().with_changes(**changes)),
-                           on_done=self._saved, on_error=self._failed, write=True, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: settings.update(actor, settings.get().with_changes(**changes)),
+            on_done=self._saved,
+            on_error=self._failed,
+            write=True,
+            owner=self,
+        )
 
     def _saved(self, result: CenterSettings) -> None:
         self.save_button.setEnabled(True)

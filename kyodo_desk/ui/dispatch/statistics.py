@@ -64,7 +64,9 @@ class StatisticsTab(QWidget):
         fy = self.fiscal_year.currentData()
         actor, service = self.ctx.require_actor(), self.ctx.services.dispatch_stats
         self.status.setText(_("集計しています…"))
-        self.ctx.tasks.run(lambda _p: service.statistics(actor, fy), on_done=lambda stats: self._fill(seq, stats), owner=self)
+        self.ctx.tasks.run(
+            lambda _p: service.statistics(actor, fy), on_done=lambda stats: self._fill(seq, stats), owner=self
+        )
 
     def _fill(self, seq: int, stats) -> None:
         if seq != self._seq:
@@ -98,7 +100,9 @@ class StatisticsTab(QWidget):
             t.setColumnWidth(c, 70 if c < len(header) - 1 else 96)
         t.horizontalHeader().setStretchLastSection(False)
         self.title.setText(stats.title)
-        self.status.setText(_("派遣は実施日の月に数えます。謝金・交通費は実施した回の合計です。取下げ・却下は受付月に数えます。"))
+        self.status.setText(
+            _("派遣は実施日の月に数えます。謝金・交通費は実施した回の合計です。取下げ・却下は受付月に数えます。")
+        )
         self.loaded.emit()
 
     def export(self, kind: str) -> None:

@@ -8,7 +8,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QDialogButtonBox, QGridLayout, QPlainTextEdit, QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.domain.dispatch import SessionStatus, Status
@@ -25,9 +32,14 @@ from kyodo_desk.ui.widgets.screen import fit_to_screen, scrolling
 
 # What the button for moving *to* a status says.
 STEP_LABELS = {
-    "scheduling": N_("日程調整中にする"), "decided": N_("派遣を決定する"), "done": N_("実施済にする"),
-    "reported": N_("報告を受け取る…"), "completed": N_("完了にする"), "withdrawn": N_("取下げ…"),
-    "rejected": N_("却下…"), "postponed": N_("延期…"),
+    "scheduling": N_("日程調整中にする"),
+    "decided": N_("派遣を決定する"),
+    "done": N_("実施済にする"),
+    "reported": N_("報告を受け取る…"),
+    "completed": N_("完了にする"),
+    "withdrawn": N_("取下げ…"),
+    "rejected": N_("却下…"),
+    "postponed": N_("延期…"),
 }
 NEEDS_REASON = ("withdrawn", "rejected", "postponed")
 
@@ -44,14 +56,22 @@ class ReasonDialog(AskReasonDialog):
         label = Status(new_status).label()
         actor, dispatch = ctx.require_actor(), ctx.services.dispatch
         super().__init__(
-            ctx, window_title=_("{step} — {ref}").format(step=label, ref=app.reference),
+            ctx,
+            window_title=_("{step} — {ref}").format(step=label, ref=app.reference),
             title=_("「{status}」にする").format(status=label),
             what=_("{ref} {org} 「{topic}」").format(ref=app.reference, org=app.organization_name, topic=app.topic),
-            warning=_("これからの回はすべて中止になり、アドバイザーのカレンダー(.ics)でも取り消されます。") if new_status in ("withdrawn", "rejected") else "",
-            field_label=_("理由(必須)"), placeholder=_("例: 団体の都合で開催を見合わせ"),
-            ok_label=_("{status}にする").format(status=label), cancel_label=_("キャンセル"), max_length=300,
+            warning=_("これからの回はすべて中止になり、アドバイザーのカレンダー(.ics)でも取り消されます。")
+            if new_status in ("withdrawn", "rejected")
+            else "",
+            field_label=_("理由(必須)"),
+            placeholder=_("例: 団体の都合で開催を見合わせ"),
+            ok_label=_("{status}にする").format(status=label),
+            cancel_label=_("キャンセル"),
+            max_length=300,
             action=lambda note: dispatch.change_status(actor, app.id, app.version, new_status, note),
-            on_done=lambda record: ctx.events.emit_changed("dispatch", [record.id]), parent=parent)
+            on_done=lambda record: ctx.events.emit_changed("dispatch", [record.id]),
+            parent=parent,
+        )
 
 
 class SessionReport:
@@ -91,7 +111,11 @@ class ReportDialog(QDialog):
         self.setWindowTitle(_("実施報告 — {ref}").format(ref=app.reference))
         layout = QVBoxLayout(self)
         layout.addWidget(page_title(_("実施報告")))
-        layout.addWidget(plain_label(_("{ref} {org} 「{topic}」").format(ref=app.reference, org=app.organization_name, topic=app.topic)))
+        layout.addWidget(
+            plain_label(
+                _("{ref} {org} 「{topic}」").format(ref=app.reference, org=app.organization_name, topic=app.topic)
+            )
+        )
         self.banner = banner()
         layout.addWidget(self.banner)
         grid = QGridLayout()
@@ -103,7 +127,11 @@ class ReportDialog(QDialog):
         for r, session in enumerate(live, start=1):
             row = SessionReport(session)
             self.rows.append(row)
-            head = plain_label(_("第{n}回\n{when}\n{name}").format(n=session.number, when=when_text(session.start_at, session.end_at), name=session.advisor_name))
+            head = plain_label(
+                _("第{n}回\n{when}\n{name}").format(
+                    n=session.number, when=when_text(session.start_at, session.end_at), name=session.advisor_name
+                )
+            )
             grid.addWidget(head, 2 * r - 1, 0, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(row.held, 2 * r - 1, 1, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(row.attendance, 2 * r - 1, 2, Qt.AlignmentFlag.AlignTop)
@@ -133,8 +161,16 @@ class ReportDialog(QDialog):
             return
         self.saving = True
         self.ok_button.setEnabled(False)
-        entries = [(r.session.id, r.session.number, r.held.isChecked(), r.attendance.value() if r.held.isChecked() else None,
-                    r.summary.toPlainText() if r.held.isChecked() else "") for r in self.rows]
+        entries = [
+            (
+                r.session.id,
+                r.session.number,
+                r.held.isChecked(),
+                r.attendance.value() if r.held.isChecked() else None,
+                r.summary.toPlainText() if r.held.isChecked() else "",
+            )
+            for r in self.rows
+        ]
         actor, dispatch, app, advance = self.ctx.require_actor(), self.ctx.services.dispatch, self.app, self.advance
 
         def write(_p):

@@ -12,8 +12,18 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit,
-    QMessageBox, QPlainTextEdit, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.domain.enums import OrganizationKind, RegistrationStatus
@@ -61,7 +71,11 @@ class OrganizationDialog(QDialog):
             stamp.setObjectName("hint")
             layout.addWidget(stamp)
         if not self.can_edit:
-            note = plain_label(_("あなたの役割({role})では団体の情報を変更できません。閲覧のみです。").format(role=ctx.require_actor().role.label()))
+            note = plain_label(
+                _("あなたの役割({role})では団体の情報を変更できません。閲覧のみです。").format(
+                    role=ctx.require_actor().role.label()
+                )
+            )
             note.setObjectName("banner")
             layout.addWidget(note)
         self.error_banner = plain_label()
@@ -156,7 +170,16 @@ class OrganizationDialog(QDialog):
     # ---- form <-> data -------------------------------------------------------------------
     def _fill(self, data: OrganizationInput) -> None:
         self.kind.setCurrentIndex(max(0, self.kind.findData(data.kind)))
-        for name in ("name", "name_kana", "representative_name", "contact_name", "phone", "email", "postal_code", "address"):
+        for name in (
+            "name",
+            "name_kana",
+            "representative_name",
+            "contact_name",
+            "phone",
+            "email",
+            "postal_code",
+            "address",
+        ):
             getattr(self, name).setText(getattr(data, name) or "")
         self.notes.setPlainText(data.notes or "")
         self.registration_status.setCurrentIndex(max(0, self.registration_status.findData(data.registration_status)))
@@ -187,8 +210,17 @@ class OrganizationDialog(QDialog):
 
     def _apply_permissions(self) -> None:
         if not self.can_edit:
-            for widget in (self.name, self.name_kana, self.representative_name, self.contact_name, self.phone,
-                           self.email, self.postal_code, self.address, self.notes):
+            for widget in (
+                self.name,
+                self.name_kana,
+                self.representative_name,
+                self.contact_name,
+                self.phone,
+                self.email,
+                self.postal_code,
+                self.address,
+                self.notes,
+            ):
                 widget.setReadOnly(True)
             for widget in (self.kind, self.registration_status, self.active):
                 widget.setEnabled(False)
@@ -219,7 +251,9 @@ class OrganizationDialog(QDialog):
             return False
         listing = "、".join(f"{html.escape(r.code)} {html.escape(r.name)}({html.escape(r.kind_label)})" for r in found)
         self.duplicate_banner.setText(
-            _("同じ名前の団体がすでに登録されています: {list}<br>同じ団体の重複登録でないか確認してください。").format(list=listing)
+            _("同じ名前の団体がすでに登録されています: {list}<br>同じ団体の重複登録でないか確認してください。").format(
+                list=listing
+            )
         )
         self.duplicate_banner.show()
         return True
@@ -256,7 +290,9 @@ class OrganizationDialog(QDialog):
         if outcome == "duplicates":  # ask once: pressing 保存 again registers it anyway
             self._duplicates_shown_for = self.name.text().strip()
             self._show_duplicates(self._duplicates_shown_for, value)
-            self.duplicate_banner.setText(self.duplicate_banner.text() + "<br>" + _("別の団体なら、もう一度「保存」を押すと登録します。"))
+            self.duplicate_banner.setText(
+                self.duplicate_banner.text() + "<br>" + _("別の団体なら、もう一度「保存」を押すと登録します。")
+            )
             return
         self.errors.clear()
         self.saved_record = value
@@ -288,8 +324,11 @@ class OrganizationDialog(QDialog):
     def reject(self) -> None:
         if self.can_edit and self.is_dirty():
             self.confirm_box = QMessageBox(
-                QMessageBox.Icon.Question, _("確認"), _("変更を破棄しますか?"),
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self,
+                QMessageBox.Icon.Question,
+                _("確認"),
+                _("変更を破棄しますか?"),
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                self,
             )
             self.confirm_box.setDefaultButton(QMessageBox.StandardButton.Cancel)
             self.confirm_box.button(QMessageBox.StandardButton.Discard).setText(_("破棄して閉じる"))

@@ -5,8 +5,16 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QPushButton, QTableView,
-    QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.domain.enums import OrganizationKind, RegistrationStatus
@@ -61,7 +69,9 @@ class OrganizationsPage(QWidget):
         header.addWidget(self.loans_button)
         self.privacy_button = QPushButton(_("個人情報の請求…"))
         self.privacy_button.setObjectName("orgPrivacyButton")
-        self.privacy_button.setToolTip(_("選んだ団体の連絡先と所属する個人について、開示・訂正・利用停止の求めに対応します"))
+        self.privacy_button.setToolTip(
+            _("選んだ団体の連絡先と所属する個人について、開示・訂正・利用停止の求めに対応します")
+        )
         self.privacy_button.clicked.connect(self.show_privacy_requests)
         self.privacy_button.setVisible(ctx.require_actor().can(Permission.PRIVACY_REQUEST))
         header.addWidget(self.privacy_button)

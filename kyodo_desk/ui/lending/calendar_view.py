@@ -33,7 +33,9 @@ class LoanCalendar(QWidget):
         self.closed: set[dt.date] = set()
         self.today = dt.date.today()
 
-    def set_month(self, first: dt.date, tags: list[str], entries: list[CalendarEntry], closed: set[dt.date] | None = None) -> None:
+    def set_month(
+        self, first: dt.date, tags: list[str], entries: list[CalendarEntry], closed: set[dt.date] | None = None
+    ) -> None:
         self.first = first.replace(day=1)
         self.days = _calendar.monthrange(self.first.year, self.first.month)[1]
         self.tags = sorted(set(tags) | {e.device_tag for e in entries})
@@ -92,9 +94,17 @@ class LoanCalendar(QWidget):
             p.drawLine(x, HEAD_H - 2, x, height)
         p.setPen(QColor("#1c2a36"))
         for row, tag in enumerate(self.tags):
-            p.drawText(QRect(6, HEAD_H + row * ROW_H, TAG_W - 8, ROW_H), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, tag)
+            p.drawText(
+                QRect(6, HEAD_H + row * ROW_H, TAG_W - 8, ROW_H),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                tag,
+            )
         if not self.tags:
-            p.drawText(QRect(TAG_W, HEAD_H, self.days * DAY_W, ROW_H), Qt.AlignmentFlag.AlignCenter, _("この月の貸出・予約はありません。"))
+            p.drawText(
+                QRect(TAG_W, HEAD_H, self.days * DAY_W, ROW_H),
+                Qt.AlignmentFlag.AlignCenter,
+                _("この月の貸出・予約はありません。"),
+            )
         for entry in self.entries:
             rect = self.bar_rect(entry)
             if rect is None:
@@ -115,9 +125,18 @@ class LoanCalendar(QWidget):
                 QToolTip.hideText()
             else:
                 kind = _("貸出") if entry.kind == "loan" else _("予約")
-                QToolTip.showText(event.globalPos(), _("{tag} {kind} {ref}\n{org}\n{s} 〜 {e}").format(
-                    tag=entry.device_tag, kind=kind, ref=entry.reference, org=entry.organization_name,
-                    s=entry.start.strftime("%m/%d"), e=entry.end.strftime("%m/%d")), self)
+                QToolTip.showText(
+                    event.globalPos(),
+                    _("{tag} {kind} {ref}\n{org}\n{s} 〜 {e}").format(
+                        tag=entry.device_tag,
+                        kind=kind,
+                        ref=entry.reference,
+                        org=entry.organization_name,
+                        s=entry.start.strftime("%m/%d"),
+                        e=entry.end.strftime("%m/%d"),
+                    ),
+                    self,
+                )
             return True
         return super().event(event)
 

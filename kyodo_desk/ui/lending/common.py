@@ -7,7 +7,7 @@ import datetime as dt
 
 from PySide6.QtCore import QDate, QDateTime, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QCompleter, QComboBox, QLabel, QLineEdit
+from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QLineEdit
 
 from kyodo_desk.i18n import _, weekday_short
 from kyodo_desk.services.organizations import OrganizationFilter, OrganizationRecord
@@ -47,7 +47,9 @@ class ScanField(QLineEdit):
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier):
+            if event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
+            ):
                 event.ignore()  # Ctrl+Enter: the screen's confirm shortcut, never a scan
                 return
             event.accept()
@@ -84,8 +86,11 @@ class _EnterGuard(QObject):
             return False
         if event.type() == QEvent.Type.Show:
             no_default_buttons(obj)
-        elif event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
-                event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+        elif (
+            event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not (event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        ):
             return True  # Enter that no field used: it presses no button here
         return False
 
@@ -164,8 +169,11 @@ class OrganizationPicker(QLineEdit):
             self._model.clear()
             return
         actor, orgs = self.ctx.require_actor(), self.ctx.services.organizations
-        self.ctx.tasks.run(lambda _p: orgs.page(actor, OrganizationFilter(text=query), limit=15),
-                           on_done=lambda rows: self._fill(seq, rows), owner=self)
+        self.ctx.tasks.run(
+            lambda _p: orgs.page(actor, OrganizationFilter(text=query), limit=15),
+            on_done=lambda rows: self._fill(seq, rows),
+            owner=self,
+        )
 
     def _fill(self, seq: int, rows: list[OrganizationRecord]) -> None:
         if seq != self._seq:
@@ -234,5 +242,23 @@ def when(value: dt.datetime | None) -> str:
     return value.strftime("%Y/%m/%d %H:%M") if value else ""
 
 
-__all__ = ["ScanField", "no_default_buttons", "confirm_shortcuts", "MessageLine", "OrganizationPicker", "make_table", "Row", "RowsTable", "date_edit", "set_date", "md", "when",
-           "choice_combo", "qdatetime", "LENDING_STYLE", "OK_COLOR", "ERROR_COLOR", "MUTED_COLOR"]
+__all__ = [
+    "ScanField",
+    "no_default_buttons",
+    "confirm_shortcuts",
+    "MessageLine",
+    "OrganizationPicker",
+    "make_table",
+    "Row",
+    "RowsTable",
+    "date_edit",
+    "set_date",
+    "md",
+    "when",
+    "choice_combo",
+    "qdatetime",
+    "LENDING_STYLE",
+    "OK_COLOR",
+    "ERROR_COLOR",
+    "MUTED_COLOR",
+]

@@ -27,8 +27,12 @@ class ImportErrorsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(page_title(_("CSVを取り込めませんでした")))
-        summary = plain_label(_("{n} 行に問題があったため、取り込みを中止しました。何も登録していません。\n"
-                                "CSVを直してから、もう一度取り込んでください。").format(n=format_number(len(errors))))
+        summary = plain_label(
+            _(
+                "{n} 行に問題があったため、取り込みを中止しました。何も登録していません。\n"
+                "CSVを直してから、もう一度取り込んでください。"
+            ).format(n=format_number(len(errors)))
+        )
         summary.setObjectName("errorBanner")
         summary.setWordWrap(True)
         layout.addWidget(summary)
@@ -58,7 +62,9 @@ class InventoryCsv(QObject):
         self.dialog: QDialog | None = None
 
     def choose_and_import(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(self.parent_widget, _("在庫のCSVを取り込む"), str(Path.home()), _("CSV (*.csv);;すべてのファイル (*)"))
+        path, _f = QFileDialog.getOpenFileName(
+            self.parent_widget, _("在庫のCSVを取り込む"), str(Path.home()), _("CSV (*.csv);;すべてのファイル (*)")
+        )
         if path:
             self.import_file(path)
 
@@ -68,13 +74,24 @@ class InventoryCsv(QObject):
         def work(progress):
             return import_devices(inventory, actor, Path(path).read_bytes(), progress=progress)
 
-        self.ctx.tasks.run(work, _("CSVを取り込んでいます…"), on_done=self._imported, on_error=self._failed, write=True,
-                           owner=self.parent_widget, parent=self.parent_widget.window())
+        self.ctx.tasks.run(
+            work,
+            _("CSVを取り込んでいます…"),
+            on_done=self._imported,
+            on_error=self._failed,
+            write=True,
+            owner=self.parent_widget,
+            parent=self.parent_widget.window(),
+        )
 
     def _imported(self, count: int) -> None:
         self.ctx.events.emit_changed("device", [])
-        self.dialog = QMessageBox(QMessageBox.Icon.Information, _("取り込みました"), _("{n} 台の機器を登録しました。").format(n=format_number(count)),
-                                  parent=self.parent_widget)
+        self.dialog = QMessageBox(
+            QMessageBox.Icon.Information,
+            _("取り込みました"),
+            _("{n} 台の機器を登録しました。").format(n=format_number(count)),
+            parent=self.parent_widget,
+        )
         self.dialog.setObjectName("importDone")
         self.dialog.open()
         self.imported.emit(count)
@@ -89,7 +106,9 @@ class InventoryCsv(QObject):
             self.failed.emit(exc)
 
     def choose_and_export(self) -> None:
-        path, _f = QFileDialog.getSaveFileName(self.parent_widget, _("在庫をCSVで保存"), str(Path.home() / _("機器一覧.csv")), _("CSV (*.csv)"))
+        path, _f = QFileDialog.getSaveFileName(
+            self.parent_widget, _("在庫をCSVで保存"), str(Path.home() / _("機器一覧.csv")), _("CSV (*.csv)")
+        )
         if path:
             self.export_file(path)
 
@@ -100,4 +119,10 @@ class InventoryCsv(QObject):
             Path(path).write_bytes(export_devices(inventory, actor))
             return str(path)
 
-        self.ctx.tasks.run(work, _("CSVを保存しています…"), on_done=self.exported.emit, owner=self.parent_widget, parent=self.parent_widget.window())
+        self.ctx.tasks.run(
+            work,
+            _("CSVを保存しています…"),
+            on_done=self.exported.emit,
+            owner=self.parent_widget,
+            parent=self.parent_widget.window(),
+        )

@@ -16,8 +16,16 @@ import datetime as dt
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem,
-    QPushButton, QVBoxLayout, QWidget,
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.domain.validation import ValidationError
@@ -29,12 +37,20 @@ from kyodo_desk.services.organizations import CODE_PREFIX
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.lending.borrower import BorrowerForm
-from kyodo_desk.ui.widgets.date_edit import DateTimeField, date_problem
 from kyodo_desk.ui.lending.common import (
-    ERROR_COLOR, OK_COLOR, MessageLine, ScanField, confirm_shortcuts, date_edit, md, no_default_buttons, set_date,
+    ERROR_COLOR,
+    OK_COLOR,
+    MessageLine,
+    ScanField,
+    confirm_shortcuts,
+    date_edit,
+    md,
+    no_default_buttons,
+    set_date,
 )
 from kyodo_desk.ui.lending.pending import PendingDevices
 from kyodo_desk.ui.lending.print_path import print_loan_document
+from kyodo_desk.ui.widgets.date_edit import DateTimeField, date_problem
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import plain_label
 
@@ -146,7 +162,9 @@ class DeskTab(QWidget):
 
         confirm_shortcuts(self, self.confirm)
         no_default_buttons(self)
-        QShortcut(QKeySequence("Esc"), self, activated=self.refocus, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(
+            QKeySequence("Esc"), self, activated=self.refocus, context=Qt.ShortcutContext.WidgetWithChildrenShortcut
+        )
         for button in (self.confirm_button, self.reset_button, self.slip_button, self.receipt_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a click must not take the scanner's focus
         self._pending_changed()
@@ -170,7 +188,10 @@ class DeskTab(QWidget):
         if self.in_progress():
             self.mode_line.show_message(_("貸出の準備中です。機器をスキャンして追加し、「確定」してください。"), "info")
         else:
-            self.mode_line.show_message(_("貸出: 団体を選ぶか団体カードをスキャンしてから機器をスキャン ・ 返却: 貸出中の機器をスキャン"), "info")
+            self.mode_line.show_message(
+                _("貸出: 団体を選ぶか団体カードをスキャンしてから機器をスキャン ・ 返却: 貸出中の機器をスキャン"),
+                "info",
+            )
 
     # ---- scanning ------------------------------------------------------------------------
     def feed(self, code: str) -> None:
@@ -181,7 +202,11 @@ class DeskTab(QWidget):
 
     def _empty_enter(self) -> None:
         if self.in_progress():
-            self._answer(True, _("貸出を確定するときは Ctrl+Enter か「確定」ボタンを押してください(Enter だけでは確定しません)。"), tone="info")
+            self._answer(
+                True,
+                _("貸出を確定するときは Ctrl+Enter か「確定」ボタンを押してください(Enter だけでは確定しません)。"),
+                tone="info",
+            )
 
     def _clear_result(self) -> None:
         self.result_line.show_message("")
@@ -201,11 +226,16 @@ class DeskTab(QWidget):
             return
         self._busy = True
         actor, sv = self.ctx.require_actor(), self.ctx.services
-        org_id, due, start, preparing = self.borrower.organization_id(), self.due_value(), self.out_date(), self.in_progress()
+        org_id, due, start, preparing = (
+            self.borrower.organization_id(),
+            self.due_value(),
+            self.out_date(),
+            self.in_progress(),
+        )
 
         def look(_p):
-            if tag.startswith(CODE_PREFIX) and tag[len(CODE_PREFIX):].isdigit():
-                return "org", sv.organizations.get(actor, int(tag[len(CODE_PREFIX):]))
+            if tag.startswith(CODE_PREFIX) and tag[len(CODE_PREFIX) :].isdigit():
+                return "org", sv.organizations.get(actor, int(tag[len(CODE_PREFIX) :]))
             if not preparing:
                 loan = sv.loans.open_loan_for_device(actor, code)
                 if loan is not None:
@@ -222,11 +252,16 @@ class DeskTab(QWidget):
             self._answer(True, _("借りる団体: {name}").format(name=value.name))
         elif what == "return":
             loan, tag = value
-            self._answer(True, _("{tag} は {org} に貸出中です。返却の画面を開きます。").format(tag=tag, org=loan.organization_name))
+            self._answer(
+                True,
+                _("{tag} は {org} に貸出中です。返却の画面を開きます。").format(tag=tag, org=loan.organization_name),
+            )
             self.open_loan(loan, tag)
         elif value.ok and value.device is not None:
             self.pending.add(value.device)
-            self._answer(True, _("{tag} {name} を追加しました。").format(tag=value.device.asset_tag, name=value.device.name))
+            self._answer(
+                True, _("{tag} {name} を追加しました。").format(tag=value.device.asset_tag, name=value.device.name)
+            )
         else:
             self._answer(False, value.message)
         self._next()
@@ -284,8 +319,11 @@ class DeskTab(QWidget):
         # the same rule again for this borrower (another organization's reservation may block)
         actor, loans, due, start = self.ctx.require_actor(), self.ctx.services.loans, self.due_value(), self.out_date()
         tags = [d.asset_tag for d in self.pending.devices]
-        self.ctx.tasks.run(lambda _p: [loans.scan(actor, t, record.id, due, start=start) for t in tags],
-                           on_done=self._rechecked, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: [loans.scan(actor, t, record.id, due, start=start) for t in tags],
+            on_done=self._rechecked,
+            owner=self,
+        )
 
     def _rechecked(self, results) -> None:
         for result in results:
@@ -305,7 +343,12 @@ class DeskTab(QWidget):
             return
         if self._due_touched:
             return
-        actor, loans, ids, start = self.ctx.require_actor(), self.ctx.services.loans, list(self.pending.device_ids()), self.out_date()
+        actor, loans, ids, start = (
+            self.ctx.require_actor(),
+            self.ctx.services.loans,
+            list(self.pending.device_ids()),
+            self.out_date(),
+        )
         self.ctx.tasks.run(lambda _p: loans.suggest_due(actor, ids, start), on_done=self._suggested, owner=self)
 
     def _suggested(self, due: dt.date) -> None:
@@ -314,11 +357,18 @@ class DeskTab(QWidget):
 
     # ---- confirm -----------------------------------------------------------------------------
     def request(self) -> CheckoutRequest:
-        out_at = self.out_at.dateTime().toPython().replace(second=0, microsecond=0) if self.backdate.isChecked() else None
+        out_at = (
+            self.out_at.dateTime().toPython().replace(second=0, microsecond=0) if self.backdate.isChecked() else None
+        )
         return CheckoutRequest(
-            organization_id=self.borrower.organization_id() or 0, responsible_name=self.borrower.responsible.text(),
-            contact_phone=self.borrower.phone.text(), device_ids=self.pending.device_ids(), due_on=self.due_value(),
-            purpose=self.purpose.text(), accessories=self.pending.accessories(), out_at=out_at,
+            organization_id=self.borrower.organization_id() or 0,
+            responsible_name=self.borrower.responsible.text(),
+            contact_phone=self.borrower.phone.text(),
+            device_ids=self.pending.device_ids(),
+            due_on=self.due_value(),
+            purpose=self.purpose.text(),
+            accessories=self.pending.accessories(),
+            out_at=out_at,
             backdate_reason=self.backdate_reason.text() if self.backdate.isChecked() else "",
         )
 
@@ -331,23 +381,34 @@ class DeskTab(QWidget):
             self._answer(False, _("貸し出す機器がありません。団体を選んで機器をスキャンしてください。"))
             return
         if self.borrower.organization_id() is None:
-            self.errors.show({"organization_id": _("「借りる団体」を選んでください(団体名で検索するか、団体カードをスキャン)。")})
+            self.errors.show(
+                {"organization_id": _("「借りる団体」を選んでください(団体名で検索するか、団体カードをスキャン)。")}
+            )
             self.borrower.organization.setFocus()
             return
         req = self.request()
         self._saving = True
         self.confirm_button.setEnabled(False)
         actor, loans = self.ctx.require_actor(), self.ctx.services.loans
-        self.ctx.tasks.run(lambda _p: loans.checkout(actor, req), on_done=self._confirmed, on_error=self._confirm_failed,
-                           write=True, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: loans.checkout(actor, req),
+            on_done=self._confirmed,
+            on_error=self._confirm_failed,
+            write=True,
+            owner=self,
+        )
 
     def _confirmed(self, loan: LoanRecord) -> None:
         self._saving = False
         self.confirm_button.setEnabled(True)
         self.last_loan = loan
         self.reset()
-        self.result_line.show_message(_("{ref} で {org} に {n} 台を貸し出しました(返却予定 {due})。").format(
-            ref=loan.reference, org=loan.organization_name, n=len(loan.items), due=md(loan.due_on)), "ok")
+        self.result_line.show_message(
+            _("{ref} で {org} に {n} 台を貸し出しました(返却予定 {due})。").format(
+                ref=loan.reference, org=loan.organization_name, n=len(loan.items), due=md(loan.due_on)
+            ),
+            "ok",
+        )
         self.slip_button.setEnabled(True)
         self.slip_button.show()
         self.ctx.events.emit_changed("loan", [loan.id])
@@ -419,4 +480,3 @@ class DeskTab(QWidget):
     def print_receipt(self) -> None:
         if self.receipt_loan is not None and self.receipt_button.isEnabled():
             print_loan_document(self.ctx, self, "receipt", self.receipt_loan)
-

@@ -7,7 +7,16 @@ their writes anyway).  Field errors appear under their fields; a stale save keep
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kyodo_desk.domain.lending import DeviceState
 from kyodo_desk.domain.permissions import Permission
@@ -42,12 +51,19 @@ class _WriteDialog(QDialog):
         self.message = MessageLine()
         self.layout_.addWidget(self.message)
         if not self.can_edit:
-            self.message.show_message(_("あなたの役割({role})では在庫を変更できません。閲覧のみです。").format(role=ctx.require_actor().role.label()), "warn")
+            self.message.show_message(
+                _("あなたの役割({role})では在庫を変更できません。閲覧のみです。").format(
+                    role=ctx.require_actor().role.label()
+                ),
+                "warn",
+            )
         self.form = QFormLayout()
         self.layout_.addLayout(self.form)
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton(_("保存"), QDialogButtonBox.ButtonRole.AcceptRole)
-        close = self.buttons.addButton(_("キャンセル") if self.can_edit else _("閉じる"), QDialogButtonBox.ButtonRole.RejectRole)
+        close = self.buttons.addButton(
+            _("キャンセル") if self.can_edit else _("閉じる"), QDialogButtonBox.ButtonRole.RejectRole
+        )
         self.save_button.clicked.connect(self.save)
         close.clicked.connect(self.reject)
         self.save_button.setVisible(self.can_edit)
@@ -92,7 +108,13 @@ class _WriteDialog(QDialog):
 
 
 class DeviceDialog(_WriteDialog):
-    def __init__(self, ctx: AppContext, models: list[DeviceModelRecord], record: DeviceRecord | None = None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        ctx: AppContext,
+        models: list[DeviceModelRecord],
+        record: DeviceRecord | None = None,
+        parent: QWidget | None = None,
+    ):
         title = _("機器の新規登録") if record is None else _("機器 {tag}").format(tag=record.asset_tag)
         super().__init__(ctx, title, parent)
         self.setObjectName("deviceDialog")
@@ -132,11 +154,21 @@ class DeviceDialog(_WriteDialog):
         self.resize(560, 440)
 
     def collect(self) -> DeviceInput:
-        return DeviceInput(model_id=self.model_choice.currentData() or 0, serial=self.serial.text(), purchase_date=self.purchase_date.value(),
-                           storage_place=self.storage_place.text(), notes=self.notes.toPlainText())
+        return DeviceInput(
+            model_id=self.model_choice.currentData() or 0,
+            serial=self.serial.text(),
+            purchase_date=self.purchase_date.value(),
+            storage_place=self.storage_place.text(),
+            notes=self.notes.toPlainText(),
+        )
 
     def write(self):
-        actor, inventory, data, record = self.ctx.require_actor(), self.ctx.services.inventory, self.collect(), self.record
+        actor, inventory, data, record = (
+            self.ctx.require_actor(),
+            self.ctx.services.inventory,
+            self.collect(),
+            self.record,
+        )
         if record is None:
             return lambda: inventory.create(actor, data)
         return lambda: inventory.update(actor, record.id, record.version, data)
@@ -167,7 +199,13 @@ class StateDialog(_WriteDialog):
         self.resize(480, 260)
 
     def write(self):
-        actor, inventory, rid, state, reason = self.ctx.require_actor(), self.ctx.services.inventory, self.record.id, self.state.currentData(), self.reason.text()
+        actor, inventory, rid, state, reason = (
+            self.ctx.require_actor(),
+            self.ctx.services.inventory,
+            self.record.id,
+            self.state.currentData(),
+            self.reason.text(),
+        )
         return lambda: inventory.set_state(actor, rid, state, reason)
 
 

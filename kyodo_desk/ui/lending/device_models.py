@@ -5,8 +5,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.domain.lending import DeviceKind
@@ -140,7 +151,7 @@ class DeviceModelsDialog(QDialog):
         self.model_name.setText(m.model_name if m else "")
         self.loan_days.setValue(m.loan_days if m else 0)
         self.accessories.setRowCount(0)
-        for acc in (m.accessories if m else ()):
+        for acc in m.accessories if m else ():
             self.add_accessory(acc.name, acc.count)
 
     def new_model(self) -> None:
@@ -174,13 +185,24 @@ class DeviceModelsDialog(QDialog):
         if not (self.can_edit and self.save_button.isEnabled()):  # read-only, or already saving
             return
         actor, inventory = self.ctx.require_actor(), self.ctx.services.inventory
-        args = (self.kind.currentData(), self.maker.text(), self.model_name.text(), self.collect_accessories(), self.loan_days.value() or None)
+        args = (
+            self.kind.currentData(),
+            self.maker.text(),
+            self.model_name.text(),
+            self.collect_accessories(),
+            self.loan_days.value() or None,
+        )
         model_id = self.current_id
         self.save_button.setEnabled(False)
         self.errors.clear()
         self.message.show_message("")
-        self.ctx.tasks.run(lambda _p: inventory.save_model(actor, *args, model_id=model_id), on_done=self._saved,
-                           on_error=self._failed, write=True, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: inventory.save_model(actor, *args, model_id=model_id),
+            on_done=self._saved,
+            on_error=self._failed,
+            write=True,
+            owner=self,
+        )
 
     def _saved(self, record: DeviceModelRecord) -> None:
         self.save_button.setEnabled(True)

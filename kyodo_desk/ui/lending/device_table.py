@@ -16,8 +16,22 @@ from kyodo_desk.ui.widgets.paged_model import PagedTableModel
 
 PAGE_SIZE = 200
 
-COLUMNS = [N_("管理番号"), N_("種別"), N_("メーカー・型番"), N_("状態"), N_("保管場所"), N_("シリアル番号"), N_("購入日")]
-STATE_COLORS = {"on_loan": "#1f5f99", "inspection": "#8a5a00", "repair": "#b3261e", "lost": "#b3261e", "retired": "#8a949e"}
+COLUMNS = [
+    N_("管理番号"),
+    N_("種別"),
+    N_("メーカー・型番"),
+    N_("状態"),
+    N_("保管場所"),
+    N_("シリアル番号"),
+    N_("購入日"),
+]
+STATE_COLORS = {
+    "on_loan": "#1f5f99",
+    "inspection": "#8a5a00",
+    "repair": "#b3261e",
+    "lost": "#b3261e",
+    "retired": "#8a949e",
+}
 
 
 @dataclass(frozen=True)
@@ -28,8 +42,15 @@ class DeviceFilter:
 
 
 def _cell(d: DeviceRecord, column: int) -> str:
-    return [d.asset_tag, DeviceKind(d.kind).label(), d.model.label, d.state_label, d.storage_place, d.serial,
-            d.purchase_date.strftime("%Y/%m/%d") if d.purchase_date else ""][column]
+    return [
+        d.asset_tag,
+        DeviceKind(d.kind).label(),
+        d.model.label,
+        d.state_label,
+        d.storage_place,
+        d.serial,
+        d.purchase_date.strftime("%Y/%m/%d") if d.purchase_date else "",
+    ][column]
 
 
 class DeviceTableModel(PagedTableModel):

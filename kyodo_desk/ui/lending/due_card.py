@@ -57,22 +57,37 @@ class DueLoansCard(Card):
             return
         due_today, overdue = result
         self.loans = list(overdue) + list(due_today)
-        self.summary.setText(_("延滞 {b} 件 ・ 今日返却予定 {a} 件").format(a=format_number(len(due_today)), b=format_number(len(overdue))) if self.loans
-                             else _("今日返却予定の貸出と延滞中の貸出はありません。"))
+        self.summary.setText(
+            _("延滞 {b} 件 ・ 今日返却予定 {a} 件").format(
+                a=format_number(len(due_today)), b=format_number(len(overdue))
+            )
+            if self.loans
+            else _("今日返却予定の貸出と延滞中の貸出はありません。")
+        )
         self.list.clear()
         for loan in self.loans[:MAX_LINES]:
             late = loan.days_overdue(self.today)
             state = _("延滞{n}日").format(n=late) if late else _("今日まで")
             text = _("{state}  {org}\n{ref} ・ {n}台 ・ {due}まで ・ {name} {phone}").format(
-                state=state, org=loan.organization_name, ref=loan.reference, n=len(loan.open_items), due=md(loan.due_on),
-                name=loan.responsible_name, phone=loan.contact_phone or loan.organization_phone)
+                state=state,
+                org=loan.organization_name,
+                ref=loan.reference,
+                n=len(loan.open_items),
+                due=md(loan.due_on),
+                name=loan.responsible_name,
+                phone=loan.contact_phone or loan.organization_phone,
+            )
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, loan.id)
             if late:
                 item.setForeground(ERROR_COLOR)
             self.list.addItem(item)
         if len(self.loans) > MAX_LINES:
-            more = QListWidgetItem(_("ほか {n} 件 — 「機器貸出」の「返却予定・延滞」で全部見られます").format(n=format_number(len(self.loans) - MAX_LINES)))
+            more = QListWidgetItem(
+                _("ほか {n} 件 — 「機器貸出」の「返却予定・延滞」で全部見られます").format(
+                    n=format_number(len(self.loans) - MAX_LINES)
+                )
+            )
             more.setFlags(Qt.ItemFlag.NoItemFlags)
             self.list.addItem(more)
         self.list.setVisible(bool(self.loans))

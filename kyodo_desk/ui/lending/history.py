@@ -37,19 +37,36 @@ class DeviceHistoryDialog(QDialog):
         layout.addWidget(buttons)
         fit_to_screen(self, 860, 620)
         actor, sv, did = ctx.require_actor(), ctx.services, device.id
-        ctx.tasks.run(lambda _p: (sv.inventory.history(actor, did), sv.loans.history(actor, device_id=did)), on_done=self._show, owner=self)
+        ctx.tasks.run(
+            lambda _p: (sv.inventory.history(actor, did), sv.loans.history(actor, device_id=did)),
+            on_done=self._show,
+            owner=self,
+        )
 
     def _show(self, result) -> None:
         changes, loans = result
         label = lambda s: DeviceState(s).label() if s else "—"  # noqa: E731
-        self.changes.set_rows([Row([when(c.at), label(c.from_state), label(c.to_state), c.staff_name, c.reason]) for c in reversed(changes)])
+        self.changes.set_rows(
+            [
+                Row([when(c.at), label(c.from_state), label(c.to_state), c.staff_name, c.reason])
+                for c in reversed(changes)
+            ]
+        )
         today = dt.date.today()
         rows = []
         for loan in loans:
             item = next((i for i in loan.items if i.device.id == self.device.id), None)
             back = when(item.returned_at) if item and item.returned_at else ""
-            state = _("返却済み") if back else (_("延滞 {n} 日").format(n=loan.days_overdue(today)) if loan.days_overdue(today) else _("貸出中"))
-            rows.append(Row([loan.reference, loan.organization_name, when(loan.out_at), md(loan.due_on), back, state],
-                            color=MUTED_COLOR if back else None))
+            state = (
+                _("返却済み")
+                if back
+                else (_("延滞 {n} 日").format(n=loan.days_overdue(today)) if loan.days_overdue(today) else _("貸出中"))
+            )
+            rows.append(
+                Row(
+                    [loan.reference, loan.organization_name, when(loan.out_at), md(loan.due_on), back, state],
+                    color=MUTED_COLOR if back else None,
+                )
+            )
         self.loans.set_rows(rows)
         self.loaded = True

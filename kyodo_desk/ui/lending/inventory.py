@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.domain.lending import DeviceKind, DeviceState
@@ -56,8 +63,12 @@ class InventoryTab(QWidget):
         self.message = MessageLine()
         layout.addWidget(self.message)
         if not self.can_edit:
-            self.message.show_message(_("あなたの役割({role})では在庫の登録・変更はできません(閲覧・ラベルの印刷・CSVでの保存はできます)。").format(
-                role=ctx.require_actor().role.label()), "warn")
+            self.message.show_message(
+                _(
+                    "あなたの役割({role})では在庫の登録・変更はできません(閲覧・ラベルの印刷・CSVでの保存はできます)。"
+                ).format(role=ctx.require_actor().role.label()),
+                "warn",
+            )
 
         self.model = DeviceTableModel(ctx)
         self.table = QTableView()
@@ -92,7 +103,9 @@ class InventoryTab(QWidget):
         self.history_button.clicked.connect(self.show_history)
         self.models_button.clicked.connect(self.edit_models)
         self.csv = InventoryCsv(ctx, self)
-        self.csv.exported.connect(lambda path: self.message.show_message(_("{path} に保存しました。").format(path=path), "ok"))
+        self.csv.exported.connect(
+            lambda path: self.message.show_message(_("{path} に保存しました。").format(path=path), "ok")
+        )
         self.import_button.clicked.connect(self.csv.choose_and_import)
         self.export_button.clicked.connect(self.csv.choose_and_export)
         self.labels_button.clicked.connect(self.print_labels)
@@ -122,7 +135,9 @@ class InventoryTab(QWidget):
     # ---- list -------------------------------------------------------------------------------
     def apply_filter(self) -> None:
         self._filter_timer.stop()
-        self.model.set_filter(DeviceFilter(self.text_filter.text(), self.state_filter.currentData(), self.kind_filter.currentData()))
+        self.model.set_filter(
+            DeviceFilter(self.text_filter.text(), self.state_filter.currentData(), self.kind_filter.currentData())
+        )
 
     def _show_count(self) -> None:
         if self.model.total is not None:
@@ -130,7 +145,9 @@ class InventoryTab(QWidget):
             active = [f"「{self.text_filter.text().strip()}」"] if self.text_filter.text().strip() else []
             active += [c.currentText() for c in (self.state_filter, self.kind_filter) if c.currentData() is not None]
             empty = self.model.total == 0 and bool(active)
-            self.count_label.setText(_("{count}(絞り込み中: {filters})").format(count=count, filters="・".join(active)) if empty else count)
+            self.count_label.setText(
+                _("{count}(絞り込み中: {filters})").format(count=count, filters="・".join(active)) if empty else count
+            )
             self.clear_filters_button.setVisible(empty)
 
     def clear_filters(self) -> None:
@@ -188,8 +205,11 @@ class InventoryTab(QWidget):
 
     def open_device(self, device_id: int) -> None:
         actor, inventory = self.ctx.require_actor(), self.ctx.services.inventory
-        self.ctx.tasks.run(lambda _p: (inventory.models(actor), inventory.get(actor, device_id)),
-                           on_done=lambda r: self._device_dialog(*r), owner=self)
+        self.ctx.tasks.run(
+            lambda _p: (inventory.models(actor), inventory.get(actor, device_id)),
+            on_done=lambda r: self._device_dialog(*r),
+            owner=self,
+        )
 
     def _device_dialog(self, models, record) -> DeviceDialog:
         dialog = DeviceDialog(self.ctx, models, record, self.window())

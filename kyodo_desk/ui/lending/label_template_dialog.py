@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLineEdit, QSpinBox, QVBoxLayout, QWidget,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.documents.labels import LabelTemplate
@@ -43,8 +50,14 @@ def _count_box() -> QSpinBox:
 class LabelTemplateDialog(QDialog):
     saved = Signal(object)  # LabelTemplate
 
-    def __init__(self, ctx: AppContext, service: LabelService, existing: dict[str, LabelTemplate],
-                 start_from: LabelTemplate | None = None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        ctx: AppContext,
+        service: LabelService,
+        existing: dict[str, LabelTemplate],
+        start_from: LabelTemplate | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.ctx, self.service, self.existing = ctx, service, existing
         self.setObjectName("labelTemplateDialog")
@@ -53,7 +66,9 @@ class LabelTemplateDialog(QDialog):
         self.errors = FieldErrors()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
-        hint = plain_label(_("A4のラベル用紙の寸法をmmで入れます。余白と間隔は用紙の左上から測ります(用紙の箱の寸法図が便利です)。"))
+        hint = plain_label(
+            _("A4のラベル用紙の寸法をmmで入れます。余白と間隔は用紙の左上から測ります(用紙の箱の寸法図が便利です)。")
+        )
         hint.setWordWrap(True)
         hint.setObjectName("hint")
         layout.addWidget(hint)
@@ -71,9 +86,14 @@ class LabelTemplateDialog(QDialog):
         self.errors.add_row(form, "title", _("表示名"), self.title)
         form.addRow(_("列数(横に並ぶ数)"), self.columns)
         form.addRow(_("段数(縦に並ぶ数)"), self.rows)
-        for key, label in (("label_width", _("ラベルの幅")), ("label_height", _("ラベルの高さ")),
-                           ("left", _("左の余白(1列目の左端まで)")), ("top", _("上の余白(1段目の上端まで)")),
-                           ("pitch_x", _("横の間隔(左端から次の左端まで)")), ("pitch_y", _("縦の間隔(上端から次の上端まで)"))):
+        for key, label in (
+            ("label_width", _("ラベルの幅")),
+            ("label_height", _("ラベルの高さ")),
+            ("left", _("左の余白(1列目の左端まで)")),
+            ("top", _("上の余白(1段目の上端まで)")),
+            ("pitch_x", _("横の間隔(左端から次の左端まで)")),
+            ("pitch_y", _("縦の間隔(上端から次の上端まで)")),
+        ):
             form.addRow(label, self.mm[key])
         layout.addLayout(form)
 
@@ -100,8 +120,12 @@ class LabelTemplateDialog(QDialog):
     def template(self) -> LabelTemplate:
         name = self.name.text().strip()
         return LabelTemplate(
-            name=name, title=self.title.text().strip() or name, columns=self.columns.value(), rows=self.rows.value(),
-            **{key: round(self.mm[key].value(), 1) for key in _MM_FIELDS})
+            name=name,
+            title=self.title.text().strip() or name,
+            columns=self.columns.value(),
+            rows=self.rows.value(),
+            **{key: round(self.mm[key].value(), 1) for key in _MM_FIELDS},
+        )
 
     def _local_problems(self, t: LabelTemplate) -> dict[str, str]:
         if not t.name:
@@ -120,8 +144,13 @@ class LabelTemplateDialog(QDialog):
             return
         actor, service = self.ctx.require_actor(), self.service
         self.save_button.setEnabled(False)
-        self.ctx.tasks.run(lambda _p: service.save_template(actor, template), on_done=lambda _r: self._done(template),
-                           on_error=self._failed, write=True, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: service.save_template(actor, template),
+            on_done=lambda _r: self._done(template),
+            on_error=self._failed,
+            write=True,
+            owner=self,
+        )
 
     def _done(self, template: LabelTemplate) -> None:
         self.save_button.setEnabled(True)

@@ -6,8 +6,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup, QComboBox, QDialog, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLineEdit,
-    QPushButton, QRadioButton, QToolButton, QVBoxLayout, QWidget,
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.documents.labels import LabelTemplate
@@ -65,7 +77,11 @@ class StartGrid(QWidget):
             button.setChecked(n == start)
             used = n < start
             button.setText(_("済") if used else str(n))
-            button.setStyleSheet("background: #d5dbe1; color: #6b7580;" if used else ("background: #1f5f99; color: white;" if n == start else ""))
+            button.setStyleSheet(
+                "background: #d5dbe1; color: #6b7580;"
+                if used
+                else ("background: #1f5f99; color: white;" if n == start else "")
+            )
         self.start_changed.emit(start)
 
 
@@ -116,8 +132,11 @@ class LabelDialog(QDialog):
         self.add_template_button.clicked.connect(self.add_template)
         can_add = ctx.require_actor().can(Permission.INVENTORY_EDIT)
         self.add_template_button.setEnabled(can_add)
-        self.add_template_button.setToolTip(_("手持ちのラベル用紙の寸法を登録します") if can_add
-                                            else _("用紙の追加は、機器の登録ができる職員が行います"))
+        self.add_template_button.setToolTip(
+            _("手持ちのラベル用紙の寸法を登録します")
+            if can_add
+            else _("用紙の追加は、機器の登録ができる職員が行います")
+        )
         sheet_row.addWidget(self.add_template_button)
         sheet_layout.addLayout(sheet_row)
         sheet_layout.addWidget(plain_label(_("使いかけの用紙なら、最初の空いているラベルをクリック:")))
@@ -137,8 +156,12 @@ class LabelDialog(QDialog):
         self.offset_y.setObjectName("offsetY")
         pform.addRow(_("右へ (X)"), self.offset_x)
         pform.addRow(_("下へ (Y)"), self.offset_y)
-        explain = plain_label(_("位置合わせ用紙を普通紙に100%で印刷し、ラベル用紙に重ねて透かして、枠とラベルのずれを測って入れます。"
-                                "値はこの端末に保存されます。"))
+        explain = plain_label(
+            _(
+                "位置合わせ用紙を普通紙に100%で印刷し、ラベル用紙に重ねて透かして、枠とラベルのずれを測って入れます。"
+                "値はこの端末に保存されます。"
+            )
+        )
         explain.setWordWrap(True)
         explain.setObjectName("hint")
         pform.addRow(explain)
@@ -168,7 +191,9 @@ class LabelDialog(QDialog):
 
     def reload_templates(self, select: str | None = None) -> None:
         service = self.service
-        self.ctx.tasks.run(lambda _p: service.templates(), on_done=lambda t: self._templates_loaded(t, select), owner=self)
+        self.ctx.tasks.run(
+            lambda _p: service.templates(), on_done=lambda t: self._templates_loaded(t, select), owner=self
+        )
 
     def _offset_box(self, value: float) -> QDoubleSpinBox:
         box = QDoubleSpinBox()
@@ -200,8 +225,12 @@ class LabelDialog(QDialog):
         return self.template_dialog
 
     def _template_saved(self, template: LabelTemplate) -> None:
-        self.message.show_message(_("用紙「{title}」を追加しました。「位置合わせ用紙を印刷…」で、ずれがないか確かめてください。")
-                                  .format(title=template.title), "ok")
+        self.message.show_message(
+            _("用紙「{title}」を追加しました。「位置合わせ用紙を印刷…」で、ずれがないか確かめてください。").format(
+                title=template.title
+            ),
+            "ok",
+        )
         self.reload_templates(select=template.name)
 
     def _template_changed(self, *_args) -> None:
@@ -234,14 +263,28 @@ class LabelDialog(QDialog):
             self.message.show_message(_("印刷する機器の管理番号を入れてください(または「すべての機器」)。"), "error")
             return
         x, y = self._save_offsets()
-        actor, service, name, start = self.ctx.require_actor(), self.service, self.template.currentData(), self.grid.start
+        actor, service, name, start = (
+            self.ctx.require_actor(),
+            self.service,
+            self.template.currentData(),
+            self.grid.start,
+        )
         self.message.show_message("")
-        self._build(lambda: service.build(actor, tags, name, start=start, offset_x_mm=x, offset_y_mm=y), _("機器ラベル"), "labels.pdf")
+        self._build(
+            lambda: service.build(actor, tags, name, start=start, offset_x_mm=x, offset_y_mm=y),
+            _("機器ラベル"),
+            "labels.pdf",
+        )
 
     def print_calibration(self) -> None:
         x, y = self._save_offsets()
         service, name = self.service, self.template.currentData()
-        self._build(lambda: service.calibration(name, offset_x_mm=x, offset_y_mm=y), _("ラベル位置合わせ用紙"), "label-calibration.pdf", write=False)
+        self._build(
+            lambda: service.calibration(name, offset_x_mm=x, offset_y_mm=y),
+            _("ラベル位置合わせ用紙"),
+            "label-calibration.pdf",
+            write=False,
+        )
 
     def _build(self, build, title: str, filename: str, *, write: bool = True) -> None:
         def shown(dialog) -> None:

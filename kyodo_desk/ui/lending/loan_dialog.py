@@ -18,8 +18,17 @@ import datetime as dt
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
-    QStackedWidget, QVBoxLayout, QWidget,
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.domain.lending import DeviceKind, DeviceState
@@ -31,7 +40,14 @@ from kyodo_desk.services.loans import LoanRecord
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.lending.common import (
-    LENDING_STYLE, MUTED_COLOR, MessageLine, ScanField, confirm_shortcuts, md, no_default_buttons, when,
+    LENDING_STYLE,
+    MUTED_COLOR,
+    MessageLine,
+    ScanField,
+    confirm_shortcuts,
+    md,
+    no_default_buttons,
+    when,
 )
 from kyodo_desk.ui.lending.print_path import print_loan_document
 from kyodo_desk.ui.lending.return_form import ReturnItemForm
@@ -46,7 +62,9 @@ class LoanDialog(QDialog):
     returned = Signal(object, list)  # LoanRecord after the return, tags returned
     renewed = Signal(object)
 
-    def __init__(self, ctx: AppContext, loan: LoanRecord, *, scanned_tag: str | None = None, parent: QWidget | None = None):
+    def __init__(
+        self, ctx: AppContext, loan: LoanRecord, *, scanned_tag: str | None = None, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.ctx, self.loan = ctx, loan
         self.setObjectName("loanDialog")
@@ -132,11 +150,25 @@ class LoanDialog(QDialog):
         today = dt.date.today()
         late = loan.days_overdue(today)
         state = _("返却済み") if loan.status == "closed" else (_("延滞 {n} 日").format(n=late) if late else _("貸出中"))
-        self.summary.setText(_("責任者: {name} ・ 貸出中の連絡先: {phone} ・ 団体の電話: {org_phone}\n貸出: {out}({staff}) ・ 返却予定: {due}\n利用目的: {purpose}").format(
-            name=loan.responsible_name, phone=loan.contact_phone, org_phone=loan.organization_phone or "—", out=when(loan.out_at),
-            staff=loan.staff_name or "—", due=md(loan.due_on), purpose=loan.purpose or "—"))
+        self.summary.setText(
+            _(
+                "責任者: {name} ・ 貸出中の連絡先: {phone} ・ 団体の電話: {org_phone}\n貸出: {out}({staff}) ・ 返却予定: {due}\n利用目的: {purpose}"
+            ).format(
+                name=loan.responsible_name,
+                phone=loan.contact_phone,
+                org_phone=loan.organization_phone or "—",
+                out=when(loan.out_at),
+                staff=loan.staff_name or "—",
+                due=md(loan.due_on),
+                purpose=loan.purpose or "—",
+            )
+        )
         self.state_line.show_message(state, "error" if late else ("info" if loan.status == "closed" else "ok"))
-        keep = {i: self.forms[i] for i in self.forms if any(it.device.id == i and it.returned_at is None for it in loan.items)}
+        keep = {
+            i: self.forms[i]
+            for i in self.forms
+            if any(it.device.id == i and it.returned_at is None for it in loan.items)
+        }
         ticked = set(self.ticked_ids())
         self.items.clear()
         while self.stack.count():
@@ -154,10 +186,20 @@ class LoanDialog(QDialog):
                 self.stack.addWidget(form)
             else:
                 state_label = DeviceState(item.result_state).label() if item.result_state else ""
-                row.setText(_("{tag}  返却済み {when}({state})").format(tag=item.device.asset_tag, when=when(item.returned_at), state=state_label))
+                row.setText(
+                    _("{tag}  返却済み {when}({state})").format(
+                        tag=item.device.asset_tag, when=when(item.returned_at), state=state_label
+                    )
+                )
                 row.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                 row.setForeground(MUTED_COLOR)
-                self.stack.addWidget(plain_label(_("{tag} は {when} に返却済みです。").format(tag=item.device.asset_tag, when=when(item.returned_at))))
+                self.stack.addWidget(
+                    plain_label(
+                        _("{tag} は {when} に返却済みです。").format(
+                            tag=item.device.asset_tag, when=when(item.returned_at)
+                        )
+                    )
+                )
             row.setData(Qt.ItemDataRole.UserRole, item.device.id)
             self.items.addItem(row)
         open_now = loan.status == "open"
@@ -171,7 +213,9 @@ class LoanDialog(QDialog):
 
     def _update_receipt(self) -> None:
         """返却受領書 only for a loan of which something has come back, and not next to an error."""
-        self.receipt_button.setEnabled(self.has_returns() and not (self.message.text() and self.message.tone == "error"))
+        self.receipt_button.setEnabled(
+            self.has_returns() and not (self.message.text() and self.message.tone == "error")
+        )
 
     def _say(self, text: str, tone: str) -> None:
         self.message.show_message(text, tone)
@@ -194,7 +238,10 @@ class LoanDialog(QDialog):
 
     # ---- choosing devices -------------------------------------------------------------------
     def row_of(self, device_id: int) -> int | None:
-        return next((r for r in range(self.items.count()) if self.items.item(r).data(Qt.ItemDataRole.UserRole) == device_id), None)
+        return next(
+            (r for r in range(self.items.count()) if self.items.item(r).data(Qt.ItemDataRole.UserRole) == device_id),
+            None,
+        )
 
     def form_for(self, tag: str) -> ReturnItemForm | None:
         return next((f for f in self.forms.values() if f.item.device.asset_tag == normalize_tag(tag)), None)
@@ -212,7 +259,12 @@ class LoanDialog(QDialog):
         tag = normalize_tag(code)
         if self.tick(tag):
             form = self.form_for(tag)
-            self._say(_("{tag} を返却するものに加えました。付属品を確かめて、「返却する」(Ctrl+Enter)を押してください。").format(tag=tag), "ok")
+            self._say(
+                _(
+                    "{tag} を返却するものに加えました。付属品を確かめて、「返却する」(Ctrl+Enter)を押してください。"
+                ).format(tag=tag),
+                "ok",
+            )
             self.scan.setFocus()
             if form is not None:
                 form.errors.clear()
@@ -220,11 +272,17 @@ class LoanDialog(QDialog):
             self._say(_("{tag} はこの貸出の返却待ちの機器ではありません。").format(tag=tag), "error")
 
     def _empty_enter(self) -> None:
-        self._say(_("返却するときは Ctrl+Enter か「返却する」ボタンを押してください(Enter だけでは返却しません)。"), "info")
+        self._say(
+            _("返却するときは Ctrl+Enter か「返却する」ボタンを押してください(Enter だけでは返却しません)。"), "info"
+        )
 
     def ticked_ids(self) -> list[int]:
-        return [self.items.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.items.count())
-                if self.items.item(r).checkState() == Qt.CheckState.Checked and self.items.item(r).data(Qt.ItemDataRole.UserRole) in self.forms]
+        return [
+            self.items.item(r).data(Qt.ItemDataRole.UserRole)
+            for r in range(self.items.count())
+            if self.items.item(r).checkState() == Qt.CheckState.Checked
+            and self.items.item(r).data(Qt.ItemDataRole.UserRole) in self.forms
+        ]
 
     # ---- returning ----------------------------------------------------------------------------
     def return_selected(self) -> None:
@@ -240,15 +298,24 @@ class LoanDialog(QDialog):
             form = self.forms[device_id]
             unchecked = form.unchecked()
             if unchecked:
-                text = _("{tag} の付属品「{names}」がまだ確認されていません。戻ったものにチェックを入れ、ないものは「欠品」か「破損」を選んでください。").format(
-                    tag=form.item.device.asset_tag, names="」「".join(unchecked))
+                text = _(
+                    "{tag} の付属品「{names}」がまだ確認されていません。戻ったものにチェックを入れ、ないものは「欠品」か「破損」を選んでください。"
+                ).format(tag=form.item.device.asset_tag, names="」「".join(unchecked))
                 form.errors.show({"accessories": text})
                 self.items.setCurrentRow(self.row_of(device_id))
-                self._say(_("まだ返却していません。{tag} の付属品 {n} 点が未確認です(赤い枠の中)。").format(
-                    tag=form.item.device.asset_tag, n=len(unchecked)), "error")
+                self._say(
+                    _("まだ返却していません。{tag} の付属品 {n} 点が未確認です(赤い枠の中)。").format(
+                        tag=form.item.device.asset_tag, n=len(unchecked)
+                    ),
+                    "error",
+                )
                 form.focus_unchecked()
                 return
-        returned_at = self.returned_at.dateTime().toPython().replace(second=0, microsecond=0) if self.backdate.isChecked() else None
+        returned_at = (
+            self.returned_at.dateTime().toPython().replace(second=0, microsecond=0)
+            if self.backdate.isChecked()
+            else None
+        )
         reason = self.backdate_reason.text() if self.backdate.isChecked() else ""
         requests = [self.forms[i].request(returned_at, reason) for i in ids]
         for form in self.forms.values():
@@ -291,8 +358,14 @@ class LoanDialog(QDialog):
                 form.errors.show(exc.errors)
                 self.items.setCurrentRow(self.row_of(failed_id))
             self.errors.show(exc.errors)
-            self._say(_("{tag} を返却できませんでした。赤い項目を直してから、もう一度「返却する」を押してください。").format(
-                tag=form.item.device.asset_tag if form else "") + "\n" + "\n".join(exc.errors.values()), "error")
+            self._say(
+                _("{tag} を返却できませんでした。赤い項目を直してから、もう一度「返却する」を押してください。").format(
+                    tag=form.item.device.asset_tag if form else ""
+                )
+                + "\n"
+                + "\n".join(exc.errors.values()),
+                "error",
+            )
         elif isinstance(exc, ServiceError):
             self._say(str(exc), "error")
         else:

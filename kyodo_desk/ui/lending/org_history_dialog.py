@@ -39,7 +39,9 @@ class OrganizationLoanHistoryDialog(QDialog):
         self.summary = plain_label(_("読み込み中…"))
         self.summary.setObjectName("hint")
         layout.addWidget(self.summary)
-        self.table = make_table([_("貸出番号"), _("貸出日"), _("返却予定日"), _("状態"), _("機器"), _("延滞")], stretch=4)
+        self.table = make_table(
+            [_("貸出番号"), _("貸出日"), _("返却予定日"), _("状態"), _("機器"), _("延滞")], stretch=4
+        )
         self.table.doubleClicked.connect(lambda index: self.open_loan(index.row()))
         layout.addWidget(self.table, 1)
         hint = plain_label(_("ダブルクリックで貸出を開きます。"))
@@ -60,13 +62,30 @@ class OrganizationLoanHistoryDialog(QDialog):
         for loan in loans:
             out = loan.status == "open"
             late = days_late(loan, today)
-            devices = "、".join(i.device.asset_tag + (_("(返却済)") if out and i.returned_at else "") for i in loan.items)
-            rows.append(Row([loan.reference, format_date(loan.out_at.date()), format_date(loan.due_on), _("貸出中") if out else _("返却済"),
-                                       devices, _("{n} 日").format(n=late) if late else ""], data=loan.id,
-                            color=(ERROR_COLOR if late else None) if out else MUTED_COLOR))
+            devices = "、".join(
+                i.device.asset_tag + (_("(返却済)") if out and i.returned_at else "") for i in loan.items
+            )
+            rows.append(
+                Row(
+                    [
+                        loan.reference,
+                        format_date(loan.out_at.date()),
+                        format_date(loan.due_on),
+                        _("貸出中") if out else _("返却済"),
+                        devices,
+                        _("{n} 日").format(n=late) if late else "",
+                    ],
+                    data=loan.id,
+                    color=(ERROR_COLOR if late else None) if out else MUTED_COLOR,
+                )
+            )
         self.table.set_rows(rows)
         still_out = sum(1 for loan in loans if loan.status == "open")
-        self.summary.setText(_("{n} 件(うち貸出中 {k} 件)").format(n=format_number(len(loans)), k=format_number(still_out)) if loans else _("この団体への貸出はまだありません。"))
+        self.summary.setText(
+            _("{n} 件(うち貸出中 {k} 件)").format(n=format_number(len(loans)), k=format_number(still_out))
+            if loans
+            else _("この団体への貸出はまだありません。")
+        )
         self.loaded.emit()
 
     def open_loan(self, row: int) -> bool:
@@ -80,4 +99,3 @@ class OrganizationLoanHistoryDialog(QDialog):
         page.open_loan(self.loans[row].id)
         self.accept()
         return True
-

@@ -17,7 +17,16 @@ from kyodo_desk.ui.lending.common import ERROR_COLOR, MessageLine, Row, make_tab
 from kyodo_desk.ui.lending.print_path import print_loan_document
 from kyodo_desk.ui.widgets.page import plain_label
 
-HEADERS = [N_("状況"), N_("返却予定"), N_("貸出番号"), N_("団体"), N_("責任者"), N_("貸出中の連絡先"), N_("団体の電話"), N_("機器")]
+HEADERS = [
+    N_("状況"),
+    N_("返却予定"),
+    N_("貸出番号"),
+    N_("団体"),
+    N_("責任者"),
+    N_("貸出中の連絡先"),
+    N_("団体の電話"),
+    N_("機器"),
+]
 
 
 def due_status(loan: LoanRecord, today: dt.date) -> str:
@@ -118,12 +127,31 @@ class OverdueTab(QWidget):
         due_today, overdue = result
         current = self.current()
         self.loans = list(overdue) + list(due_today)
-        self.table.set_rows([
-            Row([due_status(loan, self.today), md(loan.due_on), loan.reference, loan.organization_name, loan.responsible_name,
-                 loan.contact_phone, loan.organization_phone, "、".join(i.device.asset_tag for i in loan.open_items)],
-                data=loan.id, color=ERROR_COLOR if loan.days_overdue(self.today) else None)
-            for loan in self.loans])
-        self.summary.show_message(_("今日返却予定 {a} 件 ・ 延滞 {b} 件").format(a=format_number(len(due_today)), b=format_number(len(overdue))), "warn" if overdue else "info")
+        self.table.set_rows(
+            [
+                Row(
+                    [
+                        due_status(loan, self.today),
+                        md(loan.due_on),
+                        loan.reference,
+                        loan.organization_name,
+                        loan.responsible_name,
+                        loan.contact_phone,
+                        loan.organization_phone,
+                        "、".join(i.device.asset_tag for i in loan.open_items),
+                    ],
+                    data=loan.id,
+                    color=ERROR_COLOR if loan.days_overdue(self.today) else None,
+                )
+                for loan in self.loans
+            ]
+        )
+        self.summary.show_message(
+            _("今日返却予定 {a} 件 ・ 延滞 {b} 件").format(
+                a=format_number(len(due_today)), b=format_number(len(overdue))
+            ),
+            "warn" if overdue else "info",
+        )
         if current is not None:
             rows = [i for i, loan in enumerate(self.loans) if loan.id == current.id]
             if rows:
@@ -153,8 +181,15 @@ class OverdueTab(QWidget):
         if loan is None:
             self.loan_label.setText(_("貸出を選ぶと、督促の記録がここに出ます。"))
             return
-        self.loan_label.setText(_("{ref} {org} ・ 責任者 {name} ・ 連絡先 {phone} ・ 貸出 {out}").format(
-            ref=loan.reference, org=loan.organization_name, name=loan.responsible_name, phone=loan.contact_phone, out=when(loan.out_at)))
+        self.loan_label.setText(
+            _("{ref} {org} ・ 責任者 {name} ・ 連絡先 {phone} ・ 貸出 {out}").format(
+                ref=loan.reference,
+                org=loan.organization_name,
+                name=loan.responsible_name,
+                phone=loan.contact_phone,
+                out=when(loan.out_at),
+            )
+        )
         for at, staff, note in reversed(loan.notes):
             self.notes.addItem(f"{when(at)}  {staff}  {note}")
         if not loan.notes:
@@ -181,7 +216,9 @@ class OverdueTab(QWidget):
             else:
                 report_error(self, exc, self.ctx.log_file)
 
-        self.ctx.tasks.run(lambda _p: loans.add_note(actor, loan.id, text), on_done=done, on_error=failed, write=True, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: loans.add_note(actor, loan.id, text), on_done=done, on_error=failed, write=True, owner=self
+        )
 
     def open_current(self) -> None:
         from kyodo_desk.ui.lending.loan_dialog import LoanDialog

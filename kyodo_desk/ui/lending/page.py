@@ -55,8 +55,12 @@ class LendingPage(QWidget):
             self.tabs.addTab(self.stats, _("統計"))
         layout.addWidget(self.tabs, 1)
         for n in range(self.tabs.count()):
-            QShortcut(QKeySequence(f"Alt+{n + 1}"), self, activated=lambda i=n: self.tabs.setCurrentIndex(i),
-                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            QShortcut(
+                QKeySequence(f"Alt+{n + 1}"),
+                self,
+                activated=lambda i=n: self.tabs.setCurrentIndex(i),
+                context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+            )
         self.tabs.currentChanged.connect(self._tab_changed)
         self.reservations.pickup_requested.connect(self.pick_up)
 
@@ -86,7 +90,9 @@ class LendingPage(QWidget):
         """A device from the search box: at the desk it is a scan; elsewhere its record opens."""
         actor, inventory = self.ctx.require_actor(), self.ctx.services.inventory
         if self.at_desk():
-            self.ctx.tasks.run(lambda _p: inventory.get(actor, device_id), on_done=lambda d: self.desk.feed(d.asset_tag), owner=self)
+            self.ctx.tasks.run(
+                lambda _p: inventory.get(actor, device_id), on_done=lambda d: self.desk.feed(d.asset_tag), owner=self
+            )
             return
         self._show_self()
         self.show_tab(self.inventory)
@@ -95,7 +101,9 @@ class LendingPage(QWidget):
     def open_loan(self, loan_id: int) -> None:
         actor, loans = self.ctx.require_actor(), self.ctx.services.loans
         self._show_self()
-        self.ctx.tasks.run(lambda _p: loans.get(actor, loan_id), on_done=lambda loan: self.desk.open_loan(loan), owner=self)
+        self.ctx.tasks.run(
+            lambda _p: loans.get(actor, loan_id), on_done=lambda loan: self.desk.open_loan(loan), owner=self
+        )
 
     def pick_up(self, reservation) -> None:
         """A reserved group came for its devices: the desk gets the group, its contact and the devices."""

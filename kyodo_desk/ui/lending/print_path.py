@@ -26,5 +26,11 @@ def print_loan_document(ctx: AppContext, parent: QWidget, what: str, loan: LoanR
         "reminder": (lambda: docs.reminder_letter(actor, loan.id), _("督促状")),
     }[what]
     refocus = getattr(parent, "refocus", None)
-    show_pdf(ctx, parent, build, title, f"{loan.reference}_{title}.pdf",
-             on_shown=(lambda d: d.finished.connect(lambda _r: refocus())) if refocus else None)
+    show_pdf(
+        ctx,
+        parent,
+        build,
+        title,
+        f"{loan.reference}_{title}.pdf",
+        on_shown=(lambda d: d.finished.connect(lambda _r: refocus())) if refocus else None,
+    )

@@ -16,7 +16,14 @@ from kyodo_desk.services.base import ServiceError
 from kyodo_desk.services.loans import LoanRecord
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
-from kyodo_desk.ui.lending.common import LENDING_STYLE, MessageLine, confirm_shortcuts, date_edit, md, no_default_buttons
+from kyodo_desk.ui.lending.common import (
+    LENDING_STYLE,
+    MessageLine,
+    confirm_shortcuts,
+    date_edit,
+    md,
+    no_default_buttons,
+)
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.date_edit import date_problem
 from kyodo_desk.ui.widgets.form import FieldErrors
@@ -35,7 +42,9 @@ class RenewDialog(QDialog):
         self.errors = FieldErrors()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
-        layout.addWidget(plain_label(_("{org} ・ いまの返却予定日: {due}").format(org=loan.organization_name, due=md(loan.due_on))))
+        layout.addWidget(
+            plain_label(_("{org} ・ いまの返却予定日: {due}").format(org=loan.organization_name, due=md(loan.due_on)))
+        )
         form = QFormLayout()
         self.new_due = date_edit(max(loan.due_on, dt.date.today()) + dt.timedelta(days=7))
         self.new_due.setObjectName("newDue")
@@ -64,8 +73,13 @@ class RenewDialog(QDialog):
         self.ok_button.setEnabled(False)
         self.errors.clear()
         self.message.show_message("")
-        self.ctx.tasks.run(lambda _p: loans.renew(actor, loan.id, loan.version, new_due), on_done=self._done,
-                           on_error=self._failed, write=True, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: loans.renew(actor, loan.id, loan.version, new_due),
+            on_done=self._done,
+            on_error=self._failed,
+            write=True,
+            owner=self,
+        )
 
     def _done(self, loan: LoanRecord) -> None:
         self.ok_button.setEnabled(True)

@@ -8,8 +8,16 @@ import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QScrollArea,
-    QTabWidget, QVBoxLayout, QWidget,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.domain.lending import DeviceKind
@@ -20,7 +28,16 @@ from kyodo_desk.services.reservations import Availability, ReservationRecord
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.lending.calendar_view import LoanCalendar
-from kyodo_desk.ui.lending.common import MUTED_COLOR, MessageLine, OrganizationPicker, Row, choice_combo, date_edit, make_table, md
+from kyodo_desk.ui.lending.common import (
+    MUTED_COLOR,
+    MessageLine,
+    OrganizationPicker,
+    Row,
+    choice_combo,
+    date_edit,
+    make_table,
+    md,
+)
 from kyodo_desk.ui.widgets.date_edit import date_problem
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import plain_label
@@ -155,14 +172,26 @@ class ReservationsTab(QWidget):
         start, end = self.period()
         org_id, kind = self.organization.organization_id(), self.kind.currentData()
         actor, reservations = self.ctx.require_actor(), self.ctx.services.reservations
-        self.ctx.tasks.run(lambda _p: reservations.availability(actor, start, end, org_id, kind=kind), on_done=self._show_availability, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: reservations.availability(actor, start, end, org_id, kind=kind),
+            on_done=self._show_availability,
+            owner=self,
+        )
 
     def _show_availability(self, rows: list[Availability]) -> None:
         self.available = rows
-        self.table.set_rows([
-            Row(["", a.device.asset_tag, a.device.name, _("空き") if a.available else a.reason], data=a.device.id,
-                color=None if a.available else MUTED_COLOR, tooltip=f"{a.device.name}\n{a.reason or _('空き')}", checkable=a.available)
-            for a in rows])
+        self.table.set_rows(
+            [
+                Row(
+                    ["", a.device.asset_tag, a.device.name, _("空き") if a.available else a.reason],
+                    data=a.device.id,
+                    color=None if a.available else MUTED_COLOR,
+                    tooltip=f"{a.device.name}\n{a.reason or _('空き')}",
+                    checkable=a.available,
+                )
+                for a in rows
+            ]
+        )
         free = sum(1 for a in rows if a.available)
         self.message.show_message(_("この期間に予約できる機器: {n} 台").format(n=free), "info")
         self.availability_shown.emit()
@@ -187,17 +216,31 @@ class ReservationsTab(QWidget):
             return
         start, end = self.period()
         ids = self.ticked_ids()
-        args = dict(purpose=self.purpose.text(), contact_name=self.contact_name.text(), contact_phone=self.contact_phone.text())
+        args = dict(
+            purpose=self.purpose.text(), contact_name=self.contact_name.text(), contact_phone=self.contact_phone.text()
+        )
         actor, reservations = self.ctx.require_actor(), self.ctx.services.reservations
         self.errors.clear()
         self.reserve_button.setEnabled(False)
-        self.ctx.tasks.run(lambda _p: reservations.create(actor, org_id, start, end, ids, **args), on_done=self._reserved,
-                           on_error=self._failed, write=True, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: reservations.create(actor, org_id, start, end, ids, **args),
+            on_done=self._reserved,
+            on_error=self._failed,
+            write=True,
+            owner=self,
+        )
 
     def _reserved(self, record: ReservationRecord) -> None:
         self.reserve_button.setEnabled(True)
-        self.message.show_message(_("{org} の予約を受け付けました({s}〜{e}、{tags})。").format(
-            org=record.organization_name, s=md(record.start_on), e=md(record.end_on), tags="、".join(record.device_tags)), "ok")
+        self.message.show_message(
+            _("{org} の予約を受け付けました({s}〜{e}、{tags})。").format(
+                org=record.organization_name,
+                s=md(record.start_on),
+                e=md(record.end_on),
+                tags="、".join(record.device_tags),
+            ),
+            "ok",
+        )
         self.ctx.events.emit_changed("reservation", [record.id])
         self.reserved.emit(record)
         self.show_availability()
@@ -206,7 +249,9 @@ class ReservationsTab(QWidget):
         self.reserve_button.setEnabled(True)
         if isinstance(exc, ValidationError):
             self.errors.show(exc.errors)
-            self.message.show_message("\n".join(self.errors.unknown(exc.errors)) or _("入力を確認してください。"), "error")
+            self.message.show_message(
+                "\n".join(self.errors.unknown(exc.errors)) or _("入力を確認してください。"), "error"
+            )
         elif isinstance(exc, ServiceError):
             self.message.show_message(str(exc), "error")
         else:
@@ -216,16 +261,29 @@ class ReservationsTab(QWidget):
     def load_active(self) -> None:
         self._active_gen += 1
         gen, actor, reservations = self._active_gen, self.ctx.require_actor(), self.ctx.services.reservations
-        self.ctx.tasks.run(lambda _p: reservations.active(actor), on_done=lambda rows: self._show_active(gen, rows), owner=self)
+        self.ctx.tasks.run(
+            lambda _p: reservations.active(actor), on_done=lambda rows: self._show_active(gen, rows), owner=self
+        )
 
     def _show_active(self, gen: int, rows: list[ReservationRecord]) -> None:
         if gen != self._active_gen:  # an older answer arriving late
             return
         self.reservations = rows
-        self.active.set_rows([
-            Row([f"{md(res.start_on)}〜{md(res.end_on)}", res.organization_name, "、".join(res.device_tags),
-                 " ".join(x for x in (res.contact_name, res.contact_phone) if x), res.purpose], data=res.id)
-            for res in rows])
+        self.active.set_rows(
+            [
+                Row(
+                    [
+                        f"{md(res.start_on)}〜{md(res.end_on)}",
+                        res.organization_name,
+                        "、".join(res.device_tags),
+                        " ".join(x for x in (res.contact_name, res.contact_phone) if x),
+                        res.purpose,
+                    ],
+                    data=res.id,
+                )
+                for res in rows
+            ]
+        )
 
     def pick_up_selected(self) -> None:
         row = self.active.currentRow()
@@ -240,7 +298,12 @@ class ReservationsTab(QWidget):
         actor, reservations = self.ctx.require_actor(), self.ctx.services.reservations
 
         def done(_r):
-            self.message.show_message(_("{org} の予約({s}〜{e})を取り消しました。").format(org=res.organization_name, s=md(res.start_on), e=md(res.end_on)), "ok")
+            self.message.show_message(
+                _("{org} の予約({s}〜{e})を取り消しました。").format(
+                    org=res.organization_name, s=md(res.start_on), e=md(res.end_on)
+                ),
+                "ok",
+            )
             self.ctx.events.emit_changed("reservation", [res.id])
 
         self.ctx.tasks.run(lambda _p: reservations.cancel(actor, res.id), on_done=done, write=True, owner=self)

@@ -45,7 +45,9 @@ class ReturnItemForm(QWidget):
             keep = problem.sizePolicy()
             keep.setRetainSizeWhenHidden(True)
             problem.setSizePolicy(keep)
-            tick.toggled.connect(lambda on, p=problem: p.setVisible(not on))  # ticked = back: no 未確認/欠品 choice shown
+            tick.toggled.connect(
+                lambda on, p=problem: p.setVisible(not on)
+            )  # ticked = back: no 未確認/欠品 choice shown
             grid.addWidget(tick, row, 0)
             grid.addWidget(problem, row, 1)
             self.accessories[name] = (tick, problem)
@@ -91,8 +93,10 @@ class ReturnItemForm(QWidget):
 
     def accessories_back(self) -> dict[str, str | None]:
         """Name → returned / missing / damaged, or None while nobody has checked it."""
-        return {name: AccessoryResult.RETURNED.value if tick.isChecked() else problem.currentData()
-                for name, (tick, problem) in self.accessories.items()}
+        return {
+            name: AccessoryResult.RETURNED.value if tick.isChecked() else problem.currentData()
+            for name, (tick, problem) in self.accessories.items()
+        }
 
     def unchecked(self) -> list[str]:
         """Accessories neither ticked back nor marked 欠品/破損."""
@@ -119,7 +123,12 @@ class ReturnItemForm(QWidget):
 
     def request(self, returned_at=None, backdate_reason: str = "") -> ReturnRequest:
         return ReturnRequest(
-            device_id=self.item.device.id, accessories_back=self.accessories_back(), condition=self.condition.currentData(),
-            wiped=self.wiped.isChecked(), result_state=self.result_state.currentData(), note=self.note.text(),
-            returned_at=returned_at, backdate_reason=backdate_reason,
+            device_id=self.item.device.id,
+            accessories_back=self.accessories_back(),
+            condition=self.condition.currentData(),
+            wiped=self.wiped.isChecked(),
+            result_state=self.result_state.currentData(),
+            note=self.note.text(),
+            returned_at=returned_at,
+            backdate_reason=backdate_reason,
         )

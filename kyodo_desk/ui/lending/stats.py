@@ -108,5 +108,11 @@ class StatsTab(QWidget):
         from kyodo_desk.documents.statistics import build_statistics_pdf
 
         stats, settings = self.stats, self.ctx.services.settings
-        show_pdf(self.ctx, self, lambda: build_statistics_pdf(stats, settings.get()), stats.title,
-                 _("機器貸出統計_{fy}年度.pdf").format(fy=self.fiscal_year()), write=False)
+        show_pdf(
+            self.ctx,
+            self,
+            lambda: build_statistics_pdf(stats, settings.get()),
+            stats.title,
+            _("機器貸出統計_{fy}年度.pdf").format(fy=self.fiscal_year()),
+            write=False,
+        )

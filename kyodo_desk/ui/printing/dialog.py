@@ -38,8 +38,16 @@ class PdfPreviewDialog(QDialog):
     printed = Signal(int)
     saved = Signal(str)
 
-    def __init__(self, ctx: AppContext, pdf: bytes, title: str, filename: str, parent: QWidget | None = None,
-                 *, ask_path: AskPath | None = None):
+    def __init__(
+        self,
+        ctx: AppContext,
+        pdf: bytes,
+        title: str,
+        filename: str,
+        parent: QWidget | None = None,
+        *,
+        ask_path: AskPath | None = None,
+    ):
         super().__init__(parent)
         self.ctx, self.pdf, self.title, self.filename = ctx, pdf, title, filename
         self._ask_path = ask_path
@@ -51,7 +59,9 @@ class PdfPreviewDialog(QDialog):
         self.preview = PdfPreview(self)
         layout.addWidget(self.preview, 1)
         row = QHBoxLayout()
-        self.status = plain_label(_("原寸(100%)で印刷します。プリンターの設定で「用紙に合わせる」「縮小」を選ばないでください。"))
+        self.status = plain_label(
+            _("原寸(100%)で印刷します。プリンターの設定で「用紙に合わせる」「縮小」を選ばないでください。")
+        )
         self.status.setObjectName("hint")
         self.status.setWordWrap(True)
         row.addWidget(self.status, 1)
@@ -101,8 +111,15 @@ class PdfPreviewDialog(QDialog):
             self.status.setText(_("{n}ページを印刷に送りました。").format(n=pages))
             self.printed.emit(pages)
 
-        self.ctx.tasks.run(lambda progress: print_pdf(data, printer, progress=progress), _("印刷しています…"),
-                           on_done=done, owner=self, cancellable=True, write=True, parent=self)
+        self.ctx.tasks.run(
+            lambda progress: print_pdf(data, printer, progress=progress),
+            _("印刷しています…"),
+            on_done=done,
+            owner=self,
+            cancellable=True,
+            write=True,
+            parent=self,
+        )
 
     def save_pdf(self, path: str | Path | None = None) -> None:
         ask = self._ask_path or ask_save_path
@@ -129,10 +146,18 @@ class PdfPreviewDialog(QDialog):
         super().keyPressEvent(event)
 
 
-def show_pdf(ctx: AppContext, parent: QWidget, build: Callable[[], bytes], title: str, filename: str,
-             on_shown: Callable[[PdfPreviewDialog], None] | None = None,
-             on_error: Callable[[BaseException], None] | None = None, *, write: bool = True,
-             ask_path: AskPath | None = None) -> None:
+def show_pdf(
+    ctx: AppContext,
+    parent: QWidget,
+    build: Callable[[], bytes],
+    title: str,
+    filename: str,
+    on_shown: Callable[[PdfPreviewDialog], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+    *,
+    write: bool = True,
+    ask_path: AskPath | None = None,
+) -> None:
     """Build the PDF off the GUI thread (with a progress dialog if slow), then preview it."""
 
     def done(pdf: bytes) -> None:
@@ -143,5 +168,12 @@ def show_pdf(ctx: AppContext, parent: QWidget, build: Callable[[], bytes], title
         if on_shown is not None:
             on_shown(dialog)
 
-    ctx.tasks.run(lambda _p: build(), _("{title} を作成しています…").format(title=title), on_done=done, on_error=on_error,
-                  write=write, owner=parent, parent=parent.window())
+    ctx.tasks.run(
+        lambda _p: build(),
+        _("{title} を作成しています…").format(title=title),
+        on_done=done,
+        on_error=on_error,
+        write=write,
+        owner=parent,
+        parent=parent.window(),
+    )

@@ -42,10 +42,15 @@ class DocumentItemDelegate(QStyledItemDelegate):
         painter.setPen(opt.palette.color(role))
         painter.setFont(title_font)
         line = QFontMetrics(title_font).height()
-        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), line), Qt.TextFlag.TextSingleLine, index.data() or "")
+        painter.drawText(
+            QRect(rect.left(), rect.top(), rect.width(), line), Qt.TextFlag.TextSingleLine, index.data() or ""
+        )
         painter.setFont(small)
         if not selected:
             painter.setPen(opt.palette.color(QPalette.ColorRole.PlaceholderText))
-        painter.drawText(QRect(rect.left(), rect.top() + line + 2, rect.width(), rect.height() - line),
-                         Qt.TextFlag.TextWordWrap, index.data(DESCRIPTION_ROLE) or "")
+        painter.drawText(
+            QRect(rect.left(), rect.top() + line + 2, rect.width(), rect.height() - line),
+            Qt.TextFlag.TextWordWrap,
+            index.data(DESCRIPTION_ROLE) or "",
+        )
         painter.restore()

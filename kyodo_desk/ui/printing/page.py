@@ -12,8 +12,18 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QListWidget, QListWidgetItem, QProgressBar, QPushButton,
-    QSpinBox, QSplitter, QVBoxLayout, QWidget,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.documents.base import write_pdf
@@ -62,8 +72,14 @@ class PrintCentrePage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 12)
         layout.addWidget(page_title(_("印刷")))
-        layout.addWidget(intro(_("窓口でお渡しするハンドブックや申請用紙を選び、プレビューで確かめてから印刷します。"
-                                 "どれも実物大(100%)で印刷されます。")))
+        layout.addWidget(
+            intro(
+                _(
+                    "窓口でお渡しするハンドブックや申請用紙を選び、プレビューで確かめてから印刷します。"
+                    "どれも実物大(100%)で印刷されます。"
+                )
+            )
+        )
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self._build_left())
         self.preview = PdfPreview()
@@ -199,15 +215,22 @@ class PrintCentrePage(QWidget):
         source = self.service.handbook_source()
         if self.ctx.require_actor().can(Permission.SETTINGS_EDIT):
             return source.note
-        return _("ハンドブックは編集版の原稿を使っています。") if source.is_override else _("ハンドブックは標準の原稿を使っています。")
+        return (
+            _("ハンドブックは編集版の原稿を使っています。")
+            if source.is_override
+            else _("ハンドブックは標準の原稿を使っています。")
+        )
 
     def _build_current(self) -> None:
         doc = self.selected()
         if doc is None or not self.isVisible():
             return
         paper = self.selected_paper()
-        self.hint.setText(_("プリンターの設定で「両面印刷」と「短辺とじ」を選び、重ねたまま二つ折りにすると冊子になります。")
-                          if paper is Paper.A5_BOOKLET else "")
+        self.hint.setText(
+            _("プリンターの設定で「両面印刷」と「短辺とじ」を選び、重ねたまま二つ折りにすると冊子になります。")
+            if paper is Paper.A5_BOOKLET
+            else ""
+        )
         self._generation += 1
         generation = self._generation
         if self._task is not None and not self._task.done:
@@ -238,8 +261,12 @@ class PrintCentrePage(QWidget):
 
             return service.build(actor, key, paper, progress=both)
 
-        self._task = self.ctx.tasks.run(work, on_done=lambda result: self._show(result, generation),
-                                        on_error=lambda exc: self._failed(exc, generation), owner=self)
+        self._task = self.ctx.tasks.run(
+            work,
+            on_done=lambda result: self._show(result, generation),
+            on_error=lambda exc: self._failed(exc, generation),
+            owner=self,
+        )
 
     def _progress(self, done: int, total: int, text: str, generation: int) -> None:
         if generation == self._generation:
@@ -270,8 +297,9 @@ class PrintCentrePage(QWidget):
     def choose_printer(self, doc: BuiltDocument) -> QPrinter | None:
         """The system print dialog, preset for *doc*; None when cancelled."""
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        configure_printer(printer, landscape=doc.landscape, duplex_short_edge=doc.duplex_short_edge,
-                          copies=self.copies.value())
+        configure_printer(
+            printer, landscape=doc.landscape, duplex_short_edge=doc.duplex_short_edge, copies=self.copies.value()
+        )
         printer.setDocName(doc.title)
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle(_("印刷 — {title}").format(title=doc.title))
@@ -306,8 +334,9 @@ class PrintCentrePage(QWidget):
         if doc is None:
             return
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-        path, _filter = QFileDialog.getSaveFileName(self, _("PDFで保存"), str(Path(folder) / doc.suggested_filename),
-                                                    _("PDF ファイル (*.pdf)"))
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("PDFで保存"), str(Path(folder) / doc.suggested_filename), _("PDF ファイル (*.pdf)")
+        )
         if not path:
             return
         if not path.lower().endswith(".pdf"):

@@ -56,8 +56,9 @@ def configure_printer(printer: QPrinter, *, landscape: bool, duplex_short_edge: 
         printer.setDuplex(QPrinter.DuplexMode.DuplexShortSide)
 
 
-def print_pdf(data: bytes, printer: QPrinter, *, progress: Progress | None = None,
-              max_dpi: int = MAX_RENDER_DPI) -> int:
+def print_pdf(
+    data: bytes, printer: QPrinter, *, progress: Progress | None = None, max_dpi: int = MAX_RENDER_DPI
+) -> int:
     """Paint every page of *data* on *printer* at 100 % scale; returns the number of pages sent.
 
     When the printer cannot make copies itself (PDF output, some drivers) the copies are
@@ -76,7 +77,7 @@ def print_pdf(data: bytes, printer: QPrinter, *, progress: Progress | None = Non
     total = pages * copies
     sent = 0
     try:
-        for copy in range(copies):
+        for _copy in range(copies):
             for index in range(pages):
                 if sent:
                     printer.newPage()

@@ -167,8 +167,11 @@ class PersonDialog(QDialog):
         """Esc or キャンセル: ask before throwing away what was typed (the form keeps it otherwise)."""
         if self.can_edit and self.changed_fields() and not getattr(self, "_discard", False):
             self.confirm_box = QMessageBox(
-                QMessageBox.Icon.Question, _("確認"), _("変更を破棄しますか?"),
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self,
+                QMessageBox.Icon.Question,
+                _("確認"),
+                _("変更を破棄しますか?"),
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                self,
             )
             self.confirm_box.setDefaultButton(QMessageBox.StandardButton.Cancel)
             self.confirm_box.button(QMessageBox.StandardButton.Discard).setText(_("破棄して閉じる"))

@@ -61,7 +61,9 @@ class RequestsDialog(QDialog):
 
         disclose = QGroupBox(_("開示"))
         box = QVBoxLayout(disclose)
-        box.addWidget(plain_label(_("保有しているすべての情報を、保管場所(画面・項目)つきで PDF と CSV に保存します。")))
+        box.addWidget(
+            plain_label(_("保有しているすべての情報を、保管場所(画面・項目)つきで PDF と CSV に保存します。"))
+        )
         self.export_button = QPushButton(_("PDF と CSV で保存…"))
         self.export_button.setObjectName("exportDisclosure")
         self.export_button.clicked.connect(self.choose_export_folder)
@@ -162,8 +164,11 @@ class RequestsDialog(QDialog):
             dialog = OrganizationDialog(self.ctx, record, self)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             before = record.as_input()
-            dialog.saved.connect(lambda new: self._corrected(
-                [f for f in before.__dataclass_fields__ if getattr(before, f) != getattr(new, f)]))
+            dialog.saved.connect(
+                lambda new: self._corrected(
+                    [f for f in before.__dataclass_fields__ if getattr(before, f) != getattr(new, f)]
+                )
+            )
             dialog.open()
             self.editor_opened.emit(dialog)
 
@@ -208,26 +213,32 @@ class RequestsDialog(QDialog):
         actor, privacy, kind, sid = self.ctx.require_actor(), self.ctx.services.privacy, self.kind, self.subject_id
         include = self.include.isChecked()
         flags = {"include_matches": include} if kind == PERSON else {"include_people": include}
-        self.ctx.tasks.run(lambda _p: privacy.erasure_plan(actor, kind, sid, **flags), on_done=self._show_plan,
-                           owner=self)
+        self.ctx.tasks.run(
+            lambda _p: privacy.erasure_plan(actor, kind, sid, **flags), on_done=self._show_plan, owner=self
+        )
 
     def _show_plan(self, plan: ErasurePlan) -> None:
         self.plan = plan
         n = format_number
         if plan.subject_kind == PERSON:
             text = _("個人の記録(氏名・電話・メール・備考)を削除し、相談 {c} 件の文章を消去します。").format(
-                c=n(plan.consultations))
+                c=n(plan.consultations)
+            )
             text += _("氏名か電話番号が同じ記録: 貸出 {l} 件・予約 {r} 件{what}。").format(
-                l=n(plan.matched_loans), r=n(plan.matched_reservations),
-                what=_("(消去します)") if self.include.isChecked() else _("(残します)"))
+                l=n(plan.matched_loans),
+                r=n(plan.matched_reservations),
+                what=_("(消去します)") if self.include.isChecked() else _("(残します)"),
+            )
         else:
-            text = _("団体の代表者・担当者・電話・メール・住所・備考を消去し、貸出 {l} 件・予約 {r} 件の連絡先を消去します。").format(
-                l=n(plan.loans), r=n(plan.reservations))
+            text = _(
+                "団体の代表者・担当者・電話・メール・住所・備考を消去し、貸出 {l} 件・予約 {r} 件の連絡先を消去します。"
+            ).format(l=n(plan.loans), r=n(plan.reservations))
             if plan.open_loans:
                 text += _("うち {o} 件は貸出中です。").format(o=n(plan.open_loans))
             if plan.people:
                 text += _("所属する個人 {p} 件を削除し、その相談 {c} 件の文章を消去します。").format(
-                    p=n(plan.people), c=n(plan.consultations))
+                    p=n(plan.people), c=n(plan.consultations)
+                )
         text += _("統計の数は変わりません。")
         self.plan_label.setText(text)
 
@@ -236,7 +247,8 @@ class RequestsDialog(QDialog):
             QMessageBox.Icon.Warning,
             _("消去の確認"),
             _("{text}\n\n理由: {reason}\n元に戻せません。消去しますか?").format(
-                text=self.plan_label.text(), reason=self.reason.currentText()),
+                text=self.plan_label.text(), reason=self.reason.currentText()
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
@@ -260,7 +272,9 @@ class RequestsDialog(QDialog):
         def done(result) -> None:
             self.status.setText(
                 _("消去しました: 相談 {c} 件、貸出 {l} 件、予約 {r} 件、個人 {p} 件。").format(
-                    c=result.consultations, l=result.loans, r=result.reservations, p=result.people))
+                    c=result.consultations, l=result.loans, r=result.reservations, p=result.people
+                )
+            )
             self.ctx.events.emit_changed(kind, [sid])
             if result.consultations:
                 self.ctx.events.emit_changed("consultation", [])
@@ -277,8 +291,14 @@ class RequestsDialog(QDialog):
             self.erase_button.setEnabled(True)
             report_error(self, exc, self.ctx.log_file)
 
-        return self.ctx.tasks.run(lambda _p: privacy.erase(actor, kind, sid, reason, **flags), _("消去しています…"),
-                                  on_done=done, on_error=failed, owner=self, write=True)
+        return self.ctx.tasks.run(
+            lambda _p: privacy.erase(actor, kind, sid, reason, **flags),
+            _("消去しています…"),
+            on_done=done,
+            on_error=failed,
+            owner=self,
+            write=True,
+        )
 
 
 def open_requests(ctx: AppContext, kind: str, subject_id: int, name: str, parent: QWidget | None) -> RequestsDialog:

@@ -107,7 +107,11 @@ class RetentionDialog(QDialog):
         self.files.setVisible(bool(paths))
         self.purge_button.setEnabled(report.due and not report.applied)
         if report.not_deleted:
-            self.status.setText(_("消去できなかったファイルがあります(上の一覧の末尾)。開いているプログラムを閉じてから、もう一度試してください。"))
+            self.status.setText(
+                _(
+                    "消去できなかったファイルがあります(上の一覧の末尾)。開いているプログラムを閉じてから、もう一度試してください。"
+                )
+            )
         self.previewed.emit(report)
 
     def confirm_purge(self) -> QMessageBox:
@@ -143,6 +147,10 @@ class RetentionDialog(QDialog):
             report_error(self, exc, self.ctx.log_file)
 
         return self.ctx.tasks.run(
-            lambda _p: retention.purge(actor, **folders), _("保存期間を過ぎた個人情報を消去しています…"),
-            on_done=done, on_error=failed, owner=self, write=True,
+            lambda _p: retention.purge(actor, **folders),
+            _("保存期間を過ぎた個人情報を消去しています…"),
+            on_done=done,
+            on_error=failed,
+            owner=self,
+            write=True,
         )

@@ -7,7 +7,14 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.domain.permissions import Permission
@@ -150,7 +157,9 @@ class CenterSettingsForm(QWidget):
         actor, settings = self.ctx.require_actor(), self.ctx.services.settings
         self.errors.clear()
         self.status.clear()
-        self.ctx.tasks.run(lambda _p: settings.update(actor, new), on_done=self._saved, on_error=self._failed, write=True, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: settings.update(actor, new), on_done=self._saved, on_error=self._failed, write=True, owner=self
+        )
 
     def _saved(self, settings: CenterSettings) -> None:
         self._fill(settings)

@@ -6,8 +6,17 @@ import datetime as dt
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QGroupBox, QHBoxLayout, QHeaderView, QLineEdit, QPushButton,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.domain.permissions import Permission
@@ -115,8 +124,13 @@ class ClosedDaysForm(QWidget):
         day, reason = self.new_day.date().toPython(), self.new_reason.text()
         actor, calendar = self.ctx.require_actor(), self.ctx.services.calendar
         self.message.clear()
-        self.ctx.tasks.run(lambda _p: calendar.add_center_day(actor, day, reason), on_done=lambda _r: self._changed(),
-                           on_error=self._failed, write=True, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: calendar.add_center_day(actor, day, reason),
+            on_done=lambda _r: self._changed(),
+            on_error=self._failed,
+            write=True,
+            owner=self,
+        )
 
     def remove_selected(self) -> None:
         row = self.own_table.currentRow()
@@ -125,8 +139,13 @@ class ClosedDaysForm(QWidget):
             return
         day = self.own_days[row]
         actor, calendar = self.ctx.require_actor(), self.ctx.services.calendar
-        self.ctx.tasks.run(lambda _p: calendar.remove_center_day(actor, day), on_done=lambda _r: self._changed(),
-                           on_error=self._failed, write=True, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: calendar.remove_center_day(actor, day),
+            on_done=lambda _r: self._changed(),
+            on_error=self._failed,
+            write=True,
+            owner=self,
+        )
 
     def _changed(self) -> None:
         self.new_reason.clear()

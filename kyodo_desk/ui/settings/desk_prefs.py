@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk import __version__
@@ -22,7 +31,11 @@ class DeskPreferencesForm(QWidget):
         self.ctx = ctx
         prefs = ctx.prefs
         layout = QVBoxLayout(self)
-        note = plain_label(_("この端末だけの設定です。言語・データフォルダ・フォントは、保存したあと協働デスクを再起動すると反映されます。"))
+        note = plain_label(
+            _(
+                "この端末だけの設定です。言語・データフォルダ・フォントは、保存したあと協働デスクを再起動すると反映されます。"
+            )
+        )
         note.setObjectName("banner")
         note.setWordWrap(True)
         layout.addWidget(note)
@@ -48,7 +61,9 @@ class DeskPreferencesForm(QWidget):
         folder_row.addStretch(1)
         self.data_dir.setMinimumWidth(420)
         form.addRow(_("データフォルダ"), folder_row)
-        hint = plain_label(_("データフォルダを変えると、次回からはそのフォルダのデータベースを使います(いまのデータは移動しません)。"))
+        hint = plain_label(
+            _("データフォルダを変えると、次回からはそのフォルダのデータベースを使います(いまのデータは移動しません)。")
+        )
         hint.setObjectName("hint")
         hint.setWordWrap(True)
         form.addRow("", hint)
@@ -79,8 +94,12 @@ class DeskPreferencesForm(QWidget):
 
         where = QGroupBox(_("いまの保存場所"))
         where_form = QFormLayout(where)
-        for label, value in ((_("データベース"), ctx.db.describe()), (_("ログ"), str(ctx.paths.log_file)),
-                             (_("バックアップ"), str(ctx.paths.backup_dir)), (_("この端末の設定"), str(ctx.paths.preferences_file))):
+        for label, value in (
+            (_("データベース"), ctx.db.describe()),
+            (_("ログ"), str(ctx.paths.log_file)),
+            (_("バックアップ"), str(ctx.paths.backup_dir)),
+            (_("この端末の設定"), str(ctx.paths.preferences_file)),
+        ):
             text = plain_label(value)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             where_form.addRow(label, text)
@@ -93,7 +112,9 @@ class DeskPreferencesForm(QWidget):
         layout.addStretch(1)
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, _("データフォルダを選ぶ"), self.data_dir.text() or str(self.ctx.paths.data_dir))
+        folder = QFileDialog.getExistingDirectory(
+            self, _("データフォルダを選ぶ"), self.data_dir.text() or str(self.ctx.paths.data_dir)
+        )
         if folder:
             self.data_dir.setText(folder)
 

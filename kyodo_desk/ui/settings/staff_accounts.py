@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLineEdit, QPushButton,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kyodo_desk.domain import passwords
@@ -30,7 +40,9 @@ class StaffAccountsForm(QWidget):
         row = QHBoxLayout()
         outer.addLayout(row, 1)
         self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels([_("氏名"), _("カナ"), _("ログイン名"), _("役割"), _("状態"), _("パスワード")])
+        self.table.setHorizontalHeaderLabels(
+            [_("氏名"), _("カナ"), _("ログイン名"), _("役割"), _("状態"), _("パスワード")]
+        )
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -86,15 +98,25 @@ class StaffAccountsForm(QWidget):
         self.records = records
         self.table.setRowCount(len(records))
         for r, rec in enumerate(records):
-            values = [rec.display_name, rec.display_kana, rec.login_name, rec.role.label(), _("有効") if rec.active else _("無効"),
-                      password_state(rec)]
+            values = [
+                rec.display_name,
+                rec.display_kana,
+                rec.login_name,
+                rec.role.label(),
+                _("有効") if rec.active else _("無効"),
+                password_state(rec),
+            ]
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
         from PySide6.QtCore import Qt as _Qt
 
-        if event.key() in (_Qt.Key.Key_Return, _Qt.Key.Key_Enter) and self.table.hasFocus() and self.table.currentRow() >= 0:
+        if (
+            event.key() in (_Qt.Key.Key_Return, _Qt.Key.Key_Enter)
+            and self.table.hasFocus()
+            and self.table.currentRow() >= 0
+        ):
             self.edit_row(self.table.currentRow())
             return
         super().keyPressEvent(event)
@@ -117,17 +139,23 @@ class StaffAccountsForm(QWidget):
         temporary = passwords.temporary_password()  # handed over; changed at the first sign-in
         self.ctx.tasks.run(
             lambda _p: (staff.create(actor, login, name, role, kana, password=temporary, temporary=True), temporary),
-            on_done=self._added, on_error=self._failed, write=True, owner=self)
+            on_done=self._added,
+            on_error=self._failed,
+            write=True,
+            owner=self,
+        )
 
     def _added(self, result) -> None:
         record, temporary = result
         for edit in (self.login, self.name, self.kana):
             edit.clear()
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status.setText(_(
-            "{name} さんを追加しました。仮パスワード: {password}\n本人に渡してください(二度と表示されません)。"
-            "最初のサインインで本人が新しいパスワードに変更します。"
-        ).format(name=record.display_name, password=temporary))
+        self.status.setText(
+            _(
+                "{name} さんを追加しました。仮パスワード: {password}\n本人に渡してください(二度と表示されません)。"
+                "最初のサインインで本人が新しいパスワードに変更します。"
+            ).format(name=record.display_name, password=temporary)
+        )
         self.ctx.events.emit_changed("staff", [record.id])
 
     def _failed(self, exc: BaseException) -> None:

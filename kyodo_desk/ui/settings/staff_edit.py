@@ -6,7 +6,15 @@ import datetime as dt
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
 )
 
 from kyodo_desk.domain.enums import StaffRole
@@ -24,7 +32,8 @@ def password_state(record: StaffRecord) -> str:
     if record.locked_until is not None:
         if record.locked_until > dt.datetime.now():
             return _("ロック中({time}まで)。仮パスワードを発行すると解除されます。").format(
-                time=record.locked_until.strftime("%H:%M"))
+                time=record.locked_until.strftime("%H:%M")
+            )
     if not record.has_password:
         return _("未設定(次のサインインで本人が決めます)")
     if record.password_temporary:
@@ -76,15 +85,22 @@ class StaffEditDialog(QDialog):
         """A new random password for this person (clears a lock-out); shown here once to hand over."""
         actor, staff, staff_id = self.ctx.require_actor(), self.ctx.services.staff, self.record.id
         self.temporary_button.setEnabled(False)
-        self.ctx.tasks.run(lambda _p: staff.issue_temporary_password(actor, staff_id), on_done=self._issued,
-                           on_error=self._failed, write=True, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: staff.issue_temporary_password(actor, staff_id),
+            on_done=self._issued,
+            on_error=self._failed,
+            write=True,
+            owner=self,
+        )
 
     def _issued(self, temporary: str) -> None:
         self.temporary_password = temporary
-        self.password_state.setText(_(
-            "仮パスワード: {password}\n本人に渡してください(この画面を閉じると二度と表示されません)。"
-            "最初のサインインで本人が新しいパスワードに変更します。"
-        ).format(password=temporary))
+        self.password_state.setText(
+            _(
+                "仮パスワード: {password}\n本人に渡してください(この画面を閉じると二度と表示されません)。"
+                "最初のサインインで本人が新しいパスワードに変更します。"
+            ).format(password=temporary)
+        )
         self.password_state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.ctx.events.emit_changed("staff", [self.record.id])
 
@@ -95,8 +111,14 @@ class StaffEditDialog(QDialog):
         actor, staff, record = self.ctx.require_actor(), self.ctx.services.staff, self.record
         name, kana, role, active = self.name.text(), self.kana.text(), self.role.currentData(), self.active.isChecked()
         self.ctx.tasks.run(
-            lambda _p: staff.update(actor, record.id, record.version, display_name=name, display_kana=kana, role=role, active=active),
-            on_done=self._saved, on_error=self._failed, write=True, owner=self)
+            lambda _p: staff.update(
+                actor, record.id, record.version, display_name=name, display_kana=kana, role=role, active=active
+            ),
+            on_done=self._saved,
+            on_error=self._failed,
+            write=True,
+            owner=self,
+        )
 
     def _saved(self, record: StaffRecord) -> None:
         self.saved = record

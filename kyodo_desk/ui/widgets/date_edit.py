@@ -120,8 +120,15 @@ class _TypedField(QWidget):
     edited = Signal()  # a person typed or picked (not setValue())
     kind = "date"
 
-    def __init__(self, parent: QWidget | None = None, *, optional: bool = False, label: str = "",
-                 hint: bool = True, value: Value | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        optional: bool = False,
+        label: str = "",
+        hint: bool = True,
+        value: Value | None = None,
+    ) -> None:
         super().__init__(parent)
         self.optional = optional
         self.label = label
@@ -272,7 +279,11 @@ class _TypedField(QWidget):
 
     def validate(self) -> bool:
         """True when the text is a usable value (reads it first if it changed)."""
-        if self.edit.text() != self._shown_text() or self._error is not None or (not self.optional and self._value is None):
+        if (
+            self.edit.text() != self._shown_text()
+            or self._error is not None
+            or (not self.optional and self._value is None)
+        ):
             return self.commit()
         return True
 
@@ -429,7 +440,11 @@ class DateTimeField(_TypedField):
 
     def _from_day(self, day: dt.date) -> Value:
         current = self.value()
-        at = current.time() if isinstance(current, dt.datetime) else dt.datetime.now().time().replace(second=0, microsecond=0)
+        at = (
+            current.time()
+            if isinstance(current, dt.datetime)
+            else dt.datetime.now().time().replace(second=0, microsecond=0)
+        )
         return dt.datetime.combine(day, at)
 
     def _emit_typed(self) -> None:
@@ -500,4 +515,12 @@ def date_problem(root: QWidget) -> str | None:
     return bad[0].error()
 
 
-__all__ = ["CalendarPopup", "DateField", "DateTimeField", "OptionalDateEdit", "TimeField", "date_fields", "date_problem"]
+__all__ = [
+    "CalendarPopup",
+    "DateField",
+    "DateTimeField",
+    "OptionalDateEdit",
+    "TimeField",
+    "date_fields",
+    "date_problem",
+]

@@ -5,18 +5,31 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
-
 # the first of these a field has tells that the user changed it (textEdited: typing, not set by code)
 _CHANGE_SIGNALS = (
-    "textEdited", "edited", "changed", "currentIndexChanged", "valueChanged", "dateTimeChanged", "dateChanged",
-    "toggled", "textChanged",
+    "textEdited",
+    "edited",
+    "changed",
+    "currentIndexChanged",
+    "valueChanged",
+    "dateTimeChanged",
+    "dateChanged",
+    "toggled",
+    "textChanged",
 )
 
 
 # the first of these a field has says the user changed it (textEdited: typing, never setText())
 _CHANGE_SIGNALS = (
-    "textEdited", "edited", "changed", "currentIndexChanged", "valueChanged", "dateTimeChanged", "dateChanged",
-    "toggled", "textChanged",
+    "textEdited",
+    "edited",
+    "changed",
+    "currentIndexChanged",
+    "valueChanged",
+    "dateTimeChanged",
+    "dateChanged",
+    "toggled",
+    "textChanged",
 )
 
 

@@ -79,8 +79,12 @@ def tab_keys(owner: QWidget, tabs: QTabWidget) -> str:
     parts = []
     for n in range(min(tabs.count(), 9)):
         key = f"Alt+{n + 1}"
-        QShortcut(QKeySequence(key), owner, activated=lambda i=n: tabs.setCurrentIndex(i),
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(
+            QKeySequence(key),
+            owner,
+            activated=lambda i=n: tabs.setCurrentIndex(i),
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
         tabs.setTabToolTip(n, key)
         parts.append(f"{key} {tabs.tabText(n).replace('&', '')}")
     return " ・ ".join(parts)

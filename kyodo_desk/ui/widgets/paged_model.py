@@ -51,7 +51,11 @@ class PagedTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.headers)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.headers):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.headers)
+        ):
             return _(self.headers[section])
         return None
 
@@ -64,8 +68,12 @@ class PagedTableModel(QAbstractTableModel):
         self._fetching = True
         gen, offset = self._generation, len(self.rows)
         query = self.page_query(offset, self.page_size)
-        self.ctx.tasks.run(lambda _p: query(), on_done=lambda page: self._append(gen, offset, page),
-                           on_error=lambda exc: self._failed(gen, exc), owner=self)
+        self.ctx.tasks.run(
+            lambda _p: query(),
+            on_done=lambda page: self._append(gen, offset, page),
+            on_error=lambda exc: self._failed(gen, exc),
+            owner=self,
+        )
 
     # ---- loading -----------------------------------------------------------------------------
     def set_filter(self, flt: Any) -> None:
@@ -80,8 +88,12 @@ class PagedTableModel(QAbstractTableModel):
         gen = self._generation
         limit = max(self.page_size, len(self.rows)) if keep_loaded else self.page_size
         count, page = self.count_query(), self.page_query(0, limit)
-        self.ctx.tasks.run(lambda _p: (count(), page()), on_done=lambda result: self._reset(gen, *result),
-                           on_error=lambda exc: self._failed(gen, exc), owner=self)
+        self.ctx.tasks.run(
+            lambda _p: (count(), page()),
+            on_done=lambda result: self._reset(gen, *result),
+            on_error=lambda exc: self._failed(gen, exc),
+            owner=self,
+        )
 
     def _reset(self, gen: int, total: int, rows: list) -> None:
         if gen != self._generation:
