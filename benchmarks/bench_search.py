@@ -107,7 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         call = lambda f=flt, o=offset, s=sort, d=desc: orgs.page(staff, f, offset=o, limit=200, sort=s, descending=d)  # noqa: E731
         rows = len(call())
         print(f"  {label:<42}{rows:>6}{_median_ms(call, args.repeat):>10.1f}")
-    for label, flt in (("count(), all", OrganizationFilter()), ("count(), filter 「町会」", OrganizationFilter(text="町会"))):
+    for label, flt in (
+        ("count(), all", OrganizationFilter()),
+        ("count(), filter 「町会」", OrganizationFilter(text="町会")),
+    ):
         n = orgs.count(staff, flt)
         print(f"  {label:<42}{n:>6}{_median_ms(lambda f=flt: orgs.count(staff, f), args.repeat):>10.1f}")
 

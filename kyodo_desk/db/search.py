@@ -92,11 +92,7 @@ def candidates(dialect: str, terms: list[str], kinds: Iterable[str] | None = Non
         fts = table_clause(table, column("rowid"))
         match = text(f"{table} MATCH :phrase").bindparams(bindparam("phrase", expression, type_=String))
         stmt = (
-            select(doc.id)
-            .select_from(fts)
-            .join(doc, doc.id == fts.c.rowid)
-            .where(match)
-            .order_by(fts.c.rowid.desc())
+            select(doc.id).select_from(fts).join(doc, doc.id == fts.c.rowid).where(match).order_by(fts.c.rowid.desc())
         )
         if long and short:
             grams = text("search_grams MATCH :grams").bindparams(bindparam("grams", gram_expr, type_=String))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -34,7 +35,7 @@ def build_statistics_pdf(stats, settings, *, today: dt.date | None = None, progr
     small = st.derive(st.cell, fontSize=8, leading=10)
     head = st.derive(st.cell_head, fontSize=8, leading=10)
     table = stats_table(stats)
-    data = [[para(c, head) for c in table[0]]]
+    data: list[list[Any]] = [[para(c, head) for c in table[0]]]
     numeric_from = 2
     label_w = 34 * mm
     section_w = 34 * mm

@@ -102,8 +102,6 @@ def test_imposition_copies_each_page_once_and_keeps_its_fonts_shared():
     source = numbered_pdf(16)
     imposed = impose_booklet(source)
     reader = PdfReader(io.BytesIO(imposed))
-    forms = {
-        ref.idnum for page in reader.pages for ref in page["/Resources"]["/XObject"].values()
-    }
+    forms = {ref.idnum for page in reader.pages for ref in page["/Resources"]["/XObject"].values()}
     assert len(forms) == 16  # one Form XObject per A5 page, however many sides use it
     assert len(imposed) < 1.5 * len(source)  # fonts and content not duplicated
