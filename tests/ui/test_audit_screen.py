@@ -68,7 +68,7 @@ def test_admin_finds_who_saw_a_record_by_number_and_exports_it(qtbot, desk, serv
     assert focused() is page.staff
     while page.staff.currentText().split("(")[0] != TANAKA:
         press(qtbot, Qt.Key.Key_Down)
-    qtbot.waitUntil(lambda: page.model.rows and {r.staff_name for r in page.model.rows} == {TANAKA}, timeout=5000)
+    qtbot.waitUntil(lambda: bool(page.model.rows) and {r.staff_name for r in page.model.rows} == {TANAKA}, timeout=5000)
 
     out = tmp_path / "監査.csv"
     monkeypatch.setattr("kyodo_desk.ui.audit.page.ask_export_path", lambda _parent, _name: out)
