@@ -15,15 +15,12 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +31,7 @@ from kyodo_desk.ui.audit.model import AuditTableModel
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.widgets.date_edit import OptionalDateEdit
 from kyodo_desk.ui.widgets.page import plain_label
+from kyodo_desk.ui.widgets.record_list import record_list
 from kyodo_desk.ui.widgets.search_box import down_to_results
 
 FILTER_DELAY_MS = 300
@@ -118,20 +116,7 @@ class AuditLogPage(QWidget):
         layout.addLayout(grid)
 
         self.model = AuditTableModel(ctx)
-        self.table = QTableView()
-        self.table.setObjectName("auditTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
-        self.table.horizontalHeader().setHighlightSections(False)
-        for column, width in enumerate(_WIDTHS):
-            self.table.setColumnWidth(column, width)
+        self.table = record_list(self.model, widths=_WIDTHS, name="auditTable")
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         down_to_results(self.record, self.table)

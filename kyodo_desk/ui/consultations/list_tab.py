@@ -7,16 +7,13 @@ import datetime as dt
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +29,7 @@ from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.widgets.date_edit import OptionalDateEdit
 from kyodo_desk.ui.widgets.page import plain_label
+from kyodo_desk.ui.widgets.record_list import record_list
 from kyodo_desk.ui.widgets.search_box import down_to_results
 
 FILTER_DELAY_MS = 300
@@ -88,21 +86,7 @@ class ConsultationListTab(QWidget):
         layout.addLayout(grid)
 
         self.model = ConsultationTableModel(ctx)
-        self.table = QTableView()
-        self.table.setObjectName("consultationTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 12)
-        self.table.horizontalHeader().setHighlightSections(False)
-        for column, width in enumerate(_WIDTHS):
-            self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table = record_list(self.model, widths=_WIDTHS, stretch=4, name="consultationTable")
         self.table.activated.connect(lambda index: self.open_row(index.row()))
         layout.addWidget(self.table, 1)
         down_to_results(self.text_filter, self.table)  # Tab or Down from the search: the results, not 受付日

@@ -8,11 +8,9 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +23,7 @@ from kyodo_desk.ui.dispatch.application_model import COLUMNS, NEEDS_ACTION, Appl
 from kyodo_desk.ui.dispatch.common import combo, fiscal_year_combo
 from kyodo_desk.ui.dispatch.org_picker import OrganizationPicker
 from kyodo_desk.ui.widgets.page import plain_label
+from kyodo_desk.ui.widgets.record_list import record_list
 
 _FIXED = {4: 104, 5: 104, 8: 96}  # 種類, 分野, アドバイザー (full text in the tooltip)
 
@@ -59,16 +58,7 @@ class ApplicationsTab(QWidget):
         self.model.setParent(self)
         self.model.modelAboutToBeReset.connect(self._remember_current)
         self.model.loaded.connect(self._loaded)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 12)
-        self.table.horizontalHeader().setHighlightSections(False)
+        self.table = record_list(self.model)
         self.table.setSortingEnabled(False)  # newest first, as the database pages them
         header = self.table.horizontalHeader()
         for c in range(len(COLUMNS)):  # names and topics share what is left

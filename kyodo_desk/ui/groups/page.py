@@ -5,14 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +24,7 @@ from kyodo_desk.ui.groups.model import OrganizationTableModel
 from kyodo_desk.ui.lending.org_history_dialog import OrganizationLoanHistoryDialog
 from kyodo_desk.ui.openers import OpenerRegistry
 from kyodo_desk.ui.widgets.page import page_title, plain_label
+from kyodo_desk.ui.widgets.record_list import record_list
 from kyodo_desk.ui.widgets.search_box import down_to_results
 
 FILTER_DELAY_MS = 250
@@ -97,22 +95,9 @@ class OrganizationsPage(QWidget):
         layout.addLayout(filters)
 
         self.model = OrganizationTableModel(ctx)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 12)
-        self.table.horizontalHeader().setHighlightSections(False)
+        self.table = record_list(self.model, widths=_WIDTHS, stretch=1)
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        for column, width in enumerate(_WIDTHS):
-            self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(lambda index: self.edit_row(index.row()))
         layout.addWidget(self.table, 1)
         down_to_results(self.text_filter, self.table)  # Tab or Down from the filter: the list, not 種別

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +23,7 @@ from kyodo_desk.ui.lending.csv_io import InventoryCsv
 from kyodo_desk.ui.lending.device_dialog import DeviceDialog, StateDialog
 from kyodo_desk.ui.lending.device_table import DeviceFilter, DeviceTableModel
 from kyodo_desk.ui.widgets.page import plain_label
+from kyodo_desk.ui.widgets.record_list import record_list
 from kyodo_desk.ui.widgets.search_box import down_to_results
 
 _WIDTHS = [90, 150, 220, 80, 130, 130, 96]
@@ -71,19 +69,7 @@ class InventoryTab(QWidget):
             )
 
         self.model = DeviceTableModel(ctx)
-        self.table = QTableView()
-        self.table.setObjectName("deviceTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
-        for column, width in enumerate(_WIDTHS):
-            self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table = record_list(self.model, widths=_WIDTHS, stretch=2, name="deviceTable", several=True)
         self.table.activated.connect(lambda index: self.edit_row(index.row()))
         layout.addWidget(self.table, 1)
         down_to_results(self.text_filter, self.table)  # Tab or Down from the filter: the devices, not 種別
