@@ -370,7 +370,7 @@ class MainWindow(QMainWindow):
         self.ctx.tasks.run(lambda _p: settings.get().pin_sign_in, on_done=self._open_own_password, owner=self)
 
     def _open_own_password(self, pin_allowed: bool) -> None:
-        from kyodo_desk.ui.signin import OwnPasswordDialog
+        from kyodo_desk.ui.own_password import OwnPasswordDialog
 
         dialog = OwnPasswordDialog(self.ctx, bool(pin_allowed), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -485,7 +485,7 @@ def _first_run(cls, ctx, parent):
     return cls(ctx, None)
 
 
-@opens("signin.OwnPasswordDialog")
+@opens("own_password.OwnPasswordDialog")
 def _own_password(cls, ctx, parent):
     return cls(ctx, True, parent)  # with the PIN part: the tallest form
 
@@ -495,7 +495,7 @@ def _staff_picker(cls, ctx, parent):
     return cls(ctx, None)
 
 
-@opens("signin.OwnPasswordDialog")
+@opens("own_password.OwnPasswordDialog")
 def _own_password(cls, ctx, parent):
     return cls(ctx, True, parent)  # with the PIN fields (the taller form)
 

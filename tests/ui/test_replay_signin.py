@@ -303,7 +303,7 @@ def _actions(db, staff_id) -> list[str]:
 
 
 def test_own_password_and_pin_then_pin_for_a_quick_take_over(qtbot, desk, services):
-    from kyodo_desk.ui.signin import OwnPasswordDialog
+    from kyodo_desk.ui.own_password import OwnPasswordDialog
 
     win = desk()
     tanaka = _login_id(services, "tanaka")
