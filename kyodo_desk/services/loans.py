@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from kyodo_desk.db import search as search_index
 from kyodo_desk.db.engine import Database
 from kyodo_desk.db.lending_models import Device, DeviceModel, Loan, LoanItem, LoanNote, Reservation
-from kyodo_desk.db.models import Organization, Staff, now
+from kyodo_desk.db.models import Organization, now
 from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.lending import AccessoryResult, Condition, DeviceState, Period
 from kyodo_desk.domain.permissions import Permission
@@ -23,155 +21,20 @@ from kyodo_desk.i18n import _
 from kyodo_desk.services.availability import device_conflict, load_bookings, lock_devices, matching_reservation
 from kyodo_desk.services.base import Actor, NotFound, ServiceError, StaleEdit, audit, audit_shown, require
 from kyodo_desk.services.consultations import next_reference_for
-from kyodo_desk.services.inventory import DeviceRecord, device_record, normalize_tag, record_state
+from kyodo_desk.services.inventory import device_record, normalize_tag, record_state
+from kyodo_desk.services.loan_records import (  # noqa: F401 - the records are part of this service's API
+    CheckoutRequest,
+    LoanItemRecord,
+    LoanRecord,
+    ReturnRequest,
+    ScanResult,
+    _loan_record,
+    _loan_records,
+)
 
 KIND = "loan"
 BACKDATE_TOLERANCE = dt.timedelta(hours=1)
 LOAN_ERASED = "(消去済み)"  # what an erased responsible name reads; the same in every language
-
-
-@dataclass(frozen=True)
-class ScanResult:
-    ok: bool
-    message: str
-    device: DeviceRecord | None = None
-
-
-@dataclass(frozen=True)
-class CheckoutRequest:
-    organization_id: int
-    responsible_name: str
-    contact_phone: str
-    device_ids: tuple[int, ...]
-    due_on: dt.date
-    purpose: str = ""
-    accessories: dict[int, tuple[str, ...]] = field(default_factory=dict)  # device id → names ticked
-    out_at: dt.datetime | None = None
-    backdate_reason: str = ""
-
-
-@dataclass(frozen=True)
-class LoanItemRecord:
-    id: int
-    device: DeviceRecord
-    accessories_out: tuple[str, ...]
-    returned_at: dt.datetime | None
-    accessories_back: dict[str, str]
-    condition: str | None
-    wiped: bool
-    result_state: str | None
-
-
-@dataclass(frozen=True)
-class LoanRecord:
-    id: int
-    reference: str
-    organization_id: int
-    organization_name: str
-    organization_phone: str
-    responsible_name: str
-    contact_phone: str
-    purpose: str
-    out_at: dt.datetime
-    due_on: dt.date
-    staff_name: str
-    status: str
-    items: tuple[LoanItemRecord, ...]
-    notes: tuple[tuple[dt.datetime, str, str], ...]
-    version: int
-
-    @property
-    def open_items(self) -> tuple[LoanItemRecord, ...]:
-        return tuple(i for i in self.items if i.returned_at is None)
-
-    def days_overdue(self, today: dt.date) -> int:
-        return max(0, (today - self.due_on).days) if self.status == "open" else 0
-
-
-@dataclass(frozen=True)
-class ReturnRequest:
-    device_id: int
-    accessories_back: dict[str, str]  # accessory name → returned / missing / damaged
-    condition: str = Condition.GOOD.value
-    wiped: bool = False
-    result_state: str = DeviceState.AVAILABLE.value
-    note: str = ""
-    returned_at: dt.datetime | None = None
-    backdate_reason: str = ""
-
-
-def _loan_record(s: Session, loan: Loan) -> LoanRecord:
-    return _loan_records(s, [loan])[0]
-
-
-def _loan_records(s: Session, loans: list[Loan]) -> list[LoanRecord]:
-    """Records of *loans* in four queries whatever their number (borrowers, staff, items, notes)."""
-    if not loans:
-        return []
-    ids = [loan.id for loan in loans]
-    orgs = {
-        o.id: (o.name, o.phone)
-        for o in s.execute(
-            select(Organization.id, Organization.name, Organization.phone).where(
-                Organization.id.in_({loan.organization_id for loan in loans})
-            )
-        )
-    }
-    staff_ids = {loan.staff_id for loan in loans if loan.staff_id}
-    staff = (
-        dict(s.execute(select(Staff.id, Staff.display_name).where(Staff.id.in_(staff_ids))).all()) if staff_ids else {}
-    )
-    items: dict[int, list[LoanItemRecord]] = {i: [] for i in ids}
-    for item, device, model in s.execute(
-        select(LoanItem, Device, DeviceModel)
-        .join(Device, Device.id == LoanItem.device_id)
-        .join(DeviceModel, DeviceModel.id == Device.model_id)
-        .where(LoanItem.loan_id.in_(ids))
-        .order_by(LoanItem.loan_id, LoanItem.id)
-    ):
-        items[item.loan_id].append(
-            LoanItemRecord(
-                item.id,
-                device_record(device, model),
-                tuple(json.loads(item.accessories_out or "[]")),
-                item.returned_at,
-                json.loads(item.accessories_back or "{}"),
-                item.condition,
-                item.wiped,
-                item.result_state,
-            )
-        )
-    notes: dict[int, list[tuple[dt.datetime, str, str]]] = {i: [] for i in ids}
-    for loan_id, at, name, note in s.execute(
-        select(LoanNote.loan_id, LoanNote.at, Staff.display_name, LoanNote.note)
-        .outerjoin(Staff, Staff.id == LoanNote.staff_id)
-        .where(LoanNote.loan_id.in_(ids))
-        .order_by(LoanNote.loan_id, LoanNote.at, LoanNote.id)
-    ):
-        notes[loan_id].append((at, name or "", note))
-    records = []
-    for loan in loans:
-        org_name, org_phone = orgs.get(loan.organization_id, ("", ""))
-        records.append(
-            LoanRecord(
-                loan.id,
-                loan.reference,
-                loan.organization_id,
-                org_name or "",
-                org_phone or "",
-                loan.responsible_name,
-                loan.contact_phone,
-                loan.purpose,
-                loan.out_at,
-                loan.due_on,
-                staff.get(loan.staff_id, "") if loan.staff_id else "",
-                loan.status,
-                tuple(items[loan.id]),
-                tuple(notes[loan.id]),
-                loan.version,
-            )
-        )
-    return records
 
 
 def _check_backdate(v: Validator, when: dt.datetime | None, reason: str, field_name: str) -> None:
