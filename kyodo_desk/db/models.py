@@ -174,4 +174,5 @@ from kyodo_desk.db import (  # noqa: E402
     consultation_models,  # noqa: E402,F401
     dispatch_models,  # noqa: E402,F401
     lending_models,  # noqa: E402,F401
+    registration_models,  # noqa: E402,F401
 )
