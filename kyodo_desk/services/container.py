@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kyodo_desk.db.engine import Database
+from kyodo_desk.services.activity import ActivityService
 from kyodo_desk.services.advisors import AdvisorService
 from kyodo_desk.services.appi import PrivacyRequestService
 from kyodo_desk.services.audit_log import AuditService
@@ -13,6 +14,7 @@ from kyodo_desk.services.changes import ChangeService
 from kyodo_desk.services.consultation_categories import CategoryService
 from kyodo_desk.services.consultation_stats import ConsultationStatsService
 from kyodo_desk.services.consultations import ConsultationService
+from kyodo_desk.services.desk_today import DeskTodayService
 from kyodo_desk.services.dispatch import DispatchService
 from kyodo_desk.services.dispatch_stats import DispatchStatsService
 from kyodo_desk.services.inventory import InventoryService
@@ -50,6 +52,8 @@ class Services:
     dispatch_stats: DispatchStatsService = field(init=False)
     privacy: PrivacyRequestService = field(init=False)
     retention: RetentionService = field(init=False)
+    activity: ActivityService = field(init=False)  # home page charts, annual report
+    desk_today: DeskTodayService = field(init=False)  # 今日の窓口 lists
 
     def __post_init__(self) -> None:
         self.settings = SettingsService(self.db)
@@ -72,3 +76,5 @@ class Services:
         self.dispatch_stats = DispatchStatsService(self.db, self.settings)
         self.privacy = PrivacyRequestService(self.db)
         self.retention = RetentionService(self.db, self.settings)
+        self.activity = ActivityService(self.db)
+        self.desk_today = DeskTodayService(self.db)
