@@ -174,5 +174,6 @@ from kyodo_desk.db import (  # noqa: E402
     consultation_models,  # noqa: E402,F401
     dispatch_models,  # noqa: E402,F401
     lending_models,  # noqa: E402,F401
+    plan_models,  # noqa: E402,F401
     registration_models,  # noqa: E402,F401
 )

@@ -31,8 +31,13 @@ class Permission(StrEnum):
     LENDING_OPERATE = "lending.operate"  # checkout, return, reserve
     INVENTORY_EDIT = "inventory.edit"
     DISPATCH_EDIT = "dispatch.edit"
+    REGISTRATION_EDIT = "registration.edit"  # 協働をすすめる市民団体: 申請受付, 審査, 登録, 更新, 変更届, 取下げ
+    REGISTRATION_CANCEL = "registration.cancel"  # 登録取消 (the center withdraws a registration)
     PRINT = "print"
     REPORT = "report"
+    PROJECT_VIEW = "project.view"  # partnership projects (パートナーシップ事業)
+    PROJECT_EDIT = "project.edit"
+    PLAN_EDIT = "plan.edit"  # the plan's periods, targets, surveys; the list of programmes
 
 
 # fmt: off
@@ -56,8 +61,13 @@ _TABLE: dict[Permission, tuple[bool, bool, bool]] = {
     Permission.LENDING_OPERATE:         (True,  True,  True),
     Permission.INVENTORY_EDIT:          (True,  False, True),
     Permission.DISPATCH_EDIT:           (True,  False, True),
+    Permission.REGISTRATION_EDIT:       (True,  False, True),
+    Permission.REGISTRATION_CANCEL:     (False, False, True),
     Permission.PRINT:                   (True,  True,  True),   # ICT: loan slips
     Permission.REPORT:                  (True,  False, True),
+    Permission.PROJECT_VIEW:            (True,  False, True),
+    Permission.PROJECT_EDIT:            (True,  False, True),
+    Permission.PLAN_EDIT:               (False, False, True),
 }
 # fmt: on
 

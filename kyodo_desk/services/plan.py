@@ -12,6 +12,24 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
+from sqlalchemy import select
+
+from kyodo_desk.db.engine import Database
+from kyodo_desk.db.plan_models import PlanPeriod, PlanSurvey, PlanValue
+from kyodo_desk.domain.fiscal import fiscal_year_of, fiscal_year_range
+from kyodo_desk.domain.permissions import Permission
+from kyodo_desk.domain.projects import ValueSource, progress, survey_percent
+from kyodo_desk.services.base import Actor, no_permission_needed, require
+from kyodo_desk.services.plan_editing import PlanEditingMixin
+from kyodo_desk.services.plan_records import (
+    PeriodRecord,
+    PlanItemRecord,
+    SurveyRecord,
+    YearValue,
+    period_record,
+    survey_record,
+)
+
 
 @dataclass(frozen=True)
 class KpiPoint:
@@ -63,3 +81,133 @@ class RegistrationCounts(Protocol):
 
 class ProjectCounts(Protocol):
     def count_by_fiscal_year(self, fiscal_years) -> dict[int, int]: ...
+
+
+class PlanService(PlanEditingMixin):
+    def __init__(self, db: Database, registration: RegistrationCounts, projects: ProjectCounts):
+        self.db = db
+        self.registration = registration
+        self.projects = projects
+
+    # ---- the KPIs of the home page and the annual report --------------------------------
+    @no_permission_needed("the city plan's published targets and counts per fiscal year (no personal data)")
+    def kpis(self, actor: Actor, on: dt.date) -> PlanKpis | None:
+        """The period in force *on* that date; else the latest one that has ended (``ended``)."""
+        fy = fiscal_year_of(on)
+        with self.db.read() as s:
+            periods = s.scalars(select(PlanPeriod).order_by(PlanPeriod.first_fiscal_year)).all()
+            current = next((p for p in periods if p.first_fiscal_year <= fy <= p.last_fiscal_year), None)
+            ended = current is None
+            if current is None:
+                past = [p for p in periods if p.last_fiscal_year < fy]
+                if not past:
+                    return None
+                current = past[-1]
+            period = period_record(s, current)
+        as_of = min(on, fiscal_year_range(period.last_fiscal_year)[1])
+        kpis = tuple(self._kpi(period, item, as_of) for item in period.items)
+        return PlanKpis(period.name, period.first_fiscal_year, period.last_fiscal_year, ended, kpis)
+
+    def _kpi(self, period: PeriodRecord, item: PlanItemRecord, as_of: dt.date) -> Kpi:
+        as_of_fy = fiscal_year_of(as_of)
+        stated: dict[int | None, float | None] = {item.reference_year: item.reference_value}
+        stated[item.baseline_year] = item.baseline_value
+        years = sorted(
+            {y for y in stated if y is not None and y < period.first_fiscal_year}
+            | set(range(period.first_fiscal_year, period.last_fiscal_year + 1))
+        )
+        past = [y for y in years if y <= as_of_fy]
+        computed = self._values(item, [y for y in past if y >= period.first_fiscal_year], as_of)
+        values: dict[int, float | None] = {}
+        for y in years:
+            if y > as_of_fy:
+                values[y] = None
+            elif y < period.first_fiscal_year:
+                values[y] = stated.get(y)
+            else:
+                values[y] = computed.get(y)
+        current_year: int | None = None
+        for y in reversed(past):
+            v = values[y]
+            if v is None or (item.source == ValueSource.PROJECTS and v == 0 and y == as_of_fy):
+                continue
+            current_year = y
+            break
+        current = values[current_year] if current_year is not None else None
+        start_year, start = (
+            (item.baseline_year, item.baseline_value)
+            if item.baseline_value is not None
+            else (item.reference_year, item.reference_value)
+        )
+        target = float(item.target_value or 0)
+        return Kpi(
+            key=item.key,
+            name=item.name,
+            unit=item.unit,
+            reference_year=start_year,
+            reference_value=start,
+            target_year=int(item.target_year or period.last_fiscal_year),
+            target_value=target,
+            target_is_minimum=item.target_is_minimum,
+            current_value=current,
+            current_fiscal_year=current_year,
+            progress=progress(start, target, current),
+            trend=tuple(KpiPoint(y, values[y]) for y in years),
+            source=item.source,
+        )
+
+    def _values(self, item: PlanItemRecord, years: list[int], as_of: dt.date) -> dict[int, float | None]:
+        """Computed or entered values of *item* for fiscal *years* (all ≤ the fiscal year of *as_of*)."""
+        if not years:
+            return {}
+        as_of_fy = fiscal_year_of(as_of)
+        if item.source == ValueSource.REGISTRATIONS:
+            counts = self.registration.registered_counts_by_fiscal_year(years)
+            out: dict[int, float | None] = {y: float(counts.get(y, 0)) for y in years}
+            if as_of_fy in out and as_of < fiscal_year_range(as_of_fy)[1]:
+                out[as_of_fy] = float(self.registration.registered_count_at(as_of))  # the year is not over
+            return out
+        if item.source == ValueSource.PROJECTS:
+            return {y: float(n) for y, n in self.projects.count_by_fiscal_year(years).items()}
+        with self.db.read() as s:
+            if item.source == ValueSource.SURVEY:
+                rows = s.scalars(
+                    select(PlanSurvey)
+                    .where(
+                        PlanSurvey.item_key == item.key,
+                        PlanSurvey.fiscal_year.in_(years),
+                        PlanSurvey.conducted_on <= as_of,
+                    )
+                    .order_by(PlanSurvey.conducted_on, PlanSurvey.id)
+                ).all()
+                return {r.fiscal_year: survey_percent(r.respondents, r.satisfied) for r in rows}  # latest wins
+            rows2 = s.execute(
+                select(PlanValue.fiscal_year, PlanValue.value).where(
+                    PlanValue.item_key == item.key, PlanValue.fiscal_year.in_(years)
+                )
+            ).all()
+            return {int(y): float(v) for y, v in rows2}
+
+    # ---- reading the plan ---------------------------------------------------------------
+    def periods(self, actor: Actor) -> list[PeriodRecord]:
+        """Every period with its items, newest first."""
+        require(actor, Permission.PROJECT_VIEW)
+        with self.db.read() as s:
+            rows = s.scalars(select(PlanPeriod).order_by(PlanPeriod.first_fiscal_year.desc())).all()
+            return [period_record(s, r) for r in rows]
+
+    def surveys(self, actor: Actor, item_key: str) -> list[SurveyRecord]:
+        require(actor, Permission.PROJECT_VIEW)
+        with self.db.read() as s:
+            rows = s.scalars(
+                select(PlanSurvey).where(PlanSurvey.item_key == item_key).order_by(PlanSurvey.conducted_on.desc())
+            ).all()
+            return [survey_record(r) for r in rows]
+
+    def year_values(self, actor: Actor, item_key: str) -> list[YearValue]:
+        require(actor, Permission.PROJECT_VIEW)
+        with self.db.read() as s:
+            rows = s.scalars(
+                select(PlanValue).where(PlanValue.item_key == item_key).order_by(PlanValue.fiscal_year)
+            ).all()
+            return [YearValue(r.item_key, r.fiscal_year, r.value, r.note) for r in rows]
