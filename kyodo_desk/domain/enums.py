@@ -48,22 +48,28 @@ class OrganizationKind(LabelledEnum):
 
 
 class RegistrationStatus(LabelledEnum):
-    """「協働をすすめる市民団体」 registration."""
+    """「協働をすすめる市民団体」 registration (the workflow is domain/registration.py)."""
 
     NONE = "none"
     APPLIED = "applied"
+    REVIEWED = "reviewed"
     REGISTERED = "registered"
     EXPIRED = "expired"
     WITHDRAWN = "withdrawn"
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
 
     @classmethod
     def _label_map(cls) -> dict[str, str]:
         return {
             "none": N_("未登録"),
             "applied": N_("申請中"),
+            "reviewed": N_("審査済(登録待ち)"),
             "registered": N_("登録済"),
-            "expired": N_("期限切れ"),
-            "withdrawn": N_("登録取消"),
+            "expired": N_("失効"),
+            "withdrawn": N_("取下げ・辞退"),
+            "cancelled": N_("登録取消"),
+            "rejected": N_("不承認"),
         }
 
 

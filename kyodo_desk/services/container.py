@@ -32,6 +32,9 @@ if TYPE_CHECKING:  # pragma: no cover - the real imports happen when a service i
     from kyodo_desk.services.loans import LoanService
     from kyodo_desk.services.organizations import OrganizationService
     from kyodo_desk.services.people import PersonService
+    from kyodo_desk.services.plan import PlanService
+    from kyodo_desk.services.projects import ProjectService
+    from kyodo_desk.services.registration import RegistrationService
     from kyodo_desk.services.reservations import ReservationService
     from kyodo_desk.services.retention import RetentionService
     from kyodo_desk.services.search import SearchService
@@ -62,6 +65,9 @@ SERVICES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "retention": ("retention", "RetentionService", ("settings",)),
     "activity": ("activity", "ActivityService", ()),  # home page charts, annual report
     "desk_today": ("desk_today", "DeskTodayService", ()),  # 今日の窓口 lists
+    "registration": ("registration", "RegistrationService", ()),  # 協働をすすめる市民団体
+    "projects": ("projects", "ProjectService", ()),  # パートナーシップ事業
+    "plan": ("plan", "PlanService", ("registration", "projects")),  # the plan's targets (KPIs)
 }
 
 
@@ -89,6 +95,9 @@ class Services:
     retention: RetentionService
     activity: ActivityService
     desk_today: DeskTodayService
+    registration: RegistrationService
+    projects: ProjectService
+    plan: PlanService
 
     def __init__(self, db: Database) -> None:
         self.db = db

@@ -40,8 +40,9 @@ def _fy(day: dt.date) -> int:
 
 
 def _plus_year(day: dt.date) -> dt.date:
+    """The last day a registration of *day* holds with the default 12-month period."""
     try:
-        return day.replace(year=day.year + 1)
+        return day.replace(year=day.year + 1) - dt.timedelta(days=1)
     except ValueError:  # 29 February
         return day.replace(year=day.year + 1, day=28)
 
