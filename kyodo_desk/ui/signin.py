@@ -29,7 +29,6 @@ from kyodo_desk.domain import passwords
 from kyodo_desk.domain.enums import StaffRole
 from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _
-from kyodo_desk.services import demo
 from kyodo_desk.services.base import SYSTEM, Actor
 from kyodo_desk.services.staff import (
     AccountLocked,
@@ -398,7 +397,7 @@ class FirstRunDialog(QDialog):
         self._busy(True)
         db = self.ctx.db
         self.ctx.tasks.run(
-            lambda progress: demo.generate(db, size="small", progress=progress),
+            lambda progress: _demo().generate(db, size="small", progress=progress),
             _("デモデータを作成しています…"),
             on_done=self._demo_done,
             on_error=self._failed,
@@ -461,3 +460,10 @@ def sign_in_at_start(ctx: AppContext) -> Actor | None:
     if picker.exec() != QDialog.DialogCode.Accepted:
         return None
     return picker.actor
+
+
+def _demo():
+    """The demo generator is only needed on a brand-new database's first-run screen."""
+    from kyodo_desk.services import demo
+
+    return demo

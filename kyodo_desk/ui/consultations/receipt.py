@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from kyodo_desk.i18n import _
-from kyodo_desk.services.desk_documents import DeskDocuments
 from kyodo_desk.ui.consultations import common
 from kyodo_desk.ui.consultations.common import safe_filename
 from kyodo_desk.ui.context import AppContext
@@ -24,6 +23,8 @@ class ReceiptPreviewDialog(PdfPreviewDialog):
 
 def show_receipt(ctx: AppContext, parent: QWidget, consultation_id: int, reference: str = "", on_shown=None) -> None:
     """Build the 相談受付票 of *consultation_id* off the GUI thread, then open its preview."""
+    from kyodo_desk.services.desk_documents import DeskDocuments  # ReportLab: imported when printing
+
     docs, actor = DeskDocuments(ctx.services), ctx.require_actor()
     title = _("相談受付票")
     filename = safe_filename(f"{title}_{reference or consultation_id}.pdf")

@@ -10,8 +10,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QPushButton, QTableView, QVBoxLayout, QWidget
 
-from kyodo_desk.documents.base import write_pdf
-from kyodo_desk.documents.statistics import build_statistics_pdf
 from kyodo_desk.domain.fiscal import fiscal_months
 from kyodo_desk.i18n import _, format_number
 from kyodo_desk.services.consultation_stats import ConsultationStats, stats_table
@@ -227,6 +225,9 @@ class StatisticsTab(QWidget):
         settings = self.ctx.services.settings
 
         def work(progress):
+            from kyodo_desk.documents.base import write_pdf  # ReportLab: imported when saving
+            from kyodo_desk.documents.statistics import build_statistics_pdf
+
             return str(write_pdf(target, build_statistics_pdf(stats, settings.get(), progress=progress)))
 
         self.ctx.tasks.run(

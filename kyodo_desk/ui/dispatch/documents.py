@@ -10,9 +10,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from kyodo_desk.i18n import _
-from kyodo_desk.services.desk_documents import DeskDocuments
 from kyodo_desk.services.dispatch import ApplicationRecord
-from kyodo_desk.services.ics import advisor_ics, dispatch_ics
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.dispatch import common
 from kyodo_desk.ui.dispatch.preview_dialog import DocumentPreviewDialog
@@ -50,14 +48,14 @@ class DispatchDocuments(QObject):
         self.preview_opened.emit(self.preview)
 
     def notice(self, app: ApplicationRecord) -> None:
-        docs, actor = DeskDocuments(self.ctx.services), self.ctx.require_actor()
+        docs, actor = _desk_documents(self.ctx), self.ctx.require_actor()
         title = _("派遣決定通知書")
         self._build(
             lambda _p: docs.dispatch_notice(actor, app.id), title, common.safe_filename(f"{title}_{app.reference}.pdf")
         )
 
     def advisor_request(self, app: ApplicationRecord, advisor_id: int, advisor_name: str) -> None:
-        docs, actor = DeskDocuments(self.ctx.services), self.ctx.require_actor()
+        docs, actor = _desk_documents(self.ctx), self.ctx.require_actor()
         title = _("派遣依頼書")
         self._build(
             lambda _p: docs.advisor_request(actor, app.id, advisor_id),
@@ -66,7 +64,7 @@ class DispatchDocuments(QObject):
         )
 
     def report_form(self, app: ApplicationRecord) -> None:
-        docs, actor = DeskDocuments(self.ctx.services), self.ctx.require_actor()
+        docs, actor = _desk_documents(self.ctx), self.ctx.require_actor()
         title = _("派遣実施報告書")
         self._build(
             lambda _p: docs.report_form(actor, app.id), title, common.safe_filename(f"{title}_{app.reference}.pdf")
@@ -92,13 +90,27 @@ class DispatchDocuments(QObject):
     def application_ics(self, app: ApplicationRecord) -> None:
         services, actor = self.ctx.services, self.ctx.require_actor()
         self._save_ics(
-            lambda: dispatch_ics(services.dispatch.get(actor, app.id), services.settings.get().center_name),
+            lambda: _ics().dispatch_ics(services.dispatch.get(actor, app.id), services.settings.get().center_name),
             common.safe_filename(_("派遣_{ref}.ics").format(ref=app.reference)),
         )
 
     def advisor_calendar(self, advisor_id: int, advisor_name: str) -> None:
         services, actor = self.ctx.services, self.ctx.require_actor()
         self._save_ics(
-            lambda: advisor_ics(services, actor, advisor_id),
+            lambda: _ics().advisor_ics(services, actor, advisor_id),
             common.safe_filename(_("派遣予定_{name}.ics").format(name=advisor_name)),
         )
+
+
+def _desk_documents(ctx: AppContext):
+    """ReportLab is imported when a document is first made, not when the page is built."""
+    from kyodo_desk.services.desk_documents import DeskDocuments
+
+    return DeskDocuments(ctx.services)
+
+
+def _ics():
+    """icalendar (~80 ms to import) is loaded when the first .ics is written, off the GUI thread."""
+    from kyodo_desk.services import ics
+
+    return ics

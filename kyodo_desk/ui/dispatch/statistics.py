@@ -8,8 +8,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QVBoxLayout, QWidget
 
-from kyodo_desk.documents.base import write_pdf
-from kyodo_desk.documents.statistics import build_statistics_pdf
 from kyodo_desk.i18n import _, format_number, wareki_fiscal_year
 from kyodo_desk.services.consultation_stats import stats_table
 from kyodo_desk.services.csv_export import write_csv
@@ -124,6 +122,9 @@ class StatisticsTab(QWidget):
             if kind == "csv":
                 write_csv(path, stats_table(stats))
             else:
+                from kyodo_desk.documents.base import write_pdf  # ReportLab: imported when saving
+                from kyodo_desk.documents.statistics import build_statistics_pdf
+
                 write_pdf(path, build_statistics_pdf(stats, settings.get(), progress=progress))
             return str(path)
 
