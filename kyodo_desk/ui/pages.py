@@ -37,7 +37,7 @@ def _placeholder(title: str, coming: str) -> PageFactory:
 def _home(ctx: AppContext, win: "MainWindow") -> QWidget:
     from kyodo_desk.ui.dashboard.home_page import HomePage
 
-    return HomePage(ctx, navigate=win.show_page)
+    return HomePage(ctx, navigate=win.show_page, open_record=win.openers.open)
 
 
 def _consultations(ctx: AppContext, win: "MainWindow") -> QWidget:

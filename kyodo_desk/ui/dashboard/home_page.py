@@ -1,17 +1,19 @@
-"""Home: today's date in 和暦, the plan's target for registered groups, groups by kind, and the
-places where later features put what is due today."""
+"""Home: today's date in 和暦, the city plan's targets for the period in force (cards with the
+trend as charts), 「今日の窓口」 (follow-ups, returns, visits, reservations, registrations to renew —
+each opening its record), the fiscal year's activity per month, and groups by kind.
+
+Every figure is loaded on the task runner; the page is built empty and fills in as answers come."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -19,28 +21,47 @@ from PySide6.QtWidgets import (
 )
 
 from kyodo_desk.domain.enums import OrganizationKind
-from kyodo_desk.i18n import _, format_number, wareki, wareki_fiscal_year
+from kyodo_desk.domain.fiscal import fiscal_year_of
+from kyodo_desk.domain.permissions import Permission
+from kyodo_desk.i18n import _, format_number, wareki
 from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.dashboard import today_lists
+from kyodo_desk.ui.dashboard.activity_card import ActivityCard
+from kyodo_desk.ui.dashboard.kpi_cards import PlanTargets
 from kyodo_desk.ui.widgets.page import Card, page_title, plain_label, scaled_font
 
-# 金沢市協働推進計画: 「協働をすすめる市民団体」の登録 50団体以上 (目標年度 2025 = 令和7年度).
-REGISTRATION_TARGET = 50
-TARGET_FISCAL_YEAR = 2025
+OpenRecord = Callable[[str, int], object]
+
+
+def section_title(text: str) -> QLabel:
+    label = plain_label(text)
+    label.setObjectName("cardTitle")
+    label.setFont(scaled_font(label, 1.2, bold=True))
+    return label
 
 
 class HomePage(QWidget):
-    def __init__(self, ctx: AppContext, navigate: Callable[[str], object] | None = None, today: dt.date | None = None):
+    def __init__(
+        self,
+        ctx: AppContext,
+        navigate: Callable[[str], object] | None = None,
+        today: dt.date | None = None,
+        open_record: OpenRecord | None = None,
+    ):
         super().__init__()
         self.ctx = ctx
         self.navigate = navigate
+        self.open_record = open_record
         self.today = today or dt.date.today()
         self.loaded = False
 
         content = QWidget()
         layout = QVBoxLayout(content)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(16)
-        layout.addWidget(page_title(_("ホーム")))
+        layout.setContentsMargins(28, 20, 28, 24)
+        layout.setSpacing(14)
+        head = QHBoxLayout()
+        head.addWidget(page_title(_("ホーム")))
+        head.addSpacing(24)
         self.date_label = plain_label(
             _("今日は{wareki}({year}年{month}月{day}日)です。").format(
                 wareki=wareki(self.today, weekday=True),
@@ -50,39 +71,26 @@ class HomePage(QWidget):
             )
         )
         self.date_label.setFont(scaled_font(self.date_label, 1.15))
-        layout.addWidget(self.date_label)
+        head.addWidget(self.date_label)
+        head.addStretch(1)
+        layout.addLayout(head)
         from kyodo_desk.ui.privacy.retention_card import RetentionCard
 
         self.retention_card = RetentionCard(ctx)  # administrators, when a retention purge is due (APPI)
         layout.addWidget(self.retention_card)
 
+        self.plan = PlanTargets()
+        layout.addWidget(self.plan)
+
+        layout.addWidget(section_title(_("今日の窓口")))
+        layout.addLayout(self._today_grid())
+
         row = QHBoxLayout()
         row.setSpacing(16)
-        row.addWidget(self._target_card(), 1)
+        self.activity_card = ActivityCard(ctx, fiscal_year_of(self.today))
+        row.addWidget(self.activity_card, 2)
         row.addWidget(self._kinds_card(), 1)
         layout.addLayout(row)
-
-        due = QHBoxLayout()
-        due.setSpacing(16)
-        from kyodo_desk.ui.consultations.followups_card import FollowupsCard
-
-        self.followups_card = FollowupsCard(
-            ctx,
-            self.today,
-            open_consultation=lambda cid: (
-                self.navigate("consultations").open_consultation(cid) if self.navigate else None
-            ),
-        )
-        from kyodo_desk.ui.lending.due_card import DueLoansCard
-
-        self.loans_card = DueLoansCard(
-            ctx,
-            self.today,
-            open_loan=lambda loan_id: self.navigate("lending").open_loan(loan_id) if self.navigate else None,
-        )
-        due.addWidget(self.followups_card, 1)
-        due.addWidget(self.loans_card, 1)
-        layout.addLayout(due)
         layout.addStretch(1)
 
         scroll = QScrollArea()
@@ -96,29 +104,59 @@ class HomePage(QWidget):
         self.refresh()
         self._just_built = True  # the first page_shown (right after this) needs no second load
 
-    def _target_card(self) -> Card:
-        card = Card(_("「協働をすすめる市民団体」の登録数"))
-        self.registered_label = plain_label("…")
-        self.registered_label.setObjectName("bigNumber")
-        self.registered_label.setFont(scaled_font(self.registered_label, 2.4, bold=True))
-        card.body.addWidget(self.registered_label)
-        target = plain_label(
-            _("計画の目標: {n}団体以上({fy}・{year}年度)").format(
-                n=format_number(REGISTRATION_TARGET), fy=wareki_fiscal_year(TARGET_FISCAL_YEAR), year=TARGET_FISCAL_YEAR
-            )
-        )
-        card.body.addWidget(target)
-        self.target_bar = QProgressBar()
-        self.target_bar.setRange(0, REGISTRATION_TARGET)
-        self.target_bar.setTextVisible(False)
-        self.target_bar.setFixedHeight(10)
-        card.body.addWidget(self.target_bar)
-        self.target_status = plain_label()
-        self.target_status.setObjectName("hint")
-        card.body.addWidget(self.target_status)
-        card.body.addStretch(1)
-        return card
+    # ---- 今日の窓口 ------------------------------------------------------------------------
+    def _today_grid(self) -> QGridLayout:
+        from kyodo_desk.ui.consultations.followups_card import FollowupsCard
+        from kyodo_desk.ui.lending.due_card import DueLoansCard
 
+        ctx, today = self.ctx, self.today
+        self.followups_card = FollowupsCard(
+            ctx, today, open_consultation=lambda cid: self._open("consultations", "consultation", cid)
+        )
+        self.loans_card = DueLoansCard(ctx, today, open_loan=lambda loan_id: self._open("lending", "loan", loan_id))
+        self.visits_card = today_lists.visits_card(
+            ctx, today, lambda v: self._open("dispatch", "dispatch", v.application_id)
+        )
+        self.reservations_card = today_lists.reservations_card(ctx, today, self._hand_out)
+        self.renewals_card = today_lists.renewals_card(
+            ctx, today, lambda r: self._open("groups", "organization", r.organization_id)
+        )
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(16)
+        cards: Sequence[QWidget] = (
+            self.followups_card,
+            self.loans_card,
+            self.visits_card,
+            self.reservations_card,
+            self.renewals_card,
+        )
+        for i, card in enumerate(cards):
+            grid.addWidget(card, i // 3, i % 3)
+        for column in range(3):
+            grid.setColumnStretch(column, 1)
+        return grid
+
+    def today_cards(self) -> list[QWidget]:
+        return [self.followups_card, self.loans_card, self.visits_card, self.reservations_card, self.renewals_card]
+
+    def _open(self, page: str, kind: str, ref_id: int) -> None:
+        if self.open_record is not None:
+            self.open_record(kind, ref_id)
+        elif self.navigate is not None:  # a page's own opener (tests build the home page alone)
+            target = self.navigate(page)
+            opener = getattr(target, f"open_{kind}", None)
+            if opener is not None:
+                opener(ref_id)
+
+    def _hand_out(self, reservation) -> None:
+        """A reserved group is here: the lending desk gets the group, its contact and the devices."""
+        if self.navigate is not None:
+            page = self.navigate("lending")
+            if hasattr(page, "pick_up"):
+                page.pick_up(reservation)
+
+    # ---- groups by kind --------------------------------------------------------------------
     def _kinds_card(self) -> Card:
         card = Card(_("種別ごとの団体数(活動中)"))
         self.kinds_grid = QGridLayout()
@@ -143,8 +181,9 @@ class HomePage(QWidget):
         card.body.addLayout(self.kinds_grid)
         if self.navigate is not None:
             button = QPushButton(_("団体の一覧を開く"))
-            button.clicked.connect(lambda: self.navigate("groups"))
+            button.clicked.connect(lambda: self.navigate("groups") if self.navigate else None)
             card.body.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+        card.body.addStretch(1)
         return card
 
     # ---- data ------------------------------------------------------------------------
@@ -155,30 +194,34 @@ class HomePage(QWidget):
         self.refresh()
 
     def _data_changed(self, kind: str, _ids: list) -> None:
-        if kind == "organization":
-            self.refresh()
+        if kind in ("organization", "registration", "project", "plan", "survey"):
+            self._load_plan_and_kinds()
 
     def refresh(self) -> None:
-        self.loans_card.refresh()
-        self.followups_card.refresh()
         self.retention_card.refresh()
-        actor = self.ctx.require_actor()
-        orgs = self.ctx.services.organizations
-        self.ctx.tasks.run(
-            lambda _p: (orgs.registered_count(actor), orgs.kinds_summary(actor)), on_done=self._show, owner=self
-        )
+        for card in self.today_cards():
+            card.refresh()
+        self.activity_card.refresh()
+        self._load_plan_and_kinds()
 
-    def _show(self, result: tuple[int, dict[str, int]]) -> None:
-        registered, kinds = result
-        self.registered_label.setText(_("{n} 団体").format(n=format_number(registered)))
-        self.target_bar.setValue(min(registered, REGISTRATION_TARGET))
-        if registered >= REGISTRATION_TARGET:
-            self.target_status.setText(_("目標を達成しています。"))
-        else:
-            self.target_status.setText(
-                _("目標まであと {n} 団体です。").format(n=format_number(REGISTRATION_TARGET - registered))
-            )
+    def _load_plan_and_kinds(self) -> None:
+        actor = self.ctx.require_actor()
+        services, today = self.ctx.services, self.today
+        plan_service = getattr(services, "plan", None)
+        self.ctx.tasks.run(
+            lambda _p: plan_service.kpis(actor, today) if plan_service is not None else None,
+            on_done=self._show_plan,
+            owner=self,
+        )
+        if actor.can(Permission.ORGANIZATION_VIEW):
+            orgs = services.organizations
+            self.ctx.tasks.run(lambda _p: orgs.kinds_summary(actor), on_done=self._show_kinds, owner=self)
+
+    def _show_plan(self, plan) -> None:
+        self.plan.show_plan(plan)
+        self.loaded = True
+
+    def _show_kinds(self, kinds: dict[str, int]) -> None:
         for kind, label in self.kind_labels.items():
             label.setText(format_number(kinds.get(kind, 0)))
         self.total_label.setText(format_number(sum(kinds.values())))
-        self.loaded = True
