@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -174,12 +174,13 @@ class OrganizationService:
         if flt.registration_status:
             stmt = stmt.where(Organization.registration_status == flt.registration_status)
         if flt.text.strip():
-            ids = search_index.matching_refs(self.db.engine.dialect.name, KIND, flt.text)  # full-text index
-            code = flt.text.strip().upper()
-            conds: list[ColumnElement[bool]] = [Organization.id.in_(ids)]
+            code = fold(flt.text.strip()).upper()
             if code.startswith(CODE_PREFIX) and code[len(CODE_PREFIX) :].isdigit():
-                conds.append(Organization.id == int(code[len(CODE_PREFIX) :]))
-            stmt = stmt.where(or_(*conds))
+                # a code (typed or scanned: ORG-00012) is that organization; the full-text index would
+                # match the digits in every record's text (0.8–1.3 s on ten years of data)
+                return stmt.where(Organization.id == int(code[len(CODE_PREFIX) :]))
+            ids = search_index.matching_refs(self.db.engine.dialect.name, KIND, flt.text)  # full-text index
+            stmt = stmt.where(Organization.id.in_(ids))
         return stmt
 
     def count(self, actor: Actor, flt: OrganizationFilter = OrganizationFilter()) -> int:
