@@ -479,3 +479,6 @@ DEMO_STEPS.append(("機器貸出", demo_lending.step))
 from kyodo_desk.services import demo_dispatch  # noqa: E402
 
 DEMO_STEPS.append(("アドバイザー派遣", demo_dispatch.step))
+from kyodo_desk.services import demo_projects  # noqa: E402
+
+DEMO_STEPS.append(("協働事業", demo_projects.step))
