@@ -88,6 +88,7 @@ class ErasureReason(StrEnum):
 _S_CONSULT = N_("相談受付")
 _S_PERSON = N_("相談受付 › 相談者(個人)")
 _S_ORG = N_("団体 › 団体の情報")
+_S_REG = N_("団体 › 協働をすすめる市民団体の登録")
 _S_LOAN = N_("機器貸出 › 貸出")
 _S_RESERVE = N_("機器貸出 › 予約")
 _S_ADVISOR = N_("アドバイザー派遣 › アドバイザー")
@@ -149,6 +150,7 @@ ORGANIZATION_CONTACTS = PersonalFile(
         HeldField("organization", "postal_code", N_("郵便番号"), _S_ORG),
         HeldField("organization", "address", N_("住所"), _S_ORG),
         HeldField("organization", "notes", N_("備考"), _S_ORG),
+        HeldField("registration_step", "reason", N_("登録手続きの理由・備考"), _S_REG),
         HeldField("search_document", "text", N_("検索用の写し(代表者・担当者・住所・電話)"), _S_SEARCH),
     ),
 )

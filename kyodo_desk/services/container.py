@@ -17,6 +17,7 @@ from kyodo_desk.db.engine import Database
 if TYPE_CHECKING:  # pragma: no cover - the real imports happen when a service is first used
     from kyodo_desk.services.activity import ActivityService
     from kyodo_desk.services.advisors import AdvisorService
+    from kyodo_desk.services.annual_report import AnnualReportService
     from kyodo_desk.services.appi import PrivacyRequestService
     from kyodo_desk.services.audit_log import AuditService
     from kyodo_desk.services.calendar import CalendarService
@@ -65,9 +66,23 @@ SERVICES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "retention": ("retention", "RetentionService", ("settings",)),
     "activity": ("activity", "ActivityService", ()),  # home page charts, annual report
     "desk_today": ("desk_today", "DeskTodayService", ()),  # 今日の窓口 lists
-    "registration": ("registration", "RegistrationService", ()),  # 協働をすすめる市民団体
+    "registration": ("registration", "RegistrationService", ("settings",)),  # 協働をすすめる市民団体
     "projects": ("projects", "ProjectService", ()),  # パートナーシップ事業
     "plan": ("plan", "PlanService", ("registration", "projects")),  # the plan's targets (KPIs)
+    "annual_report": (  # 年次報告 for 市民協働推進課
+        "annual_report",
+        "AnnualReportService",
+        (
+            "settings",
+            "activity",
+            "consultation_stats",
+            "lending_stats",
+            "dispatch_stats",
+            "registration",
+            "projects",
+            "plan",
+        ),
+    ),
 }
 
 
@@ -95,6 +110,7 @@ class Services:
     retention: RetentionService
     activity: ActivityService
     desk_today: DeskTodayService
+    annual_report: AnnualReportService
     registration: RegistrationService
     projects: ProjectService
     plan: PlanService

@@ -32,7 +32,9 @@ from kyodo_desk.i18n import _
 from kyodo_desk.services import registration_settings as reg_settings
 from kyodo_desk.services.base import Actor, NotFound, ServiceError, StaleEdit, audit, no_permission_needed, require
 from kyodo_desk.services.organizations import organization_code
+from kyodo_desk.services.registration_documents import RegistrationDocumentsMixin
 from kyodo_desk.services.registration_settings import RegistrationSettings
+from kyodo_desk.services.settings import SettingsService
 
 KIND = "registration"
 COUNTER_PREFIX = "REG"
@@ -145,9 +147,10 @@ def _check_details(details: RegistrationDetails) -> RegistrationDetails:
     return RegistrationDetails(details.activity.strip(), details.activity_area.strip(), details.website.strip())
 
 
-class RegistrationService:
-    def __init__(self, db: Database):
+class RegistrationService(RegistrationDocumentsMixin):
+    def __init__(self, db: Database, center_settings: SettingsService):
         self.db = db
+        self.center_settings = center_settings
 
     # ---- settings ---------------------------------------------------------------------
     @no_permission_needed("the scheme's rules (documents to check, number pattern, renewal period); no personal data")
@@ -222,17 +225,17 @@ class RegistrationService:
     def _points(self, s: Session, until: dt.date) -> dict[int, list[StepPoint]]:
         rows = s.execute(
             select(
-                RegistrationStep.registration_id,
+                RegistrationStep.organization_id,
                 RegistrationStep.on_date,
                 RegistrationStep.status_after,
                 RegistrationStep.valid_until,
             )
             .where(RegistrationStep.on_date <= until)
-            .order_by(RegistrationStep.registration_id, RegistrationStep.on_date, RegistrationStep.id)
+            .order_by(RegistrationStep.organization_id, RegistrationStep.on_date, RegistrationStep.id)
         ).all()
-        points: dict[int, list[StepPoint]] = defaultdict(list)
-        for reg_id, on_date, status, valid in rows:
-            points[reg_id].append(StepPoint(on_date, status, valid))
+        points: dict[int, list[StepPoint]] = defaultdict(list)  # by organization (one registration each)
+        for org_id, on_date, status, valid in rows:
+            points[org_id].append(StepPoint(on_date, status, valid))
         return points
 
     def _count(self, points: dict[int, list[StepPoint]], day: dt.date, conf: RegistrationSettings) -> int:
