@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from kyodo_desk.documents.base import CenterInfo, Progress
 from kyodo_desk.documents.forms.common import Field, FormBuilder
 from kyodo_desk.domain.enums import OrganizationKind
+from kyodo_desk.domain.registration import DEFAULT_DOCUMENTS, PUBLISH_FIELDS
 from kyodo_desk.i18n import _
 
 TITLE = "協働をすすめる市民団体 登録申請書"
@@ -24,7 +26,15 @@ ACTIVITY_FIELDS = (
 )
 
 
-def build(center: CenterInfo, *, today: dt.date | None = None, progress: Progress | None = None) -> bytes:
+def build(
+    center: CenterInfo,
+    *,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+    documents: Sequence[str] = DEFAULT_DOCUMENTS,
+) -> bytes:
+    """The blank 登録申請書; its consent boxes are the fields the desk stores consent for
+    (domain.registration.PUBLISH_FIELDS) and its attachments the administrator's checklist."""
     f = FormBuilder(center, today or dt.date.today())
     f.title(_(TITLE), note=_("パートナーシップによるまちづくりに取り組む団体の登録を申請します。"))
     kinds = [k.label() for k in OrganizationKind if k not in (OrganizationKind.GOVERNMENT, OrganizationKind.OTHER)]
@@ -43,15 +53,13 @@ def build(center: CenterInfo, *, today: dt.date | None = None, progress: Progres
             Field(_("活動の目的と内容"), lines=3, hint=_("だれのために、何をしているか")),
             Field(_("活動の場所と頻度"), text=_("場所:　　　　　　　　　　　　　　　頻度: 月　　　回くらい")),
             Field(_("一緒に取り組みたいこと"), lines=2, hint=_("どんな相手と、何を")),
-        ]
-    )
-    f.section(_("公開と添付書類(□に✓を入れてください)"))
-    f.checklist(
-        [
-            _(
-                "団体名・活動内容・団体の連絡先を、市のポータルサイトなどで紹介することに同意します(代表者の個人の連絡先は公開しません)。"
+            # the fields the desk stores consent for, and the administrator's checklist of attachments
+            Field(
+                _("公開に同意する項目"),
+                options=[_(label) for _code, label in PUBLISH_FIELDS],
+                hint=_("✓の項目だけを市のポータルサイト・広報誌で紹介します"),
             ),
-            _("添付した書類: □ 会則・規約など　□ 活動の内容がわかる資料(チラシ・会報など)　□ その他(　　　　　　　)"),
+            Field(_("添付書類"), options=[_(d) for d in documents] + [_("その他(　　　　)")]),
         ]
     )
     f.privacy(
