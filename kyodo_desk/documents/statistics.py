@@ -27,11 +27,29 @@ from kyodo_desk.i18n import _, wareki
 
 def build_statistics_pdf(stats, settings, *, today: dt.date | None = None, progress: Progress | None = None) -> bytes:
     """*stats* has ``title``, ``columns`` and ``rows`` (section, label, values, indent)."""
-    from kyodo_desk.services.consultation_stats import stats_table
-
     center = CenterInfo.from_settings(settings)
     geometry = PageGeometry(A4_LANDSCAPE, left=12 * mm, right=12 * mm, top=14 * mm, bottom=16 * mm)
     st = make_styles()
+    t = statistics_table(stats, st, geometry.frame_width)
+    today = today or dt.date.today()
+    story = [
+        para(stats.title, st.h2),
+        para(_("{center}　作成日 {date}").format(center=center.center_name, date=wareki(today)), st.small),
+        Spacer(1, 3 * mm),
+        t,
+    ]
+
+    def on_page(canvas, doc):
+        draw_center_footer(canvas, geometry, center, st.regular, page_label=_("{n} ページ").format(n=doc.page))
+
+    meta = DocumentMeta(title=stats.title, author=center.center_name, subject=_("統計"))
+    return render_story(story, geometry, meta, on_page=on_page, progress=progress, progress_text=_("統計表"))
+
+
+def statistics_table(stats, st, frame_width: float) -> LongTable:
+    """The statistics as one table flowable (header repeated on every page) *frame_width* wide."""
+    from kyodo_desk.services.consultation_stats import stats_table
+
     small = st.derive(st.cell, fontSize=8, leading=10)
     head = st.derive(st.cell_head, fontSize=8, leading=10)
     table = stats_table(stats)
@@ -59,7 +77,7 @@ def build_statistics_pdf(stats, settings, *, today: dt.date | None = None, progr
         if row[0] == previous:
             data[i][0] = ""
         previous = row[0]
-    rest = (geometry.frame_width - label_w - section_w) / max(1, len(table[0]) - 2)
+    rest = (frame_width - label_w - section_w) / max(1, len(table[0]) - 2)
     t = LongTable(data, colWidths=[section_w, label_w] + [rest] * (len(table[0]) - 2), repeatRows=1)
     style = [
         ("GRID", (0, 0), (-1, -1), 0.3, colors.black),
@@ -74,16 +92,4 @@ def build_statistics_pdf(stats, settings, *, today: dt.date | None = None, progr
         ("ALIGN", (numeric_from, 1), (-1, -1), "RIGHT"),
     ]
     t.setStyle(TableStyle(style))
-    today = today or dt.date.today()
-    story = [
-        para(stats.title, st.h2),
-        para(_("{center}　作成日 {date}").format(center=center.center_name, date=wareki(today)), st.small),
-        Spacer(1, 3 * mm),
-        t,
-    ]
-
-    def on_page(canvas, doc):
-        draw_center_footer(canvas, geometry, center, st.regular, page_label=_("{n} ページ").format(n=doc.page))
-
-    meta = DocumentMeta(title=stats.title, author=center.center_name, subject=_("統計"))
-    return render_story(story, geometry, meta, on_page=on_page, progress=progress, progress_text=_("統計表"))
+    return t

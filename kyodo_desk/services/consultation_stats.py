@@ -236,19 +236,24 @@ class ConsultationStatsService:
 
 def stats_table(stats) -> list[list[str]]:
     """Header + rows as text cells (for CSV and PDF) of any statistics with title/columns/rows."""
-    table = [[_("区分"), _("項目"), *stats.columns]]
+    return [["" if c is None else str(c) for c in row] for row in stats_values(stats)]
+
+
+def stats_values(stats) -> list[list[str | int | None]]:
+    """Header + rows with the figures as numbers (for .xlsx and the annual report); None = empty."""
+    table: list[list[str | int | None]] = [[_("区分"), _("項目"), *stats.columns]]
     for row in stats.rows:
-        table.append([row.section, ("　" * row.indent) + row.label, *[str(v) for v in row.values]])
+        table.append([row.section, ("　" * row.indent) + row.label, *row.values])
     if isinstance(stats, ConsultationStats):
-        pad = [""] * (len(stats.columns) - 1)
-        table.append([_("フォローアップ"), _("対応予定あり"), *pad, str(stats.followup_total)])
-        table.append([_("フォローアップ"), _("完了"), *pad, str(stats.followup_done)])
+        pad: list[str | int | None] = [None] * (len(stats.columns) - 1)
+        table.append([_("フォローアップ"), _("対応予定あり"), *pad, stats.followup_total])
+        table.append([_("フォローアップ"), _("完了"), *pad, stats.followup_done])
         table.append(
             [
                 _("フォローアップ"),
                 _("未完了(うち期限超過 {n})").format(n=stats.followup_overdue),
                 *pad,
-                str(stats.followup_open),
+                stats.followup_open,
             ]
         )
     return table

@@ -33,7 +33,7 @@ def test_reports_as_csv_and_pdf(demo_db, tmp_path, kind, title, capsys):
 
 
 def test_report_refuses_other_extensions(demo_db, tmp_path):
-    assert main(["--database", demo_db, "report", "lending", "--out", str(tmp_path / "r.xlsx")]) == 2
+    assert main(["--database", demo_db, "report", "lending", "--out", str(tmp_path / "r.docx")]) == 2
 
 
 def test_labels_command(demo_db, tmp_path, capsys):
