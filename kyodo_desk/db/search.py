@@ -17,12 +17,12 @@ as the change, so the index can never disagree with the data.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import String, Text, and_, bindparam, case, cast, column, delete, false, func, or_, select, text
 from sqlalchemy import table as table_clause
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from kyodo_desk.db.grams import gram_token
@@ -82,29 +82,55 @@ def candidates(dialect: str, terms: list[str], kinds: Iterable[str] | None = Non
 
     Terms of 3+ characters: FTS5 trigram (SQLite) / pg_trgm LIKE (PostgreSQL).  Terms of 1–2
     characters: the gram index of :mod:`kyodo_desk.db.grams`."""
-    doc = SearchDocument
-    short = [t for t in terms if len(t) < TRIGRAM]
-    long = [t for t in terms if len(t) >= TRIGRAM]
+    short, long = _split_by_length(terms)
+    stmt = _candidates_template(dialect, len(short), len(long), _kinds_key(kinds), limit)
+    return stmt.params(_candidate_values(dialect, short, long))
+
+
+def _split_by_length(terms: list[str]) -> tuple[list[str], list[str]]:
+    return [t for t in terms if len(t) < TRIGRAM], [t for t in terms if len(t) >= TRIGRAM]
+
+
+def _kinds_key(kinds: Iterable[str] | None) -> tuple[str, ...] | None:
+    return None if kinds is None else tuple(kinds)
+
+
+def _candidate_values(dialect: str, short: list[str], long: list[str]) -> dict[str, str]:
+    """The values of :func:`_candidates_template`'s parameters for these terms."""
     if dialect == "sqlite":
         gram_expr = " AND ".join(gram_token(t) for t in short)
         trigram_expr = " AND ".join('"' + t.replace('"', '""') + '"' for t in long)
-        table, expression = ("search_fts", trigram_expr) if long else ("search_grams", gram_expr)
+        return {"phrase": trigram_expr if long else gram_expr, "grams": gram_expr}
+    values = {f"short_{i}": t for i, t in enumerate(short)}
+    values.update({f"long_{i}": like_pattern(t) for i, t in enumerate(long)})
+    return values
+
+
+@functools.lru_cache(maxsize=128)
+def _candidates_template(dialect: str, n_short: int, n_long: int, kinds: tuple[str, ...] | None, limit: int | None):
+    """The candidates SELECT for a shape of query (how many short and long terms, which kinds),
+    its values left as named parameters: built once per shape, not once per keystroke."""
+    doc = SearchDocument
+    if dialect == "sqlite":
+        table = "search_fts" if n_long else "search_grams"
         fts = table_clause(table, column("rowid"))
-        match = text(f"{table} MATCH :phrase").bindparams(bindparam("phrase", expression, type_=String))
+        match = text(f"{table} MATCH :phrase").bindparams(bindparam("phrase", type_=String))
         stmt = (
             select(doc.id).select_from(fts).join(doc, doc.id == fts.c.rowid).where(match).order_by(fts.c.rowid.desc())
         )
-        if long and short:
-            grams = text("search_grams MATCH :grams").bindparams(bindparam("grams", gram_expr, type_=String))
+        if n_long and n_short:
+            grams = text("search_grams MATCH :grams").bindparams(bindparam("grams", type_=String))
             gram_table = table_clause("search_grams", column("rowid"))
             stmt = stmt.where(doc.id.in_(select(gram_table.c.rowid).where(grams)))
     else:
+        from sqlalchemy.dialects import postgresql  # only on a PostgreSQL desk
+
         stmt = select(doc.id).order_by(doc.id.desc())
-        if short:
-            wanted = cast(postgresql.array(short), postgresql.ARRAY(Text))
-            stmt = stmt.where(func.kyodo_grams(doc.text).op("@>")(wanted))
-        for t in long:
-            stmt = stmt.where(doc.text.like(like_pattern(t), escape="\\"))
+        if n_short:
+            wanted = postgresql.array([bindparam(f"short_{i}", type_=Text) for i in range(n_short)])
+            stmt = stmt.where(func.kyodo_grams(doc.text).op("@>")(cast(wanted, postgresql.ARRAY(Text))))
+        for i in range(n_long):
+            stmt = stmt.where(doc.text.like(bindparam(f"long_{i}", type_=Text), escape="\\"))
     if kinds is not None:
         stmt = stmt.where(doc.kind.in_(list(kinds)))
     if limit is not None and limit < 0:  # every match (list filters)
@@ -121,19 +147,36 @@ def matching_refs(dialect: str, kind: str, query: str):
 
 
 def search_statement(dialect: str, query: str, *, kinds: Iterable[str] | None = None, limit: int = 50):
-    """The SELECT behind :func:`search` (None when *query* has no terms); the benchmark runs it raw."""
+    """The SELECT behind :func:`search` with its values (None when *query* has no terms); the
+    benchmark runs it raw."""
+    prepared = _prepared_search(dialect, query, kinds, limit)
+    return None if prepared is None else prepared[0].params(prepared[1])
+
+
+def _prepared_search(dialect: str, query: str, kinds: Iterable[str] | None, limit: int):
+    """(statement with named parameters, their values) for *query*, or None without terms."""
     terms = split_terms(query)
     if not terms:
         return None
+    short, long = _split_by_length(terms)
+    values = _candidate_values(dialect, short, long)
+    values.update(code=query.strip().upper(), start=like_pattern(terms[0])[1:])
+    return _search_template(dialect, len(short), len(long), _kinds_key(kinds), limit, CANDIDATES), values
+
+
+@functools.lru_cache(maxsize=128)
+def _search_template(
+    dialect: str, n_short: int, n_long: int, kinds: tuple[str, ...] | None, limit: int, candidates: int
+):
     doc = SearchDocument
-    code = query.strip().upper()
-    found = doc.id.in_(candidates(dialect, terms, kinds).scalar_subquery())
+    code = bindparam("code", type_=String)
+    found = doc.id.in_(_candidates_template(dialect, n_short, n_long, kinds, candidates).scalar_subquery())
     exact = doc.code == code
     if kinds is not None:
         exact = and_(exact, doc.kind.in_(list(kinds)))
     rank = case(
         (doc.code == code, 0),
-        (doc.text.like(like_pattern(terms[0])[1:], escape="\\"), 1),  # starts with the first term
+        (doc.text.like(bindparam("start", type_=String), escape="\\"), 1),  # starts with the first term
         else_=2,
     )
     return (
@@ -146,10 +189,11 @@ def search_statement(dialect: str, query: str, *, kinds: Iterable[str] | None = 
 
 def search(session: Session, query: str, *, kinds: Iterable[str] | None = None, limit: int = 50) -> list[SearchHit]:
     """Records whose text contains every term of *query* (AND), best first."""
-    stmt = search_statement(session.get_bind().dialect.name, query, kinds=kinds, limit=limit)
-    if stmt is None:
+    prepared = _prepared_search(session.get_bind().dialect.name, query, kinds, limit)
+    if prepared is None:
         return []
-    return [SearchHit(*row) for row in session.execute(stmt)]
+    stmt, values = prepared
+    return [SearchHit(*row) for row in session.execute(stmt, values)]
 
 
 def find_by_code(session: Session, code: str) -> SearchHit | None:
