@@ -111,6 +111,7 @@ class InventoryTab(QWidget):
         self._filter_timer.setInterval(250)
         self._filter_timer.timeout.connect(self.apply_filter)
         self.text_filter.textChanged.connect(lambda _t: self._filter_timer.start())
+        self.text_filter.returnPressed.connect(self.apply_filter)  # Enter: now, not after the pause
         self.state_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.kind_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.model.modelReset.connect(self._show_count)
