@@ -142,8 +142,21 @@ def matching_refs(dialect: str, kind: str, query: str):
     """SELECT of the ref_ids of *kind* whose text contains every term of *query* — every match, for
     list filters (consultations, organizations, devices), served by the same indexes as the box."""
     terms = split_terms(query)
-    ids = candidates(dialect, terms, [kind], limit=-1) if terms else select(SearchDocument.id).where(false())
+    if not terms:
+        return select(SearchDocument.ref_id).where(false())
+    if kind in FEW_RECORDS_KINDS:
+        # a few thousand rows at most: reading them is quicker (2–3 ms for 2,400 organizations) than
+        # taking every record of every kind with the term from the index (60–80 ms for 「町会」,
+        # which ten years of consultations contain tens of thousands of times)
+        doc = SearchDocument
+        likes = [doc.text.like(like_pattern(t), escape="\\") for t in terms]
+        return select(doc.ref_id).where(doc.kind == kind, *likes)
+    ids = candidates(dialect, terms, [kind], limit=-1)
     return select(SearchDocument.ref_id).where(SearchDocument.id.in_(ids.scalar_subquery()))
+
+
+# kinds a center holds at most thousands of (their list filters read the rows instead of the index)
+FEW_RECORDS_KINDS = frozenset({"organization", "device", "advisor", "person", "project"})
 
 
 def search_statement(dialect: str, query: str, *, kinds: Iterable[str] | None = None, limit: int = 50):

@@ -142,13 +142,20 @@ def _wait_until_rows(app, ctx, page, start: float, timeout_s: float = 30.0) -> t
 
 
 def _text_filter(page):
-    """The visible text filter of a list page (``text_filter`` of the page or its shown tab)."""
-    from PySide6.QtWidgets import QLineEdit, QWidget
+    """The text filter of a list page (``text_filter`` of the page or of one of its tabs, whose tab
+    is brought to the front as a person would click it)."""
+    from PySide6.QtWidgets import QLineEdit, QTabWidget, QWidget
 
     for widget in [page, *page.findChildren(QWidget)]:
         box = getattr(widget, "text_filter", None)
-        if isinstance(box, QLineEdit) and box.isVisible():
-            return box
+        if not isinstance(box, QLineEdit):
+            continue
+        for tabs in page.findChildren(QTabWidget):
+            for index in range(tabs.count()):
+                tab = tabs.widget(index)
+                if tab is box or tab.isAncestorOf(box):
+                    tabs.setCurrentIndex(index)
+        return box
     return None
 
 
