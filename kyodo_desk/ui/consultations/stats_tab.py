@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QPushButton, 
 from kyodo_desk.domain.fiscal import fiscal_months
 from kyodo_desk.i18n import _, format_number
 from kyodo_desk.services.consultation_stats import ConsultationStats, stats_table
-from kyodo_desk.services.csv_export import write_csv
 from kyodo_desk.ui.consultations.common import CONSULTATION_KIND, ask_save_path, fiscal_year_combo, safe_filename
 from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.stats_files import stats_file_filter, stats_target, write_stats_file
 from kyodo_desk.ui.widgets.page import plain_label
 
 _TOTAL = QBrush(QColor("#eef2f6"))
@@ -92,7 +92,7 @@ class StatisticsTab(QWidget):
         self._fill_months()
         self.title = plain_label()
         self.title.setObjectName("cardTitle")
-        self.csv_button = QPushButton(_("CSVで保存…"))
+        self.csv_button = QPushButton(_("CSV・Excelで保存…"))
         self.pdf_button = QPushButton(_("PDFで保存…"))
         bar.addWidget(self.fiscal_year)
         bar.addWidget(self.month)
@@ -195,14 +195,13 @@ class StatisticsTab(QWidget):
         target = (
             Path(path)
             if path
-            else ask_save_path(self, _("CSVで保存"), self._default_name(".csv"), _("CSV ファイル (*.csv)"))
+            else ask_save_path(self, _("CSV・Excelで保存"), self._default_name(".csv"), stats_file_filter())
         )
         if target is None:
             return
-        if target.suffix.lower() != ".csv":
-            target = target.with_suffix(".csv")
+        target = stats_target(target)  # .csv, or .xlsx when Excel was chosen
         self.ctx.tasks.run(
-            lambda _p: str(write_csv(target, stats_table(stats))),
+            lambda _p: write_stats_file(target, stats),
             _("CSVを保存しています…"),
             on_done=self._exported,
             owner=self,

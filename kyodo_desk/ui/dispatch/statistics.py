@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QVBoxLayout
 
 from kyodo_desk.i18n import _, format_number, wareki_fiscal_year
 from kyodo_desk.services.consultation_stats import stats_table
-from kyodo_desk.services.csv_export import write_csv
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.dispatch import common
 from kyodo_desk.ui.dispatch.common import cell, fiscal_year_combo, table
+from kyodo_desk.ui.stats_files import stats_file_filter, stats_target, write_stats_file
 from kyodo_desk.ui.widgets.page import plain_label
 
 _SECTION = QBrush(QColor("#eef2f6"))
@@ -33,7 +33,7 @@ class StatisticsTab(QWidget):
         bar = QHBoxLayout()
         self.fiscal_year = fiscal_year_combo()
         self.title = plain_label()
-        self.csv_button = QPushButton(_("CSVで保存…"))
+        self.csv_button = QPushButton(_("CSV・Excelで保存…"))
         self.pdf_button = QPushButton(_("PDFで保存…"))
         bar.addWidget(self.fiscal_year)
         bar.addWidget(self.title, 1)
@@ -109,18 +109,20 @@ class StatisticsTab(QWidget):
             return
         name = common.safe_filename(_("アドバイザー派遣統計_{fy}").format(fy=wareki_fiscal_year(stats.fiscal_year)))
         if kind == "csv":
-            path = common.ask_save_path(self, _("CSVで保存"), name + ".csv", _("CSV ファイル (*.csv)"))
+            path = common.ask_save_path(self, _("CSV・Excelで保存"), name + ".csv", stats_file_filter())
         else:
             path = common.ask_save_path(self, _("PDFで保存"), name + ".pdf", _("PDF ファイル (*.pdf)"))
         if path is None:
             return
-        if path.suffix.lower() != "." + kind:
+        if kind == "csv":
+            path = stats_target(path)  # .csv, or .xlsx when Excel was chosen
+        elif path.suffix.lower() != "." + kind:
             path = path.with_suffix("." + kind)
         settings = self.ctx.services.settings
 
         def work(progress):
             if kind == "csv":
-                write_csv(path, stats_table(stats))
+                write_stats_file(path, stats)
             else:
                 from kyodo_desk.documents.base import write_pdf  # ReportLab: imported when saving
                 from kyodo_desk.documents.statistics import build_statistics_pdf

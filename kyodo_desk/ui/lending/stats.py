@@ -16,6 +16,7 @@ from kyodo_desk.services.csv_export import write_csv
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.lending.common import MessageLine, Row, RowsTable, make_table
 from kyodo_desk.ui.lending.print_path import show_pdf
+from kyodo_desk.ui.stats_files import stats_file_filter, stats_target, write_stats_file
 from kyodo_desk.ui.widgets.page import plain_label
 
 
@@ -40,7 +41,7 @@ class StatsTab(QWidget):
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
         row.addWidget(self.year)
         row.addStretch(1)
-        self.csv_button = QPushButton(_("CSVで保存…"))
+        self.csv_button = QPushButton(_("CSV・Excelで保存…"))
         self.csv_button.clicked.connect(self.choose_csv)
         self.pdf_button = QPushButton(_("プレビュー…"))
         self.pdf_button.clicked.connect(self.show_pdf)
@@ -90,13 +91,21 @@ class StatsTab(QWidget):
         if self.stats is None:
             return
         name = _("機器貸出統計_{fy}年度.csv").format(fy=self.fiscal_year())
-        path, _f = QFileDialog.getSaveFileName(self, _("CSVで保存"), str(Path.home() / name), _("CSV (*.csv)"))
+        path, _f = QFileDialog.getSaveFileName(
+            self, _("CSV・Excelで保存"), str(Path.home() / name), stats_file_filter()
+        )
         if path:
             self.write_csv(path)
 
     def write_csv(self, path: str | Path) -> None:
+        """CSV, or an Excel workbook when *path* ends in .xlsx."""
+        target = stats_target(Path(path))
+        if target.suffix.lower() == ".xlsx":
+            stats = self.stats
+            self.ctx.tasks.run(lambda _p: write_stats_file(target, stats), on_done=self._csv_done, owner=self)
+            return
         rows = list(self.table_rows)
-        self.ctx.tasks.run(lambda _p: str(write_csv(Path(path), rows)), on_done=self._csv_done, owner=self)
+        self.ctx.tasks.run(lambda _p: str(write_csv(target, rows)), on_done=self._csv_done, owner=self)
 
     def _csv_done(self, path: str) -> None:
         self.message.show_message(_("{path} に保存しました。").format(path=path), "ok")
