@@ -3,14 +3,18 @@ the fiscal year as a bar chart, with the year's totals so far."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.i18n import _, format_number, wareki_fiscal_year
-from kyodo_desk.services.activity import MonthlyActivity
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.dashboard.charts import MonthlyChart
 from kyodo_desk.ui.widgets.page import Card, plain_label
+
+if TYPE_CHECKING:  # pragma: no cover - the service module is imported by the worker that asks it
+    from kyodo_desk.services.activity import MonthlyActivity
 
 REFRESH_KINDS = ("consultation", "loan", "dispatch")
 
@@ -39,12 +43,17 @@ class ActivityCard(Card):
             self.loaded.emit()
             return
         self._gen += 1
-        gen, service, fy = self._gen, self.ctx.services.activity, self.fiscal_year
-        self.ctx.tasks.run(lambda _p: service.monthly(actor, fy), on_done=lambda a: self._show(gen, a), owner=self)
+        gen, services, fy = self._gen, self.ctx.services, self.fiscal_year
+        self.ctx.tasks.run(
+            lambda _p: services.activity.monthly(actor, fy), on_done=lambda a: self._show(gen, a), owner=self
+        )
 
     def _show(self, gen: int, activity: MonthlyActivity) -> None:
         if gen != self._gen:
             return
+        if activity == self.activity:
+            self.loaded.emit()
+            return  # nothing new since the chart was drawn
         self.activity = activity
         if activity.empty:
             self.totals.setText(_("今年度の相談・貸出・派遣はまだ記録がありません。"))

@@ -60,7 +60,7 @@ class ChartBox(QChartView):
         chart.setBackgroundBrush(QColor("#ffffff"))
         chart.setBackgroundPen(QPen(Qt.PenStyle.NoPen))
         super().__init__(chart)
-        self.setStyleSheet("background: transparent;")
+        self.setBackgroundBrush(QColor("#ffffff"))
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setFrameShape(QChartView.Shape.NoFrame)

@@ -206,16 +206,17 @@ class HomePage(QWidget):
 
     def _load_plan_and_kinds(self) -> None:
         actor = self.ctx.require_actor()
-        services, today = self.ctx.services, self.today
-        plan_service = getattr(services, "plan", None)
-        self.ctx.tasks.run(
-            lambda _p: plan_service.kpis(actor, today) if plan_service is not None else None,
-            on_done=self._show_plan,
-            owner=self,
-        )
+        services, today = self.ctx.services, self.today  # each service is made (imported) on the worker
+
+        def plan(_p):
+            service = getattr(services, "plan", None)
+            return service.kpis(actor, today) if service is not None else None
+
+        self.ctx.tasks.run(plan, on_done=self._show_plan, owner=self)
         if actor.can(Permission.ORGANIZATION_VIEW):
-            orgs = services.organizations
-            self.ctx.tasks.run(lambda _p: orgs.kinds_summary(actor), on_done=self._show_kinds, owner=self)
+            self.ctx.tasks.run(
+                lambda _p: services.organizations.kinds_summary(actor), on_done=self._show_kinds, owner=self
+            )
 
     def _show_plan(self, plan) -> None:
         self.plan.show_plan(plan)

@@ -4,12 +4,16 @@ or saying that it has ended and the next plan is being drafted."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
 
 from kyodo_desk.i18n import _, format_number, wareki_fiscal_year
-from kyodo_desk.services.plan import Kpi, PlanKpis
 from kyodo_desk.ui.dashboard.charts import TrendChart
 from kyodo_desk.ui.widgets.page import Card, plain_label, scaled_font
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kyodo_desk.services.plan import Kpi, PlanKpis
 
 PROGRESS_STEPS = 1000
 
@@ -136,8 +140,12 @@ class PlanTargets(QWidget):
         self.row.setSpacing(16)
         layout.addLayout(self.row)
         self.cards: list[KpiCard] = []
+        self.plan: PlanKpis | None = None
 
     def show_plan(self, plan: PlanKpis | None) -> None:
+        if self.cards and plan == self.plan:
+            return  # the same figures as shown: keep the cards (building them is most of the page's GUI time)
+        self.plan = plan
         for card in self.cards:
             self.row.removeWidget(card)
             card.deleteLater()

@@ -5,7 +5,7 @@ Enter (or a click) opens the record."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor
@@ -13,9 +13,11 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.i18n import _, format_number
-from kyodo_desk.services.base import Actor
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.widgets.page import Card, plain_label
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kyodo_desk.services.base import Actor
 
 MAX_LINES = 12
 LATE = QColor("#b3261e")

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.i18n import _, format_number
-from kyodo_desk.services.desk_today import TodayVisit
-from kyodo_desk.services.reservations import ReservationRecord
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.dashboard.today import TodayCard
 
-if TYPE_CHECKING:  # pragma: no cover
+if TYPE_CHECKING:  # pragma: no cover - the service modules are imported by the workers that ask them
+    from kyodo_desk.services.desk_today import TodayVisit
     from kyodo_desk.services.registration import RenewalDue
+    from kyodo_desk.services.reservations import ReservationRecord
 
 RENEWAL_WITHIN_DAYS = 30
 
