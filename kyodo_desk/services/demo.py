@@ -280,6 +280,9 @@ def _organization(rng: random.Random, i: int, today: dt.date, years: int, used: 
         registered_on = created + dt.timedelta(days=rng.randint(10, 200))
         if registered_on > today:
             registered_on = today
+    # Registrations are demo_registration's (steps, numbers, renewals); the draws above stay so that
+    # the random stream — and every other demo record — is what it always was.
+    del status, registered_on
     return {
         "kind": kind.value,
         "name": name,
@@ -291,8 +294,8 @@ def _organization(rng: random.Random, i: int, today: dt.date, years: int, used: 
         "postal_code": f"920-{rng.randint(0, 999):04d}",
         "address": f"金沢市{town}{rng.randint(1, 5)}丁目{rng.randint(1, 30)}番{rng.randint(1, 20)}号",
         "notes": "",
-        "registration_status": status.value,
-        "registered_on": registered_on,
+        "registration_status": RegistrationStatus.NONE.value,
+        "registered_on": None,
         "registration_renewed_on": None,
         "active": rng.random() > 0.03,
         "created_at": dt.datetime.combine(created, dt.time(9, 0)),
@@ -457,6 +460,10 @@ def generate(
             ctx.step_range = (lo, hi)
             ctx.report(lo, 100, label)
             step(ctx)
+        ctx.report(95, 100, _("協働をすすめる市民団体"))
+        from kyodo_desk.services import demo_registration
+
+        demo_registration.step(ctx)  # always, like the organizations themselves; last, so it shifts nothing
         s.flush()
         _advance_id_sequences(s)
         counts = {
@@ -469,7 +476,7 @@ def generate(
         return counts
 
 
-# Each feature's demo records, in dependency order.
+# Each feature's demo records, in dependency order (registrations run last, in generate()).
 from kyodo_desk.services import demo_consultations  # noqa: E402
 
 DEMO_STEPS.append(("相談", demo_consultations.step))

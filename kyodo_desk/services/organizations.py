@@ -42,9 +42,6 @@ class OrganizationInput:
     postal_code: str = ""
     address: str = ""
     notes: str = ""
-    registration_status: str = RegistrationStatus.NONE.value
-    registered_on: dt.date | None = None
-    registration_renewed_on: dt.date | None = None
     active: bool = True
 
 
@@ -52,6 +49,10 @@ class OrganizationInput:
 class OrganizationRecord(OrganizationInput):
     id: int = 0
     version: int = 0
+    # 「協働をすすめる市民団体」: read-only here, changed only by the steps of services/registration.py
+    registration_status: str = RegistrationStatus.NONE.value
+    registered_on: dt.date | None = None
+    registration_renewed_on: dt.date | None = None
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
 
@@ -97,6 +98,9 @@ def _to_record(row: Organization) -> OrganizationRecord:
         **{name: getattr(row, name) for name in _INPUT_FIELDS},
         id=row.id,
         version=row.version,
+        registration_status=row.registration_status,
+        registered_on=row.registered_on,
+        registration_renewed_on=row.registration_renewed_on,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
@@ -113,18 +117,12 @@ def validate(data: OrganizationInput) -> OrganizationInput:
     v.max_length("name_kana", _("団体名(カナ)"), kana, 200)
     if data.kind not in {k.value for k in OrganizationKind}:
         v.add("kind", _("「種別」を一覧から選んでください。"))
-    if data.registration_status not in {s.value for s in RegistrationStatus}:
-        v.add("registration_status", _("「登録状況」を一覧から選んでください。"))
     v.phone("phone", _("電話番号"), data.phone)
     v.email("email", _("メールアドレス"), data.email)
     v.postal_code("postal_code", _("郵便番号"), data.postal_code)
     v.max_length("address", _("住所"), data.address, 300)
     v.max_length("representative_name", _("代表者"), data.representative_name, 100)
     v.max_length("contact_name", _("担当者"), data.contact_name, 100)
-    if data.registration_status == RegistrationStatus.REGISTERED.value and data.registered_on is None:
-        v.add("registered_on", _("「登録日」を入力してください(登録状況が「登録済」のとき必要です)。"))
-    if data.registered_on and data.registration_renewed_on and data.registration_renewed_on < data.registered_on:
-        v.add("registration_renewed_on", _("「更新日」は登録日より後の日付にしてください。"))
     v.raise_if_any()
     return OrganizationInput(
         kind=data.kind,
@@ -137,9 +135,6 @@ def validate(data: OrganizationInput) -> OrganizationInput:
         postal_code=(normalize_postal_code(data.postal_code) or "") if data.postal_code.strip() else "",
         address=clean_keep_width(data.address),
         notes=data.notes.strip(),
-        registration_status=data.registration_status,
-        registered_on=data.registered_on,
-        registration_renewed_on=data.registration_renewed_on,
         active=data.active,
     )
 
@@ -303,7 +298,8 @@ class OrganizationService:
             return dict(rows)
 
     def registered_count(self, actor: Actor) -> int:
-        """「協働をすすめる市民団体」 currently registered — the plan's target 2 (50団体以上)."""
+        """「協働をすすめる市民団体」 currently registered (the cached status; counts at a date and per
+        fiscal year are services.registration's)."""
         require(actor, Permission.ORGANIZATION_VIEW)
         with self.db.read() as s:
             return (

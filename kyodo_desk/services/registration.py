@@ -253,15 +253,21 @@ class RegistrationService(RegistrationDocumentsMixin):
             return self._count(self._points(s, on), on, conf)
 
     @no_permission_needed("numbers of registered groups per fiscal year — published figures of the city's plan")
-    def registered_counts_by_fiscal_year(self, fiscal_years: Sequence[int]) -> dict[int, int]:
-        """The count at 31 March closing each fiscal year (FY2019 → 2020-03-31)."""
+    def registered_counts_by_fiscal_year(
+        self, fiscal_years: Sequence[int], today: dt.date | None = None
+    ) -> dict[int, int]:
+        """The count at 31 March closing each fiscal year (FY2019 → 2020-03-31); for the fiscal year
+        in progress, the count *today* (a closing day still ahead would count renewals not yet due
+        as lapsed)."""
         years = sorted({int(y) for y in fiscal_years})
         if not years:
             return {}
+        today = today or dt.date.today()
+        closing = {fy: min(dt.date(fy + 1, 3, 31), today) for fy in years}
         with self.db.read() as s:
             conf = reg_settings.load(s)
-            points = self._points(s, dt.date(years[-1] + 1, 3, 31))
-        return {fy: self._count(points, dt.date(fy + 1, 3, 31), conf) for fy in years}
+            points = self._points(s, max(closing.values()))
+        return {fy: self._count(points, day, conf) for fy, day in closing.items()}
 
     def due_for_renewal(self, actor: Actor, today: dt.date, within_days: int = 30) -> list[RenewalDue]:
         """Registrations whose renewal is due by *today* + *within_days* (overdue ones too), soonest first."""

@@ -54,31 +54,29 @@ def test_validation_reports_every_field_in_japanese_and_saves_nothing(services, 
         phone="12-34",
         email="info@",
         postal_code="920",
-        registration_status="registered",
-        registered_on=None,
     )
     with pytest.raises(ValidationError) as err:
         services.organizations.create(staff_actor, bad)
     errors = err.value.errors
-    assert set(errors) == {"kind", "name", "name_kana", "phone", "email", "postal_code", "registered_on"}
+    assert set(errors) == {"kind", "name", "name_kana", "phone", "email", "postal_code"}
     assert "「団体名」を入力してください" in errors["name"]
     assert "「団体名(カナ)」" in errors["name_kana"]
     assert "「電話番号」" in errors["phone"] and "「メールアドレス」" in errors["email"]
     assert "「郵便番号」" in errors["postal_code"] and "「種別」" in errors["kind"]
-    assert "「登録日」" in errors["registered_on"]
     assert services.organizations.count(staff_actor) == 0 and _audit_rows(db) == []
 
 
-def test_renewal_before_registration_is_refused(services, staff_actor):
-    with pytest.raises(ValidationError) as err:
-        _create(
-            services,
-            staff_actor,
-            registration_status="registered",
-            registered_on=dt.date(2025, 4, 1),
-            registration_renewed_on=dt.date(2025, 3, 1),
-        )
-    assert set(err.value.errors) == {"registration_renewed_on"}
+def test_registration_is_not_edited_with_the_organization(services, staff_actor):
+    """The status is the registration steps' (services/registration.py): an edit leaves it alone."""
+    rec = _create(services, staff_actor)
+    services.registration.apply(staff_actor, rec.id, dt.date(2025, 4, 1), ("規約", "名簿", "活動計画"))
+    loaded = services.organizations.get(staff_actor, rec.id)
+    assert loaded.registration_status == "applied" and loaded.registration_label == "申請中"
+    assert loaded.version == rec.version  # a step does not make an open edit stale
+    edited = services.organizations.update(
+        staff_actor, rec.id, loaded.version, replace(loaded.as_input(), phone="076-220-2026")
+    )
+    assert edited.registration_status == "applied"
 
 
 def test_update_saves_changes_and_audits_only_field_names(services, staff_actor, db):
@@ -156,17 +154,13 @@ def registry(services, staff_actor, admin):
     ]
     made = []
     for name, kana, kind, status in rows:
-        made.append(
-            _create(
-                services,
-                staff_actor,
-                name=name,
-                name_kana=kana,
-                kind=kind,
-                registration_status=status,
-                registered_on=dt.date(2025, 5, 1) if status == "registered" else None,
-            )
-        )
+        rec = _create(services, staff_actor, name=name, name_kana=kana, kind=kind)
+        if status != "none":
+            services.registration.apply(staff_actor, rec.id, dt.date(2025, 4, 1), ("規約", "名簿", "活動計画"))
+        if status == "registered":
+            services.registration.review(staff_actor, rec.id, dt.date(2025, 4, 20), approved=True)
+            services.registration.register(staff_actor, rec.id, dt.date(2025, 5, 1))
+        made.append(services.organizations.get(staff_actor, rec.id))
     retired = made[3]
     services.organizations.update(admin, retired.id, retired.version, replace(retired.as_input(), active=False))
     return made

@@ -179,6 +179,9 @@ def test_counts_at_dates_and_across_the_fiscal_year_boundary(services, fixture_g
     counts = reg.registered_counts_by_fiscal_year([2015, 2016, 2018, 2019, 2020, 2025])
     assert counts == {2015: 0, 2016: 1, 2018: 2, 2019: 3, 2020: 2, 2025: 1}
     # FY2019 closes 2020-03-31: A counts, B (2020-04-01) does not; FY2020 closes 2021-03-31: B counts, A lapsed
+    # the fiscal year in progress counts today, not at a closing day still ahead
+    assert reg.registered_counts_by_fiscal_year([2020], today=D(2020, 6, 1)) == {2020: 4}
+    assert reg.registered_counts_by_fiscal_year([]) == {}
 
 
 def test_with_automatic_lapse_off_an_unrenewed_registration_still_counts(services, admin, fixture_groups):

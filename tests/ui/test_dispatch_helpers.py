@@ -32,14 +32,13 @@ class World:
         self.sat = ordinary_saturday(dt.date.today() + dt.timedelta(days=14))
         self.org = services.organizations.create(
             admin,
-            OrganizationInput(
-                kind="npo",
-                name="NPO法人 かなざわ子育てサポート",
-                name_kana="カナザワコソダテサポート",
-                registration_status="registered",
-                registered_on=dt.date(2024, 4, 1),
-            ),
+            OrganizationInput(kind="npo", name="NPO法人 かなざわ子育てサポート", name_kana="カナザワコソダテサポート"),
         )
+        registration = services.registration
+        registration.apply(admin, self.org.id, dt.date(2024, 3, 1), registration.settings().documents)
+        registration.review(admin, self.org.id, dt.date(2024, 3, 20), approved=True)
+        registration.register(admin, self.org.id, dt.date(2024, 4, 1))
+        self.org = services.organizations.get(admin, self.org.id)
         self.other = services.organizations.create(
             admin, OrganizationInput(kind="neighborhood", name="森山町会", name_kana="モリヤマチョウカイ")
         )

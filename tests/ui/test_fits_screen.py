@@ -42,7 +42,11 @@ import pytest
 SCREEN_W, SCREEN_H = 1366, 728
 CHILD = bool(os.environ.get("KYODO_FIT_SCREEN"))
 
-PRIVATE_BASES = {"kyodo_desk.ui.consultations.timeline._Dialog", "kyodo_desk.ui.lending.device_dialog._WriteDialog"}
+PRIVATE_BASES = {
+    "kyodo_desk.ui.consultations.timeline._Dialog",
+    "kyodo_desk.ui.lending.device_dialog._WriteDialog",
+    "kyodo_desk.ui.projects.plan_dialogs._PlanFormDialog",
+}
 
 
 def dialog_classes() -> dict[str, type]:
@@ -409,6 +413,36 @@ def _organization_edit(cls, ctx, parent):
     return cls(ctx, _organization(ctx), parent)
 
 
+def _registered(ctx):
+    """The demo's registered group with the longest history (its registration window is tallest)."""
+    from kyodo_desk.services.organizations import OrganizationFilter
+
+    actor, reg = ctx.require_actor(), ctx.services.registration
+    orgs = ctx.services.organizations.page(actor, OrganizationFilter(registration_status="registered"), limit=50)
+    return max((reg.get(actor, o.id) for o in orgs), key=lambda r: len(r.history))
+
+
+@opens("groups.registration_dialog.RegistrationDialog")
+def _registration(cls, ctx, parent):
+    record = _registered(ctx)
+    dialog = cls(ctx, record.organization_id, record.organization_name, parent)
+    dialog.show_record(record, ctx.services.registration.settings().documents)
+    return dialog
+
+
+@opens("groups.registration_step_dialog.RegistrationStepDialog")
+def _registration_step(cls, ctx, parent):
+    from dataclasses import replace
+
+    record = replace(_registered(ctx), status="none", allowed_steps=("apply",))
+    return cls(ctx, record, "apply", ctx.services.registration.settings().documents, parent)  # the tallest step
+
+
+@opens("groups.registration_settings_dialog.RegistrationSettingsDialog")
+def _registration_settings(cls, ctx, parent):
+    return cls(ctx, ctx.services.registration.settings(), parent)
+
+
 @opens("lending.csv_io.ImportErrorsDialog")
 def _import_errors(cls, ctx, parent):
     return cls([(n, f"{n}行目: 機種「iPad 第9世代」が見つかりません。") for n in range(2, 60)], parent)
@@ -524,6 +558,50 @@ def _privacy_requests(cls, ctx, parent):
 @opens("privacy.retention_dialog.RetentionDialog")
 def _retention(cls, ctx, parent):
     return cls(ctx, parent)
+
+
+def _project(ctx):
+    """The demo project with the longest texts and the most partners, as the list opens it."""
+    actor, projects = ctx.require_actor(), ctx.services.projects
+    rows = projects.page(actor, limit=100)
+    records = [projects.get(actor, r.id) for r in rows]
+    return max(records, key=lambda r: (len(r.partners), len(r.review_done) + len(r.review_evaluation)))
+
+
+def _plan_period(ctx):
+    return ctx.services.plan.periods(ctx.require_actor())[0]
+
+
+@opens("projects.editor.ProjectDialog")
+def _project_edit(cls, ctx, parent):
+    actor = ctx.require_actor()
+    return cls(ctx, _project(ctx), ctx.services.projects.programmes(actor), parent)
+
+
+@opens("projects.programmes_dialog.ProgrammesDialog")
+def _programmes(cls, ctx, parent):
+    return cls(ctx, parent)
+
+
+@opens("projects.plan_dialogs.PeriodDialog")
+def _period(cls, ctx, parent):
+    return cls(ctx, None, parent, previous=_plan_period(ctx))
+
+
+@opens("projects.plan_dialogs.ItemDialog")
+def _plan_item(cls, ctx, parent):
+    period = _plan_period(ctx)
+    return cls(ctx, period, period.items[0], parent)
+
+
+@opens("projects.plan_dialogs.SurveyDialog")
+def _survey(cls, ctx, parent):
+    return cls(ctx, "satisfaction", None, parent)
+
+
+@opens("projects.plan_dialogs.YearValueDialog")
+def _year_value(cls, ctx, parent):
+    return cls(ctx, _plan_period(ctx).items[1], 2025, 48, parent)
 
 
 # ---- the checks on the small screen (child process) ---------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 
 import pytest
@@ -102,19 +101,17 @@ def test_validation_errors_name_the_field_and_keep_the_typing(qtbot, open_page, 
     assert dialog.isVisible()
 
 
-def test_registered_status_needs_a_date(qtbot, open_page, services, demo_small):
+def test_registration_is_shown_and_its_steps_open_from_the_dialog(qtbot, open_page, services, demo_small):
+    """The status is not a drop-down any more: Ctrl+R opens the registration's steps and history."""
     page = open_page(sign_in(services, "tanaka"))
     dialog = _open_first(qtbot, page)
-    dialog.registration_status.setCurrentIndex(dialog.registration_status.findData("registered"))
-    dialog.registered_on.setValue(None)
-    dialog.save()
-    qtbot.waitUntil(lambda: dialog.errors.message("registered_on") != "")
-    assert "登録日" in dialog.errors.message("registered_on")
-    assert dialog.registered_on.edit.text() == "" and dialog.registered_on.edit.placeholderText() == "未設定"
-    dialog.registered_on.setValue(dt.date(2025, 4, 1))
-    with qtbot.waitSignal(dialog.saved, timeout=5000) as saved:
-        dialog.save()
-    assert saved.args[0].registered_on == dt.date(2025, 4, 1)
+    assert not hasattr(dialog, "registration_status")
+    assert dialog.registration_summary.text().startswith(dialog.record.registration_label)
+    qtbot.keyClick(dialog, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: dialog.registration_dialog is not None and dialog.registration_dialog.record is not None)
+    shown = dialog.registration_dialog
+    visible = {s for s, b in shown.step_buttons.items() if not b.isHidden()}
+    assert visible == set(shown.record.allowed_steps) - {"cancel"}  # 登録取消 is for administrators
 
 
 def test_stale_edit_is_refused_and_input_kept(qtbot, open_page, services, demo_small):

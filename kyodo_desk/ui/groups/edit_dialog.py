@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -29,13 +30,13 @@ from PySide6.QtWidgets import (
 from kyodo_desk.domain.enums import OrganizationKind, RegistrationStatus
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.validation import ValidationError
-from kyodo_desk.i18n import _, format_datetime
+from kyodo_desk.i18n import _, format_datetime, wareki
 from kyodo_desk.services.base import StaleEdit
 from kyodo_desk.services.organizations import OrganizationInput, OrganizationRecord
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.style import STYLE_SHEET
-from kyodo_desk.ui.widgets.date_edit import OptionalDateEdit, date_problem
+from kyodo_desk.ui.widgets.date_edit import date_problem
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import page_title, plain_label
 from kyodo_desk.ui.widgets.screen import fit_to_screen
@@ -130,13 +131,19 @@ class OrganizationDialog(QDialog):
         right.addWidget(contact)
         registration = QGroupBox(_("「協働をすすめる市民団体」の登録"))
         reg_form = QFormLayout(registration)
-        self.registration_status = _combo(RegistrationStatus.choices())
-        self.registered_on = OptionalDateEdit()
-        self.registration_renewed_on = OptionalDateEdit()
+        # the status is changed only by the registration's steps (申請受付 → 審査 → 登録 → 更新 ...)
+        self.registration_summary = plain_label(self._registration_text())
+        self.registration_summary.setWordWrap(True)
+        reg_form.addRow(_("登録状況"), self.registration_summary)
+        self.registration_button = QPushButton(_("登録の手続き・履歴… (Ctrl+R)"))
+        self.registration_button.setObjectName("registrationButton")
+        self.registration_button.setAutoDefault(False)
+        self.registration_button.clicked.connect(self.open_registration)
+        self.registration_button.setVisible(record is not None)
+        reg_form.addRow("", self.registration_button)
+        if record is None:
+            reg_form.addRow("", plain_label(_("団体を保存すると、登録の申請を受け付けられます。")))
         self.active = QCheckBox(_("活動中(外すと一覧に表示されなくなります)"))
-        self.errors.add_row(reg_form, "registration_status", _("登録状況"), self.registration_status)
-        self.errors.add_row(reg_form, "registered_on", _("登録日"), self.registered_on)
-        self.errors.add_row(reg_form, "registration_renewed_on", _("更新日"), self.registration_renewed_on)
         self.errors.add_row(reg_form, "active", "", self.active)
         right.addWidget(registration)
         right.addStretch(1)
@@ -154,6 +161,8 @@ class OrganizationDialog(QDialog):
         self.close_button.setAutoDefault(False)
         layout.addWidget(self.buttons)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+        QShortcut(QKeySequence("Ctrl+R"), self, activated=self.open_registration)
+        self.registration_dialog: QDialog | None = None
 
         self._fill(record.as_input() if record is not None else OrganizationInput())
         self._baseline = self.collect()
@@ -166,6 +175,35 @@ class OrganizationDialog(QDialog):
         if self.record is None:
             return _("団体の新規登録")
         return _("団体 {code} {name}").format(code=self.record.code, name=self.record.name)
+
+    def _registration_text(self) -> str:
+        record = self.record
+        if record is None:
+            return RegistrationStatus.NONE.label()
+        text = record.registration_label
+        if record.registered_on and record.registration_status == RegistrationStatus.REGISTERED.value:
+            text += _("(登録日 {date})").format(date=wareki(record.registered_on))
+        return text
+
+    def open_registration(self) -> QDialog | None:
+        """The registration's steps, history, consent and 登録証 (its own window)."""
+        if self.record is None:
+            return None
+        from kyodo_desk.ui.groups.registration_dialog import RegistrationDialog
+
+        if self.registration_dialog is not None and self.registration_dialog.isVisible():
+            self.registration_dialog.raise_()
+            return self.registration_dialog
+        dialog = RegistrationDialog(self.ctx, self.record.id, self.record.name, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(
+            lambda rec: self.registration_summary.setText(
+                rec.status_label + (_("(登録番号 {n})").format(n=rec.number) if rec.number and rec.in_force else "")
+            )
+        )
+        self.registration_dialog = dialog
+        dialog.open()
+        return dialog
 
     # ---- form <-> data -------------------------------------------------------------------
     def _fill(self, data: OrganizationInput) -> None:
@@ -182,9 +220,6 @@ class OrganizationDialog(QDialog):
         ):
             getattr(self, name).setText(getattr(data, name) or "")
         self.notes.setPlainText(data.notes or "")
-        self.registration_status.setCurrentIndex(max(0, self.registration_status.findData(data.registration_status)))
-        self.registered_on.setValue(data.registered_on)
-        self.registration_renewed_on.setValue(data.registration_renewed_on)
         self.active.setChecked(bool(data.active))
 
     def collect(self) -> OrganizationInput:
@@ -199,9 +234,6 @@ class OrganizationDialog(QDialog):
             postal_code=self.postal_code.text(),
             address=self.address.text(),
             notes=self.notes.toPlainText(),
-            registration_status=self.registration_status.currentData(),
-            registered_on=self.registered_on.value(),
-            registration_renewed_on=self.registration_renewed_on.value(),
             active=self.active.isChecked(),
         )
 
@@ -222,10 +254,8 @@ class OrganizationDialog(QDialog):
                 self.notes,
             ):
                 widget.setReadOnly(True)
-            for widget in (self.kind, self.registration_status, self.active):
+            for widget in (self.kind, self.active):
                 widget.setEnabled(False)
-            self.registered_on.setReadOnly(True)
-            self.registration_renewed_on.setReadOnly(True)
             self.save_button.hide()
         elif not self.ctx.require_actor().can(Permission.ORGANIZATION_DELETE):
             self.active.setEnabled(False)

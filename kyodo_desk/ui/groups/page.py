@@ -21,6 +21,7 @@ from kyodo_desk.services.organizations import OrganizationFilter, OrganizationRe
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.groups.edit_dialog import OrganizationDialog
 from kyodo_desk.ui.groups.model import OrganizationTableModel
+from kyodo_desk.ui.groups.registration_bar import RegistrationBar
 from kyodo_desk.ui.lending.org_history_dialog import OrganizationLoanHistoryDialog
 from kyodo_desk.ui.openers import OpenerRegistry
 from kyodo_desk.ui.widgets.page import page_title, plain_label
@@ -93,6 +94,8 @@ class OrganizationsPage(QWidget):
         filters.addWidget(self.status_filter)
         filters.addWidget(self.inactive_filter)
         layout.addLayout(filters)
+        self.registration_bar = RegistrationBar(ctx, self, self._selected)
+        layout.addWidget(self.registration_bar)
 
         self.model = OrganizationTableModel(ctx)
         self.table = record_list(self.model, widths=_WIDTHS, stretch=1)
@@ -164,6 +167,10 @@ class OrganizationsPage(QWidget):
         if not self.can_edit:
             return None
         return self._show_dialog(None)
+
+    def _selected(self) -> OrganizationRecord | None:
+        index = self.table.currentIndex()
+        return self.model.record(index.row()) if index.isValid() else None
 
     def edit_row(self, row: int) -> OrganizationDialog | None:
         record = self.model.record(row)
