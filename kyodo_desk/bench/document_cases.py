@@ -1,5 +1,5 @@
 """Case groups 5–7: QR labels (against bare ReportLab rectangles of the same matrices), the handbook
-A4 and booklet, and the fiscal-year statistics PDFs."""
+A4 and booklet, and the fiscal-year statistics PDFs and annual report."""
 
 from __future__ import annotations
 
@@ -103,4 +103,21 @@ def statistics_cases(services, actor, repeat: int, fiscal_year: int) -> list[Cas
                 targets=[Target("median_ms", 300)],
             )
         )
+
+    def annual() -> bytes:  # the 年次報告: the three statistics, the plan's targets, months, years, charts
+        from kyodo_desk.documents.annual_report import build_annual_report_pdf
+
+        return build_annual_report_pdf(services.annual_report.build(actor, fiscal_year), settings)
+
+    samples, _base = interleaved(annual, repeat)
+    out.append(
+        CaseResult(
+            "reports",
+            f"FY{fiscal_year} annual report PDF",
+            samples,
+            peak_rss_mib=peak_rss_mib(),
+            note="query + PDF (three statistics, targets, charts)",
+            targets=[Target("median_ms", 300)],
+        )
+    )
     return out
