@@ -15,6 +15,7 @@ from kyodo_desk.db.consultation_models import Consultation, ReferenceCounter
 from kyodo_desk.db.models import SearchDocument
 from kyodo_desk.db.plan_models import (
     PlanItem,
+    PlanPeriod,
     PlanSurvey,
     Project,
     ProjectDivision,
@@ -22,6 +23,7 @@ from kyodo_desk.db.plan_models import (
     project_consultation,
     project_partner,
 )
+from kyodo_desk.domain import plan_2021
 from kyodo_desk.domain.fiscal import fiscal_year_of
 from kyodo_desk.domain.text import fold
 
@@ -87,15 +89,13 @@ def _programmes(s) -> tuple[int | None, list[tuple[int, str]], int | None]:
     if challenge is None:  # a database whose seed rows were removed (tests): make the two programmes
         challenge = s.scalar(
             insert(ProjectProgramme).returning(ProjectProgramme.id),
-            {"name": "協働のまちづくりチャレンジ事業", "sort_order": 10, "active": True, "version": 1},
+            {"name": plan_2021.CHALLENGE, "sort_order": 10, "active": True, "version": 1},
         )
         s.execute(
             insert(ProjectDivision),
             [{"programme_id": challenge, "name": n, "sort_order": i, "active": True} for i, n in enumerate(MAX_AMOUNT)],
         )
-        s.execute(
-            insert(ProjectProgramme), {"name": "その他の協働事業", "sort_order": 20, "active": True, "version": 1}
-        )
+        s.execute(insert(ProjectProgramme), {"name": plan_2021.OTHER, "sort_order": 20, "active": True, "version": 1})
     divisions = [
         (i, n)
         for i, n in s.execute(
@@ -108,8 +108,54 @@ def _programmes(s) -> tuple[int | None, list[tuple[int, str]], int | None]:
     return challenge, divisions, other
 
 
+def _ensure_plan(s) -> None:
+    """The 2021 plan as migration 0009 seeds it, when a database has no plan period at all."""
+    if s.scalar(select(PlanPeriod.id).limit(1)) is not None:
+        return
+    period = PlanPeriod(
+        name=plan_2021.NAME,
+        first_fiscal_year=plan_2021.FIRST_FISCAL_YEAR,
+        last_fiscal_year=plan_2021.LAST_FISCAL_YEAR,
+        notes=plan_2021.NOTE,
+    )
+    s.add(period)
+    s.flush()
+    for i, (key, name, unit, source, ref, base, target, minimum, note) in enumerate(plan_2021.ITEMS):
+        s.add(
+            PlanItem(
+                period_id=period.id,
+                key=key,
+                sort_order=i + 1,
+                name=name,
+                unit=unit,
+                source=source,
+                reference_year=2016 if ref is not None else None,
+                reference_value=ref,
+                baseline_year=2020,
+                baseline_value=base,
+                target_year=plan_2021.LAST_FISCAL_YEAR,
+                target_value=target,
+                target_is_minimum=minimum,
+                note=note,
+            )
+        )
+    name, day, fy, respondents, satisfied = plan_2021.SURVEY_2020
+    s.add(
+        PlanSurvey(
+            item_key="satisfaction",
+            name=name,
+            conducted_on=day,
+            fiscal_year=fy,
+            respondents=respondents,
+            satisfied=satisfied,
+        )
+    )
+    s.flush()
+
+
 def step(ctx) -> None:
     s, rng, today = ctx.session, ctx.rng, ctx.today
+    _ensure_plan(s)
     this_fy = fiscal_year_of(today)
     years = list(range(2016, this_fy + 1)) if ctx.size == "large" else [this_fy - 1, this_fy]
     orgs = ctx.organization_ids

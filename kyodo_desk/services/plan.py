@@ -19,7 +19,8 @@ from kyodo_desk.db.plan_models import PlanPeriod, PlanSurvey, PlanValue
 from kyodo_desk.domain.fiscal import fiscal_year_of, fiscal_year_range
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.projects import ValueSource, progress, survey_percent
-from kyodo_desk.services.base import Actor, no_permission_needed, require
+from kyodo_desk.i18n import _
+from kyodo_desk.services.base import Actor, NotFound, no_permission_needed, require
 from kyodo_desk.services.plan_editing import PlanEditingMixin
 from kyodo_desk.services.plan_records import (
     PeriodRecord,
@@ -104,6 +105,19 @@ class PlanService(PlanEditingMixin):
                     return None
                 current = past[-1]
             period = period_record(s, current)
+        return self._period_kpis(period, on, ended)
+
+    def period_kpis(self, actor: Actor, period_id: int, on: dt.date) -> PlanKpis:
+        """The KPIs of one period as of *on* (the 計画と目標 screen shows any period)."""
+        require(actor, Permission.PROJECT_VIEW)
+        with self.db.read() as s:
+            row = s.get(PlanPeriod, period_id)
+            if row is None:
+                raise NotFound(_("計画期間が見つかりません。"))
+            period = period_record(s, row)
+        return self._period_kpis(period, on, fiscal_year_of(on) > period.last_fiscal_year)
+
+    def _period_kpis(self, period: PeriodRecord, on: dt.date, ended: bool) -> PlanKpis:
         as_of = min(on, fiscal_year_range(period.last_fiscal_year)[1])
         kpis = tuple(self._kpi(period, item, as_of) for item in period.items)
         return PlanKpis(period.name, period.first_fiscal_year, period.last_fiscal_year, ended, kpis)

@@ -31,6 +31,7 @@ KINDS: dict[str, KindInfo] = {
     "loan": KindInfo(N_("貸出"), Permission.LENDING_OPERATE),
     "advisor": KindInfo(N_("アドバイザー"), Permission.DISPATCH_EDIT),
     "dispatch": KindInfo(N_("派遣申請"), Permission.DISPATCH_EDIT),
+    "project": KindInfo(N_("協働事業"), Permission.PROJECT_VIEW),
 }
 
 

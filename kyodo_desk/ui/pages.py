@@ -52,6 +52,12 @@ def _groups(ctx: AppContext, win: "MainWindow") -> QWidget:
     return OrganizationsPage(ctx)
 
 
+def _projects(ctx: AppContext, win: "MainWindow") -> QWidget:
+    from kyodo_desk.ui.projects.page import ProjectsPage
+
+    return ProjectsPage(ctx)
+
+
 def _dispatch(ctx: AppContext, win: "MainWindow") -> QWidget:
     from kyodo_desk.ui.dispatch.page import DispatchPage
 
@@ -83,6 +89,7 @@ def default_pages() -> list[PageSpec]:
         PageSpec("lending", N_("機器貸出"), _lending, opens=("device", "loan")),
         PageSpec("dispatch", N_("アドバイザー派遣"), _dispatch, opens=("dispatch", "advisor")),
         PageSpec("groups", N_("団体"), _groups, opens=("organization", "person")),
+        PageSpec("projects", N_("協働事業"), _projects, opens=("project",)),
         PageSpec("printing", N_("印刷"), _printing),
         PageSpec("settings", N_("設定"), _settings),
     ]

@@ -18,7 +18,7 @@ TANAKA = "田中 健一"
 
 
 def _open_audit_tab(qtbot, win):
-    press(qtbot, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)  # Ctrl+7: 設定
+    press(qtbot, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)  # Ctrl+8: 設定
     settings = win.pages["settings"]
     assert win.current_page_key() == "settings"
     tab_until(qtbot, lambda w: settings.isAncestorOf(w))  # from the search box into the page

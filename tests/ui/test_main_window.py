@@ -15,7 +15,7 @@ def _texts(widget) -> str:
 
 
 def test_every_page_opens_with_ctrl_number(qtbot, window):
-    expected = ["ホーム", "相談受付", "機器貸出", "アドバイザー派遣", "団体", "印刷", "設定"]
+    expected = ["ホーム", "相談受付", "機器貸出", "アドバイザー派遣", "団体", "協働事業", "印刷", "設定"]
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == expected
     for number, title in enumerate(expected, start=1):
         qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0 + number), Qt.KeyboardModifier.ControlModifier)
