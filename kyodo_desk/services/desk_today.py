@@ -74,7 +74,7 @@ class DeskTodayService:
                 .limit(MAX_ROWS)
             ).all()
         return [
-            TodayVisit(sid, aid, ref, start_at, end_at, org or "", adv or "", topic, venue, status)
+            TodayVisit(sid, aid, ref, start_at or start, end_at, org or "", adv or "", topic, venue, status)
             for sid, aid, ref, start_at, end_at, org, adv, topic, venue, status in rows
         ]
 
