@@ -105,13 +105,14 @@ class ProjectDialog(QDialog):
         columns = QHBoxLayout()
         columns.setSpacing(14)
         layout.addLayout(columns, 1)
-        columns.addWidget(self._project_box(default_fiscal_year), 1)
+        top = Qt.AlignmentFlag.AlignTop  # each box as tall as its rows; the room left stays below
+        columns.addWidget(self._project_box(default_fiscal_year), 1, top)
         middle = QVBoxLayout()
         middle.addWidget(self._partners_box())
         middle.addWidget(self._links_box())
         middle.addStretch(1)
         columns.addLayout(middle, 1)
-        columns.addWidget(self._review_box(), 1)
+        columns.addWidget(self._review_box(), 1, top)
 
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton(_("保存 (Ctrl+S)"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -133,7 +134,7 @@ class ProjectDialog(QDialog):
         self._baseline = self._snapshot()
         if not self.can_edit:
             self._read_only()
-        fit_to_screen(self, 1180, 640)
+        fit_to_screen(self, 1180, 560)
         self.name.setFocus()
 
     # ---- building ----------------------------------------------------------------------------

@@ -187,6 +187,7 @@ class PlanTab(QWidget):
                         "—" if kpi.progress is None else f"{kpi.progress * 100:.0f}%",
                     ],
                     data=item,
+                    tooltip=f"{kpi.name}\n{item.note}".strip(),
                 )
             )
         self.items.set_rows(rows)
