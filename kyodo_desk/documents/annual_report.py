@@ -137,7 +137,26 @@ def _monthly(report, st, width: float) -> list:
     a = report.activity
     labels = list(report.month_labels)
     series = [(_("相談件数"), a.consultations), (_("貸出件数"), a.loans), (_("派遣回数"), a.dispatches)]
-    chart = bar_chart(labels, series, width=width, height=62 * mm, font=st.regular)
+    gap = 8 * mm  # consultations and loans (hundreds a month) beside the visits (a few): two scales
+    left_w = (width - gap) * 0.66
+    chart = Table(
+        [
+            [
+                bar_chart(labels, series[:2], width=left_w, height=62 * mm, font=st.regular, title=_("相談・貸出(件)")),
+                bar_chart(
+                    labels,
+                    series[2:],
+                    width=width - gap - left_w,
+                    height=62 * mm,
+                    font=st.regular,
+                    fills=(SERIES[2],),
+                    title=_("アドバイザー派遣(回)"),
+                ),
+            ]
+        ],
+        colWidths=[left_w + gap, width - gap - left_w],
+    )
+    chart.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     data: list[list[Any]] = [[_("区分"), *labels, _("合計")]]
     for name, values in series:
         data.append([name, *[f"{v:,}" for v in values], f"{sum(values):,}"])
@@ -169,9 +188,13 @@ def _years(report, st, width: float) -> list:
     table = _grid(data, [table_w * 0.34, table_w * 0.33, table_w * 0.33], st)
     side = Table([[chart, table]], colWidths=[width * 0.58, width * 0.42])
     side.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    note = para(
-        _("登録団体数は各年度の3月31日現在(年度の途中は{day}現在)。").format(day=wareki(report.as_of)), st.small
+    year_end = dt.date(report.fiscal_year + 1, 3, 31)
+    note_text = (
+        _("登録団体数は各年度の3月31日現在。")
+        if report.as_of >= year_end
+        else _("登録団体数は各年度の3月31日現在(今年度は{day}現在)。").format(day=wareki(report.as_of))
     )
+    note = para(note_text, st.small)
     return [KeepTogether([para(_("3 登録団体数とパートナーシップ事業数"), st.h2), side, note])]
 
 

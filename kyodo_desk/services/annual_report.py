@@ -123,7 +123,9 @@ class AnnualReport:
             _("登録団体数とパートナーシップ事業数(年度別)"),
             (_("年度"), _("協働をすすめる市民団体(年度末)"), _("パートナーシップ事業数")),
             rows,
-            _("登録団体数は各年度の3月31日現在(今年度は{day}現在)。").format(day=f"{self.as_of:%Y/%m/%d}"),
+            _("登録団体数は各年度の3月31日現在。")
+            if self.as_of >= fiscal_year_range(self.fiscal_year)[1]
+            else _("登録団体数は各年度の3月31日現在(今年度は{day}現在)。").format(day=f"{self.as_of:%Y/%m/%d}"),
         )
 
 

@@ -3,10 +3,12 @@ the fiscal year as a bar chart, with the year's totals so far."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 
+from kyodo_desk.domain.fiscal import fiscal_year_of
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.i18n import _, format_number, wareki_fiscal_year
 from kyodo_desk.ui.context import AppContext
@@ -22,9 +24,10 @@ REFRESH_KINDS = ("consultation", "loan", "dispatch")
 class ActivityCard(Card):
     loaded = Signal()
 
-    def __init__(self, ctx: AppContext, fiscal_year: int):
+    def __init__(self, ctx: AppContext, fiscal_year: int, today: dt.date | None = None):
         super().__init__(_("{fy}の活動(月別)").format(fy=wareki_fiscal_year(fiscal_year)))
         self.ctx, self.fiscal_year = ctx, fiscal_year
+        self.today = today or dt.date.today()
         self.activity: MonthlyActivity | None = None
         self._gen = 0
         self.totals = plain_label("…")
@@ -48,6 +51,13 @@ class ActivityCard(Card):
             lambda _p: services.activity.monthly(actor, fy), on_done=lambda a: self._show(gen, a), owner=self
         )
 
+    def _months_so_far(self) -> int:
+        """12 for a past year; for the year under way the months up to this one (no line into the future)."""
+        today = self.today
+        if fiscal_year_of(today) != self.fiscal_year:
+            return 12
+        return (today.month - 4) % 12 + 1
+
     def _show(self, gen: int, activity: MonthlyActivity) -> None:
         if gen != self._gen:
             return
@@ -67,11 +77,8 @@ class ActivityCard(Card):
             )
             self.chart.show_months(
                 [_("{m}月").format(m=m) for _y, m in activity.months],
-                [
-                    (_("相談"), activity.consultations),
-                    (_("貸出"), activity.loans),
-                    (_("派遣"), activity.dispatches),
-                ],
+                [(_("相談"), activity.consultations), (_("貸出"), activity.loans)],
+                line=(_("派遣"), activity.dispatches[: self._months_so_far()]),
             )
             self.chart.show()
         self.loaded.emit()

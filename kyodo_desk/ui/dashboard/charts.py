@@ -145,7 +145,8 @@ class TrendChart(ChartBox):
 
 
 class MonthlyChart(ChartBox):
-    """Consultations, loans and visits per month of the fiscal year, side by side."""
+    """Consultations and loans per month of the fiscal year as bars; advisor visits (tens, not
+    thousands) as a line on their own axis at the right."""
 
     def __init__(self, height: int = 230):
         super().__init__(height)
@@ -154,7 +155,12 @@ class MonthlyChart(ChartBox):
         self.chart().legend().setFont(self._small)
         self.series_values: dict[str, tuple[int, ...]] = {}
 
-    def show_months(self, labels: Sequence[str], series: Sequence[tuple[str, Sequence[int]]]) -> None:
+    def show_months(
+        self,
+        labels: Sequence[str],
+        series: Sequence[tuple[str, Sequence[int]]],
+        line: tuple[str, Sequence[int]] | None = None,
+    ) -> None:
         chart = self._clear()
         bars = QBarSeries()
         bars.setBarWidth(0.8)
@@ -169,3 +175,25 @@ class MonthlyChart(ChartBox):
         chart.addSeries(bars)
         top = nice_max(max([0, *(v for _n, values in series for v in values)]))
         self._axes(chart, labels, top, [bars])
+        if line is not None:
+            name, values = line
+            self.series_values[name] = tuple(values)
+            points = QLineSeries()
+            points.setName(_("{name}(右の目盛り)").format(name=name))
+            pen = QPen(QColor(SERIES_COLOURS[2]))
+            pen.setWidthF(2.0)
+            points.setPen(pen)
+            points.setPointsVisible(True)
+            for i, v in enumerate(values):
+                points.append(float(i), float(v))
+            chart.addSeries(points)
+            right = QValueAxis()
+            right.setRange(0, nice_max(max([0, *values])))
+            right.setLabelFormat("%d")
+            right.setTickCount(3)
+            right.setLabelsFont(self._small)
+            right.setGridLineVisible(False)
+            right.setLabelsColor(QColor(SERIES_COLOURS[2]))
+            chart.addAxis(right, Qt.AlignmentFlag.AlignRight)
+            points.attachAxis(chart.axes(Qt.Orientation.Horizontal)[0])
+            points.attachAxis(right)

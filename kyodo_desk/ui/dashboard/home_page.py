@@ -87,7 +87,7 @@ class HomePage(QWidget):
 
         row = QHBoxLayout()
         row.setSpacing(16)
-        self.activity_card = ActivityCard(ctx, fiscal_year_of(self.today))
+        self.activity_card = ActivityCard(ctx, fiscal_year_of(self.today), self.today)
         row.addWidget(self.activity_card, 2)
         row.addWidget(self._kinds_card(), 1)
         layout.addLayout(row)
