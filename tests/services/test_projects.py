@@ -145,3 +145,13 @@ def test_projects_are_counted_by_their_fiscal_year_not_their_dates_and_cancelled
     # references are numbered per fiscal year
     refs = sorted(r.reference for r in services.projects.page(staff_actor, ProjectFilter(fiscal_year=2020)))
     assert refs == ["P2020-00001", "P2020-00002", "P2020-00003"]
+
+
+def test_the_search_box_finds_a_project_by_name_and_by_its_number(services, staff_actor, ict_actor):
+    org = _org(services, staff_actor, "広坂町会", "neighborhood")
+    rec = _project(services, staff_actor, "用水の清掃と生きもの調べ", 2025, [org])
+    hits = [h for h in services.search.search(staff_actor, "生きもの") if h.kind == "project"]
+    assert [(h.ref_id, h.code, h.kind_label) for h in hits] == [(rec.id, rec.reference, "協働事業")]
+    found = services.search.resolve_code(staff_actor, rec.reference)
+    assert found is not None and found.ref_id == rec.id
+    assert not [h for h in services.search.search(ict_actor, "生きもの") if h.kind == "project"]  # ICT推進員: not theirs

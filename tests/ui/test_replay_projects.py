@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from kyodo_desk.db.plan_models import PlanSurvey, Project, project_partner
-from tests.ui.replay import activate, desk, focused, press, tab_until, type_text, wait_dialog  # noqa: F401
+from tests.ui.replay import activate, desk, focused, press, scan, tab_until, type_text, wait_dialog  # noqa: F401
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
@@ -113,3 +113,15 @@ def test_the_administrator_enters_a_survey_and_sees_the_percentage(qtbot, desk):
     _idle(qtbot, ctx)
     qtbot.waitUntil(lambda: plan.survey_table.rowCount() >= 1, timeout=5000)
     assert any(plan.survey_table.item(r, 4).text() == "76.5%" for r in range(plan.survey_table.rowCount()))
+
+
+def test_scanning_a_project_number_opens_the_project(qtbot, desk):
+    from kyodo_desk.ui.projects.editor import ProjectDialog
+
+    win = desk()
+    ctx = win.ctx
+    row = ctx.services.projects.page(ctx.require_actor(), limit=1)[0]
+    scan(qtbot, row.reference)  # from the home page, before the 協働事業 page was ever built
+    dialog = wait_dialog(qtbot, ProjectDialog, timeout=10000)
+    assert dialog.record is not None and dialog.record.id == row.id
+    assert win.nav.currentItem().text() == "協働事業"
