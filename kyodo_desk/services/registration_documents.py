@@ -25,7 +25,7 @@ from kyodo_desk.domain import registration as rules
 from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.registration import PUBLISH_FIELDS, RegStatus, StepPoint
-from kyodo_desk.i18n import _
+from kyodo_desk.i18n import N_, _
 from kyodo_desk.services import registration_settings as reg_settings
 from kyodo_desk.services.base import Actor, NotFound, ServiceError, audit, require
 from kyodo_desk.services.csv_export import to_csv_bytes
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from kyodo_desk.db.engine import Database
     from kyodo_desk.services.settings import SettingsService
 
-PUBLICATION_TITLE = "「協働をすすめる市民団体」登録団体一覧"
+PUBLICATION_TITLE = N_("「協働をすすめる市民団体」登録団体一覧")
 
 
 @dataclass(frozen=True)

@@ -188,11 +188,15 @@ class RegistrationDialog(QDialog):
         if not self.can_cancel:
             allowed.discard(Step.CANCEL.value)
         first = None
-        for step in Step:
+        shown = 0
+        for step in Step:  # the possible steps packed from the top left, in the scheme's order
             button = self.step_buttons[step.value]
+            self.steps_layout.removeWidget(button)
             button.setVisible(step.value in allowed)
-            if step.value in allowed and first is None:
-                first = button
+            if step.value in allowed:
+                self.steps_layout.addWidget(button, shown // 3, shown % 3)
+                shown += 1
+                first = first or button
         for b in (self.certificate_button, self.notice_button):
             b.setEnabled(record.in_force and bool(record.number))
         for code, box in self.consent_boxes.items():

@@ -141,7 +141,7 @@ class RegistrationStepDialog(QDialog):
             line.returnPressed.connect(self.submit)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.submit)
-        fit_to_screen(self, 620, 300 if not self.details else 520)
+        fit_to_screen(self, 620, 300 if not self.details else 470)
         self.on_date.edit.setFocus()
 
     def collect(self) -> StepInput:
