@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from kyodo_desk.domain.registration import NEEDS_REASON, Step, reason_label
 from kyodo_desk.domain.validation import ValidationError
-from kyodo_desk.i18n import N_, _
+from kyodo_desk.i18n import N_, _, wareki
 from kyodo_desk.services.base import StaleEdit
 from kyodo_desk.services.registration import RegistrationDetails, RegistrationRecord, StepInput, StepRefused
 from kyodo_desk.ui.context import AppContext
@@ -81,6 +81,8 @@ class RegistrationStepDialog(QDialog):
         status = _("いまの登録状況: {status}").format(status=record.status_label)
         if record.number:
             status += "　" + _("登録番号 {number}").format(number=record.number)
+        if record.expires_on and record.in_force:
+            status += "　" + _("有効期限 {date}").format(date=wareki(record.expires_on))
         layout.addWidget(plain_label(status))
         if self.step in _WARNINGS:
             warning = plain_label(_(_WARNINGS[self.step]))
@@ -137,7 +139,7 @@ class RegistrationStepDialog(QDialog):
         self.ok_button.clicked.connect(self.submit)
         cancel.clicked.connect(self.reject)
         layout.addWidget(buttons)
-        for line in (self.reason, *[w for w in self.details.values() if isinstance(w, QLineEdit)]):
+        for line in (self.on_date.edit, self.reason, *[w for w in self.details.values() if isinstance(w, QLineEdit)]):
             line.returnPressed.connect(self.submit)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.submit)
