@@ -11,7 +11,7 @@ from sqlalchemy import delete
 
 from kyodo_desk.db.plan_models import PlanPeriod, PlanSurvey
 from kyodo_desk.domain.validation import ValidationError
-from kyodo_desk.services.base import PermissionDenied
+from kyodo_desk.services.base import PermissionDenied, StaleEdit
 from kyodo_desk.services.organizations import OrganizationInput
 from kyodo_desk.services.plan_records import PeriodInput, PlanItemInput, SurveyInput
 from kyodo_desk.services.project_records import ProjectInput
@@ -132,3 +132,29 @@ def test_survey_refusals_and_permissions(services, admin, staff_actor, plan):
     with pytest.raises(PermissionDenied):
         p.save_survey(staff_actor, "survey-1", SurveyInput("調査", D(2024, 6, 1), 100, 50))
     assert p.kpis(staff_actor, D(2024, 6, 1)) is not None  # everyone sees the targets
+
+
+def test_a_typed_item_of_the_next_period_takes_its_values_per_fiscal_year(services, admin, plan):
+    p = services.plan
+    nxt = p.create_period(admin, PeriodInput("テスト計画2026", 2026, 2030))
+    item = p.save_item(
+        admin, nxt.id, PlanItemInput("まちづくりサロンの開催数", "回", "manual", target_year=2030, target_value=24)
+    )
+    assert item.key == "manual-1"
+    p.set_year_value(admin, item.key, 2026, 10)
+    p.set_year_value(admin, item.key, 2027, 14)
+    p.set_year_value(admin, item.key, 2027, None)  # cleared again
+    result, k = _kpis(services, admin, D(2027, 6, 1))
+    assert result.period_name == "テスト計画2026"
+    typed = k["manual"]
+    assert typed.current_value == 10 and typed.current_fiscal_year == 2026
+    assert typed.reference_value is None and typed.progress == pytest.approx(10 / 24)
+    assert [pt.fiscal_year for pt in typed.trend] == [2026, 2027, 2028, 2029, 2030]
+    with pytest.raises(StaleEdit):
+        p.save_item(
+            admin,
+            nxt.id,
+            PlanItemInput("x", "回", "manual", target_year=2030, target_value=1),
+            item_id=item.id,
+            expected_version=item.version + 1,
+        )
