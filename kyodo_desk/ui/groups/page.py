@@ -155,7 +155,7 @@ class OrganizationsPage(QWidget):
                 self.table.scrollTo(self.model.index(row, 0))
 
     def _data_changed(self, kind: str, ids: list) -> None:
-        if kind != "organization":
+        if kind not in ("organization", "registration"):  # a registration step changes the 登録状況 column
             return
         if self._select_after_load is None:  # keep the user's place
             current = self.model.record(self.table.currentIndex().row())

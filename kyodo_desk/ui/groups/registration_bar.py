@@ -66,7 +66,7 @@ class RegistrationBar(QWidget):
 
             def lapsed(ids: list[int]) -> None:
                 if ids:
-                    self.ctx.events.emit_changed("organization", ids)
+                    self.ctx.events.emit_changed("registration", ids)
                 self.refresh_count()
 
             self.ctx.tasks.run(lambda _p: reg.lapse_overdue(actor, today), on_done=lapsed, write=True, owner=self)
@@ -83,7 +83,7 @@ class RegistrationBar(QWidget):
         )
 
     def _data_changed(self, kind: str, _ids: list) -> None:
-        if kind == "organization":
+        if kind in ("organization", "registration"):
             self.refresh_count()
 
     # ---- actions ------------------------------------------------------------------------------

@@ -253,7 +253,7 @@ class RegistrationDialog(QDialog):
         def done(record: RegistrationRecord) -> None:
             self.show_record(record)
             self.changed.emit(record)
-            self.ctx.events.emit_changed("organization", [record.organization_id])
+            self.ctx.events.emit_changed("registration", [record.organization_id])
 
         self.ctx.tasks.run(
             lambda _p: reg.set_publish_fields(actor, org_id, codes, expected_version=version or None),

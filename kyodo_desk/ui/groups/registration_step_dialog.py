@@ -184,7 +184,7 @@ class RegistrationStepDialog(QDialog):
     def _done(self, record: RegistrationRecord) -> None:
         self.saving = False
         self.recorded.emit(record)
-        self.ctx.events.emit_changed("organization", [record.organization_id])
+        self.ctx.events.emit_changed("registration", [record.organization_id])
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
