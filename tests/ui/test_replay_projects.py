@@ -125,3 +125,31 @@ def test_scanning_a_project_number_opens_the_project(qtbot, desk):
     dialog = wait_dialog(qtbot, ProjectDialog, timeout=10000)
     assert dialog.record is not None and dialog.record.id == row.id
     assert win.nav.currentItem().text() == "協働事業"
+
+
+def test_the_administrator_adds_the_next_plan_period_starting_from_the_2021_items(qtbot, desk):
+    from kyodo_desk.ui.projects.plan_dialogs import PeriodDialog
+
+    win = desk()
+    ctx = win.ctx
+    press(qtbot, Qt.Key.Key_6, CTRL)
+    page = win.pages["projects"]
+    tab_until(qtbot, lambda w: page.isAncestorOf(w))
+    press(qtbot, Qt.Key.Key_2, ALT)
+    plan = page.plan_tab
+    _idle(qtbot, ctx)
+    tab_until(qtbot, lambda w: w is plan.add_period_button)
+    press(qtbot, Qt.Key.Key_Space)
+    dialog = wait_dialog(qtbot, PeriodDialog)
+    activate(qtbot, dialog)
+    assert dialog.first.value() == 2026 and dialog.last.value() == 2030 and dialog.copy_items.isChecked()
+    press(qtbot, Qt.Key.Key_S, CTRL)  # no name: refused under the field
+    _idle(qtbot, ctx)
+    assert "計画の名称" in dialog.errors.message("name") and focused() is dialog.name
+    type_text(qtbot, "金沢市協働推進計画2026")
+    press(qtbot, Qt.Key.Key_S, CTRL)
+    _closed(qtbot, PeriodDialog)
+    _idle(qtbot, ctx)
+    qtbot.waitUntil(lambda: plan.period() is not None and plan.period().name == "金沢市協働推進計画2026", timeout=5000)
+    assert [i.key for i in plan.period().items] == ["satisfaction", "registrations", "projects"]
+    assert "これから始まる計画です。" in plan.period_state.text() or "実施中の計画です。" in plan.period_state.text()

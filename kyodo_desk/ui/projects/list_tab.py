@@ -135,7 +135,7 @@ class ProjectListTab(QWidget):
                 self.table.scrollTo(self.model.index(row, 0))
 
     def _data_changed(self, kind: str, _ids: list) -> None:
-        if kind in ("project_programme",):
+        if kind in ("project_programme", "project_division"):
             self.load_programmes()
         if kind in ("project", "organization"):
             self.model.reload(keep_loaded=True)

@@ -42,6 +42,7 @@ class PlanTab(QWidget):
         self.kpis: PlanKpis | None = None
         self.surveys: list[SurveyRecord] = []
         self.dialog = None
+        self._select_period: int | None = None  # a period just added or edited: shown next
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
 
@@ -123,7 +124,8 @@ class PlanTab(QWidget):
         self.ctx.tasks.run(lambda _p: plan.periods(actor), on_done=self._periods, owner=self)
 
     def _periods(self, periods: list[PeriodRecord]) -> None:
-        chosen = self.period_combo.currentData()
+        chosen = self._select_period or self.period_combo.currentData()
+        self._select_period = None
         self.periods = periods
         fy = fiscal_year_of(self.today)
         in_force = next((p.id for p in periods if p.first_fiscal_year <= fy <= p.last_fiscal_year), None)
@@ -251,7 +253,7 @@ class PlanTab(QWidget):
         )
 
     def _data_changed(self, kind: str, _ids: list) -> None:
-        if kind == "plan":
+        if kind == "plan" or kind.startswith("plan_"):  # this desk's "plan"; another desk's plan_survey ...
             self.load()
         elif kind in ("project", "registration", "organization"):
             self.load_kpis()
@@ -262,8 +264,13 @@ class PlanTab(QWidget):
             return None
         self.dialog = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._saved)
         dialog.open()
         return dialog
+
+    def _saved(self, result) -> None:
+        if isinstance(result, PeriodRecord):
+            self._select_period = result.id
 
     def add_period(self):
         latest = max(self.periods, key=lambda p: p.last_fiscal_year, default=None)
