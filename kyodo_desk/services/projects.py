@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Select, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from kyodo_desk.db import search as search_index
@@ -198,7 +199,8 @@ class ProjectService(ProgrammeMixin):
                 for f in _FIELDS:
                     setattr(row, f, getattr(clean, f))
                 row.city_departments = "\n".join(clean.city_departments)
-                row.updated_at = now()  # also bumps the version when only the links changed
+                row.updated_at = now()
+                flag_modified(row, "updated_at")  # an UPDATE (and a new version) even when only links changed
                 s.flush()
                 self._write_links(s, row.id, clean, links)
                 _index(s, row)

@@ -156,3 +156,15 @@ def test_the_search_box_finds_a_project_by_name_and_by_its_number(services, staf
     assert found is not None and found.ref_id == rec.id
     ict_hits = services.search.search(ict_actor, "生きもの")  # ICT推進員: projects are not theirs
     assert not [h for h in ict_hits if h.kind == "project"]
+
+
+def test_changing_only_the_partners_is_a_new_version(services, staff_actor):
+    a = _org(services, staff_actor, "広坂町会", "neighborhood")
+    b = _org(services, staff_actor, "金沢大学", "university")
+    rec = _project(services, staff_actor, "防災訓練", 2024, [a])
+    after = services.projects.update(
+        staff_actor, rec.id, rec.version, ProjectInput(**{**rec.as_input().__dict__, "partner_ids": (a, b)})
+    )
+    assert after.version == rec.version + 1 and {p.organization_id for p in after.partners} == {a, b}
+    with pytest.raises(StaleEdit):  # the other desk's copy of the old partner list is refused
+        services.projects.update(staff_actor, rec.id, rec.version, rec.as_input())
