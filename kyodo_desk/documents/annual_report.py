@@ -123,6 +123,7 @@ def _targets(report, st, width: float) -> list:
                     fills=(MUTED, SERIES[0]),
                     percent=k.unit == "%",
                     title=k.name if len(k.name) <= 26 else k.name[:25] + "…",
+                    stacked=True,
                 )
             )
         row = Table(
@@ -166,7 +167,7 @@ def _monthly(report, st, width: float) -> list:
     body: list = [chart, Spacer(1, 2 * mm), table]
     if a.empty:
         body = [para(_("この年度の相談・貸出・派遣の記録はありません。"), st.body), table]
-    return [KeepTogether([para(_("2 月別の活動"), st.h2), *body])]
+    return [KeepTogether([para(_("3 月別の活動"), st.h2), *body])]
 
 
 def _years(report, st, width: float) -> list:
@@ -178,7 +179,7 @@ def _years(report, st, width: float) -> list:
             (_("パートナーシップ事業数"), [y.projects for y in years]),
         ],
         width=width * 0.55,
-        height=58 * mm,
+        height=48 * mm,
         font=st.regular,
     )
     data: list[list[Any]] = [[_("年度"), _("登録団体数(年度末)"), _("パートナーシップ事業数")]]
@@ -195,7 +196,7 @@ def _years(report, st, width: float) -> list:
         else _("登録団体数は各年度の3月31日現在(今年度は{day}現在)。").format(day=wareki(report.as_of))
     )
     note = para(note_text, st.small)
-    return [KeepTogether([para(_("3 登録団体数とパートナーシップ事業数"), st.h2), side, note])]
+    return [KeepTogether([para(_("2 登録団体数とパートナーシップ事業数"), st.h2), side, note])]
 
 
 def _footer_canvas(geometry: PageGeometry, center: CenterInfo, title: str, font: str):
@@ -242,9 +243,8 @@ def build_annual_report_pdf(
         Spacer(1, 2 * mm),
     ]
     story += _targets(report, st, width)
-    story.append(PageBreak())
-    story += _monthly(report, st, width)
     story += _years(report, st, width)
+    story += _monthly(report, st, width)
     for number, stats in ((4, report.consultations), (5, report.lending), (6, report.dispatch)):
         story.append(PageBreak())
         story.append(para(f"{number} {stats.title}", st.h2))

@@ -54,9 +54,11 @@ def bar_chart(
     fills: Sequence | None = None,
     percent: bool = False,
     title: str = "",
+    stacked: bool = False,
 ) -> Drawing:
     """Bars per category, one colour per series (a legend when there are several); *target* is a
-    dashed horizontal line across the plot."""
+    dashed horizontal line across the plot.  *stacked*: the series share one bar per category (for
+    series that are never both non-zero in a category, such as reference years and recorded ones)."""
     drawing = Drawing(width, height)
     top_pad = 14 if title else 4
     legend_h = 14 if len(series) > 1 else 0
@@ -80,6 +82,8 @@ def bar_chart(
     chart.categoryAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.dy = -2
+    if stacked:
+        chart.categoryAxis.style = "stacked"
     chart.barSpacing = 0.5
     chart.groupSpacing = 4 if len(series) > 1 else 6
     chart.strokeColor = None
