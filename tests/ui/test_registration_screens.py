@@ -70,6 +70,9 @@ def test_publication_csv_from_the_groups_page(qtbot, make_ctx, services, admin, 
     page.show()
     bar = page.registration_bar
     qtbot.waitUntil(lambda: "登録中 1 団体" in bar.count_label.text(), timeout=5000)
+    bar.count_day.setValue(dt.date.today() - dt.timedelta(days=6))  # the day before it was registered
+    qtbot.waitUntil(lambda: "登録中 0 団体" in bar.count_label.text(), timeout=5000)
+    bar.count_day.setValue(dt.date.today())
     target = tmp_path / "list"
     bar.ask_path = lambda *_a: target
     bar.save_csv()

@@ -17,6 +17,7 @@ from kyodo_desk.i18n import _, format_number, wareki
 from kyodo_desk.services.organizations import OrganizationRecord
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.printing.dialog import ask_save_path, show_pdf
+from kyodo_desk.ui.widgets.date_edit import DateField
 from kyodo_desk.ui.widgets.page import plain_label
 
 
@@ -34,6 +35,13 @@ class RegistrationBar(QWidget):
         self.count_label = plain_label("")
         self.count_label.setObjectName("registeredCount")
         row.addWidget(self.count_label)
+        # the count on any day (the plan's target 2 is counted at the end of each fiscal year)
+        self.count_day = DateField(label=_("時点"), hint=False)
+        self.count_day.setObjectName("registeredCountDay")
+        self.count_day.setValue(dt.date.today())
+        self.count_day.setToolTip(_("この日に登録中だった団体の数を表示します"))
+        self.count_day.changed.connect(self.refresh_count)
+        row.addWidget(self.count_day)
         row.addStretch(1)
         self.open_button = QPushButton(_("登録の手続き… (Ctrl+R)"))
         self.open_button.setObjectName("registrationOpenButton")
@@ -74,13 +82,14 @@ class RegistrationBar(QWidget):
             self.refresh_count()
 
     def refresh_count(self) -> None:
-        reg, today = self.ctx.services.registration, dt.date.today()
-        self.ctx.tasks.run(lambda _p: reg.registered_count_at(today), on_done=self._show_count, owner=self)
-
-    def _show_count(self, n: int) -> None:
-        self.count_label.setText(
-            _("登録中 {n} 団体({date}現在)").format(n=format_number(n), date=wareki(dt.date.today()))
+        reg = self.ctx.services.registration
+        day = self.count_day.value() or dt.date.today()
+        self.ctx.tasks.run(
+            lambda _p: (day, reg.registered_count_at(day)), on_done=lambda r: self._show_count(*r), owner=self
         )
+
+    def _show_count(self, day: dt.date, n: int) -> None:
+        self.count_label.setText(_("登録中 {n} 団体({date}現在)").format(n=format_number(n), date=wareki(day)))
 
     def _data_changed(self, kind: str, _ids: list) -> None:
         if kind in ("organization", "registration"):
