@@ -101,6 +101,9 @@ class HomePage(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
         ctx.events.data_changed.connect(self._data_changed)
+        # Babel's number formats (first format_number: ~25 ms of imports and locale data) are loaded
+        # on a worker while the first answers are on their way, not on the GUI thread when they land
+        ctx.tasks.run(lambda _p: format_number(0), owner=self)
         self.refresh()
         self._just_built = True  # the first page_shown (right after this) needs no second load
 
