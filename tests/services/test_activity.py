@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
 from kyodo_desk.db.consultation_models import Consultation
 from kyodo_desk.db.dispatch_models import Advisor, DispatchApplication, DispatchSession
@@ -182,3 +183,54 @@ def test_the_lists_need_their_domain_permission(services, admin, ict_actor, fixt
     with pytest.raises(PermissionDenied):
         services.desk_today.visits_on(ict_actor, DAY)
     assert len(services.desk_today.reservations_to_hand_out(ict_actor, DAY)) == 2
+
+
+def test_each_list_costs_the_same_statements_however_long(services, admin, fixture_rows):
+    from tests.services.test_query_counts import statements
+
+    def counts() -> tuple[int, ...]:
+        out = []
+        for call in (
+            lambda: services.activity.monthly(admin, 2025),
+            lambda: services.desk_today.visits_on(admin, DAY),
+            lambda: services.desk_today.reservations_to_hand_out(admin, DAY),
+        ):
+            with statements(services.db) as seen:
+                call()
+            out.append(len([s for s in seen if s.lstrip().upper().startswith("SELECT")]))
+        return tuple(out)
+
+    before = counts()
+    with services.db.write() as s:  # four times the rows of every kind
+        org = s.get(Organization, fixture_rows.id)
+        device = s.scalars(select(Device)).first()
+        app = s.scalars(select(DispatchApplication).where(DispatchApplication.reference == "D-1")).one()
+        for n in range(12):
+            at = dt.datetime(2025, 4 + n % 9, 5, 10)
+            s.add(
+                Consultation(
+                    reference=f"X-{n}",
+                    fiscal_year=2025,
+                    received_at=at,
+                    channel="walk_in",
+                    requester_type="citizen_group",
+                    summary="相談",
+                )
+            )
+            s.add(
+                DispatchSession(
+                    application_id=app.id,
+                    number=10 + n,
+                    start_at=dt.datetime(2025, 6, 10, 8 + n % 10),
+                    status="planned",
+                )
+            )
+            res = Reservation(organization_id=org.id, start_on=DAY, end_on=DAY, contact_name=f"x{n}", status="active")
+            s.add(res)
+            s.flush()
+            s.add(ReservationItem(reservation_id=res.id, device_id=device.id))
+    assert counts() == before
+    assert (
+        len(services.desk_today.visits_on(admin, DAY)) == 13
+        and len(services.desk_today.reservations_to_hand_out(admin, DAY)) == 14
+    )
