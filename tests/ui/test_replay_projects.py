@@ -7,6 +7,7 @@ Asserted in the database."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
 from kyodo_desk.db.plan_models import PlanSurvey, Project, project_partner
@@ -153,3 +154,16 @@ def test_the_administrator_adds_the_next_plan_period_starting_from_the_2021_item
     qtbot.waitUntil(lambda: plan.period() is not None and plan.period().name == "金沢市協働推進計画2026", timeout=5000)
     assert [i.key for i in plan.period().items] == ["satisfaction", "registrations", "projects"]
     assert "これから始まる計画です。" in plan.period_state.text() or "実施中の計画です。" in plan.period_state.text()
+    # an item taken out again, after a question
+    activate(qtbot, win)
+    plan.period_combo.setFocus()
+    tab_until(qtbot, lambda w: w is plan.items)
+    press(qtbot, Qt.Key.Key_End, CTRL)  # the last item (協働事業数)
+    assert plan.item().key == "projects"
+    tab_until(qtbot, lambda w: w is plan.delete_item_button)
+    press(qtbot, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: plan.confirm_box.isVisible(), timeout=5000)
+    plan.confirm_box.button(QMessageBox.StandardButton.Yes).click()
+    _idle(qtbot, ctx)
+    qtbot.waitUntil(lambda: plan.items.rowCount() == 2, timeout=5000)
+    assert [i.key for i in plan.period().items] == ["satisfaction", "registrations"]

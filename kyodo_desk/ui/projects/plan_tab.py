@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from kyodo_desk.domain.fiscal import fiscal_year_of
 from kyodo_desk.domain.permissions import Permission
@@ -78,9 +78,10 @@ class PlanTab(QWidget):
         self.detail_title.setObjectName("sectionTitle")
         detail.addWidget(self.detail_title, 1)
         self.edit_item_button = self._button(_("項目を編集…"), self.edit_item)
+        self.delete_item_button = self._button(_("項目を外す…"), self.delete_item)
         self.survey_button = self._button(_("アンケート結果を入力…"), self.add_survey, "addSurveyButton")
         self.value_button = self._button(_("年度の値を入力…"), self.add_year_value)
-        for b in (self.edit_item_button, self.survey_button, self.value_button):
+        for b in (self.edit_item_button, self.delete_item_button, self.survey_button, self.value_button):
             detail.addWidget(b)
         layout.addLayout(detail)
         self.years = RowsTable([_("年度"), _("値"), _("出どころ")], stretch=2)
@@ -207,6 +208,7 @@ class PlanTab(QWidget):
     def _item_selected(self) -> None:
         item, kpi = self.item(), self.kpi()
         self.edit_item_button.setEnabled(item is not None)
+        self.delete_item_button.setEnabled(item is not None)
         self.survey_button.setEnabled(item is not None and item.source == ValueSource.SURVEY)
         self.value_button.setEnabled(item is not None and item.source == ValueSource.MANUAL)
         self.survey_table.setVisible(item is not None and item.source == ValueSource.SURVEY)
@@ -287,6 +289,38 @@ class PlanTab(QWidget):
     def edit_item(self):
         period, item = self.period(), self.item()
         return self._open(ItemDialog(self.ctx, period, item, self.window())) if period and item else None
+
+    def delete_item(self):
+        """Take an item out of its period, after a question (its surveys and typed values stay)."""
+        item = self.item()
+        if item is None or not self.can_edit:
+            return None
+        self.confirm_box = QMessageBox(
+            QMessageBox.Icon.Question,
+            _("確認"),
+            _("「{name}」をこの計画期間の項目から外しますか?アンケートや年度の値の記録は残ります。").format(
+                name=item.name
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self.window(),
+        )
+        self.confirm_box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self.confirm_box.button(QMessageBox.StandardButton.Yes).setText(_("外す"))
+        self.confirm_box.button(QMessageBox.StandardButton.Cancel).setText(_("やめる"))
+        self.confirm_box.buttonClicked.connect(lambda button, item=item: self._delete_answered(button, item))
+        self.confirm_box.open()
+        return self.confirm_box
+
+    def _delete_answered(self, button, item: PlanItemRecord) -> None:
+        if self.confirm_box.standardButton(button) != QMessageBox.StandardButton.Yes:
+            return
+        actor, plan = self.ctx.require_actor(), self.ctx.services.plan
+        self.ctx.tasks.run(
+            lambda _p: plan.delete_item(actor, item.id),
+            on_done=lambda _r: self.ctx.events.emit_changed("plan", []),
+            write=True,
+            owner=self,
+        )
 
     def add_survey(self):
         item = self.item()
