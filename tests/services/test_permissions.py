@@ -13,7 +13,6 @@ their reason in ``services.base.NO_PERMISSION_NEEDED`` (or marked ``@no_permissi
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import inspect
 import re
@@ -23,7 +22,7 @@ import pytest
 from kyodo_desk.domain.enums import StaffRole
 from kyodo_desk.domain.permissions import ROLE_PERMISSIONS, Permission, allowed, roles_with
 from kyodo_desk.services.base import NO_PERMISSION_NEEDED, PermissionDenied
-from kyodo_desk.services.container import Services
+from kyodo_desk.services.container import SERVICES
 
 
 def _services_under_test(services, tmp_path):
@@ -31,7 +30,7 @@ def _services_under_test(services, tmp_path):
     from kyodo_desk.services.labels import LabelService
     from kyodo_desk.services.printing import PrintingService
 
-    objs = {f.name: getattr(services, f.name) for f in dataclasses.fields(Services) if f.name != "db"}
+    objs = {name: getattr(services, name) for name in SERVICES}  # every service, made on first use
     objs["printing"] = PrintingService(services.db, services.settings, tmp_path / "handbook")
     objs["labels"] = LabelService(services.db, services.settings)
     objs["desk_documents"] = DeskDocuments(services)
