@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,34 +37,9 @@ from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.page import has_tab_keys, plain_label, scaled_font, tab_keys
 from kyodo_desk.ui.widgets.screen import scrolling
 from kyodo_desk.ui.widgets.search_box import GlobalSearch
+from kyodo_desk.ui.widgets.stray_windows import no_stray_windows
 
 PREFERRED_SIZE = (1280, 800)
-
-
-class _NoStrayWindows(QObject):
-    """While a page is built after the window is on screen: a widget made visible before it was put
-    in a layout (``button.setVisible(can_edit)`` on a fresh button) would flash as a window of its
-    own and take the focus from the main window.  It is kept off screen until it has a parent."""
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
-        if not isinstance(obj, QWidget):
-            return False
-        if (
-            event.type() == QEvent.Type.Show
-            and obj.isWindow()
-            and obj.parentWidget() is None
-            and not isinstance(obj, QDialog)
-        ):
-            obj.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-            obj.setProperty("_kd_kept_off_screen", True)
-        elif (
-            event.type() == QEvent.Type.ParentChange
-            and obj.property("_kd_kept_off_screen")
-            and obj.parentWidget() is not None
-        ):
-            obj.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, False)
-            obj.setProperty("_kd_kept_off_screen", None)
-        return False
 
 
 class LazyPages(Mapping[str, QWidget]):
@@ -223,14 +198,8 @@ class MainWindow(QMainWindow):
     def _build_page(self, key: str) -> QWidget:
         keys = [spec.key for spec in self.specs]
         index, spec = keys.index(key), self.specs[keys.index(key)]
-        guard = _NoStrayWindows(self)
-        app = QApplication.instance()
-        app.installEventFilter(guard)
-        try:
+        with no_stray_windows():
             page = spec.build(self.ctx, self)
-        finally:
-            app.removeEventFilter(guard)
-            guard.deleteLater()
         page.setObjectName(f"page_{spec.key}")
         self.pages.built[spec.key] = page
         # scrolls only when the screen is smaller than the page (big fonts)

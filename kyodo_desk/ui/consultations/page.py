@@ -20,6 +20,7 @@ from kyodo_desk.ui.consultations.receipt import show_receipt
 from kyodo_desk.ui.consultations.timeline import CaseTimelineDialog, OrganizationTimelineDialog
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.openers import OpenerRegistry
+from kyodo_desk.ui.widgets.lazy_tabs import LazyTabs
 from kyodo_desk.ui.widgets.page import Card, page_title, plain_label, tab_keys
 
 
@@ -61,22 +62,32 @@ class ConsultationsPage(QWidget):
             return
 
         self.tabs = QTabWidget()
+        # 受付 is built now (ready to type); 一覧 and 統計 when first shown (or asked for: page.list)
+        self.lazy = LazyTabs(self.tabs)
         self.intake = ConsultationEditor(ctx)
-        self.list = ConsultationListTab(ctx)
-        self.tabs.addTab(self.intake, _("受付"))
-        self.tabs.addTab(self.list, _("一覧"))
-        self.statistics = None
+        self.lazy.add_built("intake", _("受付"), self.intake)
+        self.lazy.add("list", _("一覧"), self._list_tab)
         if actor.can(Permission.REPORT):
-            from kyodo_desk.ui.consultations.stats_tab import StatisticsTab
-
-            self.statistics = StatisticsTab(ctx)
-            self.tabs.addTab(self.statistics, _("統計"))
+            self.lazy.add("statistics", _("統計"), lambda: _statistics_tab(ctx))
         layout.addWidget(self.tabs, 1)
         self.tab_hint.setText(tab_keys(self, self.tabs))  # names the tabs this staff member has
         self.tabs.currentChanged.connect(self._tab_changed)
         self._wire(self.intake)
-        self.list.open_requested.connect(self.open_consultation)
-        self.list.timeline_requested.connect(self.show_organization_timeline)
+
+    def _list_tab(self) -> QWidget:
+        tab = ConsultationListTab(self.ctx)
+        tab.open_requested.connect(self.open_consultation)
+        tab.timeline_requested.connect(self.show_organization_timeline)
+        return tab
+
+    @property
+    def list(self) -> ConsultationListTab:
+        return self.lazy.get("list")  # type: ignore[return-value]
+
+    @property
+    def statistics(self):
+        """The statistics tab (None for a role without reports)."""
+        return self.lazy.get("statistics") if self.lazy.has("statistics") else None
 
     def _wire(self, editor: ConsultationEditor) -> None:
         editor.print_requested.connect(lambda cid: self.print_receipt(cid, editor))
@@ -101,13 +112,13 @@ class ConsultationsPage(QWidget):
             focus = self.window().focusWidget()
             if self.isVisible() and (focus is None or not self.intake.isAncestorOf(focus)):
                 self.intake.focus_first()
-        elif current is self.list:
+        elif current is not None and current is self.lazy.built("list"):
             self.list.reload()
-        elif current is self.statistics:
+        elif current is not None and current is self.lazy.built("statistics"):
             self.statistics.ensure_loaded()
 
     def show_tab(self, key: str) -> QWidget:
-        widget = {"intake": self.intake, "list": self.list, "statistics": self.statistics}[key]
+        widget = self.lazy.get(key)  # builds that tab only (not the others) if it was not yet
         self.tabs.setCurrentWidget(widget)
         return widget
 
@@ -180,3 +191,9 @@ class ConsultationsPage(QWidget):
             else:
                 page.start_for_organization(organization_id)
         return page
+
+
+def _statistics_tab(ctx: AppContext) -> QWidget:
+    from kyodo_desk.ui.consultations.stats_tab import StatisticsTab
+
+    return StatisticsTab(ctx)

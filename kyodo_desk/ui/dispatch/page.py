@@ -21,6 +21,7 @@ from kyodo_desk.ui.dispatch.detail import ApplicationDetailDialog
 from kyodo_desk.ui.dispatch.settings_dialog import DispatchSettingsDialog
 from kyodo_desk.ui.dispatch.statistics import StatisticsTab
 from kyodo_desk.ui.openers import OpenerRegistry
+from kyodo_desk.ui.widgets.lazy_tabs import LazyTabs
 from kyodo_desk.ui.widgets.page import Card, page_title, plain_label
 
 
@@ -57,29 +58,48 @@ class DispatchPage(QWidget):
             layout.addStretch(1)
             return
         self.tabs = QTabWidget()
+        # 申請 is built now; the other tabs when first shown (or asked for: page.advisors)
+        self.lazy = LazyTabs(self.tabs)
         self.applications = ApplicationsTab(ctx)
-        self.calendar = CalendarTab(ctx)
-        self.advisors = AdvisorsTab(ctx)
-        self.tabs.addTab(self.applications, _("申請"))
-        self.tabs.addTab(self.calendar, _("カレンダー"))
-        self.tabs.addTab(self.advisors, _("アドバイザー"))
-        self.statistics: StatisticsTab | None = None
+        self.lazy.add_built("applications", _("申請"), self.applications)
+        self.lazy.add("calendar", _("カレンダー"), self._calendar_tab)
+        self.lazy.add("advisors", _("アドバイザー"), self._advisors_tab)
         if actor.can(Permission.REPORT):
-            self.statistics = StatisticsTab(ctx)
-            self.tabs.addTab(self.statistics, _("統計"))
+            self.lazy.add("statistics", _("統計"), lambda: StatisticsTab(ctx))
         self.tabs.currentChanged.connect(self._tab_changed)
         layout.addWidget(self.tabs, 1)
         self.applications.open_requested.connect(self.open_application)
         self.applications.new_requested.connect(self.new_application)
-        self.calendar.open_requested.connect(self.open_application)
-        self.advisors.dialog_opened.connect(self.dialog_opened.emit)
         ctx.events.data_changed.connect(self._data_changed)
+
+    def _calendar_tab(self) -> QWidget:
+        tab = CalendarTab(self.ctx)
+        tab.open_requested.connect(self.open_application)
+        return tab
+
+    def _advisors_tab(self) -> QWidget:
+        tab = AdvisorsTab(self.ctx)
+        tab.dialog_opened.connect(self.dialog_opened.emit)
+        return tab
+
+    @property
+    def calendar(self) -> CalendarTab:
+        return self.lazy.get("calendar")  # type: ignore[return-value]
+
+    @property
+    def advisors(self) -> AdvisorsTab:
+        return self.lazy.get("advisors")  # type: ignore[return-value]
+
+    @property
+    def statistics(self) -> StatisticsTab | None:
+        """The statistics tab (None for a role without reports)."""
+        return self.lazy.get("statistics") if self.lazy.has("statistics") else None  # type: ignore[return-value]
 
     # ---- the main window ----------------------------------------------------------------------
     def register_openers(self, registry: OpenerRegistry) -> None:
         if self.allowed:
             registry.register("dispatch", self._open_from_search(self.open_application))
-            registry.register("advisor", self._open_from_search(self.advisors.open_advisor))
+            registry.register("advisor", self._open_from_search(lambda ref_id: self.advisors.open_advisor(ref_id)))
 
     def _open_from_search(self, opener):
         def open_(ref_id: int) -> None:
@@ -99,14 +119,16 @@ class DispatchPage(QWidget):
         self._just_built = False
 
     def _tab_changed(self, index: int) -> None:
-        if self.statistics is not None and self.tabs.widget(index) is self.statistics:
-            self.statistics.ensure_loaded()
+        stats = self.lazy.built("statistics")
+        if stats is not None and self.tabs.widget(index) is stats:
+            stats.ensure_loaded()
 
     def _data_changed(self, kind: str, _ids: list) -> None:
         if kind in ("dispatch", "organization"):
             self.applications.reload()
-        if kind in ("dispatch", "setting") and self.statistics is not None and self.statistics.stats is not None:
-            self.statistics.reload()
+        stats = self.lazy.built("statistics")  # a tab not built yet loads when first shown
+        if kind in ("dispatch", "setting") and stats is not None and stats.stats is not None:
+            stats.reload()
 
     # ---- dialogs ----------------------------------------------------------------------------------
     def _show(self, dialog: QDialog) -> QDialog:

@@ -13,6 +13,7 @@ from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.lending.common import LENDING_STYLE
 from kyodo_desk.ui.lending.desk import DeskTab
 from kyodo_desk.ui.openers import OpenerRegistry
+from kyodo_desk.ui.widgets.lazy_tabs import LazyTabs
 from kyodo_desk.ui.widgets.page import page_title, plain_label
 
 
@@ -33,26 +34,17 @@ class LendingPage(QWidget):
         header.addWidget(hint)
         layout.addLayout(header)
 
-        from kyodo_desk.ui.lending.inventory import InventoryTab
-        from kyodo_desk.ui.lending.overdue import OverdueTab
-        from kyodo_desk.ui.lending.reservations import ReservationsTab
-
         self.tabs = QTabWidget()
         self.tabs.setObjectName("lendingTabs")
+        # the desk is built now; the other tabs when first shown (or asked for: page.inventory)
+        self.lazy = LazyTabs(self.tabs)
         self.desk = DeskTab(ctx)
-        self.inventory = InventoryTab(ctx)
-        self.reservations = ReservationsTab(ctx)
-        self.overdue = OverdueTab(ctx)
-        self.tabs.addTab(self.desk, _("貸出・返却"))
-        self.tabs.addTab(self.inventory, _("在庫"))
-        self.tabs.addTab(self.reservations, _("予約・カレンダー"))
-        self.tabs.addTab(self.overdue, _("返却予定・延滞"))
-        self.stats = None
+        self.lazy.add_built("desk", _("貸出・返却"), self.desk)
+        self.lazy.add("inventory", _("在庫"), lambda: _inventory_tab(ctx))
+        self.lazy.add("reservations", _("予約・カレンダー"), self._reservations_tab)
+        self.lazy.add("overdue", _("返却予定・延滞"), lambda: _overdue_tab(ctx))
         if actor.can(Permission.REPORT):
-            from kyodo_desk.ui.lending.stats import StatsTab
-
-            self.stats = StatsTab(ctx)
-            self.tabs.addTab(self.stats, _("統計"))
+            self.lazy.add("stats", _("統計"), lambda: _stats_tab(ctx))
         layout.addWidget(self.tabs, 1)
         for n in range(self.tabs.count()):
             QShortcut(
@@ -62,7 +54,30 @@ class LendingPage(QWidget):
                 context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
             )
         self.tabs.currentChanged.connect(self._tab_changed)
-        self.reservations.pickup_requested.connect(self.pick_up)
+
+    def _reservations_tab(self) -> QWidget:
+        from kyodo_desk.ui.lending.reservations import ReservationsTab
+
+        tab = ReservationsTab(self.ctx)
+        tab.pickup_requested.connect(self.pick_up)
+        return tab
+
+    @property
+    def inventory(self):
+        return self.lazy.get("inventory")
+
+    @property
+    def reservations(self):
+        return self.lazy.get("reservations")
+
+    @property
+    def overdue(self):
+        return self.lazy.get("overdue")
+
+    @property
+    def stats(self):
+        """The statistics tab (None for a role without reports)."""
+        return self.lazy.get("stats") if self.lazy.has("stats") else None
 
     def page_shown(self) -> None:
         self._tab_changed(self.tabs.currentIndex())
@@ -139,3 +154,21 @@ class LendingPage(QWidget):
         window = self.window()
         if hasattr(window, "show_page") and not self.isVisible():
             window.show_page("lending")
+
+
+def _inventory_tab(ctx: AppContext) -> QWidget:
+    from kyodo_desk.ui.lending.inventory import InventoryTab
+
+    return InventoryTab(ctx)
+
+
+def _overdue_tab(ctx: AppContext) -> QWidget:
+    from kyodo_desk.ui.lending.overdue import OverdueTab
+
+    return OverdueTab(ctx)
+
+
+def _stats_tab(ctx: AppContext) -> QWidget:
+    from kyodo_desk.ui.lending.stats import StatsTab
+
+    return StatsTab(ctx)
