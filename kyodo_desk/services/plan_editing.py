@@ -81,9 +81,7 @@ def validate_item(data: PlanItemInput) -> PlanItemInput:
         ("baseline_year", "baseline_value", _("現状値")),
     ):
         year, value = getattr(data, year_field), getattr(data, value_field)
-        if value is not None and not _year_ok(year):
-            v.add(year_field, _("「{label}」の年度を西暦で入力してください。").format(label=label))
-        if year is not None and not _year_ok(year):
+        if (value is not None or year is not None) and not _year_ok(year):
             v.add(year_field, _("「{label}」の年度を西暦で入力してください。").format(label=label))
     if data.source == ValueSource.SURVEY and unit != "%":
         v.add("unit", _("アンケートの満足度の単位は「%」です。"))
@@ -92,7 +90,7 @@ def validate_item(data: PlanItemInput) -> PlanItemInput:
         name=name,
         unit=unit,
         source=data.source,
-        reference_year=data.reference_year if data.reference_value is not None else data.reference_year,
+        reference_year=data.reference_year,
         reference_value=data.reference_value,
         baseline_year=data.baseline_year,
         baseline_value=data.baseline_value,
