@@ -36,6 +36,7 @@ class ActivityCard(Card):
         self.chart = MonthlyChart()
         self.chart.hide()
         self.body.addWidget(self.chart)
+        self.body.addStretch(1)  # with no chart (an empty year) the sentence stays under the heading
         ctx.events.data_changed.connect(lambda kind, _ids: self.refresh() if kind in REFRESH_KINDS else None)
 
     def refresh(self) -> None:
