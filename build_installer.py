@@ -63,6 +63,8 @@ QT_MODULES_UNUSED = [
 PYTHON_EXCLUDES = [
     "tkinter", "unittest", "pydoc_data", "lib2to3", "IPython", "matplotlib", "numpy", "pytest", "_pytest",
     "hypothesis", "pytestqt", "PyInstaller", "setuptools", "pip", "wheel", "mypy", "ast_serialize", "ruff",
+    # a test-only reference for domain/japan_holidays.py (installed with the test extras)
+    "holidays",
     # pypdf's optional encryption backend; the desk never opens encrypted PDFs
     "cryptography",
     # Pillow plugins ReportLab never needs (handbook images are PNG/JPEG; PIL falls back when they are absent)
@@ -101,7 +103,6 @@ QT_PLUGINS_UNUSED = (
 DATA_FILTERS = [
     (r"PySide6/Qt/translations/", r"_(ja|en)\.qm$"),
     (r"babel/locale-data/", r"/(root|en|en_001|en_GB|en_US|ja|ja_JP)\.dat$"),
-    (r"holidays/locale/", r"/(ja|en_US)/LC_MESSAGES/JP\.mo$"),
 ]
 # fmt: on
 
@@ -147,9 +148,8 @@ import re
 
 datas = {[(str(s), d) for s, d in datas]!r}
 # ReportLab's own data (Type 1 demo fonts, Vera) is not needed: every document embeds the bundled TrueType face
-datas += collect_data_files("holidays")
 hiddenimports = {hidden!r}
-hiddenimports += collect_submodules("kyodo_desk") + collect_submodules("holidays")
+hiddenimports += collect_submodules("kyodo_desk")  # holidays: computed in domain/japan_holidays.py
 hiddenimports += collect_submodules("alembic", filter=lambda name: not name.startswith("alembic.testing"))
 
 a = Analysis(
