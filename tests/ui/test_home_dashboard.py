@@ -129,3 +129,25 @@ def test_enter_on_a_today_entry_opens_the_record(qtbot, desk, services):
         press(qtbot, Qt.Key.Key_Return)
     assert opened.args[0].app_id == app_id and win.current_page_key() == "dispatch"
     opened.args[0].reject()
+
+
+def test_the_annual_report_is_saved_from_home_as_pdf_and_excel(qtbot, desk, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from kyodo_desk.ui.dashboard import annual_report_row
+
+    win = desk()
+    row = win.pages["home"].activity_card.annual_report
+    assert row is not None and row.year.count() == annual_report_row.YEARS_OFFERED
+    row.year.setCurrentIndex(1)  # last fiscal year
+    fy = row.fiscal_year()
+    target = tmp_path / "年次報告.pdf"
+    monkeypatch.setattr(annual_report_row, "ask_save_path", lambda *_a, **_k: target)
+    with qtbot.waitSignal(row.saved, timeout=60000):
+        row.save_button.click()
+    text = PdfReader(target).pages[0].extract_text()
+    assert "年次報告" in text and str(fy) in text
+    with qtbot.waitSignal(row.saved, timeout=60000) as done:
+        row.save(tmp_path / "年次報告.xlsx")
+    assert "月別の活動" in load_workbook(done.args[0]).sheetnames

@@ -37,6 +37,12 @@ class ActivityCard(Card):
         self.chart.hide()
         self.body.addWidget(self.chart)
         self.body.addStretch(1)  # with no chart (an empty year) the sentence stays under the heading
+        self.annual_report = None
+        if ctx.require_actor().can(Permission.REPORT):
+            from kyodo_desk.ui.dashboard.annual_report_row import AnnualReportRow
+
+            self.annual_report = AnnualReportRow(ctx, self.today)
+            self.body.addWidget(self.annual_report)
         ctx.events.data_changed.connect(lambda kind, _ids: self.refresh() if kind in REFRESH_KINDS else None)
 
     def refresh(self) -> None:
