@@ -13,14 +13,6 @@ from sqlalchemy.orm import Session
 
 from kyodo_desk.db.models import Organization
 from kyodo_desk.db.registration_models import Registration
-from kyodo_desk.documents.base import CenterInfo
-from kyodo_desk.documents.registration_docs import (
-    CertificateData,
-    PublicationTable,
-    build_certificate,
-    build_notice,
-    build_publication_list,
-)
 from kyodo_desk.domain import registration as rules
 from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.permissions import Permission
@@ -33,6 +25,8 @@ from kyodo_desk.services.organizations import organization_code
 
 if TYPE_CHECKING:
     from kyodo_desk.db.engine import Database
+    from kyodo_desk.documents.base import CenterInfo
+    from kyodo_desk.documents.registration_docs import CertificateData, PublicationTable
     from kyodo_desk.services.settings import SettingsService
 
 PUBLICATION_TITLE = N_("「協働をすすめる市民団体」登録団体一覧")
@@ -80,7 +74,7 @@ class RegistrationDocumentsMixin:
         raise NotImplementedError  # RegistrationService's
 
     def _center(self) -> CenterInfo:
-        return CenterInfo.from_settings(self.center_settings.get())
+        return _base().CenterInfo.from_settings(self.center_settings.get())
 
     # ---- 登録証 / 登録通知書 --------------------------------------------------------------
     def _certificate_data(self, org_id: int, issued: dt.date) -> CertificateData:
@@ -95,7 +89,7 @@ class RegistrationDocumentsMixin:
                         name=org.name
                     )
                 )
-            return CertificateData(
+            return _docs().CertificateData(
                 number=reg.number,
                 organization_name=org.name,
                 representative_name=org.representative_name,
@@ -112,7 +106,7 @@ class RegistrationDocumentsMixin:
         """登録証 of the group's current registration."""
         require(actor, Permission.PRINT)
         data = self._certificate_data(org_id, issued or dt.date.today())
-        pdf = build_certificate(data, self._center())
+        pdf = _docs().build_certificate(data, self._center())
         self._printed(actor, org_id, "certificate")
         return pdf
 
@@ -120,7 +114,7 @@ class RegistrationDocumentsMixin:
         """登録通知書 of the group's current registration."""
         require(actor, Permission.PRINT)
         data = self._certificate_data(org_id, issued or dt.date.today())
-        pdf = build_notice(data, self._center())
+        pdf = _docs().build_notice(data, self._center())
         self._printed(actor, org_id, "notice")
         return pdf
 
@@ -161,12 +155,12 @@ class RegistrationDocumentsMixin:
         codes = codes or ["name"]
         header = [_("登録番号")] + [_(label) for code, label in PUBLISH_FIELDS if code in codes]
         rows = [[e.number] + [e.value(code) or "" for code in codes] for e in entries]
-        return PublicationTable(_(PUBLICATION_TITLE), on, header, rows)
+        return _docs().PublicationTable(_(PUBLICATION_TITLE), on, header, rows)
 
     def publication_pdf(self, actor: Actor, on: dt.date) -> bytes:
         require(actor, Permission.PRINT)
         entries = self._entries(on)
-        pdf = build_publication_list(self._table(entries, on), self._center())
+        pdf = _docs().build_publication_list(self._table(entries, on), self._center())
         with self.db.write() as s:
             audit(
                 s,
@@ -196,3 +190,17 @@ class RegistrationDocumentsMixin:
                 record_ids=[e.organization_id for e in entries],
             )
         return data
+
+
+def _docs():
+    """ReportLab (~250 ms to import) is loaded when a 登録証 or list is first printed, not when the
+    registration service is first used (the home page counts registered groups at start)."""
+    from kyodo_desk.documents import registration_docs
+
+    return registration_docs
+
+
+def _base():
+    from kyodo_desk.documents import base
+
+    return base
