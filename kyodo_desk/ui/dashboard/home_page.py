@@ -7,6 +7,7 @@ Every figure is loaded on the task runner; the page is built empty and fills in 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
@@ -31,6 +32,7 @@ from kyodo_desk.ui.dashboard.kpi_cards import PlanTargets
 from kyodo_desk.ui.widgets.page import Card, page_title, plain_label, scaled_font
 
 OpenRecord = Callable[[str, int], object]
+REFRESH_AFTER_S = 60  # page_shown reloads everything only when the last load is older than this
 
 
 def section_title(text: str) -> QLabel:
@@ -191,16 +193,21 @@ class HomePage(QWidget):
 
     # ---- data ------------------------------------------------------------------------
     def page_shown(self) -> None:
+        """Coming back to ホーム reloads it when the last load is older than REFRESH_AFTER_S: every
+        change made here or at another desk already refreshes the card it concerns (data_changed),
+        so a desk hopping between pages does not re-run nine queries each time."""
         if self._just_built:
             self._just_built = False
             return
-        self.refresh()
+        if time.monotonic() - self._loaded_at >= REFRESH_AFTER_S:
+            self.refresh()
 
     def _data_changed(self, kind: str, _ids: list) -> None:
         if kind in ("organization", "registration", "project", "plan", "survey"):
             self._load_plan_and_kinds()
 
     def refresh(self) -> None:
+        self._loaded_at = time.monotonic()
         self.retention_card.refresh()
         for card in self.today_cards():
             card.refresh()
