@@ -79,7 +79,12 @@ def test_pdf_has_title_year_figures_and_page_numbers(report, services):
     assert "令和7年度 年次報告" in first and "市民協働推進課" in first and "金沢市協働推進計画2021" in first
     assert "協働をすすめる市民団体登録団体数" in first and "50団体以上" in first
     text = "\n".join(pages)
-    assert "3 月別の活動" in text and "2 登録団体数とパートナーシップ事業数" in text and "令和7年度 相談受付統計" in text and "令和7年度 アドバイザー派遣統計" in text
+    assert (
+        "3 月別の活動" in text
+        and "2 登録団体数とパートナーシップ事業数" in text
+        and "令和7年度 相談受付統計" in text
+        and "令和7年度 アドバイザー派遣統計" in text
+    )
     assert "\ufffd" not in text
     for n, page in enumerate(pages, start=1):
         assert f"令和7年度 年次報告　{n} / {total}" in page
