@@ -30,6 +30,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from kyodo_desk.config import PRIVATE_DIR_MODE, create_private_file, database_side_files, private_file
+from kyodo_desk.db import input_rules
 from kyodo_desk.i18n import _
 
 BUSY_TIMEOUT_MS = 15_000
@@ -146,6 +147,8 @@ class Database:
     def __post_init__(self) -> None:
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.engine.execution_options(kyodo_write=True), expire_on_commit=False)
+        # every text checked before it is stored: too long or with a NUL is refused alike on both databases
+        event.listen(self._write, "before_flush", input_rules.check_session)
 
     @classmethod
     def from_url(cls, url: str, *, echo: bool = False) -> "Database":
