@@ -34,6 +34,16 @@ NOT_PERSONAL = {
     "dispatch_session.override_reason": "why a scheduling rule was overridden",
     "dispatch_session.report_summary": "what the workshop covered",
     "dispatch_status_change.note": "why an application changed status",
+    "plan_period.name": "the name of a city plan",
+    "plan_period.notes": "notes about a city plan",
+    "plan_item.name": "a target of the plan (登録団体数)",
+    "plan_item.note": "how a target is counted",
+    "plan_value.note": "where a yearly figure comes from",
+    "plan_survey.name": "the name of a survey (市民意識調査)",
+    "project_programme.name": "a subsidy programme's name",
+    "project_division.name": "a programme's division (スタート部門)",
+    "project.name": "a partnership project's name",
+    "project.summary": "what a partnership project does (published in the annual report)",
 }
 
 
