@@ -101,7 +101,7 @@ class KpiCard(Card):
         if kpi.progress is not None and kpi.current_value is not None:
             if kpi.progress < 0:
                 status = _("計画策定時の値を下回っています ・ {status}").format(status=status)
-            else:
+            elif kpi.progress < 1:  # reached: 「目標を達成しています」 says it (not 「進み具合 4371%」)
                 status = _("進み具合 {p}% ・ {status}").format(p=round(100 * kpi.progress), status=status)
         if period_ended:
             status += _("(計画期間は終了)")
