@@ -2,6 +2,7 @@
 
 Accepted dates: ``2025/11/20``, ``2025/4/1``, ``2025-04-01``, ``2025.4.1``, ``20250401``,
 ``2025年4月1日``, ``R7.4.1``, ``R7/4/1``, ``令和7年4月1日``, ``令和元年5月1日``, ``H31.4.30``,
+``令7.4.1`` (the era's first kanji),
 and ``4/1`` or ``4月1日`` (this year).  Times: ``14:30``, ``9:05``, ``1430``, ``930``,
 ``14時30分``, ``14時``.  A date-time is a date, a space and a time (``2025/11/20 14:30``);
 ``2025年11月20日14時30分`` needs no space.  Full-width characters (``２０２５／４／１``) are
@@ -30,7 +31,9 @@ DATETIME_EXAMPLE = "2025/04/01 14:30"
 
 # Latin initials people write for the eras (R7.4.1, H31.4.30 ...).
 _ERA_INITIALS = {"R": "令和", "H": "平成", "S": "昭和", "T": "大正", "M": "明治"}
-_ERA_NAMES = "|".join(name for name, _start in ERAS)
+# … and the era's first kanji (令3.5.10, 平31.4.30), as registers and Excel sheets abbreviate them.
+_ERA_KANJI = {name[0]: name for name, _start in ERAS}
+_ERA_NAMES = "|".join([name for name, _start in ERAS] + list(_ERA_KANJI))
 
 _SEP = r"\s*[/.\-]\s*"
 _WESTERN = re.compile(r"(\d{4})(?:" + _SEP + r"|\s*年\s*)(\d{1,2})(?:" + _SEP + r"|\s*月\s*)(\d{1,2})\s*日?")
@@ -142,7 +145,7 @@ def parse_date(text: str, *, today: dt.date | None = None) -> dt.date:
         raise DateInputError(_("日付を入力してください。例: {example}").format(example=DATE_EXAMPLE))
     if m := _ERA.fullmatch(clean):
         era = m.group(1)
-        era = _ERA_INITIALS.get(era.upper(), era)
+        era = _ERA_INITIALS.get(era.upper(), _ERA_KANJI.get(era, era))
         year = 1 if m.group(2) == "元" else int(m.group(2))
         return _era_date(era, year, int(m.group(3)), int(m.group(4)))
     if m := _WESTERN.fullmatch(clean) or _COMPACT.fullmatch(clean):

@@ -115,6 +115,20 @@ def _validate(data: AdvisorInput) -> None:
     v.raise_if_any()
 
 
+validate_advisor = _validate  # also used by the spreadsheet import (services/imports/)
+
+
+def index_advisor(s: Session, row: Advisor) -> None:
+    search_index.index_document(
+        s,
+        KIND,
+        row.id,
+        title=row.name,
+        subtitle=_("アドバイザー"),
+        texts=(row.name_kana, " ".join(Field(f).label() for f in row.fields.split(",") if f)),
+    )
+
+
 class AdvisorService:
     def __init__(self, db: Database):
         self.db = db
@@ -185,14 +199,7 @@ class AdvisorService:
                 s.execute(delete(AdvisorAvailability).where(AdvisorAvailability.advisor_id == row.id))
                 for w in data.windows:
                     s.add(AdvisorAvailability(advisor_id=row.id, weekday=w.weekday, start_time=w.start, end_time=w.end))
-                search_index.index_document(
-                    s,
-                    KIND,
-                    row.id,
-                    title=row.name,
-                    subtitle=_("アドバイザー"),
-                    texts=(row.name_kana, " ".join(Field(f).label() for f in data.fields)),
-                )
+                index_advisor(s, row)
                 audit(s, actor, AuditAction.CREATE if advisor_id is None else AuditAction.UPDATE, KIND, row.id)
                 s.flush()
                 return advisor_record(s, row)

@@ -1,31 +1,24 @@
-"""Import and export the device inventory as CSV the way Japanese Excel saves it.
+"""The device inventory as a CSV file that Japanese Excel opens, and that imports back unchanged.
 
-Excel saves "CSV" as Shift_JIS (cp932) and "CSV UTF-8" with a BOM; both are read.  Every row is
-checked first; if any row is bad the import stops with each bad row's number and reason, and
-nothing is written (all-or-nothing in one transaction).
+Export: UTF-8 with BOM, the formula guard of services/csv_export, the accessory checklist of each
+device's model in 付属品 (「充電器、USBケーブル×2」).  Import goes through the one import flow of
+:mod:`kyodo_desk.services.imports` (any heading synonyms, Excel or CSV, preview, all or nothing);
+:func:`import_devices` is that flow with the guessed mapping, for callers without a dialog.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-import re
-import unicodedata
-
 from sqlalchemy import select
 
-from kyodo_desk.db.lending_models import Device, DeviceModel, DeviceStateChange
-from kyodo_desk.db.models import now
-from kyodo_desk.domain.enums import AuditAction
+from kyodo_desk.db.lending_models import Device, DeviceModel
 from kyodo_desk.domain.lending import DeviceKind, DeviceState
 from kyodo_desk.domain.permissions import Permission
-from kyodo_desk.i18n import ERAS, _, all_translations
-from kyodo_desk.services.base import Actor, ServiceError, audit, require
+from kyodo_desk.i18n import _
+from kyodo_desk.services.base import Actor, ServiceError, require
 from kyodo_desk.services.csv_export import to_csv_bytes
-from kyodo_desk.services.inventory import index_device, next_asset_tag, normalize_tag
+from kyodo_desk.services.inventory import parse_accessories
 
-HEADERS = ["管理番号", "種別", "メーカー", "型番", "シリアル番号", "購入日", "保管場所", "状態", "備考"]
+HEADERS = ["管理番号", "種別", "メーカー", "型番", "シリアル番号", "購入日", "保管場所", "状態", "備考", "付属品"]
 
 
 class InventoryImportError(ServiceError):
@@ -38,166 +31,30 @@ class InventoryImportError(ServiceError):
         )
 
 
-def decode_csv(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp932")
-
-
-def parse_date(text: str) -> dt.date | None:
-    """2023/4/1, 2023-04-01, 2023年4月1日, 令和5年4月1日, R5.4.1 → date; '' → None."""
-    t = unicodedata.normalize("NFKC", text).strip()
-    if not t:
-        return None
-    m = re.fullmatch(r"(\d{4})[/\-.年](\d{1,2})[/\-.月](\d{1,2})日?", t)
-    if m:
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    m = re.fullmatch(r"(令和|平成|昭和|R|H|S)(\d{1,2}|元)[年.](\d{1,2})[月.](\d{1,2})日?", t)
-    if m:
-        era = {"R": "令和", "H": "平成", "S": "昭和"}.get(m[1], m[1])
-        start = dict(ERAS)[era]
-        year = start.year + (1 if m[2] == "元" else int(m[2])) - 1
-        return dt.date(year, int(m[3]), int(m[4]))
-    raise ValueError(text)
-
-
-def _kind(value: str) -> str | None:
-    v = unicodedata.normalize("NFKC", value).strip()
-    for k in DeviceKind:  # the code or the label in any language (a CSV may come from another desk)
-        names = {k.value, *all_translations(k._label_map()[k.value])}
-        if v in names or v in {unicodedata.normalize("NFKC", n) for n in names}:
-            return k.value
-    return None
-
-
-def _state(value: str) -> str | None:
-    v = value.strip()
-    if not v:
-        return DeviceState.AVAILABLE.value
-    for st in DeviceState:
-        if v in {st.value, *all_translations(st._label_map()[st.value])}:
-            return st.value
-    return None
-
-
 def import_devices(service, actor: Actor, data: bytes, progress=None) -> int:
-    """Import devices from CSV bytes; returns the number created.  Raises InventoryImportError."""
-    require(actor, Permission.INVENTORY_EDIT)
-    rows = list(csv.reader(io.StringIO(decode_csv(data))))
-    if not rows:
-        raise InventoryImportError([(1, _("ファイルが空です。"))])
-    header = [h.strip() for h in rows[0]]
-    missing = [h for h in ("種別", "型番") if h not in header]
-    if missing:
-        raise InventoryImportError(
-            [
-                (
-                    1,
-                    _("見出しに「{cols}」がありません。1行目は {all} にしてください。").format(
-                        cols="」「".join(missing), all=",".join(HEADERS)
-                    ),
-                )
-            ]
-        )
-    col = {h: i for i, h in enumerate(header)}
-    errors: list[tuple[int, str]] = []
-    parsed = []
-    seen_tags: set[str] = set()
-    with service.db.read() as s:
-        existing = set(s.scalars(select(Device.asset_tag)))
-    for n, raw in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in raw):
-            continue
+    """Import devices from the bytes of a CSV or Excel file with the guessed (or remembered) mapping;
+    returns the number created.  Raises InventoryImportError (row, reason) and writes nothing when
+    any row is bad or the file cannot be read."""
+    from kyodo_desk.services.imports import ImportFileRefused, ImportRowsRefused, ImportService
 
-        def get(name: str, raw: list[str] = raw) -> str:
-            return raw[col[name]].strip() if name in col and col[name] < len(raw) else ""
-
-        kind = _kind(get("種別"))
-        problems = []
-        if kind is None:
-            problems.append(
-                _("種別「{v}」がわかりません({ok} のどれかにしてください)").format(
-                    v=get("種別"), ok="・".join(k.label() for k in DeviceKind)
-                )
-            )
-        if not get("型番"):
-            problems.append(_("型番が空です"))
-        tag = normalize_tag(get("管理番号")) if get("管理番号") else ""
-        if tag and (tag in existing or tag in seen_tags):
-            problems.append(_("管理番号 {tag} はすでに使われています").format(tag=tag))
-        seen_tags.add(tag)
-        try:
-            purchased = parse_date(get("購入日"))
-        except (ValueError, KeyError):
-            purchased = None
-            problems.append(_("購入日「{v}」が日付として読めません(例: 2024/4/1)").format(v=get("購入日")))
-        state = _state(get("状態"))
-        if state is None or state == DeviceState.ON_LOAN.value:
-            problems.append(
-                _("状態「{v}」は取り込めません(貸出可・点検待ち・修理中・紛失・廃棄)").format(v=get("状態"))
-            )
-        if problems:
-            errors.append((n, "、".join(problems)))
-        else:
-            parsed.append(
-                (
-                    tag,
-                    kind,
-                    get("メーカー"),
-                    get("型番"),
-                    get("シリアル番号"),
-                    purchased,
-                    get("保管場所"),
-                    state,
-                    get("備考"),
-                )
-            )
-    if errors:
-        raise InventoryImportError(errors)
-    prefix = service.settings.get().asset_tag_prefix
-    with service.db.write() as s:
-        models: dict[tuple[str, str], DeviceModel] = {
-            (m.maker, m.model_name): m for m in s.scalars(select(DeviceModel))
-        }
-        for i, (tag, kind, maker, model_name, serial, purchased, place, state, notes) in enumerate(parsed):
-            model = models.get((maker, model_name))
-            if model is None:
-                model = DeviceModel(kind=kind, maker=maker, model_name=model_name, accessories="[]")
-                s.add(model)
-                s.flush()
-                models[(maker, model_name)] = model
-            row = Device(
-                asset_tag=tag or next_asset_tag(s, prefix),
-                model_id=model.id,
-                serial=serial,
-                purchase_date=purchased,
-                storage_place=place,
-                notes=notes,
-                state=state,
-            )
-            s.add(row)
-            s.flush()
-            s.add(
-                DeviceStateChange(
-                    device_id=row.id,
-                    at=now(),
-                    from_state=None,
-                    to_state=state,
-                    staff_id=actor.staff_id,
-                    reason=_("CSV取込"),
-                )
-            )
-            index_device(s, row, model)
-            if progress and i % 100 == 0:
-                progress(i, len(parsed), _("取り込み中"))
-        audit(s, actor, AuditAction.CREATE, "device", None, f"csv import count={len(parsed)}")
-    return len(parsed)
+    imports = ImportService(service.db, service.settings)
+    try:
+        table, mapping, values = imports.open_file(actor, "devices", data)
+        result = imports.run(actor, "devices", table, mapping, values, progress=progress)
+    except ImportFileRefused as exc:
+        raise InventoryImportError([(1, str(exc))]) from exc
+    except ImportRowsRefused as exc:
+        raise InventoryImportError([(r.number, "、".join(r.problems)) for r in exc.preview.errors]) from exc
+    except ServiceError as exc:
+        if type(exc) is ServiceError:  # a mapping problem (a required column missing)
+            raise InventoryImportError([(1, str(exc))]) from exc
+        raise
+    return result.created
 
 
 def export_devices(service, actor: Actor) -> bytes:
+    from kyodo_desk.services.imports.devices import accessories_text
+
     require(actor, Permission.LENDING_OPERATE)
     out = [HEADERS]
     with service.db.read() as s:
@@ -215,6 +72,7 @@ def export_devices(service, actor: Actor) -> bytes:
                     d.storage_place,
                     DeviceState(d.state).label(),
                     d.notes,
+                    accessories_text(parse_accessories(m.accessories)),
                 ]
             )
     return to_csv_bytes(out)

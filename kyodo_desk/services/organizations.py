@@ -151,6 +151,9 @@ def _index(session: Session, row: Organization) -> None:
     )
 
 
+index_organization = _index  # the spreadsheet import (services/imports/) writes in its own transaction
+
+
 def _changed_fields(row: Organization, data: OrganizationInput) -> list[str]:
     return [name for name in _INPUT_FIELDS if getattr(row, name) != getattr(data, name)]
 
