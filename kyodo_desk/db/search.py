@@ -18,10 +18,30 @@ as the change, so the index can never disagree with the data.
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import String, Text, and_, bindparam, case, cast, column, delete, false, func, or_, select, text
+from sqlalchemy import (
+    Integer,
+    String,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    column,
+    delete,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy import table as table_clause
 from sqlalchemy.orm import Session
 
@@ -52,7 +72,7 @@ def index_document(
     texts: Iterable[str | None] = (),
 ) -> None:
     """Insert or replace the search row of (*kind*, *ref_id*)."""
-    body = " ".join(fold(t) for t in (title, subtitle, code, *texts) if t)
+    body = with_phone_digits(" ".join(fold(t) for t in (title, subtitle, code, *texts) if t))
     row = session.scalar(select(SearchDocument).where(SearchDocument.kind == kind, SearchDocument.ref_id == ref_id))
     if row is None:
         session.add(SearchDocument(kind=kind, ref_id=ref_id, title=title, subtitle=subtitle, code=code, text=body))
@@ -70,8 +90,42 @@ def like_pattern(term: str) -> str:
     return f"%{escaped}%"
 
 
+MAX_QUERY_CHARS = 200  # a query is cut here (a pasted page is not a search)
+MAX_TERMS = 8  # words beyond the eighth are ignored: each is one more index list to intersect
+MAX_TERM_CHARS = 40  # longer than any name or code the center keeps
+
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff0d\uff70"  # ‐‑‒–—―−ー－ｰ
+_DASH_BETWEEN_DIGITS = re.compile(f"(?<=[0-9])[{_DASHES}](?=[0-9])")
+_PHONE = re.compile(r"(?<![0-9-])0[0-9]{1,4}(?:-[0-9]{1,4}){1,2}(?![0-9-])")
+
+
+def _strip_controls(query: str) -> str:
+    """*query* without NUL, control, format and unassigned characters (each becomes a space)."""
+    return "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in query)
+
+
 def split_terms(query: str) -> list[str]:
-    return [t for t in fold(query).split(" ") if t]
+    """The distinct folded words of *query*: at most :data:`MAX_TERMS` of at most
+    :data:`MAX_TERM_CHARS` characters, control characters dropped; a dash of any width between
+    digits (０７６ー２３７) is the hyphen of a phone number."""
+    folded = fold(_strip_controls(query[: MAX_QUERY_CHARS * 2])[:MAX_QUERY_CHARS])
+    folded = _DASH_BETWEEN_DIGITS.sub("-", _strip_controls(folded))
+    terms: list[str] = []
+    for word in folded.split(" "):
+        word = word[:MAX_TERM_CHARS]
+        if word and word not in terms:
+            terms.append(word)
+        if len(terms) == MAX_TERMS:
+            break
+    return terms
+
+
+def with_phone_digits(body: str) -> str:
+    """*body* followed by the digits of each phone number in it (076-220-2026 → 0762202026), so a
+    number typed without hyphens finds it too."""
+    extra = [m.group(0).replace("-", "") for m in _PHONE.finditer(body)]
+    extra = [e for e in dict.fromkeys(extra) if len(e) >= 9 and e not in body]
+    return " ".join([body, *extra]) if extra else body
 
 
 CANDIDATES = 1000  # a term matching more records than this ranks the newest this many
@@ -99,7 +153,7 @@ def _candidate_values(dialect: str, short: list[str], long: list[str]) -> dict[s
     """The values of :func:`_candidates_template`'s parameters for these terms."""
     if dialect == "sqlite":
         gram_expr = " AND ".join(gram_token(t) for t in short)
-        trigram_expr = " AND ".join('"' + t.replace('"', '""') + '"' for t in long)
+        trigram_expr = " AND ".join('text : "' + t.replace('"', '""') + '"' for t in long)  # not the kind column
         return {"phrase": trigram_expr if long else gram_expr, "grams": gram_expr}
     values = {f"short_{i}": t for i, t in enumerate(short)}
     values.update({f"long_{i}": like_pattern(t) for i, t in enumerate(long)})
@@ -151,6 +205,22 @@ def matching_refs(dialect: str, kind: str, query: str):
         doc = SearchDocument
         likes = [doc.text.like(like_pattern(t), escape="\\") for t in terms]
         return select(doc.ref_id).where(doc.kind == kind, *likes)
+    if dialect == "sqlite":
+        # one level: this kind's rows whose id the index returned (the index's matches are read
+        # once into a list; nested SELECTs around it made SQLite probe the index per row)
+        short, long = _split_by_length(terms)
+        values = _candidate_values(dialect, short, long)
+        doc = SearchDocument
+        stmt = select(doc.ref_id).where(doc.kind == kind)
+        table = "search_fts" if long else "search_grams"
+        fts = table_clause(table, column("rowid"))
+        match = text(f"{table} MATCH :phrase").bindparams(bindparam("phrase", values["phrase"], type_=String))
+        stmt = stmt.where(doc.id.in_(select(fts.c.rowid).where(match)))
+        if long and short:
+            grams_table = table_clause("search_grams", column("rowid"))
+            grams = text("search_grams MATCH :grams").bindparams(bindparam("grams", values["grams"], type_=String))
+            stmt = stmt.where(doc.id.in_(select(grams_table.c.rowid).where(grams)))
+        return stmt
     ids = candidates(dialect, terms, [kind], limit=-1)
     return select(SearchDocument.ref_id).where(SearchDocument.id.in_(ids.scalar_subquery()))
 
@@ -160,8 +230,9 @@ FEW_RECORDS_KINDS = frozenset({"organization", "device", "advisor", "person", "p
 
 
 def search_statement(dialect: str, query: str, *, kinds: Iterable[str] | None = None, limit: int = 50):
-    """The SELECT behind :func:`search` with its values (None when *query* has no terms); the
-    benchmark runs it raw."""
+    """The one SELECT behind :func:`search_groups` with its values (None when *query* has no
+    terms): for each kind its best *limit* hits and its total, every kind in one round trip.  The
+    benchmark runs exactly this SQL raw."""
     prepared = _prepared_search(dialect, query, kinds, limit)
     return None if prepared is None else prepared[0].params(prepared[1])
 
@@ -172,41 +243,153 @@ def _prepared_search(dialect: str, query: str, kinds: Iterable[str] | None, limi
     if not terms:
         return None
     short, long = _split_by_length(terms)
-    values = _candidate_values(dialect, short, long)
-    values.update(code=query.strip().upper(), start=like_pattern(terms[0])[1:])
-    return _search_template(dialect, len(short), len(long), _kinds_key(kinds), limit, CANDIDATES), values
+    values: dict[str, object] = dict(_candidate_values(dialect, short, long))
+    name = " ".join(terms)
+    values.update(code=query_code(query), name=name, name_start=name + " ", name_len=len(name) + 1)
+    kinds_key = _kinds_key(kinds)
+    if kinds_key == ():
+        return None
+    if kinds_key is None:
+        kinds_key = tuple(sorted(INDEXED_KINDS))
+    return _search_template(dialect, len(short), len(long), kinds_key, max(1, limit), CANDIDATES), values
+
+
+def query_code(query: str) -> str:
+    """The code a query names if it is one (ＯＲＧ－０００１２ → ORG-00012), as codes are stored."""
+    return fold(_strip_controls(query)[:MAX_QUERY_CHARS]).upper().strip()
 
 
 @functools.lru_cache(maxsize=128)
-def _search_template(
-    dialect: str, n_short: int, n_long: int, kinds: tuple[str, ...] | None, limit: int, candidates: int
-):
+def _search_template(dialect: str, n_short: int, n_long: int, kinds: tuple[str, ...], limit: int, candidates: int):
+    """UNION ALL of one branch per kind: the kind's matches counted (by the index alone on
+    SQLite: each kind's name is in the index too) and its best *limit* rows — the exact code, then
+    the exact name (or its first word), then newest first — taken from its newest *candidates*."""
     doc = SearchDocument
     code = bindparam("code", type_=String)
-    found = doc.id.in_(_candidates_template(dialect, n_short, n_long, kinds, candidates).scalar_subquery())
-    exact = doc.code == code
-    if kinds is not None:
-        exact = and_(exact, doc.kind.in_(list(kinds)))
+    name = bindparam("name", type_=String)
+    name_start = bindparam("name_start", type_=String)
+    name_len = bindparam("name_len", type_=Integer)
     rank = case(
         (doc.code == code, 0),
-        (doc.text.like(bindparam("start", type_=String), escape="\\"), 1),  # starts with the first term
+        (or_(doc.text == name, func.substr(doc.text, 1, name_len) == name_start), 1),
         else_=2,
-    )
-    return (
-        select(doc.kind, doc.ref_id, doc.title, doc.subtitle, doc.code)
-        .where(or_(found, exact))
-        .order_by(rank, doc.title, doc.id)
-        .limit(limit)
-    )
+    ).label("rank")
+    branches = []
+    for position, kind in enumerate(kinds):
+        matches = _kind_matches(dialect, n_short, n_long, kind, kinds)
+        total = select(func.count()).select_from(matches.subquery()).scalar_subquery().label("total")
+        found = doc.id.in_(matches.order_by(matches.selected_columns[0].desc()).limit(candidates).scalar_subquery())
+        exact = and_(doc.code == code, doc.kind == kind)
+        branch = (
+            select(
+                doc.kind,
+                doc.ref_id,
+                doc.title,
+                doc.subtitle,
+                doc.code,
+                total,
+                literal(position).label("position"),
+                rank,
+                doc.id.label("doc_id"),
+            )
+            .where(or_(found, exact), doc.kind == kind)
+            .order_by(rank, doc.id.desc())
+            .limit(limit)
+            .subquery(f"k{position}")
+        )
+        branches.append(select(*branch.c))
+    everything = union_all(*branches).subquery("hits")
+    return select(
+        everything.c.kind,
+        everything.c.ref_id,
+        everything.c.title,
+        everything.c.subtitle,
+        everything.c.code,
+        everything.c.total,
+    ).order_by(everything.c.position, everything.c.rank, everything.c.doc_id.desc())
 
 
-def search(session: Session, query: str, *, kinds: Iterable[str] | None = None, limit: int = 50) -> list[SearchHit]:
-    """Records whose text contains every term of *query* (AND), best first."""
+def _kind_matches(dialect: str, n_short: int, n_long: int, kind: str, kinds: tuple[str, ...]):
+    """SELECT of the document ids of *kind* containing every term (no order, no limit)."""
+    doc = SearchDocument
+    if dialect == "sqlite":
+        tag = _kind_tag(kind)
+        if n_long:
+            fts = table_clause("search_fts", column("rowid"))
+            phrase = bindparam("phrase", type_=String) + literal_column(f"' AND kind : \"{tag}\"'")
+            stmt = select(fts.c.rowid).where(literal_column("search_fts").op("MATCH")(phrase))
+            if n_short:
+                grams = table_clause("search_grams", column("rowid"))
+                stmt = stmt.where(
+                    fts.c.rowid.in_(
+                        select(grams.c.rowid).where(
+                            literal_column("search_grams").op("MATCH")(bindparam("grams", type_=String))
+                        )
+                    )
+                )
+        else:
+            grams = table_clause("search_grams", column("rowid"))
+            wanted = bindparam("grams", type_=String) + literal_column(f"' AND k{kind}'")
+            stmt = select(grams.c.rowid).where(literal_column("search_grams").op("MATCH")(wanted))
+        return stmt
+    from sqlalchemy.dialects import postgresql  # only on a PostgreSQL desk
+
+    stmt = select(doc.id).where(doc.kind == kind)
+    if n_short:
+        wanted_pg = postgresql.array([bindparam(f"short_{i}", type_=Text) for i in range(n_short)])
+        stmt = stmt.where(func.kyodo_grams(doc.text).op("@>")(cast(wanted_pg, postgresql.ARRAY(Text))))
+    for i in range(n_long):
+        stmt = stmt.where(doc.text.like(bindparam(f"long_{i}", type_=Text), escape="\\"))
+    return stmt
+
+
+# every kind the application indexes; each is also in the SQLite indexes (migration 0010), where
+# the trigram index (search_fts) finds a kind by a three-letter piece of its name no other has
+INDEXED_KINDS = frozenset(
+    {"organization", "person", "consultation", "device", "loan", "advisor", "dispatch", "project"}
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _kind_tag(kind: str) -> str:
+    """The shortest piece of *kind* that the trigram index finds in no other indexed kind's name
+    (「con」 for consultation): one trigram is one list to walk, the whole name ten."""
+    others = [k for k in INDEXED_KINDS | {kind} if k != kind]
+    for i in range(len(kind) - 2):
+        piece = kind[i : i + 3]
+        if not any(piece in other for other in others):
+            return piece
+    return kind
+
+
+@dataclass(frozen=True)
+class GroupedHit:
+    kind: str
+    ref_id: int
+    title: str
+    subtitle: str
+    code: str | None
+    total: int  # how many records of this kind match
+
+
+def search_groups(
+    session: Session, query: str, *, kinds: Iterable[str] | None = None, limit: int = 50
+) -> list[GroupedHit]:
+    """The best *limit* records of each kind containing every term of *query* (AND), kind by
+    kind in the order of *kinds*, each row with its kind's total."""
     prepared = _prepared_search(session.get_bind().dialect.name, query, kinds, limit)
     if prepared is None:
         return []
     stmt, values = prepared
-    return [SearchHit(*row) for row in session.execute(stmt, values)]
+    return [GroupedHit(*row) for row in session.execute(stmt, values)]
+
+
+def search(session: Session, query: str, *, kinds: Iterable[str] | None = None, limit: int = 50) -> list[SearchHit]:
+    """Records whose text contains every term of *query* (AND): the best *limit* of each kind."""
+    return [
+        SearchHit(h.kind, h.ref_id, h.title, h.subtitle, h.code)
+        for h in search_groups(session, query, kinds=kinds, limit=limit)
+    ]
 
 
 def find_by_code(session: Session, code: str) -> SearchHit | None:

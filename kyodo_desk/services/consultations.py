@@ -8,6 +8,7 @@ set in 設定 while keeping the statistics fields.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, fields, replace
 
 from sqlalchemy import Select, delete, func, insert, or_, select
@@ -28,6 +29,7 @@ from kyodo_desk.domain.consultation import CaseStatus, Channel, FollowUpAction, 
 from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.fiscal import fiscal_year_of, fiscal_year_range
 from kyodo_desk.domain.permissions import Permission
+from kyodo_desk.domain.text import fold
 from kyodo_desk.domain.validation import Validator
 from kyodo_desk.i18n import _
 from kyodo_desk.services.base import Actor, NotFound, StaleEdit, audit, audit_shown, require
@@ -38,6 +40,9 @@ PREFIX = "S"
 
 def make_reference(fiscal_year: int, number: int) -> str:
     return f"{PREFIX}{fiscal_year}-{number:05d}"
+
+
+_REFERENCE = re.compile(r"S\d{4}-\d{5}")  # 受付番号 S2025-00012
 
 
 @dataclass(frozen=True)
@@ -422,9 +427,14 @@ class ConsultationService:
             )
         if flt.followup_pending:
             stmt = stmt.where(c.followup_action.is_not(None), c.followup_done.is_(False))
+        code = fold(flt.text.strip()).upper()
+        if _REFERENCE.fullmatch(code):  # a 受付番号 typed or pasted: that consultation
+            return stmt.where(c.reference == code)
         if flt.text.strip():
             ids = search_index.matching_refs(self.db.engine.dialect.name, KIND, flt.text)  # full-text index
-            stmt = stmt.where(c.id.in_(ids))
+            # ``id + 0``: SQLite then walks the newest-first index and stops at the page's 200 rows
+            # instead of sorting every match (「町会」: 13,740 of them, 80 → 30 ms)
+            stmt = stmt.where((c.id + 0).in_(ids))
         return stmt
 
     def count(self, actor: Actor, flt: ConsultationFilter = ConsultationFilter()) -> int:
