@@ -42,6 +42,7 @@ COMMAND_MODULES = [
     "restore",
     "audit",
     "bench",
+    "import_",
 ]
 log = logging.getLogger(__name__)
 

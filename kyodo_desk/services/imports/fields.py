@@ -9,6 +9,7 @@ value-mapping step and remembered.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -289,8 +290,9 @@ def guess_mapping(spec: KindSpec, header: tuple[str, ...], saved: dict[str, str]
     return result
 
 
+@functools.cache
 def known_values(codes: type[LabelledEnum]) -> dict[str, str]:
-    """Folded name → code for every name a coded value goes by."""
+    """Folded name → code for every name a coded value goes by (labels in every language: cached)."""
     names: dict[str, str] = {}
     for member in codes:
         label = codes._label_map()[member.value]

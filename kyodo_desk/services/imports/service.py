@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from kyodo_desk.db.engine import Database
 from kyodo_desk.db.models import Setting, now
 from kyodo_desk.domain.permissions import Permission
+from kyodo_desk.domain.text_fields import without_bad_characters
 from kyodo_desk.i18n import _
 from kyodo_desk.services.base import Actor, ServiceError, require
 from kyodo_desk.services.imports import advisors, devices, organizations
@@ -39,6 +40,11 @@ from kyodo_desk.services.imports.plan import (
 from kyodo_desk.services.imports.reading import Table, cell_text, read_table
 
 _PLANNERS = {"devices": devices, "organizations": organizations, "advisors": advisors}
+
+
+def _clean(text: str) -> str:
+    """A heading or value as remembered: no invisible control characters, at most 100 characters."""
+    return without_bad_characters(text)[:100]
 
 
 def _setting_key(kind: str) -> str:
@@ -161,10 +167,10 @@ class ImportService:
         columns = dict(saved.get("columns", {}))
         for heading, key in zip(table.header, mapping, strict=False):
             if fold_heading(heading):
-                columns[fold_heading(heading)[:100]] = key
+                columns[_clean(fold_heading(heading))] = key
         chosen = {k: dict(v) for k, v in saved.get("values", {}).items() if isinstance(v, dict)}
         for key, pairs in values.items():
-            chosen.setdefault(key, {}).update({str(a)[:100]: str(b) for a, b in pairs.items()})
+            chosen.setdefault(key, {}).update({_clean(str(a)): str(b) for a, b in pairs.items()})
         text = json.dumps({"columns": dict(list(columns.items())[-300:]), "values": chosen}, ensure_ascii=False)
         if row is None:
             s.add(Setting(key=_setting_key(kind), value=text, updated_by=actor.staff_id))
