@@ -11,7 +11,7 @@ Steps:
    so there is no hand-edited spec to drift) and run PyInstaller on it.  The bundle carries the
    Alembic migrations, the compiled catalogues and ``resources/`` (handbook, label sheets, the
    BIZ UDGothic font) at ``kyodo_desk/…`` — the same places a wheel has them — and leaves out what
-   the desk never uses: Qt modules other than Core/Gui/Widgets/PrintSupport/Pdf/PdfWidgets/Charts, Qt
+   the desk never uses: Qt modules other than Core/Gui/Widgets/PrintSupport/Pdf/PdfWidgets, Qt
    translations other than ja/en, Babel locales other than ja/en, other countries' holiday names,
    test tools.  zxing-cpp (2 MB) is included when installed so the frozen ``--self-test`` decodes
    the label codes it prints;
@@ -46,14 +46,14 @@ DIST = ROOT / "dist"
 # Stable id so a newer installer upgrades the installed copy in place (never change it).
 INNO_APP_ID = "{{6B1F3C2E-9A4D-4E7B-B1C5-2F0D8A7E5C31}"
 
-QT_MODULES_USED = ["QtCore", "QtGui", "QtWidgets", "QtPrintSupport", "QtPdf", "QtPdfWidgets", "QtCharts"]
+QT_MODULES_USED = ["QtCore", "QtGui", "QtWidgets", "QtPrintSupport", "QtPdf", "QtPdfWidgets"]
 # fmt: off
 # Python bindings left out (their C++ libraries stay when a kept library needs them: QtPdf needs Qt6Network,
-# the ibus input method (Japanese IME on Linux) needs Qt6DBus, the home page charts (QtCharts) need Qt6OpenGL and
-# Qt6OpenGLWidgets)
+# the ibus input method (Japanese IME on Linux) needs Qt6DBus; the home page charts are painted by the desk itself:
+# QtCharts and the OpenGL libraries it links cost 4 MB)
 QT_MODULES_UNUSED = [
     "Qt3DAnimation", "Qt3DCore", "Qt3DExtras", "Qt3DInput", "Qt3DLogic", "Qt3DRender", "QtAxContainer",
-    "QtBluetooth", "QtConcurrent", "QtDataVisualization", "QtDBus", "QtDesigner", "QtGraphs",
+    "QtBluetooth", "QtCharts", "QtConcurrent", "QtDataVisualization", "QtDBus", "QtDesigner", "QtGraphs",
     "QtHelp", "QtHttpServer", "QtLocation", "QtMultimedia", "QtMultimediaWidgets", "QtNetwork", "QtNetworkAuth",
     "QtNfc", "QtOpenGL", "QtOpenGLWidgets", "QtPositioning", "QtQml", "QtQuick", "QtQuick3D", "QtQuickControls2",
     "QtQuickWidgets", "QtRemoteObjects", "QtScxml", "QtSensors", "QtSerialBus", "QtSerialPort", "QtSpatialAudio",
@@ -65,6 +65,8 @@ PYTHON_EXCLUDES = [
     "hypothesis", "pytestqt", "PyInstaller", "setuptools", "pip", "wheel", "mypy", "ast_serialize", "ruff",
     # a test-only reference for domain/japan_holidays.py (installed with the test extras)
     "holidays",
+    # SQLAlchemy's dialects for servers the desk never talks to, and its test harness
+    "sqlalchemy.dialects.mysql", "sqlalchemy.dialects.mssql", "sqlalchemy.dialects.oracle", "sqlalchemy.testing",
     # pypdf's optional encryption backend; the desk never opens encrypted PDFs
     "cryptography",
     # Pillow plugins ReportLab never needs (handbook images are PNG/JPEG; PIL falls back when they are absent)
@@ -81,7 +83,7 @@ PYTHON_EXCLUDES = [
 ]
 # Qt libraries that only the dropped plugins below need
 QT_LIBS_UNUSED = (
-    r"(lib)?Qt6(Wayland\w*|Qml\w*|Quick\w*|VirtualKeyboard\w*|EglFS\w*|EglFs\w*|WlShell\w*|Svg\w*|ChartsQml\w*)\b"
+    r"(lib)?Qt6(Wayland\w*|Qml\w*|Quick\w*|VirtualKeyboard\w*|EglFS\w*|EglFs\w*|WlShell\w*|Svg\w*|Charts\w*)\b"
 )
 # Linux: libraries of the desktop itself are not bundled (X11/xcb, GL/EGL, fontconfig/freetype, glib/GTK stack,
 # D-Bus/systemd, CUPS with its TLS/Kerberos chain, libstdc++, OpenSSL 3).  The PySide6 wheels rely on the same
@@ -97,7 +99,8 @@ QT_PLUGINS_UNUSED = (
     r"plugins/(egldeviceintegrations|generic|wayland-[a-z-]+|platformthemes|iconengines)/"
     r"|plugins/platforms/(lib)?q(eglfs|linuxfb|minimalegl|vnc|wayland|vkkhrdisplay)"
     r"|plugins/platforminputcontexts/(lib)?qtvirtualkeyboard"
-    r"|plugins/imageformats/(lib)?q(svg|tiff|webp|icns|tga|wbmp|pdf)"
+    # the desk loads no image files through Qt (PNG is built in; previews are rendered by QtPdf)
+    r"|plugins/imageformats/(lib)?q(svg|tiff|webp|icns|tga|wbmp|pdf|jpeg|gif|ico)"
 )
 # Data files kept only for ja/en (regular expressions on the path inside the bundle, "/" separated).
 DATA_FILTERS = [
