@@ -443,6 +443,11 @@ def _registration_settings(cls, ctx, parent):
     return cls(ctx, ctx.services.registration.settings(), parent)
 
 
+@opens("imports.dialog.ImportDialog")
+def _import(cls, ctx, parent):
+    return cls(ctx, "devices", parent)
+
+
 @opens("lending.csv_io.ImportErrorsDialog")
 def _import_errors(cls, ctx, parent):
     return cls([(n, f"{n}行目: 機種「iPad 第9世代」が見つかりません。") for n in range(2, 60)], parent)

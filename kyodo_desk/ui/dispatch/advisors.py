@@ -13,6 +13,7 @@ from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.dispatch.advisor_dialog import AdvisorDialog
 from kyodo_desk.ui.dispatch.common import cell, table, weekday_name, yen
 from kyodo_desk.ui.dispatch.documents import DispatchDocuments
+from kyodo_desk.ui.imports import import_button_text, open_import
 from kyodo_desk.ui.widgets.page import plain_label
 
 _INACTIVE = QBrush(QColor("#8a949e"))
@@ -47,7 +48,10 @@ class AdvisorsTab(QWidget):
         top.addWidget(self.include_inactive)
         top.addStretch(1)
         top.addWidget(self.count_label)
-        for b in (self.new_button, self.edit_button, self.ics_button):
+        self.import_button = QPushButton(import_button_text())
+        self.import_button.setObjectName("importButton")
+        self.import_button.clicked.connect(lambda: setattr(self, "import_dialog", open_import(ctx, "advisors", self)))
+        for b in (self.new_button, self.edit_button, self.ics_button, self.import_button):
             top.addWidget(b)
         layout.addLayout(top)
         self.table = table(

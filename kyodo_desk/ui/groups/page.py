@@ -22,6 +22,7 @@ from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.groups.edit_dialog import OrganizationDialog
 from kyodo_desk.ui.groups.model import OrganizationTableModel
 from kyodo_desk.ui.groups.registration_bar import RegistrationBar
+from kyodo_desk.ui.imports import import_button_text, open_import
 from kyodo_desk.ui.lending.org_history_dialog import OrganizationLoanHistoryDialog
 from kyodo_desk.ui.openers import OpenerRegistry
 from kyodo_desk.ui.widgets.page import page_title, plain_label
@@ -74,6 +75,13 @@ class OrganizationsPage(QWidget):
         self.privacy_button.clicked.connect(self.show_privacy_requests)
         self.privacy_button.setVisible(ctx.require_actor().can(Permission.PRIVACY_REQUEST))
         header.addWidget(self.privacy_button)
+        self.import_button = QPushButton(import_button_text())
+        self.import_button.setObjectName("importButton")
+        self.import_button.clicked.connect(
+            lambda: setattr(self, "import_dialog", open_import(ctx, "organizations", self))
+        )
+        self.import_button.setVisible(self.can_edit)
+        header.addWidget(self.import_button)
         layout.addLayout(header)
 
         filters = QHBoxLayout()

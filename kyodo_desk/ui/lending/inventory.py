@@ -18,6 +18,7 @@ from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.i18n import _, format_number
 from kyodo_desk.services.inventory import DeviceRecord
 from kyodo_desk.ui.context import AppContext
+from kyodo_desk.ui.imports import import_button_text, open_import
 from kyodo_desk.ui.lending.common import MessageLine, choice_combo
 from kyodo_desk.ui.lending.csv_io import InventoryCsv
 from kyodo_desk.ui.lending.device_dialog import DeviceDialog, StateDialog
@@ -80,7 +81,8 @@ class InventoryTab(QWidget):
         self.state_button = QPushButton(_("状態を変える…"))
         self.history_button = QPushButton(_("履歴…"))
         self.models_button = QPushButton(_("機種と付属品…"))
-        self.import_button = QPushButton(_("CSVから取り込む…"))
+        self.import_button = QPushButton(import_button_text())
+        self.import_button.setObjectName("importButton")
         self.export_button = QPushButton(_("CSVで保存…"))
         self.labels_button = QPushButton(_("ラベルを印刷…"))
         self.new_button.clicked.connect(self.new_device)
@@ -92,7 +94,7 @@ class InventoryTab(QWidget):
         self.csv.exported.connect(
             lambda path: self.message.show_message(_("{path} に保存しました。").format(path=path), "ok")
         )
-        self.import_button.clicked.connect(self.csv.choose_and_import)
+        self.import_button.clicked.connect(lambda: setattr(self, "import_dialog", open_import(ctx, "devices", self)))
         self.export_button.clicked.connect(self.csv.choose_and_export)
         self.labels_button.clicked.connect(self.print_labels)
         for b in (self.new_button, self.edit_button, self.state_button, self.history_button, self.models_button):
