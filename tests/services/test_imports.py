@@ -263,9 +263,21 @@ def test_advisors_register_with_several_fields(imports, services, admin):
     assert {r.action for r in imports.preview(admin, "advisors", table, mapping, values).rows} == {SAME}
 
 
-def test_imports_need_the_edit_permission(imports, ict_actor):
+def test_imports_need_the_edit_permission(imports, admin, ict_actor):
+    """An ICT推進員 may not import organizations or advisors (every public method checks first)."""
     from kyodo_desk.services.base import PermissionDenied
 
-    data = "団体名\nA\n".encode()
-    with pytest.raises(PermissionDenied):
-        imports.open_file(ict_actor, "organizations", data)
+    table, mapping, values = imports.open_file(admin, "organizations", "団体名\nA\n".encode())
+    calls = [
+        lambda kind: imports.open_file(ict_actor, kind, b"x"),
+        lambda kind: imports.check_mapping(ict_actor, kind, mapping),
+        lambda kind: imports.unknown_values(ict_actor, kind, table, mapping, values),
+        lambda kind: imports.preview(ict_actor, kind, table, mapping, values),
+        lambda kind: imports.run(ict_actor, kind, table, mapping, values),
+    ]
+    for kind in ("organizations", "advisors", "nonsense"):
+        for call in calls:
+            with pytest.raises(PermissionDenied):
+                call(kind)
+    public = {n for n in dir(ImportService) if not n.startswith("_")}
+    assert public == {"open_file", "check_mapping", "unknown_values", "preview", "run"}

@@ -41,6 +41,7 @@ from kyodo_desk.services.imports.reading import Table
 from kyodo_desk.services.inventory import Accessory, index_device, next_asset_tag, normalize_tag, parse_accessories
 
 SPEC = SPECS["devices"]
+_BATCH = 200  # rows inserted with one flush
 _COUNT = re.compile(r"^(.*?)\s*(?:[x×*]\s*(\d{1,3})|\(\s*(\d{1,3})\s*\)|(\d{1,3})\s*(?:個|本|台|枚|つ))$", re.I)
 
 
@@ -196,44 +197,49 @@ def _note_existing_model(
 
 
 def write(session: Session, actor: Actor, planned: list[Planned], prefix: str, progress: Progress) -> tuple[int, int]:
+    """Write the planned rows in batches (one flush of many inserts, then history and search rows)."""
     models = {(m.maker, m.model_name): m for m in session.scalars(select(DeviceModel))}
     created = updated = 0
     rows = [p for p in planned if p.row.action in (NEW, UPDATE)]
-    for i, p in enumerate(rows, start=1):
-        tick(progress, i, len(rows), _("取り込んでいます…"))
-        d: DeviceRow = p.data
-        model = models.get((d.maker, d.model_name))
-        if model is None:
-            payload = json.dumps([{"name": a.name, "count": a.count} for a in d.accessories], ensure_ascii=False)
-            model = DeviceModel(kind=d.kind, maker=d.maker, model_name=d.model_name, accessories=payload)
-            session.add(model)
-            session.flush()
-            models[(d.maker, d.model_name)] = model
-        if p.row.action == NEW:
-            device = Device(
-                asset_tag=d.tag or next_asset_tag(session, prefix),
-                model_id=model.id,
-                serial=d.serial,
-                purchase_date=d.purchase_date,
-                storage_place=d.storage_place,
-                notes=d.notes,
-                state=d.state,
-            )
-            session.add(device)
-            session.flush()
-            session.add(
-                DeviceStateChange(
-                    device_id=device.id, at=now(), from_state=None, to_state=d.state,
-                    staff_id=actor.staff_id, reason=_("取り込み"),
+    for start in range(0, len(rows), _BATCH):
+        batch: list[tuple[Device, DeviceModel, bool]] = []
+        for p in rows[start : start + _BATCH]:
+            d: DeviceRow = p.data
+            model = models.get((d.maker, d.model_name))
+            if model is None:
+                payload = json.dumps([{"name": a.name, "count": a.count} for a in d.accessories], ensure_ascii=False)
+                model = DeviceModel(kind=d.kind, maker=d.maker, model_name=d.model_name, accessories=payload)
+                session.add(model)
+                session.flush()
+                models[(d.maker, d.model_name)] = model
+            if p.row.action == NEW:
+                device = Device(
+                    asset_tag=d.tag or next_asset_tag(session, prefix),
+                    model_id=model.id,
+                    serial=d.serial,
+                    purchase_date=d.purchase_date,
+                    storage_place=d.storage_place,
+                    notes=d.notes,
+                    state=d.state,
                 )
-            )  # fmt: skip
-            created += 1
-        else:
-            device = session.get_one(Device, d.device_id)
-            device.model_id, device.serial, device.purchase_date = model.id, d.serial, d.purchase_date
-            device.storage_place, device.notes, device.updated_at = d.storage_place, d.notes, now()
-            updated += 1
+                session.add(device)
+                created += 1
+            else:
+                device = session.get_one(Device, d.device_id)
+                device.model_id, device.serial, device.purchase_date = model.id, d.serial, d.purchase_date
+                device.storage_place, device.notes, device.updated_at = d.storage_place, d.notes, now()
+                updated += 1
+            batch.append((device, model, p.row.action == NEW))
         session.flush()
-        index_device(session, device, model)
+        for device, model, is_new in batch:
+            if is_new:
+                session.add(
+                    DeviceStateChange(
+                        device_id=device.id, at=now(), from_state=None, to_state=device.state,
+                        staff_id=actor.staff_id, reason=_("取り込み"),
+                    )
+                )  # fmt: skip
+            index_device(session, device, model)
+        tick(progress, min(start + _BATCH, len(rows)), len(rows), _("取り込んでいます…"))
     audit(session, actor, AuditAction.CREATE, "device", None, f"import created={created} updated={updated}")
     return created, updated

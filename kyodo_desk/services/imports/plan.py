@@ -188,5 +188,5 @@ def field_problems(obj: object) -> list[str]:
 
 
 def tick(progress: Progress, done: int, total: int, text: str) -> None:
-    if progress is not None and (done % 200 == 0 or done == total):
+    if progress is not None and (done % 200 == 0 or done == total):  # batches of 200 end on a multiple
         progress(done, total, text)

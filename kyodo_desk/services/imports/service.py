@@ -114,6 +114,10 @@ class ImportService:
             kind, tuple(p.row for p in planned), tuple(self.unknown_values(actor, kind, table, mapping, values))
         )
 
+    def check_mapping(self, actor: Actor, kind: str, mapping: Mapping) -> None:
+        """Raise ServiceError (in words) when a required field has no column or a field has two."""
+        self._check_mapping(self._spec(actor, kind), mapping)
+
     def _check_mapping(self, spec: KindSpec, mapping: Mapping) -> None:
         missing = [f.label for f in spec.fields if f.required and f.key not in mapping]
         if missing and not (spec.kind == "devices" and "asset_tag" in mapping):

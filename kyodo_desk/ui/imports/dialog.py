@@ -292,7 +292,7 @@ class ImportDialog(QDialog):
         )  # fmt: skip
 
         def work(_progress):
-            service._check_mapping(service._spec(actor, kind), mapping)  # noqa: SLF001 - the same check as run()
+            service.check_mapping(actor, kind, mapping)
             return service.unknown_values(actor, kind, table, mapping, values)
 
         self._task(work, _("値を確かめています…"), self._unknown_found)
