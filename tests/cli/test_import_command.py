@@ -45,3 +45,25 @@ def test_dry_run_then_import_then_errors_and_refusals(db_url, tmp_path, capsys):
     nohead.write_text("列1,列2\na,b\n", encoding="utf-8")
     assert main(["--database", db_url, "import", "advisors", str(nohead)]) == 2
     assert "「氏名」「分野」にする列を選んでください" in capsys.readouterr().out
+
+
+def test_the_mapping_chosen_in_the_dialog_is_used_by_the_command(db_url, tmp_path, capsys):
+    """A heading no synonym knows (「ｶﾃｺﾞﾘ」) mapped once by a person is read the same way next time."""
+    from kyodo_desk.services.imports import ImportService
+
+    text = "ｶﾃｺﾞﾘ,品名,備品ｺｰﾄﾞ\nタブレット,iPad,KD-0900\n"
+    db = Database.from_url(db_url)
+    try:
+        services = Services(db)
+        imports = ImportService(db, services.settings)
+        table, guessed, values = imports.open_file(SYSTEM, "devices", text.encode("utf-8"))
+        assert guessed == ("", "model_name", "")
+        imports.run(SYSTEM, "devices", table, ("kind", "model_name", "asset_tag"), values)
+    finally:
+        db.dispose()
+    again = tmp_path / "次の台帳.csv"
+    again.write_text("ｶﾃｺﾞﾘ,品名,備品ｺｰﾄﾞ\nノートPC,LAVIE,KD-0901\n", encoding="utf-8")
+    assert main(["--database", db_url, "import", "devices", str(again)]) == 0
+    out = capsys.readouterr().out
+    assert "ｶﾃｺﾞﾘ → 種別" in out and "備品ｺｰﾄﾞ → 管理番号" in out
+    assert _devices(db_url) == ["KD-0900", "KD-0901"]
