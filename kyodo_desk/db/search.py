@@ -292,7 +292,9 @@ def _search_template(dialect: str, n_short: int, n_long: int, kinds: tuple[str, 
                 rank,
                 doc.id.label("doc_id"),
             )
-            .where(or_(found, exact), doc.kind == kind)
+            # the kind checked row by row, not through the (kind, ref_id) index (SQLite would walk
+            # every row of the kind instead of the few found)
+            .where(or_(found, exact), func.coalesce(doc.kind, "") == kind)
             .order_by(rank, doc.id.desc())
             .limit(limit)
             .subquery(f"k{position}")
