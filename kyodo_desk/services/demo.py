@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kyodo_desk.db.engine import Database
 from kyodo_desk.db.models import Base, ClosedDayRow, Organization, Person, SearchDocument, Staff
+from kyodo_desk.db.search import with_phone_digits
 from kyodo_desk.domain.enums import OrganizationKind, RegistrationStatus, StaffRole
 from kyodo_desk.domain.text import fold
 from kyodo_desk.i18n import _
@@ -396,18 +397,20 @@ def generate(
                 "code": organization_code(oid),
                 "title": o["name"],
                 "subtitle": OrganizationKind(o["kind"]).label(),
-                "text": " ".join(
-                    fold(t)
-                    for t in (
-                        o["name"],
-                        o["name_kana"],
-                        o["representative_name"],
-                        o["contact_name"],
-                        o["address"],
-                        o["phone"],
-                        organization_code(oid),
+                "text": with_phone_digits(  # as index_document writes it: 0762202026 finds 076-220-2026
+                    " ".join(
+                        fold(t)
+                        for t in (
+                            o["name"],
+                            o["name_kana"],
+                            o["representative_name"],
+                            o["contact_name"],
+                            o["address"],
+                            o["phone"],
+                            organization_code(oid),
+                        )
+                        if t
                     )
-                    if t
                 ),
             }
             for oid, o in zip(ids, orgs)
