@@ -25,7 +25,8 @@ def office_xlsx() -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "備品台帳"
-    sheet.append([])  # a blank line above the table, as people leave it
+    sheet.append(["備品台帳(令和5年4月1日現在)"])  # a title line and a blank line above the table
+    sheet.append([])
     sheet.append(["No", "種類", "製造元", "品名", "製造番号", "購入年月日", "付属品", "置き場", "摘要"])
     sheet.append(
         [
@@ -46,7 +47,7 @@ def office_xlsx() -> bytes:
     sheet.append([3, "タブレット", "ｱｯﾌﾟﾙ", "iPad 第9世代", "F9XK", "令和4年4月1日", "充電器\nケース", "", ""])
     sheet.append([4, "ノートPC", "ﾊﾟﾅｿﾆｯｸ", "CF-SV1", "DMPX99999", dt.date(2022, 1, 31), "ACアダプター", "書庫A", ""])
     sheet.column_dimensions["D"].width = 30
-    for row in sheet.iter_rows(min_row=3, min_col=6, max_col=6):
+    for row in sheet.iter_rows(min_row=4, min_col=6, max_col=6):
         for cell in row:
             if isinstance(cell.value, dt.datetime):
                 cell.number_format = "ggge年m月d日"
@@ -61,7 +62,8 @@ def _open(imports, admin, kind, data, name="x.csv"):
 
 def test_office_excel_inventory_imports_with_its_own_headings(imports, services, admin):
     table, mapping, values = _open(imports, admin, "devices", office_xlsx(), "備品台帳.xlsx")
-    assert table.file_kind == "xlsx" and table.rows[0].number == 3
+    assert table.file_kind == "xlsx" and table.rows[0].number == 4
+    assert table.notes == ("3行目を見出しとして読みました(その上の行は表題として読みません)。",)
     assert dict(zip(table.header, mapping, strict=True)) == {
         "No": "",
         "種類": "kind",

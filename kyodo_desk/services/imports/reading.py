@@ -166,7 +166,7 @@ def _read_xlsx(data: bytes) -> Table:
         book.close()
     header, rows = _table(raw_rows)
     notes = (_("最初のシート「{name}」を読みました。").format(name=sheet.title),) if len(book.sheetnames) > 1 else ()
-    return Table("xlsx", header, rows, notes=notes)
+    return Table("xlsx", header, rows, notes=notes + _skipped(raw_rows))
 
 
 def _excel_cell(value: object) -> Cell:
@@ -229,7 +229,17 @@ def _read_text(data: bytes) -> Table:
             _("CSV として読めませんでした({detail})。Excel で開いて保存し直してください。").format(detail=exc)
         ) from exc
     header, rows = _table(raw_rows)
-    return Table("csv", header, rows, encoding=encoding, delimiter=delimiter)
+    return Table("csv", header, rows, encoding=encoding, delimiter=delimiter, notes=_skipped(raw_rows))
+
+
+def _skipped(raw_rows: list[list[Cell]]) -> tuple[str, ...]:
+    numbered = [(n, r) for n, r in enumerate(raw_rows, start=1) if _filled(r)]
+    if not numbered:
+        return ()
+    first = numbered[_header_index(numbered)][0]
+    if first == numbered[0][0]:
+        return ()
+    return (_("{n}行目を見出しとして読みました(その上の行は表題として読みません)。").format(n=first),)
 
 
 def _too_many_rows() -> ImportFileRefused:
@@ -261,12 +271,22 @@ def _cell(value: Cell, problems: list[str], column: int) -> Cell:
     return _unguard(value.strip())
 
 
+def _filled(values: list[Cell]) -> int:
+    return sum(1 for c in values if cell_text(c).strip())
+
+
+def _header_index(numbered: list[tuple[int, list[Cell]]]) -> int:
+    """The heading row: the first of the top ten rows with two or more values — a title line above
+    it (「備品台帳 令和5年4月現在」 alone in A1) is skipped; a one-column table starts at its first row."""
+    top = [_filled(values) for _n, values in numbered[:10]]
+    return next((i for i, count in enumerate(top) if count >= 2), 0)
+
+
 def _table(raw_rows: list[list[Cell]]) -> tuple[tuple[str, ...], tuple[Row, ...]]:
-    numbered = [(n, r) for n, r in enumerate(raw_rows, start=1)]
-    while numbered and not any(cell_text(c).strip() for c in numbered[0][1]):
-        numbered.pop(0)
+    numbered = [(n, r) for n, r in enumerate(raw_rows, start=1) if _filled(r)]
     if not numbered:
         raise ImportFileRefused(_("ファイルに表がありません(すべての行が空です)。"))
+    numbered = numbered[_header_index(numbered) :]
     _n, head = numbered[0]
     header_problems: list[str] = []
     header = [cell_text(_cell(c, header_problems, i))[:200] for i, c in enumerate(head)]
@@ -277,8 +297,6 @@ def _table(raw_rows: list[list[Cell]]) -> tuple[tuple[str, ...], tuple[Row, ...]
     width = len(header)
     rows = []
     for number, values in numbered[1:]:
-        if not any(cell_text(c).strip() for c in values):
-            continue
         problems: list[str] = []
         cells = tuple(_cell(c, problems, i) for i, c in enumerate(values[:width]))
         cells += ("",) * (width - len(cells))
