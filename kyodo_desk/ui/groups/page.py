@@ -81,7 +81,6 @@ class OrganizationsPage(QWidget):
             lambda: setattr(self, "import_dialog", open_import(ctx, "organizations", self))
         )
         self.import_button.setVisible(self.can_edit)
-        header.addWidget(self.import_button)
         layout.addLayout(header)
 
         filters = QHBoxLayout()
@@ -114,7 +113,10 @@ class OrganizationsPage(QWidget):
         down_to_results(self.text_filter, self.table)  # Tab or Down from the filter: the list, not 種別
         hint = plain_label(_("Enter またはダブルクリックで開きます。見出しをクリックすると並べ替えます。"))
         hint.setObjectName("hint")
-        layout.addWidget(hint)
+        bottom = QHBoxLayout()  # the header line is full on a 1366-wide desk
+        bottom.addWidget(self.import_button)
+        bottom.addWidget(hint, 1)
+        layout.addLayout(bottom)
 
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
