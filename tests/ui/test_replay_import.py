@@ -58,6 +58,7 @@ def test_import_organizations_with_keys(qtbot, desk, services, admin, tmp_path):
     assert services.organizations.count(admin) == before + 2
     names = {o.name: o for o in services.organizations.page(admin, limit=2000)}
     assert names["浅野川みらい協議会"].kind == "neighborhood" and names["犀川ほたるの会"].kind == "citizen_group"
+    qtbot.waitUntil(lambda: groups.model.total == before + 2, timeout=10000)  # the list reloaded itself
     press(qtbot, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not dialog.isVisible())
 

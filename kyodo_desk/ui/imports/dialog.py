@@ -350,6 +350,8 @@ class ImportDialog(QDialog):
 
     def _imported(self, result) -> None:
         self.ctx.events.emit_changed(ENTITY[self.kind], [])
+        if self.kind == "devices":  # new models and their accessory checklists
+            self.ctx.events.emit_changed("device_model", [])
         self.done_label.setText(result.summary())
         self._show(DONE)
         self.close_button.setFocus()
