@@ -115,10 +115,14 @@ def test_utf16_tab_text_and_cp932_csv(imports, services, admin):
     table, mapping, values = _open(imports, admin, "devices", text.encode("utf-16"), "在庫.txt")
     assert table.encoding == "UTF-16" and table.delimiter == "\t"
     assert imports.run(admin, "devices", table, mapping, values).created == 1
-    cp = "管理番号,種類,メーカー,機種名,取得日,状態\nKD-0501,ﾉｰﾄPC,NEC,LAVIE,H31.4.30,修理中\n".encode("cp932")
+    cp = (
+        "管理番号,種類,メーカー,機種名,取得日,状態\nKD-0501,ﾉｰﾄPC,NEC,LAVIE,H31.4.30,修理中\n"
+        "KD-0502,ﾀﾌﾞﾚｯﾄ,NEC,LAVIE Tab,44326,\n"  # an Excel date serial: 2021/5/10
+    ).encode("cp932")
     table, mapping, values = _open(imports, admin, "devices", cp)
     assert table.encoding == "Shift_JIS"
-    assert imports.run(admin, "devices", table, mapping, values).created == 1
+    assert imports.run(admin, "devices", table, mapping, values).created == 2
+    assert services.inventory.by_tag(admin, "KD-0502").purchase_date == dt.date(2021, 5, 10)
     device = services.inventory.by_tag(admin, "KD-0501")
     assert device.kind == "laptop" and device.state == "repair" and device.purchase_date == dt.date(2019, 4, 30)
 

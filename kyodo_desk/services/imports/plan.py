@@ -22,6 +22,7 @@ ACTION_LABELS = {NEW: N_("新規"), UPDATE: N_("更新"), SAME: N_("変更なし
 Mapping = tuple[str, ...]  # field key per column of the file ("" = not imported)
 ValueMap = dict[str, dict[str, str]]  # field key → folded value in the file → code
 Progress = Callable[[int, int, str], None] | None
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,9 @@ class RowValues:
             return value
         if not value.strip():
             return None
+        if value.isdigit() and len(value) == 5 and 20000 <= int(value) <= 80000:
+            # an Excel date serial (a date cell pasted as a number, or a CSV saved from one): 1900 system
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
         try:
             return date_input.parse_date(value)
         except date_input.DateInputError as exc:
