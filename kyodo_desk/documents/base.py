@@ -247,6 +247,20 @@ def fit_font_size(text: str, font_name: str, size: float, max_width: float, mini
     return max(minimum, size * max_width / width)
 
 
+def shorten_to_width(text: str, font_name: str, size: float, max_width: float) -> str:
+    """*text* cut and ended with … so that it is at most *max_width* wide at *size*."""
+    if stringWidth(text, font_name, size) <= max_width:
+        return text
+    lo, hi = 0, len(text)
+    while lo < hi:  # the longest prefix that fits with the ellipsis
+        mid = (lo + hi + 1) // 2
+        if stringWidth(text[:mid] + "…", font_name, size) <= max_width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo] + "…"
+
+
 def draw_fitted(
     canvas, text: str, x: float, y: float, font_name: str, size: float, max_width: float, align: str = "left"
 ) -> None:
@@ -277,7 +291,8 @@ def draw_center_footer(
         label_w = stringWidth(page_label, font_name, size) + 4 * mm
         canvas.drawRightString(geometry.width - geometry.right, y, page_label)
         width -= label_w
-    draw_fitted(canvas, center.one_line(), geometry.left, y, font_name, size, width)
+    line = shorten_to_width(center.one_line(), font_name, 5.0, width)  # shrinks to 5 pt, then is cut
+    draw_fitted(canvas, line, geometry.left, y, font_name, size, width)
     canvas.restoreState()
 
 
@@ -321,22 +336,79 @@ def new_doc(buffer, geometry: PageGeometry, meta: DocumentMeta, *, cls: type = P
     )
 
 
+def page_of(page: int, total: int) -> str:
+    """「2 / 5」: the page number with the page count, printed on every page of a document."""
+    return _("{n} / {total}").format(n=page, total=total)
+
+
+LatePage = Callable[[object, int, int], None]
+
+
+def counting_canvas(late_page: LatePage) -> type:
+    """A canvas class that holds every page back until the document is complete, then draws
+    *late_page(canvas, page, total)* on each — so headers and footers can say 「n / N」."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    class CountingCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._held_pages: list[dict] = []
+
+        def showPage(self):  # noqa: N802 - ReportLab's name
+            self._held_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._held_pages)
+            for number, state in enumerate(self._held_pages, start=1):
+                self.__dict__.update(state)
+                late_page(self, number, total)
+                super().showPage()
+            super().save()
+
+    return CountingCanvas
+
+
 def render_story(
     story: Sequence,
     geometry: PageGeometry,
     meta: DocumentMeta,
     *,
     on_page: Callable | None = None,
+    late_page: LatePage | None = None,
     progress: Progress | None = None,
     progress_text: str = "",
 ) -> bytes:
-    """Lay out *story* on identical pages (with *on_page(canvas, doc)* drawn on each); PDF bytes."""
+    """Lay out *story* on identical pages (with *on_page(canvas, doc)* drawn on each); PDF bytes.
+
+    *late_page(canvas, page, total)* is drawn on each page once the page count is known
+    (running headers and 「n / N」 footers)."""
     buffer = io.BytesIO()
     doc = new_doc(buffer, geometry, meta)
     doc.addPageTemplates([PageTemplate("page", [geometry.frame()], onPage=on_page or (lambda c, d: None))])
     doc.progress, doc.progress_total, doc.progress_text = progress, len(story), progress_text
-    doc.build(list(story))
+    if late_page is None:
+        doc.build(list(story))
+    else:
+        doc.build(list(story), canvasmaker=counting_canvas(late_page))
     return buffer.getvalue()
+
+
+def draw_running_header(
+    canvas, geometry: PageGeometry, title: str, reference: str, page: int, total: int, font_name: str, size: float = 8
+) -> None:
+    """The continuation header of pages 2..N: 「title(続き)」 left, 「reference　n / N」 right."""
+    canvas.saveState()
+    y = geometry.height - geometry.top * 0.55
+    right = "　".join(x for x in (shorten_to_width(reference, font_name, size, 60 * mm), page_of(page, total)) if x)
+    right_w = stringWidth(right, font_name, size) + 4 * mm
+    left = shorten_to_width(_("{title}(続き)").format(title=title), font_name, size, geometry.frame_width - right_w)
+    canvas.setFont(font_name, size)
+    canvas.drawString(geometry.left, y, left)
+    canvas.drawRightString(geometry.width - geometry.right, y, right)
+    canvas.setLineWidth(0.3)
+    canvas.line(geometry.left, y - 2.5, geometry.width - geometry.right, y - 2.5)
+    canvas.restoreState()
 
 
 def write_pdf(path: str | os.PathLike, data: bytes) -> Path:

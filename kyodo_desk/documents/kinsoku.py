@@ -15,10 +15,14 @@ ReportLab's own line objects, so drawing, splitting across pages and markup work
   otherwise characters are pushed to the next line (追い出し); set ``hangPunctuation = False``
   on a style (table cells, ruled form boxes) to always push;
 * runs of half-width letters, digits and URL punctuation are kept together unless a run is longer
-  than the whole line.
+  than the whole line;
+* a date or time is one unit: 「令和8年12月3日」「(2026年12月3日)」「12月3日(水)」「18:00〜20:00」
+  never break inside (:data:`NO_BREAK`), unless the token alone is wider than the line.
 """
 
 from __future__ import annotations
+
+import re
 
 from reportlab.platypus.paragraph import (
     Paragraph,
@@ -43,12 +47,32 @@ HANGABLE = frozenset("、。，．,.")
 _WORD_PUNCT = frozenset("-_.,:/@%+#&=?~")
 
 
+# Tokens that must stay on one line: era and Western dates (with their brackets and weekday),
+# times and time ranges.  ``\\d`` also matches full-width digits.
+NO_BREAK = re.compile(
+    r"[(（]?(?:令和|平成|昭和|大正)?(?:元|\d{1,4})年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:[(（][月火水木金土日][)）])?[)）]?"
+    r"|[(（]?\d{1,2}月\d{1,2}日(?:[(（][月火水木金土日][)）])?[)）]?"
+    r"|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"
+    r"|\d{1,2}[:：]\d{2}(?:\s?[〜～~\-－]\s?\d{1,2}[:：]\d{2})?"
+)
+
+
+def glued_positions(text: str) -> frozenset[int]:
+    """Indices *b* of *text* where a line must not start because ``text[b-1:b+1]`` is inside a token."""
+    out: set[int] = set()
+    for m in NO_BREAK.finditer(text):
+        out.update(range(m.start() + 1, m.end()))
+    return frozenset(out)
+
+
 def _is_word_char(ch: str) -> bool:
     return (ch.isascii() and ch.isalnum()) or ch in _WORD_PUNCT
 
 
-def _bad_break(units: list, b: int, *, words: bool) -> bool:
+def _bad_break(units: list, b: int, *, words: bool, glued: frozenset[int] = frozenset()) -> bool:
     """Would breaking before ``units[b]`` violate a rule?"""
+    if b in glued:
+        return True
     prev = str(units[b - 1])
     j = b
     while j < len(units) - 1 and str(units[j]) == " ":  # spaces at a soft break are dropped,
@@ -63,7 +87,7 @@ def _bad_break(units: list, b: int, *, words: bool) -> bool:
     return False
 
 
-def choose_break(units: list, start: int, overflow: int, *, hang: bool) -> int:
+def choose_break(units: list, start: int, overflow: int, *, hang: bool, glued: frozenset[int] = frozenset()) -> int:
     """Index where the next line starts, given that ``units[overflow]`` does not fit.
 
     Always returns a value in ``start+1 .. overflow+1`` so every line holds at least one character.
@@ -71,19 +95,20 @@ def choose_break(units: list, start: int, overflow: int, *, hang: bool) -> int:
     n = len(units)
     if overflow <= start:
         return start + 1
-    if not _bad_break(units, overflow, words=True):
+    if not _bad_break(units, overflow, words=True, glued=glued):
         return overflow
     # ぶら下げ: one small punctuation mark may hang if the break after it is clean.
     if hang and str(units[overflow]) in HANGABLE and overflow > start:
         after = overflow + 1
-        if after >= n or not _bad_break(units, after, words=False):
+        if after >= n or not _bad_break(units, after, words=False, glued=glued):
             return after
-    # 追い出し: move the break left until it is clean; first honouring words, then kinsoku only.
-    for words in (True, False):
+    # 追い出し: move the break left until it is clean; first honouring words and dates, then
+    # dates and kinsoku, then kinsoku only (a token wider than the whole line must break somewhere).
+    for words, keep in ((True, glued), (False, glued), (False, frozenset())):
         b = overflow
-        while b > start + 1 and _bad_break(units, b, words=words):
+        while b > start + 1 and _bad_break(units, b, words=words, glued=keep):
             b -= 1
-        if not _bad_break(units, b, words=words):
+        if not _bad_break(units, b, words=words, glued=keep):
             return b
     return overflow
 
@@ -97,6 +122,7 @@ def kinsoku_frag_split(frags, max_widths, calc_bounds: bool, *, hang: bool = Tru
             units.extend(cjkU(t, f, "utf8") for t in text)
         else:
             units.append(cjkU(text, f, "utf8"))
+    glued = glued_positions("".join(str(u)[:1] or "\x00" for u in units))
     lines: list = []
     start = 0
     n = len(units)
@@ -117,7 +143,7 @@ def kinsoku_frag_split(frags, max_widths, calc_bounds: bool, *, hang: bool = Tru
                 break
             used += u.width
             i += 1
-        end = i if overflow is None else choose_break(units, start, overflow, hang=hang)
+        end = i if overflow is None else choose_break(units, start, overflow, hang=hang, glued=glued)
         used = sum(u.width for u in units[start:end])
         lines.append(makeCJKParaLine(units[start:end], max_width, used, max_width - used, hard_break, calc_bounds))
         start = end

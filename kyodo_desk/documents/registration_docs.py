@@ -28,7 +28,7 @@ from kyodo_desk.documents.base import (
     para,
     render_story,
 )
-from kyodo_desk.documents.letters import Letter, build_letter
+from kyodo_desk.documents.letters import Addressee, Letter, build_letter
 from kyodo_desk.i18n import _, date_both, wareki
 
 
@@ -124,9 +124,7 @@ def build_notice(data: CertificateData, center: CenterInfo, *, progress: Progres
         title=_("登録通知書"),
         reference=data.number,
         issued=data.issued,
-        addressee=_("{name} 代表者 {rep} 様").format(name=data.organization_name, rep=data.representative_name)
-        if data.representative_name
-        else _("{name} 御中").format(name=data.organization_name),
+        to=Addressee(organization=data.organization_name, person=data.representative_name, person_title=_("代表者")),
         lead=_("先に申請のあった「協働をすすめる市民団体」の登録について、次のとおり登録しましたので通知します。"),
         fields=fields,
         paragraphs=[

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
+
+from kyodo_desk.db.lending_models import LoanItem
+from kyodo_desk.db.models import Organization, Staff
 from kyodo_desk.documents.base import CenterInfo
-from kyodo_desk.documents.letters import Letter, build_letter
+from kyodo_desk.documents.letters import Addressee, Letter, build_letter
 from kyodo_desk.domain.dispatch import DispatchType, Field
 from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.lending import AccessoryResult, Condition, DeviceState
@@ -28,6 +32,38 @@ class DeskDocuments:
 
     def _center(self) -> CenterInfo:
         return CenterInfo.from_settings(self.sv.settings.get())
+
+    def _mail_to(self, organization_id: int | None, person: str = "", *, contact: bool = False) -> Addressee:
+        """The organization's postal address and name for a letter that may be mailed; *person* (or,
+        with *contact*, the organization's 連絡担当者) is addressed 様, else the organization 御中."""
+        if organization_id is None:
+            return Addressee(person=person)
+        with self.sv.db.read() as s:
+            row = s.execute(
+                select(
+                    Organization.name, Organization.contact_name, Organization.postal_code, Organization.address
+                ).where(Organization.id == organization_id)
+            ).first()
+        if row is None:
+            return Addressee(person=person)
+        name, contact_name, postal_code, address = row
+        return Addressee(
+            organization=name or "",
+            person=person or (contact_name or "" if contact else ""),
+            postal_code=postal_code or "",
+            address=address or "",
+        )
+
+    def _return_staff(self, loan_id: int) -> str:
+        """Who received the returned devices (each return records its staff member)."""
+        with self.sv.db.read() as s:
+            names = s.scalars(
+                select(Staff.display_name)
+                .join(LoanItem, LoanItem.return_staff_id == Staff.id)
+                .where(LoanItem.loan_id == loan_id)
+                .order_by(LoanItem.returned_at, LoanItem.id)
+            ).all()
+        return "、".join(dict.fromkeys(n for n in names if n))
 
     def _audit(self, actor: Actor, entity: str, entity_id: int, what: str) -> None:
         with self.sv.db.write() as s:
@@ -57,7 +93,7 @@ class DeskDocuments:
             title=_("相談受付票"),
             reference=c.reference,
             issued=c.received_at.date(),
-            addressee=_("{org} 御中").format(org=c.organization_name) if c.organization_name else "",
+            to=Addressee(organization=c.organization_name or "", person=c.person_name or ""),
             lead=_("ご相談いただきありがとうございました。次のとおり受け付けました。"),
             fields=fields,
             paragraphs=[
@@ -83,7 +119,8 @@ class DeskDocuments:
             title=_("機器借用書"),
             reference=loan.reference,
             issued=loan.out_at.date(),
-            addressee=_("{center} 御中").format(center=center.center_name),
+            to=Addressee(organization=center.center_name),  # the borrower writes to the center
+            from_center=False,
             lead=_("次の機器を借用します。借用中は下記の事項を守ります。"),
             fields=[
                 (_("借用団体"), loan.organization_name),
@@ -126,12 +163,13 @@ class DeskDocuments:
             title=_("機器返却受領書"),
             reference=loan.reference,
             issued=dt.date.today(),
-            addressee=_("{org} 御中").format(org=loan.organization_name),
+            to=Addressee(organization=loan.organization_name, person=loan.responsible_name),
             lead=_("次のとおり返却を受け付けました。ありがとうございました。"),
             fields=[
                 (_("貸出日"), _when(loan.out_at)),
                 (_("返却予定日"), date_both(loan.due_on)),
                 (_("状況"), _("すべて返却済み") if loan.status == "closed" else _("一部返却(未返却の機器があります)")),
+                (_("受領担当"), self._return_staff(loan.id) or actor.name),
             ],
             items_header=[_("管理番号"), _("機器"), _("付属品"), _("状態・返却日時")],
             items=items,
@@ -150,7 +188,7 @@ class DeskDocuments:
             title=_("貸出機器のご返却のお願い"),
             reference=loan.reference,
             issued=today,
-            addressee=_("{org} 御中\n{name} 様").format(org=loan.organization_name, name=loan.responsible_name),
+            to=self._mail_to(loan.organization_id, loan.responsible_name),
             lead=_(
                 "日頃よりセンターをご利用いただきありがとうございます。下記の機器の返却予定日を過ぎております。お手数ですが、至急ご返却くださいますようお願いいたします。"
             ),
@@ -207,12 +245,13 @@ class DeskDocuments:
             title=_("派遣決定通知書"),
             reference=app.reference,
             issued=dt.date.today(),
-            addressee=_("{org} 御中").format(org=app.organization_name),
+            to=self._mail_to(app.organization_id, contact=True),
             lead=_(
                 "{received}にお申し込みのありました件について、下記のとおり派遣を決定しましたので通知します。"
             ).format(received=date_both(app.received_on)),
             fields=self._dispatch_fields(app),
             items_header=[_("回"), _("日時"), _("派遣者")],
+            items_widths=[0.12, 0.5, 0.38],
             items=sessions,
             paragraphs=[
                 _(
@@ -235,7 +274,7 @@ class DeskDocuments:
             title=_("派遣依頼書"),
             reference=app.reference,
             issued=dt.date.today(),
-            addressee=_("{name} 様").format(name=advisor.name),
+            to=Addressee(person=advisor.name),
             lead=_("下記のとおり派遣をお願いいたします。"),
             fields=[
                 *self._dispatch_fields(app),
@@ -246,6 +285,7 @@ class DeskDocuments:
                 ),
             ],
             items_header=[_("回"), _("日時"), _("会場")],
+            items_widths=[0.12, 0.5, 0.38],
             items=[
                 [_("{n}回目").format(n=x.number), _when(x.start_at) + f"〜{x.end_at:%H:%M}", app.venue] for x in mine
             ],
@@ -266,10 +306,12 @@ class DeskDocuments:
             title=_("派遣実施報告書"),
             reference=app.reference,
             issued=dt.date.today(),
-            addressee=_("{center} 御中").format(center=center.center_name),
+            to=Addressee(organization=center.center_name),  # the group reports to the center
+            from_center=False,
             lead=_("下記のとおり実施しましたので報告します。"),
             fields=[*self._dispatch_fields(app), (_("団体"), app.organization_name)],
             items_header=[_("回"), _("日時"), _("派遣者"), _("参加者数")],
+            items_widths=[0.11, 0.45, 0.28, 0.16],
             items=[
                 [
                     _("{n}回目").format(n=x.number),
