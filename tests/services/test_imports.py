@@ -157,6 +157,21 @@ def test_export_reimports_as_unchanged_and_keeps_states(imports, services, admin
     assert services.inventory.get(admin, devices[0].id).notes == "-注意"  # the formula guard is not stored
 
 
+def test_a_sparse_file_updates_only_what_it_holds(imports, services, admin):
+    """管理番号 and 保管場所 only: the place changes, the model, maker and serial stay."""
+    from kyodo_desk.services.inventory import DeviceInput
+
+    model = services.inventory.save_model(admin, "tablet", "Apple", "iPad", [])
+    device = services.inventory.create(admin, DeviceInput(model.id, serial="SN1", storage_place="棚A"))
+    text = f"管理番号,保管場所,型番\n{device.asset_tag.lower()},棚B,iPad\n"
+    table, mapping, values = _open(imports, admin, "devices", text.encode("utf-8"))
+    preview = imports.preview(admin, "devices", table, mapping, values)
+    assert [r.action for r in preview.rows] == [UPDATE]
+    imports.run(admin, "devices", table, mapping, values)
+    after = services.inventory.get(admin, device.id)
+    assert (after.storage_place, after.serial, after.model.id) == ("棚B", "SN1", model.id)
+
+
 def test_formula_guard_apostrophe_is_removed_on_reimport(imports, services, admin):
     services.inventory.save_model(admin, "tablet", "Apple", "iPad", [])
     text = "管理番号,種別,メーカー,型番,シリアル番号,備考\nKD-0100,タブレット,Apple,iPad,'-123,'=1+1\n"

@@ -109,6 +109,8 @@ def plan(session: Session, table: Table, mapping: Mapping, values: ValueMap, pro
         key = (maker, model_name)
         if current_model is not None and not model_name:
             key = (current_model.maker, current_model.model_name)
+        elif current_model is not None and not maker:  # a file without makers keeps the device's maker
+            key = (current_model.maker, model_name)
         model = models.get(key)
         if model is None and key not in new_models:
             model_kind = kind or (current_model.kind if current_model is not None else "")
