@@ -245,7 +245,7 @@ def _prepared_search(dialect: str, query: str, kinds: Iterable[str] | None, limi
     short, long = _split_by_length(terms)
     values: dict[str, object] = dict(_candidate_values(dialect, short, long))
     name = " ".join(terms)
-    values.update(code=query_code(query), name=name, name_start=name + " ", name_len=len(name) + 1)
+    values.update(code=query_code(query), name=name, name_start=name + " ", name_len=len(name) + 1, first=terms[0])
     kinds_key = _kinds_key(kinds)
     if kinds_key == ():
         return None
@@ -263,16 +263,22 @@ def query_code(query: str) -> str:
 def _search_template(dialect: str, n_short: int, n_long: int, kinds: tuple[str, ...], limit: int, candidates: int):
     """UNION ALL of one branch per kind: the kind's matches counted (by the index alone on
     SQLite: each kind's name is in the index too) and its best *limit* rows — the exact code, then
-    the exact name (or its first word), then newest first — taken from its newest *candidates*."""
+    the exact name (or its first word), then names holding the first term, each tier newest
+    first — taken from its newest *candidates* (and the exact code however old)."""
     doc = SearchDocument
     code = bindparam("code", type_=String)
     name = bindparam("name", type_=String)
     name_start = bindparam("name_start", type_=String)
     name_len = bindparam("name_len", type_=Integer)
+    first = bindparam("first", type_=String)
+    in_title = (
+        func.instr(func.lower(doc.title), first) if dialect == "sqlite" else func.strpos(func.lower(doc.title), first)
+    )
     rank = case(
         (doc.code == code, 0),
         (or_(doc.text == name, func.substr(doc.text, 1, name_len) == name_start), 1),
-        else_=2,
+        (in_title > 0, 2),  # the first word in the name (金石町会 before a group at 金沢市 …)
+        else_=3,
     ).label("rank")
     branches = []
     for position, kind in enumerate(kinds):

@@ -23,11 +23,11 @@ class KindInfo:
     permission: Permission
 
 
-KINDS: dict[str, KindInfo] = {
+KINDS: dict[str, KindInfo] = {  # in the order the search box shows its groups
     "organization": KindInfo(N_("団体"), Permission.ORGANIZATION_VIEW),
+    "device": KindInfo(N_("機器"), Permission.LENDING_OPERATE),
     "person": KindInfo(N_("個人"), Permission.PERSON_VIEW),
     "consultation": KindInfo(N_("相談"), Permission.CONSULTATION_VIEW),
-    "device": KindInfo(N_("機器"), Permission.LENDING_OPERATE),
     "loan": KindInfo(N_("貸出"), Permission.LENDING_OPERATE),
     "advisor": KindInfo(N_("アドバイザー"), Permission.DISPATCH_EDIT),
     "dispatch": KindInfo(N_("派遣申請"), Permission.DISPATCH_EDIT),
@@ -51,10 +51,28 @@ class Hit:
     title: str
     subtitle: str
     code: str | None
+    total: int = 0  # how many records of this kind match (0: not counted)
 
     @property
     def kind_label(self) -> str:
         return kind_label(self.kind)
+
+
+@dataclass(frozen=True)
+class HitGroup:
+    """The hits of one kind: the best few, and how many there are in all."""
+
+    kind: str
+    total: int
+    hits: tuple[Hit, ...]
+
+    @property
+    def label(self) -> str:
+        return kind_label(self.kind)
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.hits)
 
 
 class SearchService:
@@ -71,11 +89,22 @@ class SearchService:
         return kinds
 
     def search(self, actor: Actor, query: str, *, limit: int = 50) -> list[Hit]:
+        """The best *limit* hits of each kind this staff member may see, kind after kind."""
         kinds = self._visible_kinds(actor)
         with self.db.read() as s:
-            hits = [Hit(*h.__dict__.values()) for h in search_index.search(s, query, kinds=kinds, limit=limit)]
+            hits = [Hit(*h.__dict__.values()) for h in search_index.search_groups(s, query, kinds=kinds, limit=limit)]
         self._audit(actor, hits, "box")
         return hits
+
+    def search_grouped(self, actor: Actor, query: str, *, per_kind: int = 5) -> list[HitGroup]:
+        """The search box's answer: per kind its count and best *per_kind* hits (exact code or
+        name first, then newest); a kind whose first hit is the exact code typed comes first."""
+        groups: dict[str, list[Hit]] = {}
+        for hit in self.search(actor, query, limit=per_kind):
+            groups.setdefault(hit.kind, []).append(hit)
+        code = search_index.query_code(query)
+        out = [HitGroup(kind, hits[0].total, tuple(hits)) for kind, hits in groups.items()]
+        return sorted(out, key=lambda g: g.hits[0].code != code)  # stable: otherwise in KINDS order
 
     def resolve_code(self, actor: Actor, code: str) -> Hit | None:
         """What a scanned code names, if this staff member may see it."""

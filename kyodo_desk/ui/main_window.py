@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from kyodo_desk.domain.enums import StaffRole
 from kyodo_desk.i18n import _
-from kyodo_desk.services.search import Hit
+from kyodo_desk.services.search import Hit, kind_label
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.idle_lock import IdleWatcher, cover_windows, uncover
 from kyodo_desk.ui.keys import KeyRule, visible_scan_field
@@ -40,6 +40,9 @@ from kyodo_desk.ui.widgets.search_box import GlobalSearch
 from kyodo_desk.ui.widgets.stray_windows import no_stray_windows
 
 PREFERRED_SIZE = (1280, 800)
+# kinds whose list can be filtered by the search box's words (「すべて表示」), and the page that has it;
+# loans, people, advisors and dispatch applications have no such list (the box says so)
+LIST_PAGES = {"organization": "groups", "device": "lending", "consultation": "consultations", "project": "projects"}
 
 
 class LazyPages(Mapping[str, QWidget]):
@@ -99,7 +102,8 @@ class MainWindow(QMainWindow):
         title.setFont(scaled_font(title, 1.3, bold=True))
         top_row.addWidget(title)
         top_row.addSpacing(24)
-        self.search = GlobalSearch(ctx, self)
+        self.search = GlobalSearch(ctx, self, can_list=lambda kind: kind in LIST_PAGES)
+        self.search.list_chosen.connect(self.open_list)
         self.search.setMinimumWidth(420)
         self.search.hit_chosen.connect(self.open_hit)
         self.search.code_found.connect(self._code_found)
@@ -267,6 +271,19 @@ class MainWindow(QMainWindow):
         if not self.openers.open(hit.kind, hit.ref_id):
             self.statusBar().showMessage(
                 _("「{kind}」を開く画面はまだありません({title})。").format(kind=hit.kind_label, title=hit.title), 8000
+            )
+
+    def open_list(self, kind: str, text: str) -> None:
+        """「すべて表示」: the list of *kind* filtered by *text* (the page is built first if need be)."""
+        owner = LIST_PAGES.get(kind)
+        if owner is not None:
+            self.pages[owner]  # building it registers its list
+        if not self.openers.open_list(kind, text):
+            self.statusBar().showMessage(
+                _("「{kind}」には語で絞り込める一覧がありません。語を足して検索してください。").format(
+                    kind=kind_label(kind)
+                ),
+                8000,
             )
 
     def _type_into_search(self, text: str) -> QWidget:

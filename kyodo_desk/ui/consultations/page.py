@@ -22,6 +22,7 @@ from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.openers import OpenerRegistry
 from kyodo_desk.ui.widgets.lazy_tabs import LazyTabs
 from kyodo_desk.ui.widgets.page import Card, page_title, plain_label, tab_keys
+from kyodo_desk.ui.widgets.search_box import show_filtered_list
 
 
 class ConsultationsPage(QWidget):
@@ -99,6 +100,21 @@ class ConsultationsPage(QWidget):
     def register_openers(self, registry: OpenerRegistry) -> None:
         if self.allowed:
             registry.register(CONSULTATION_KIND, self.open_consultation)
+            registry.register_list(CONSULTATION_KIND, self.show_filtered)
+
+    def show_filtered(self, text: str) -> None:
+        """「すべて表示」 from the search box: the 一覧 tab, every consultation matching *text*."""
+        self._bring_forward()
+        tab = self.show_tab("list")
+        resets = (tab.channel, tab.requester, tab.category, tab.staff, tab.fiscal_year)
+        tab.pending.blockSignals(True)
+        tab.pending.setChecked(False)
+        tab.pending.blockSignals(False)
+        for date in (tab.date_from, tab.date_to):
+            date.blockSignals(True)
+            date.setValue(None)
+            date.blockSignals(False)
+        show_filtered_list(tab.text_filter, text, tab.apply_filter, tab.table, resets)
 
     def page_shown(self) -> None:
         if self.allowed:

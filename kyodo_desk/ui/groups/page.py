@@ -27,7 +27,7 @@ from kyodo_desk.ui.lending.org_history_dialog import OrganizationLoanHistoryDial
 from kyodo_desk.ui.openers import OpenerRegistry
 from kyodo_desk.ui.widgets.page import page_title, plain_label
 from kyodo_desk.ui.widgets.record_list import record_list
-from kyodo_desk.ui.widgets.search_box import down_to_results
+from kyodo_desk.ui.widgets.search_box import down_to_results, show_filtered_list
 
 FILTER_DELAY_MS = 250
 _WIDTHS = [100, 280, 220, 124, 84, 112, 128]  # 団体名 (column 1) takes what is left
@@ -138,6 +138,20 @@ class OrganizationsPage(QWidget):
     def register_openers(self, registry: OpenerRegistry) -> None:
         registry.register("organization", self.open_organization)
         registry.register("person", self.open_person)  # a 個人 hit in the search box
+        registry.register_list("organization", self.show_filtered)
+
+    def show_filtered(self, text: str) -> None:
+        """「すべて表示」 from the search box: every organization matching *text* (休止中 too, as the box
+        counts them), whatever was filtered before."""
+        window = self.window()
+        if hasattr(window, "show_page") and not self.isVisible():
+            window.show_page("groups")
+        self.inactive_filter.blockSignals(True)
+        self.inactive_filter.setChecked(True)
+        self.inactive_filter.blockSignals(False)
+        show_filtered_list(
+            self.text_filter, text, self.apply_filter, self.table, (self.kind_filter, self.status_filter)
+        )
 
     # ---- list --------------------------------------------------------------------------
     def current_filter(self) -> OrganizationFilter:

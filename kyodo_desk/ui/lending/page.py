@@ -15,6 +15,7 @@ from kyodo_desk.ui.lending.desk import DeskTab
 from kyodo_desk.ui.openers import OpenerRegistry
 from kyodo_desk.ui.widgets.lazy_tabs import LazyTabs
 from kyodo_desk.ui.widgets.page import page_title, plain_label
+from kyodo_desk.ui.widgets.search_box import show_filtered_list
 
 
 class LendingPage(QWidget):
@@ -100,6 +101,19 @@ class LendingPage(QWidget):
     def register_openers(self, registry: OpenerRegistry) -> None:
         registry.register("device", self.open_device)
         registry.register("loan", self.open_loan)
+        registry.register_list("device", self.show_filtered)
+
+    def show_filtered(self, text: str) -> None:
+        """「すべて表示」 from the search box: the 在庫 tab, every device matching *text* (any state)."""
+        self._show_self()
+        inventory = self.show_tab(self.inventory)
+        show_filtered_list(
+            inventory.text_filter,
+            text,
+            inventory.apply_filter,
+            inventory.table,
+            (inventory.state_filter, inventory.kind_filter),
+        )
 
     def open_device(self, device_id: int) -> None:
         """A device from the search box: at the desk it is a scan; elsewhere its record opens."""

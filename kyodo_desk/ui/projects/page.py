@@ -14,6 +14,7 @@ from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.openers import OpenerRegistry
 from kyodo_desk.ui.projects.list_tab import ProjectListTab
 from kyodo_desk.ui.widgets.page import Card, page_title, plain_label, tab_keys
+from kyodo_desk.ui.widgets.search_box import show_filtered_list
 
 if TYPE_CHECKING:  # pragma: no cover
     from kyodo_desk.ui.projects.plan_tab import PlanTab
@@ -101,6 +102,17 @@ class ProjectsPage(QWidget):
     def register_openers(self, registry: OpenerRegistry) -> None:
         if self.allowed:
             registry.register("project", self.open_project)
+            registry.register_list("project", self.show_filtered)
+
+    def show_filtered(self, text: str) -> None:
+        """「すべて表示」 from the search box: every project matching *text*, of any year."""
+        window = self.window()
+        if hasattr(window, "show_page") and not self.isVisible():
+            window.show_page("projects")
+        self.tabs.setCurrentIndex(0)
+        tab = self.list_tab
+        resets = (tab.year_filter, tab.programme_filter, tab.status_filter)
+        show_filtered_list(tab.text_filter, text, tab.apply_filter, tab.table, resets)
 
     def open_project(self, project_id: int) -> None:
         window = self.window()

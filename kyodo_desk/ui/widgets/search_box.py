@@ -8,8 +8,11 @@ followed by Enter) opens the record it names at once.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -21,16 +24,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kyodo_desk.i18n import _
-from kyodo_desk.services.search import Hit
+from kyodo_desk.i18n import _, format_number
+from kyodo_desk.services.search import Hit, HitGroup
 from kyodo_desk.ui.context import AppContext
 
 DEBOUNCE_MS = 200
-MAX_HITS = 30
+PER_KIND = 4  # hits shown under each kind's heading; 「すべて表示」 opens the rest in its list
+MAX_HEIGHT = 560  # the drop-down scrolls beyond this (a 768-pixel-high screen keeps the window's bars)
+
+
+@dataclass(frozen=True)
+class ShowAll:
+    """The 「すべて表示」 row of a kind: its list, filtered by the query."""
+
+    kind: str
+    total: int
 
 
 class SearchResults(QFrame):
-    """The drop-down under the box: a child of the main window, drawn over the page."""
+    """The drop-down under the box: a child of the main window, drawn over the page.  One heading
+    per kind 「団体 (120件)」, its best hits, and 「すべて表示 (120件)」 when there are more."""
 
     def __init__(self, parent: QWidget):
         super().__init__(parent)
@@ -41,46 +54,105 @@ class SearchResults(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(1, 1, 1, 1)
         layout.addWidget(self.list)
+        self.entries: list[Hit | ShowAll | None] = []  # per row: what Enter on it does (None: nothing)
         self.hide()
 
-    def fill(self, hits: list[Hit], empty_text: str) -> None:
+    def fill(self, groups: list[HitGroup], empty_text: str, can_list: Callable[[str], bool]) -> None:
         self.list.clear()
-        for hit in hits:
-            item = QListWidgetItem()
-            extra = " · ".join(p for p in (hit.kind_label, hit.code or "", hit.subtitle) if p)
-            label = QLabel(
-                f"<b>{html.escape(hit.title)}</b><br><span style='color:#5f6b76'>{html.escape(extra)}</span>"
-            )
-            label.setTextFormat(Qt.TextFormat.RichText)
-            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-            label.setContentsMargins(6, 3, 6, 3)
-            line = self.list.fontMetrics().lineSpacing()
-            item.setSizeHint(QSize(label.sizeHint().width(), 2 * line + 16))
-            item.setData(Qt.ItemDataRole.UserRole, hit)
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{hit.title} {extra}")
-            self.list.addItem(item)
-            self.list.setItemWidget(item, label)
-        if not hits:
-            item = QListWidgetItem(empty_text)
+        self.entries = []
+        for group in groups:
+            self._heading(_("{kind} ({n}件)").format(kind=group.label, n=format_number(group.total)))
+            for hit in group.hits:
+                self._hit(hit)
+            if group.more and can_list(group.kind):
+                self._show_all(group)
+            elif group.more:  # no list of this kind can be filtered by words: say so
+                self._note(
+                    _("ほか {n}件 — 語を足すと絞り込めます").format(n=format_number(group.total - len(group.hits)))
+                )
+        if not groups:
+            self._note(empty_text)
+
+    def _add(self, item: QListWidgetItem, entry: Hit | ShowAll | None) -> None:
+        if entry is None:
             item.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.list.addItem(item)
+        item.setData(Qt.ItemDataRole.UserRole, entry)
+        self.list.addItem(item)
+        self.entries.append(entry)
+
+    def _heading(self, text: str) -> None:
+        item = QListWidgetItem(text)
+        font = item.font()
+        font.setBold(True)
+        item.setFont(font)
+        item.setForeground(QColor("#1f4e79"))
+        item.setBackground(QColor("#eef3f8"))
+        self._add(item, None)
+
+    def _note(self, text: str) -> None:
+        item = QListWidgetItem("    " + text)
+        item.setForeground(QColor("#5f6b76"))
+        self._add(item, None)
+
+    def _show_all(self, group: HitGroup) -> None:
+        item = QListWidgetItem(
+            "    " + _("すべて表示 ({n}件) — {kind}の一覧で").format(n=format_number(group.total), kind=group.label)
+        )
+        item.setForeground(QColor("#1a5fb4"))
+        self._add(item, ShowAll(group.kind, group.total))
+
+    def _hit(self, hit: Hit) -> None:
+        item = QListWidgetItem()
+        extra = " · ".join(p for p in (hit.code or "", hit.subtitle) if p)
+        label = QLabel(f"<b>{html.escape(hit.title)}</b><br><span style='color:#5f6b76'>{html.escape(extra)}</span>")
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        label.setContentsMargins(18, 2, 6, 2)
+        line = self.list.fontMetrics().lineSpacing()
+        item.setSizeHint(QSize(label.sizeHint().width(), 2 * line + 10))
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{hit.kind_label} {hit.title} {extra}")
+        self._add(item, hit)
+        self.list.setItemWidget(item, label)
+
+    def selectable(self) -> list[int]:
+        return [row for row, entry in enumerate(self.entries) if entry is not None]
+
+    def current(self) -> Hit | ShowAll | None:
+        row = self.list.currentRow()
+        return self.entries[row] if 0 <= row < len(self.entries) else None
+
+    def move(self, step: int) -> None:
+        """Down/Up to the next hit or 「すべて表示」, over the headings."""
+        rows = self.selectable()
+        if not rows:
+            return
+        now = self.list.currentRow()
+        if now not in rows:
+            self.list.setCurrentRow(rows[0] if step > 0 else rows[-1])
+            return
+        self.list.setCurrentRow(rows[max(0, min(len(rows) - 1, rows.index(now) + step))])
+
+    def content_height(self) -> int:
+        return sum(self.list.sizeHintForRow(row) for row in range(self.list.count())) + 8
 
     def titles(self) -> list[str]:
         out = []
         for row in range(self.list.count()):
-            hit = self.list.item(row).data(Qt.ItemDataRole.UserRole)
-            out.append(hit.title if hit else self.list.item(row).text())
+            entry = self.entries[row] if row < len(self.entries) else None
+            out.append(entry.title if isinstance(entry, Hit) else self.list.item(row).text().strip())
         return out
 
 
 class GlobalSearch(QLineEdit):
     hit_chosen = Signal(object)  # Hit
+    list_chosen = Signal(str, str)  # kind, query: 「すべて表示」 — the kind's list filtered by the query
     code_found = Signal(str, object)  # code, Hit: Enter on an exact code (the rule of ui/keys.py applies)
-    searched = Signal(str, list)  # query, hits (after results are shown)
+    searched = Signal(str, list)  # query, hits in the order shown (after results are shown)
 
-    def __init__(self, ctx: AppContext, overlay_parent: QWidget):
+    def __init__(self, ctx: AppContext, overlay_parent: QWidget, can_list: Callable[[str], bool] = lambda _k: False):
         super().__init__()
         self.ctx = ctx
+        self.can_list = can_list  # whether a kind has a list 「すべて表示」 can filter
         self.setObjectName("globalSearch")
         self.setPlaceholderText(_("検索・スキャン(Ctrl+K) — 団体名・カナ・電話番号・団体番号など"))
         self.setClearButtonEnabled(True)
@@ -91,7 +163,8 @@ class GlobalSearch(QLineEdit):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.search_now)
         self._seq = 0
-        self._hits: list[Hit] = []
+        self._query = ""  # the query the shown results answer
+        self.groups: list[HitGroup] = []
         self.textEdited.connect(self._edited)
 
     # ---- typing ------------------------------------------------------------------
@@ -118,28 +191,27 @@ class GlobalSearch(QLineEdit):
         actor = self.ctx.require_actor()
         search = self.ctx.services.search
         self.ctx.tasks.run(
-            lambda _p: search.search(actor, query, limit=MAX_HITS),
-            on_done=lambda hits: self._show(seq, query, hits),
+            lambda _p: search.search_grouped(actor, query, per_kind=PER_KIND),
+            on_done=lambda groups: self._show(seq, query, groups),
             owner=self,
         )
 
-    def _show(self, seq: int, query: str, hits: list[Hit], *, select_first: bool = False) -> None:
+    def _show(self, seq: int, query: str, groups: list[HitGroup], *, select_first: bool = False) -> None:
         if seq != self._seq:
             return
-        self._hits = hits
-        self.results.fill(hits, _("「{q}」に一致するものは見つかりませんでした。").format(q=query))
-        if select_first and hits:
-            self.results.list.setCurrentRow(0)
+        self.groups, self._query = groups, query
+        self.results.fill(groups, _("「{q}」に一致するものは見つかりませんでした。").format(q=query), self.can_list)
+        if select_first:
+            self.results.move(1)
         self._place_results()
-        self.searched.emit(query, hits)
+        self.searched.emit(query, [h for g in groups for h in g.hits])
 
     def _place_results(self) -> None:
         host = self.results.parentWidget()
         pos = self.mapTo(host, QPoint(0, self.height() + 2))
-        rows = max(1, self.results.list.count())
-        first = self.results.list.sizeHintForRow(0) if self.results.list.count() else 32
-        height = min(rows * max(first, 24) + 8, 380)
-        self.results.setGeometry(pos.x(), pos.y(), max(self.width(), 460), height)
+        room = host.height() - pos.y() - 8
+        height = max(40, min(self.results.content_height(), MAX_HEIGHT, room))
+        self.results.setGeometry(pos.x(), pos.y(), max(self.width(), 520), height)
         self.results.show()
         self.results.raise_()
 
@@ -149,12 +221,10 @@ class GlobalSearch(QLineEdit):
     # ---- keys --------------------------------------------------------------------
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
         key = event.key()
-        lst = self.results.list
-        if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self._hits:
+        if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.results.selectable():
             if not self.results.isVisible():
                 self._place_results()
-            step = 1 if key == Qt.Key.Key_Down else -1
-            lst.setCurrentRow(max(0, min(len(self._hits) - 1, lst.currentRow() + step)))
+            self.results.move(1 if key == Qt.Key.Key_Down else -1)
             return
         if key == Qt.Key.Key_Escape:
             if self.results.isVisible():
@@ -170,9 +240,9 @@ class GlobalSearch(QLineEdit):
 
     def _enter(self) -> None:
         self._timer.stop()
-        lst = self.results.list
-        if self.results.isVisible() and 0 <= lst.currentRow() < len(self._hits):
-            self._choose(self._hits[lst.currentRow()])
+        chosen = self.results.current() if self.results.isVisible() else None
+        if chosen is not None:
+            self._choose(chosen)
             return
         query = self.text().strip()
         if not query:
@@ -184,36 +254,42 @@ class GlobalSearch(QLineEdit):
 
         def look(_p):
             hit = search.resolve_code(actor, query)
-            return hit, ([] if hit else search.search(actor, query, limit=MAX_HITS))
+            return hit, ([] if hit else search.search_grouped(actor, query, per_kind=PER_KIND))
 
         def done(result):
-            hit, hits = result
+            hit, groups = result
             if seq != self._seq:
                 return
             if hit is not None:
                 self._seq += 1
                 self.hide_results()
                 self.clear()
-                self._hits = []
+                self.groups = []
                 self.code_found.emit(query, hit)
-            elif len(hits) == 1:
-                self._choose(hits[0])
+            elif len(groups) == 1 and groups[0].total == 1:
+                self._query = query
+                self._choose(groups[0].hits[0])
             else:  # show the list with the first row ready: a second Enter opens it
-                self._show(seq, query, hits, select_first=True)
+                self._show(seq, query, groups, select_first=True)
 
         self.ctx.tasks.run(look, on_done=done, owner=self)
 
     def _clicked(self, item: QListWidgetItem) -> None:
-        hit = item.data(Qt.ItemDataRole.UserRole)
-        if hit is not None:
-            self._choose(hit)
+        entry = item.data(Qt.ItemDataRole.UserRole)
+        if entry is not None:
+            self._choose(entry)
 
-    def _choose(self, hit: Hit) -> None:
+    def _choose(self, entry: Hit | ShowAll) -> None:
+        query = self._query
         self._seq += 1
         self.hide_results()
         self.clear()
-        self._hits = []
-        self.hit_chosen.emit(hit)
+        self.groups = []
+        self.results.fill([], "", self.can_list)
+        if isinstance(entry, ShowAll):
+            self.list_chosen.emit(entry.kind, query)
+        else:
+            self.hit_chosen.emit(entry)
 
     def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().focusOutEvent(event)
@@ -242,3 +318,20 @@ def down_to_results(edit: QLineEdit, view: QAbstractItemView) -> None:
     arrow key ever changes the next filter (受付日, 種別 …) by accident."""
     edit.installEventFilter(_DownToResults(edit, view))
     QWidget.setTabOrder(edit, view)
+
+
+def show_filtered_list(
+    text_filter: QLineEdit, text: str, apply: Callable[[], None], view: QWidget, resets: Iterable[QWidget] = ()
+) -> None:
+    """「すべて表示」 from the search box: the list's other filters back to 「すべて」 (*resets*: combo
+    boxes), its word filter set to *text*, applied once, the list focused (Down/Enter go on from there)."""
+    widgets = [text_filter, *resets]
+    for widget in widgets:
+        widget.blockSignals(True)
+    for combo in resets:
+        combo.setCurrentIndex(0)  # type: ignore[attr-defined]
+    text_filter.setText(text)
+    for widget in widgets:
+        widget.blockSignals(False)
+    apply()
+    view.setFocus(Qt.FocusReason.OtherFocusReason)
