@@ -109,7 +109,8 @@ class SearchResults(QFrame):
         label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         label.setContentsMargins(18, 2, 6, 2)
         line = self.list.fontMetrics().lineSpacing()
-        item.setSizeHint(QSize(label.sizeHint().width(), 2 * line + 10))
+        label.ensurePolished()  # Japanese glyphs come from a fallback font with taller lines: room for two
+        item.setSizeHint(QSize(label.sizeHint().width(), max(label.sizeHint().height() + 6, int(2.6 * line) + 6)))
         item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{hit.kind_label} {hit.title} {extra}")
         self._add(item, hit)
         self.list.setItemWidget(item, label)
