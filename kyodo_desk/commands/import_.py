@@ -26,7 +26,7 @@ def register(sub) -> None:
 
 def run(args, ctx) -> int:
     from kyodo_desk.services.base import ServiceError, batch_actor
-    from kyodo_desk.services.imports import ImportRowsRefused, ImportService
+    from kyodo_desk.services.imports import ImportRowsRefused
     from kyodo_desk.services.imports.fields import SPECS
     from kyodo_desk.services.imports.plan import ERROR
 
@@ -36,7 +36,7 @@ def run(args, ctx) -> int:
         print(_("エラー: ファイル {path} を読めません({why})。").format(path=args.file, why=exc.strerror or exc))
         return 2
     services = ctx.services()
-    imports = ImportService(services.db, services.settings)
+    imports = services.imports
     actor = batch_actor("import")
     spec = SPECS[args.kind]
     try:

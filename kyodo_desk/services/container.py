@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover - the real imports happen when a service i
     from kyodo_desk.services.desk_today import DeskTodayService
     from kyodo_desk.services.dispatch import DispatchService
     from kyodo_desk.services.dispatch_stats import DispatchStatsService
+    from kyodo_desk.services.imports.service import ImportService
     from kyodo_desk.services.inventory import InventoryService
     from kyodo_desk.services.lending_stats import LendingStatsService
     from kyodo_desk.services.loans import LoanService
@@ -83,6 +84,7 @@ SERVICES: dict[str, tuple[str, str, tuple[str, ...]]] = {
             "plan",
         ),
     ),
+    "imports": ("imports.service", "ImportService", ("settings",)),  # Excel・CSV imports
 }
 
 
@@ -110,6 +112,7 @@ class Services:
     retention: RetentionService
     activity: ActivityService
     desk_today: DeskTodayService
+    imports: ImportService
     annual_report: AnnualReportService
     registration: RegistrationService
     projects: ProjectService

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from kyodo_desk.i18n import _
 from kyodo_desk.services.base import ServiceError
-from kyodo_desk.services.imports import ImportRowsRefused, ImportService, Preview, Table
+from kyodo_desk.services.imports import ImportRowsRefused, Preview, Table
 from kyodo_desk.services.imports.fields import SPECS
 from kyodo_desk.services.imports.plan import ERROR
 from kyodo_desk.ui.context import AppContext
@@ -51,7 +51,7 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("importDialog")
         self.ctx, self.kind, self.spec = ctx, kind, SPECS[kind]
-        self.service = ImportService(ctx.services.db, ctx.services.settings)
+        self.service = ctx.services.imports
         self.table: Table = Table("csv", (), ())
         self.mapping: tuple[str, ...] = ()
         self.values: dict[str, dict[str, str]] = {}
