@@ -448,11 +448,6 @@ def _import(cls, ctx, parent):
     return cls(ctx, "devices", parent)
 
 
-@opens("lending.csv_io.ImportErrorsDialog")
-def _import_errors(cls, ctx, parent):
-    return cls([(n, f"{n}行目: 機種「iPad 第9世代」が見つかりません。") for n in range(2, 60)], parent)
-
-
 @opens("lending.device_dialog.DeviceDialog")
 def _device_edit(cls, ctx, parent):
     return cls(ctx, ctx.services.inventory.models(ctx.require_actor()), _device(ctx), parent)
