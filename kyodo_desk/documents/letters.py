@@ -126,7 +126,7 @@ def pieces(text: object, size: int = PIECE_CHARS, max_lines: int = PIECE_LINES) 
     return out
 
 
-def _row_pieces(cells: Sequence[object]) -> list[list[str]]:
+def row_pieces(cells: Sequence[object]) -> list[list[str]]:
     """One logical row → physical rows: piece k of every cell in row k."""
     split = [pieces(c) for c in cells]
     n = max((len(p) for p in split), default=1)
@@ -215,7 +215,7 @@ def build_letter(letter: Letter, center: CenterInfo, *, progress: Progress | Non
     if letter.lead:
         blocks.append(para(letter.lead, st.body))
     if letter.fields:
-        rows = [_row_pieces([k, v]) for k, v in letter.fields]
+        rows = [row_pieces([k, v]) for k, v in letter.fields]
         blocks += [_Grid(rows, [38 * mm, width - 38 * mm], label_column=True), Spacer(1, 4 * mm)]
     if letter.items:
         n = max(1, len(letter.items_header))
@@ -225,7 +225,7 @@ def build_letter(letter: Letter, center: CenterInfo, *, progress: Progress | Non
             widths = [width * f / total for f in letter.items_widths]
         elif n >= 3:
             widths = [26 * mm, 52 * mm] + [(width - 78 * mm) / (n - 2)] * (n - 2)
-        rows = [_row_pieces(list(row)[:n] + [""] * (n - len(row))) for row in letter.items]
+        rows = [row_pieces(list(row)[:n] + [""] * (n - len(row))) for row in letter.items]
         blocks += [_Grid(rows, widths, header=list(letter.items_header)), Spacer(1, 4 * mm)]
     for text in letter.paragraphs:
         blocks.append(para(text, st.body))

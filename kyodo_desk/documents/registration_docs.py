@@ -24,11 +24,13 @@ from kyodo_desk.documents.base import (
     PageGeometry,
     Progress,
     draw_center_footer,
+    draw_running_header,
     make_styles,
+    page_of,
     para,
     render_story,
 )
-from kyodo_desk.documents.letters import Addressee, Letter, build_letter
+from kyodo_desk.documents.letters import Addressee, Letter, build_letter, row_pieces
 from kyodo_desk.i18n import _, date_both, wareki
 
 
@@ -58,13 +60,11 @@ def build_certificate(data: CertificateData, center: CenterInfo, *, progress: Pr
         if data.valid_until
         else wareki(data.registered_on)
     )
-    rows = [
-        [para(_("登録番号"), head), para(data.number, cell)],
-        [para(_("登録日"), head), para(wareki(data.registered_on), cell)],
-        [para(_("有効期間"), head), para(period, cell)],
-    ]
+    pairs = [(_("登録番号"), data.number), (_("登録日"), wareki(data.registered_on)), (_("有効期間"), period)]
     if data.representative_name:
-        rows.insert(1, [para(_("代表者"), head), para(data.representative_name, cell)])
+        pairs.insert(1, (_("代表者"), data.representative_name))
+    # a long value is cut into pieces, one table row each (a row taller than the page cannot print)
+    rows = [[para(k, head), para(v, cell)] for pair in pairs for k, v in row_pieces(pair)]
     table = Table(rows, colWidths=[32 * mm, geometry.frame_width - 32 * mm])
     table.setStyle(
         TableStyle(
@@ -155,7 +155,9 @@ def build_publication_list(table: PublicationTable, center: CenterInfo, *, progr
     weights = {_("登録番号"): 0.9, _("団体名"): 1.6, _("活動の目的と内容"): 2.6, _("メール"): 1.3}
     total = sum(weights.get(h, 1.0) for h in table.header) or 1.0
     widths = [geometry.frame_width * weights.get(h, 1.0) / total for h in table.header]
-    data: list[list] = [[para(h, head) for h in table.header]] + [[para(c, small) for c in row] for row in table.rows]
+    data: list[list] = [[para(h, head) for h in table.header]] + [
+        [para(c, small) for c in piece] for row in table.rows for piece in row_pieces(list(row))
+    ]
     if not table.rows:
         data.append([para(_("登録団体はありません。"), small)] + [""] * (len(table.header) - 1))
     t = LongTable(data, colWidths=widths, repeatRows=1)
@@ -182,8 +184,10 @@ def build_publication_list(table: PublicationTable, center: CenterInfo, *, progr
         t,
     ]
 
-    def on_page(canvas, doc):
-        draw_center_footer(canvas, geometry, center, st.regular, page_label=_("{n} ページ").format(n=doc.page))
+    def late_page(canvas, page: int, total: int) -> None:
+        if page > 1:
+            draw_running_header(canvas, geometry, table.title, "", page, total, st.regular)
+        draw_center_footer(canvas, geometry, center, st.regular, page_label=page_of(page, total))
 
     meta = DocumentMeta(title=table.title, author=center.center_name, subject=_("登録団体一覧"))
-    return render_story(story, geometry, meta, on_page=on_page, progress=progress, progress_text=table.title)
+    return render_story(story, geometry, meta, late_page=late_page, progress=progress, progress_text=table.title)

@@ -27,8 +27,10 @@ from kyodo_desk.documents.base import (
     PageGeometry,
     Progress,
     draw_center_footer,
+    draw_running_header,
     esc,
     make_styles,
+    page_of,
     para,
     render_story,
 )
@@ -104,21 +106,13 @@ class FormBuilder:
 
     def title(self, title: str, *, note: str = "") -> None:
         st = self.styles
-        head = Table(
-            [
-                [
-                    para(
-                        _("（あて先）{name}").format(name=self.center.center_name),
-                        st.derive(st.small, fontSize=9.5, leading=13),
-                    ),
-                    para(
-                        _("記入日　{date}").format(date=self.blank_date()),
-                        st.derive(st.body, alignment=TA_RIGHT, spaceAfter=0),
-                    ),
-                ]
-            ],
-            colWidths=[self.width * 0.5, self.width * 0.5],
+        to = para(
+            _("（あて先）{name}").format(name=self.center.center_name), st.derive(st.small, fontSize=9.5, leading=13)
         )
+        day = para(
+            _("記入日　{date}").format(date=self.blank_date()), st.derive(st.body, alignment=TA_RIGHT, spaceAfter=0)
+        )
+        head = Table([[to, day]], colWidths=[self.width * 0.5, self.width * 0.5])
         head.setStyle(
             TableStyle(
                 [
@@ -131,7 +125,8 @@ class FormBuilder:
         self.story.append(para(title, st.derive(st.title, fontSize=19, leading=26, spaceAfter=4)))
         if note:
             self.story.append(para(note, st.derive(st.small, alignment=TA_CENTER, spaceAfter=4)))
-        self.story.append(head)
+        # a very long center name goes above the date, where it may flow, not into a table row
+        self.story += [to, day] if len(self.center.center_name) > 60 else [head]
         self.story.append(Spacer(1, 3 * mm))
 
     def section(self, heading: str) -> None:
@@ -272,7 +267,7 @@ class FormBuilder:
                 text_style,
             )
         )
-        box = Table([[body]], colWidths=[self.width])
+        box = Table([[body]], colWidths=[self.width], splitInRow=1)  # a long center name may flow on
         box.setStyle(
             TableStyle(
                 [
@@ -323,9 +318,10 @@ class FormBuilder:
         center, font = self.center, self.styles.regular
         geometry = GEOMETRY
 
-        def footer(canvas, doc):
-            label = _("{n}ページ").format(n=canvas.getPageNumber()) if canvas.getPageNumber() > 1 else None
-            draw_center_footer(canvas, geometry, center, font, page_label=label)
+        def late_page(canvas, page: int, total: int) -> None:
+            if page > 1:
+                draw_running_header(canvas, geometry, title, "", page, total, font)
+            draw_center_footer(canvas, geometry, center, font, page_label=page_of(page, total))
 
         meta = DocumentMeta(title=title, author=center.center_name, subject=_("窓口で配布する申請用紙"))
-        return render_story(self.story, geometry, meta, on_page=footer, progress=progress, progress_text=title)
+        return render_story(self.story, geometry, meta, late_page=late_page, progress=progress, progress_text=title)
