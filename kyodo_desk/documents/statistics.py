@@ -18,11 +18,17 @@ from kyodo_desk.documents.base import (
     PageGeometry,
     Progress,
     draw_center_footer,
+    draw_running_header,
+    fit_font_size,
     make_styles,
+    page_of,
     para,
     render_story,
 )
 from kyodo_desk.i18n import _, wareki
+
+NUMBER_PAD = 3  # points left and right of a figure
+NEGATIVE = colors.Color(0.75, 0, 0)  # dark red: still dark on a monochrome laser, and bold
 
 
 def build_statistics_pdf(stats, settings, *, today: dt.date | None = None, progress: Progress | None = None) -> bytes:
@@ -38,22 +44,56 @@ def build_statistics_pdf(stats, settings, *, today: dt.date | None = None, progr
         Spacer(1, 3 * mm),
         t,
     ]
+    story += [para(n, st.derive(st.small, spaceBefore=3)) for n in statistics_notes(stats)]
 
-    def on_page(canvas, doc):
-        draw_center_footer(canvas, geometry, center, st.regular, page_label=_("{n} ページ").format(n=doc.page))
+    def late_page(canvas, page: int, total: int) -> None:
+        if page > 1:  # the title on every page, not only the first
+            draw_running_header(canvas, geometry, stats.title, "", page, total, st.regular, size=9)
+        draw_center_footer(canvas, geometry, center, st.regular, page_label=page_of(page, total))
 
     meta = DocumentMeta(title=stats.title, author=center.center_name, subject=_("統計"))
-    return render_story(story, geometry, meta, on_page=on_page, progress=progress, progress_text=_("統計表"))
+    return render_story(story, geometry, meta, late_page=late_page, progress=progress, progress_text=_("統計表"))
+
+
+def is_money_section(section: object) -> bool:
+    """費用(円): figures are yen."""
+    return "円" in str(section or "")
+
+
+def is_average_section(section: object) -> bool:
+    """稼働率(%): the last column is the year's average, not a total."""
+    text = str(section or "")
+    return "%" in text or "％" in text
+
+
+def money(value: int) -> str:
+    """1383000 → 「1,383,000円」; a negative amount (an overspent budget) → 「▲521,200円」."""
+    return f"▲{-value:,}円" if value < 0 else f"{value:,}円"
+
+
+def statistics_notes(stats) -> list[str]:
+    """Notes printed under the table: what ▲ means, and which figures are averages."""
+    from kyodo_desk.services.consultation_stats import stats_values
+
+    rows = stats_values(stats)[1:]
+    notes = []
+    if any(is_money_section(r[0]) and isinstance(v, int) and v < 0 for r in rows for v in r[2:]):
+        notes.append(_("▲ はマイナス(予算を超えて支出した額)です。"))
+    if any(is_average_section(r[0]) for r in rows):
+        notes.append(_("稼働率の行の最後の列は年度の平均です(合計ではありません)。"))
+    return notes
 
 
 def statistics_table(stats, st, frame_width: float) -> LongTable:
     """The statistics as one table flowable (header repeated on every page) *frame_width* wide."""
-    from kyodo_desk.services.consultation_stats import stats_table
+    from kyodo_desk.services.consultation_stats import stats_table, stats_values
 
     small = st.derive(st.cell, fontSize=8, leading=10)
     head = st.derive(st.cell_head, fontSize=8, leading=10)
     table = stats_table(stats)
+    values = stats_values(stats)
     data: list[list[Any]] = [[para(c, head) for c in table[0]]]
+    extra: list[tuple] = []
     numeric_from = 2
     label_w = 34 * mm
     section_w = 34 * mm
@@ -65,19 +105,37 @@ def statistics_table(stats, st, frame_width: float) -> LongTable:
             return text
         return para(text, small)
 
-    for row in table[1:]:
-        data.append(
-            [label(row[0], section_w), label(row[1], label_w)]
-            # figures never wrap: plain strings, drawn by the table itself (a Paragraph per number
-            # was most of this PDF's time)
-            + ["" if c is None else str(c) for c in row[numeric_from:]]
-        )
-    previous = None
-    for i, row in enumerate(table[1:], start=1):  # print a section name once, at its first row
-        if row[0] == previous:
-            data[i][0] = ""
-        previous = row[0]
     rest = (frame_width - label_w - section_w) / max(1, len(table[0]) - 2)
+    previous = None
+    for row, raw in zip(table[1:], values[1:], strict=True):
+        section = raw[0]
+        if is_average_section(section) and section != previous:
+            # the section's own heading row says its last column is an average
+            data.append(["", ""] + [para(c, head) for c in table[0][numeric_from:-1]] + [para(_("平均"), head)])
+            extra.append(("BACKGROUND", (0, len(data) - 1), (-1, len(data) - 1), GRAY_FILL))
+        cells = []
+        for c, v in zip(row[numeric_from:], raw[numeric_from:], strict=True):
+            if v is None:
+                cells.append("")
+            elif is_money_section(section) and isinstance(v, int):
+                cells.append(money(v))
+                r, col = len(data), numeric_from + len(cells) - 1
+                size = fit_font_size(cells[-1], st.bold if v < 0 else st.regular, 8, rest - 2 * NUMBER_PAD, 5.5)
+                if size < 8:  # 「1,383,000円」 in a month-wide column: a smaller size, never past the rule
+                    extra.append(("FONTSIZE", (col, r), (col, r), size))
+                if v < 0:
+                    extra += [
+                        ("TEXTCOLOR", (col, r), (col, r), NEGATIVE),
+                        ("FONTNAME", (col, r), (col, r), st.bold),
+                    ]
+            elif is_average_section(section) and isinstance(v, int):
+                cells.append(f"{v}%")
+            else:
+                cells.append(c)
+        # figures never wrap: plain strings, drawn by the table itself (a Paragraph per number
+        # was most of this PDF's time); a section name is printed once, at its first row
+        data.append([label(row[0], section_w) if section != previous else "", label(row[1], label_w)] + cells)
+        previous = section
     t = LongTable(data, colWidths=[section_w, label_w] + [rest] * (len(table[0]) - 2), repeatRows=1)
     style = [
         ("GRID", (0, 0), (-1, -1), 0.3, colors.black),
@@ -90,6 +148,9 @@ def statistics_table(stats, st, frame_width: float) -> LongTable:
         ("FONTSIZE", (0, 1), (-1, -1), 8),
         ("LEADING", (0, 1), (-1, -1), 10),
         ("ALIGN", (numeric_from, 1), (-1, -1), "RIGHT"),
+        ("LEFTPADDING", (numeric_from, 1), (-1, -1), NUMBER_PAD),
+        ("RIGHTPADDING", (numeric_from, 1), (-1, -1), NUMBER_PAD),
+        *extra,
     ]
     t.setStyle(TableStyle(style))
     return t
