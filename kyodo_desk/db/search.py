@@ -129,6 +129,7 @@ def with_phone_digits(body: str) -> str:
 
 
 CANDIDATES = 1000  # a term matching more records than this ranks the newest this many
+RANKED_MANY = 200  # … and in the search box, of a kind with many records (consultations, loans) this many
 
 
 def candidates(dialect: str, terms: list[str], kinds: Iterable[str] | None = None, limit: int | None = None):
@@ -284,7 +285,10 @@ def _search_template(dialect: str, n_short: int, n_long: int, kinds: tuple[str, 
     for position, kind in enumerate(kinds):
         matches = _kind_matches(dialect, n_short, n_long, kind, kinds)
         total = select(func.count()).select_from(matches.subquery()).scalar_subquery().label("total")
-        found = doc.id.in_(matches.order_by(matches.selected_columns[0].desc()).limit(candidates).scalar_subquery())
+        # the newest records ranked: a few-records kind all of them (an old group whose name is the
+        # query still comes first), a kind of tens of thousands its newest RANKED_MANY
+        ranked = candidates if kind in FEW_RECORDS_KINDS else min(candidates, RANKED_MANY)
+        found = doc.id.in_(matches.order_by(matches.selected_columns[0].desc()).limit(ranked).scalar_subquery())
         exact = and_(doc.code == code, doc.kind == kind)
         branch = (
             select(
@@ -328,8 +332,10 @@ def _kind_matches(dialect: str, n_short: int, n_long: int, kind: str, kinds: tup
             stmt = select(fts.c.rowid).where(literal_column("search_fts").op("MATCH")(phrase))
             if n_short:
                 grams = table_clause("search_grams", column("rowid"))
+                # rowid + 0: the list is checked row by row; as a plain rowid IN, SQLite hands each
+                # id of the list to the trigram index as its own query (seconds for 「町会」)
                 stmt = stmt.where(
-                    fts.c.rowid.in_(
+                    (fts.c.rowid + 0).in_(
                         select(grams.c.rowid).where(
                             literal_column("search_grams").op("MATCH")(bindparam("grams", type_=String))
                         )
