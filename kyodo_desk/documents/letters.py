@@ -233,8 +233,8 @@ def build_letter(letter: Letter, center: CenterInfo, *, progress: Progress | Non
         blocks.append(para(letter.terms_title, st.h3))
         blocks += [para(f"{i}. {t}", st.small) for i, t in enumerate(letter.terms, start=1)]
     for label, lines in letter.writing_lines:
-        rows = [[para(label, head)]] + [[""] for _ in range(lines)]
-        t = Table(rows, colWidths=[width], rowHeights=[None] + [10 * mm] * lines)
+        box: list[list] = [[para(label, head)]] + [[""] for _ in range(lines)]
+        t = Table(box, colWidths=[width], rowHeights=[None] + [10 * mm] * lines)
         t.setStyle(
             TableStyle(
                 [
@@ -251,8 +251,12 @@ def build_letter(letter: Letter, center: CenterInfo, *, progress: Progress | Non
 
     story: list = [flow(b) for b in blocks]
     if letter.signatures:
-        rows = [[para(label, head), para(_("令和　　年　　月　　日"), cell), ""] for label in letter.signatures]
-        t = Table(rows, colWidths=[45 * mm, 45 * mm, width - 90 * mm], rowHeights=[13 * mm] * len(rows))
+        signature_rows: list[list] = [
+            [para(lb, head), para(_("令和　　年　　月　　日"), cell), ""] for lb in letter.signatures
+        ]
+        t = Table(
+            signature_rows, colWidths=[45 * mm, 45 * mm, width - 90 * mm], rowHeights=[13 * mm] * len(signature_rows)
+        )
         t.setStyle(
             TableStyle(
                 [
