@@ -229,7 +229,9 @@ def build_letter(letter: Letter, center: CenterInfo, *, progress: Progress | Non
         blocks += [_Grid(rows, widths, header=list(letter.items_header)), Spacer(1, 4 * mm)]
     for text in letter.paragraphs:
         blocks.append(para(text, st.body))
+    group = None  # first block of the closing group the signatures should travel with
     if letter.terms:
+        group = len(blocks)
         blocks.append(para(letter.terms_title, st.h3))
         blocks += [para(f"{i}. {t}", st.small) for i, t in enumerate(letter.terms, start=1)]
     for label, lines in letter.writing_lines:
@@ -267,7 +269,9 @@ def build_letter(letter: Letter, center: CenterInfo, *, progress: Progress | Non
             )
         )
         signature = [Spacer(1, 4 * mm), para(_("署名"), st.h3), t]
-        story = _keep_with_last_content(blocks, story, signature, st, cell, head, width)
+        if letter.writing_lines:
+            group = None
+        story = _keep_with_last_content(blocks, story, signature, st, cell, head, width, group)
 
     def late_page(canvas, page: int, total: int) -> None:
         if page > 1:
@@ -278,10 +282,17 @@ def build_letter(letter: Letter, center: CenterInfo, *, progress: Progress | Non
     return render_story(story, geometry, meta, late_page=late_page, progress=progress, progress_text=letter.title)
 
 
-def _keep_with_last_content(blocks: list, story: list, signature: list, st, cell, head, width: float) -> list:
+def _keep_with_last_content(
+    blocks: list, story: list, signature: list, st, cell, head, width: float, group: int | None = None
+) -> list:
     """*story* with *signature* kept on one page with the last lines of content before it: the
+    whole closing group from *group* on (the terms under their heading) when it is short, else the
     last three lines of a paragraph, the last row of a table, or the last writing box — so the
     signatures never stand alone at the top of a page."""
+    if group is not None:
+        height = sum(f.wrap(width, 1e9)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in story[group:])
+        if height < A4_GEOMETRY.frame_height / 3:
+            return story[:group] + [KeepTogether([*story[group:], *signature])]
     last = len(blocks) - 1
     while last >= 0 and isinstance(blocks[last], Spacer):
         last -= 1

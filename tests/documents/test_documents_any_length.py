@@ -224,11 +224,12 @@ def test_consultation_receipt_with_2000_characters_and_60_lines_builds():
     assert len(texts) >= 2 and "59行目" in "".join(texts)
 
 
-@pytest.mark.parametrize("n", [1, 5, 12, 40])
+@pytest.mark.parametrize("n", [1, 5, 12, 22, 40])
 def test_loan_slip_signatures_never_alone(n):
     devices = [[f"KD-{i:04d}", f"タブレット {i}", "ACアダプタ、ケース"] for i in range(n)]
     texts = check_pages(build_letter(_loan_slip(devices, "総会の受付", "広坂町会"), CENTER), "R8-L-0007")
     signature_page_has_content(texts, "修理費等")
+    signature_page_has_content(texts, "借用にあたっての約束")  # the short terms travel whole with 署名
     if n <= 5:
         assert len(texts) == 1, "five devices fit on one page with their signatures"
     # every page that continues the device table repeats its header
@@ -281,3 +282,10 @@ def test_pieces_keep_every_character_and_stay_small():
     assert "\n".join(parts).replace("\n", "") == text.replace("\n", "")
     assert all(len(p) <= 300 + 12 for p in parts)
     assert not any(re.search(r"令和8年12月3$", p) for p in parts)
+
+
+def test_personal_file_register_numbers_every_page():
+    from kyodo_desk.documents.forms import personal_file_register
+
+    texts = check_pages(personal_file_register.build(CENTER, today=dt.date(2026, 12, 3)))
+    assert len(texts) > 1 and all("個人情報ファイル簿" in t for t in texts)

@@ -21,7 +21,9 @@ from kyodo_desk.documents.base import (
     DocumentMeta,
     Progress,
     draw_center_footer,
+    draw_running_header,
     make_styles,
+    page_of,
     para,
     render_story,
 )
@@ -98,10 +100,10 @@ def build(center: CenterInfo, *, today: dt.date | None = None, progress: Progres
         )
     )
 
-    def footer(canvas, _doc):
-        draw_center_footer(
-            canvas, geometry, center, st.regular, page_label=_("{n}ページ").format(n=canvas.getPageNumber())
-        )
+    def late_page(canvas, page: int, total: int) -> None:
+        if page > 1:
+            draw_running_header(canvas, geometry, meta.title, "", page, total, st.regular)
+        draw_center_footer(canvas, geometry, center, st.regular, page_label=page_of(page, total))
 
     meta = DocumentMeta(title=title, author=center.center_name, subject=_("個人情報ファイル簿"))
-    return render_story(story, geometry, meta, on_page=footer, progress=progress, progress_text=title)
+    return render_story(story, geometry, meta, late_page=late_page, progress=progress, progress_text=title)
