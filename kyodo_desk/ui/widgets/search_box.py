@@ -1,8 +1,10 @@
 """The global search-and-scan box.
 
 Typing searches every kind of record the staff member may see (debounced, off the GUI thread);
-the results drop down under the box.  Enter on an exact code (what a barcode scanner types,
-followed by Enter) opens the record it names at once.
+the results drop down under the box, grouped by kind: a heading with the kind's count, its best
+hits, and 「すべて表示」 (the kind's list filtered by the same words, through the window's
+OpenerRegistry.open_list).  Down/Up move over hits and 「すべて表示」 rows, never headings.  Enter on
+an exact code (what a barcode scanner types, followed by Enter) opens the record it names at once.
 """
 
 from __future__ import annotations
