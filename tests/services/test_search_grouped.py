@@ -54,7 +54,13 @@ def test_tablets_show_among_consultations_about_tablets(services, admin, db):
     with db.write() as s:
         for i in (1, 2):
             index_document(
-                s, "device", i, title=f"KD-000{i} タブレット", subtitle="iPad 第9世代", code=f"KD-000{i}", texts=("iPad",)
+                s,
+                "device",
+                i,
+                title=f"KD-000{i} タブレット",
+                subtitle="iPad 第9世代",
+                code=f"KD-000{i}",
+                texts=("iPad",),
             )
     _consultations(db, "タブレット", 40)
     groups = _groups(services, admin, "タブレット", per_kind=4)
@@ -77,7 +83,8 @@ def test_exact_code_then_exact_name_come_first_within_their_kind(services, staff
 
 
 @pytest.mark.parametrize(
-    "query", ["076-220-2026", "0762202026", "０７６２２０２０２６", "０７６－２２０－２０２６", "076ー220ー2026", "2202026"]
+    "query",
+    ["076-220-2026", "0762202026", "０７６２２０２０２６", "０７６－２２０－２０２６", "076ー220ー2026", "2202026"],
 )
 def test_phone_numbers_match_with_or_without_hyphens_and_in_full_width(services, staff_actor, town, query):
     groups = _groups(services, staff_actor, query)
