@@ -13,6 +13,9 @@ newest that many (plus an exact code match), which keeps a one-character search 
 
 Features register their records with :func:`index_document` inside the same write transaction
 as the change, so the index can never disagree with the data.
+
+The search box asks :func:`search_groups`: per kind its count and best rows, in one statement
+built by :mod:`kyodo_desk.db.search_groups`.
 """
 
 from __future__ import annotations
@@ -24,29 +27,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import (
-    Integer,
     String,
     Text,
-    and_,
     bindparam,
-    case,
     cast,
     column,
     delete,
     false,
     func,
-    literal,
-    literal_column,
-    or_,
     select,
     text,
-    union_all,
 )
 from sqlalchemy import table as table_clause
 from sqlalchemy.orm import Session
 
 from kyodo_desk.db.grams import gram_token
 from kyodo_desk.db.models import SearchDocument
+from kyodo_desk.db.search_groups import FEW_RECORDS_KINDS, INDEXED_KINDS, grouped_template
 from kyodo_desk.domain.text import fold
 
 TRIGRAM = 3
@@ -226,10 +223,6 @@ def matching_refs(dialect: str, kind: str, query: str):
     return select(SearchDocument.ref_id).where(SearchDocument.id.in_(ids.scalar_subquery()))
 
 
-# kinds a center holds at most thousands of (their list filters read the rows instead of the index)
-FEW_RECORDS_KINDS = frozenset({"organization", "device", "advisor", "person", "project"})
-
-
 def search_statement(dialect: str, query: str, *, kinds: Iterable[str] | None = None, limit: int = 50):
     """The one SELECT behind :func:`search_groups` with its values (None when *query* has no
     terms): for each kind its best *limit* hits and its total, every kind in one round trip.  The
@@ -252,128 +245,13 @@ def _prepared_search(dialect: str, query: str, kinds: Iterable[str] | None, limi
         return None
     if kinds_key is None:
         kinds_key = tuple(sorted(INDEXED_KINDS))
-    return _search_template(dialect, len(short), len(long), kinds_key, max(1, limit), CANDIDATES), values
+    template = grouped_template(dialect, len(short), len(long), kinds_key, max(1, limit), CANDIDATES, RANKED_MANY)
+    return template, values
 
 
 def query_code(query: str) -> str:
     """The code a query names if it is one (ＯＲＧ－０００１２ → ORG-00012), as codes are stored."""
     return fold(_strip_controls(query)[:MAX_QUERY_CHARS]).upper().strip()
-
-
-@functools.lru_cache(maxsize=128)
-def _search_template(dialect: str, n_short: int, n_long: int, kinds: tuple[str, ...], limit: int, candidates: int):
-    """UNION ALL of one branch per kind: the kind's matches counted (by the index alone on
-    SQLite: each kind's name is in the index too) and its best *limit* rows — the exact code, then
-    the exact name (or its first word), then names holding the first term, each tier newest
-    first — taken from its newest *candidates* (and the exact code however old)."""
-    doc = SearchDocument
-    code = bindparam("code", type_=String)
-    name = bindparam("name", type_=String)
-    name_start = bindparam("name_start", type_=String)
-    name_len = bindparam("name_len", type_=Integer)
-    first = bindparam("first", type_=String)
-    in_title = (
-        func.instr(func.lower(doc.title), first) if dialect == "sqlite" else func.strpos(func.lower(doc.title), first)
-    )
-    rank = case(
-        (doc.code == code, 0),
-        (or_(doc.text == name, func.substr(doc.text, 1, name_len) == name_start), 1),
-        (in_title > 0, 2),  # the first word in the name (金石町会 before a group at 金沢市 …)
-        else_=3,
-    ).label("rank")
-    branches = []
-    for position, kind in enumerate(kinds):
-        matches = _kind_matches(dialect, n_short, n_long, kind, kinds)
-        total = select(func.count()).select_from(matches.subquery()).scalar_subquery().label("total")
-        # the newest records ranked: a few-records kind all of them (an old group whose name is the
-        # query still comes first), a kind of tens of thousands its newest RANKED_MANY
-        ranked = candidates if kind in FEW_RECORDS_KINDS else min(candidates, RANKED_MANY)
-        found = doc.id.in_(matches.order_by(matches.selected_columns[0].desc()).limit(ranked).scalar_subquery())
-        exact = and_(doc.code == code, doc.kind == kind)
-        branch = (
-            select(
-                doc.kind,
-                doc.ref_id,
-                doc.title,
-                doc.subtitle,
-                doc.code,
-                total,
-                literal(position).label("position"),
-                rank,
-                doc.id.label("doc_id"),
-            )
-            # the kind checked row by row, not through the (kind, ref_id) index (SQLite would walk
-            # every row of the kind instead of the few found)
-            .where(or_(found, exact), func.coalesce(doc.kind, "") == kind)
-            .order_by(rank, doc.id.desc())
-            .limit(limit)
-            .subquery(f"k{position}")
-        )
-        branches.append(select(*branch.c))
-    everything = union_all(*branches).subquery("hits")
-    return select(
-        everything.c.kind,
-        everything.c.ref_id,
-        everything.c.title,
-        everything.c.subtitle,
-        everything.c.code,
-        everything.c.total,
-    ).order_by(everything.c.position, everything.c.rank, everything.c.doc_id.desc())
-
-
-def _kind_matches(dialect: str, n_short: int, n_long: int, kind: str, kinds: tuple[str, ...]):
-    """SELECT of the document ids of *kind* containing every term (no order, no limit)."""
-    doc = SearchDocument
-    if dialect == "sqlite":
-        tag = _kind_tag(kind)
-        if n_long:
-            fts = table_clause("search_fts", column("rowid"))
-            phrase = bindparam("phrase", type_=String) + literal_column(f"' AND kind : \"{tag}\"'")
-            stmt = select(fts.c.rowid).where(literal_column("search_fts").op("MATCH")(phrase))
-            if n_short:
-                grams = table_clause("search_grams", column("rowid"))
-                # rowid + 0: the list is checked row by row; as a plain rowid IN, SQLite hands each
-                # id of the list to the trigram index as its own query (seconds for 「町会」)
-                stmt = stmt.where(
-                    (fts.c.rowid + 0).in_(
-                        select(grams.c.rowid).where(
-                            literal_column("search_grams").op("MATCH")(bindparam("grams", type_=String))
-                        )
-                    )
-                )
-        else:
-            grams = table_clause("search_grams", column("rowid"))
-            wanted = bindparam("grams", type_=String) + literal_column(f"' AND k{kind}'")
-            stmt = select(grams.c.rowid).where(literal_column("search_grams").op("MATCH")(wanted))
-        return stmt
-    from sqlalchemy.dialects import postgresql  # only on a PostgreSQL desk
-
-    stmt = select(doc.id).where(doc.kind == kind)
-    if n_short:
-        wanted_pg = postgresql.array([bindparam(f"short_{i}", type_=Text) for i in range(n_short)])
-        stmt = stmt.where(func.kyodo_grams(doc.text).op("@>")(cast(wanted_pg, postgresql.ARRAY(Text))))
-    for i in range(n_long):
-        stmt = stmt.where(doc.text.like(bindparam(f"long_{i}", type_=Text), escape="\\"))
-    return stmt
-
-
-# every kind the application indexes; each is also in the SQLite indexes (migration 0010), where
-# the trigram index (search_fts) finds a kind by a three-letter piece of its name no other has
-INDEXED_KINDS = frozenset(
-    {"organization", "person", "consultation", "device", "loan", "advisor", "dispatch", "project"}
-)
-
-
-@functools.lru_cache(maxsize=64)
-def _kind_tag(kind: str) -> str:
-    """The shortest piece of *kind* that the trigram index finds in no other indexed kind's name
-    (「con」 for consultation): one trigram is one list to walk, the whole name ten."""
-    others = [k for k in INDEXED_KINDS | {kind} if k != kind]
-    for i in range(len(kind) - 2):
-        piece = kind[i : i + 3]
-        if not any(piece in other for other in others):
-            return piece
-    return kind
 
 
 @dataclass(frozen=True)
