@@ -127,6 +127,7 @@ def with_phone_digits(body: str) -> str:
 
 CANDIDATES = 1000  # a term matching more records than this ranks the newest this many
 RANKED_MANY = 200  # … and in the search box, of a kind with many records (consultations, loans) this many
+COUNT_CAP = 5000  # the search box counts a kind of many records up to this (more: 「5,000件以上」)
 
 
 def candidates(dialect: str, terms: list[str], kinds: Iterable[str] | None = None, limit: int | None = None):
@@ -223,15 +224,17 @@ def matching_refs(dialect: str, kind: str, query: str):
     return select(SearchDocument.ref_id).where(SearchDocument.id.in_(ids.scalar_subquery()))
 
 
-def search_statement(dialect: str, query: str, *, kinds: Iterable[str] | None = None, limit: int = 50):
+def search_statement(
+    dialect: str, query: str, *, kinds: Iterable[str] | None = None, limit: int = 50, count_cap: int | None = None
+):
     """The one SELECT behind :func:`search_groups` with its values (None when *query* has no
     terms): for each kind its best *limit* hits and its total, every kind in one round trip.  The
     benchmark runs exactly this SQL raw."""
-    prepared = _prepared_search(dialect, query, kinds, limit)
+    prepared = _prepared_search(dialect, query, kinds, limit, count_cap)
     return None if prepared is None else prepared[0].params(prepared[1])
 
 
-def _prepared_search(dialect: str, query: str, kinds: Iterable[str] | None, limit: int):
+def _prepared_search(dialect: str, query: str, kinds: Iterable[str] | None, limit: int, count_cap: int | None = None):
     """(statement with named parameters, their values) for *query*, or None without terms."""
     terms = split_terms(query)
     if not terms:
@@ -245,7 +248,8 @@ def _prepared_search(dialect: str, query: str, kinds: Iterable[str] | None, limi
         return None
     if kinds_key is None:
         kinds_key = tuple(sorted(INDEXED_KINDS))
-    template = grouped_template(dialect, len(short), len(long), kinds_key, max(1, limit), CANDIDATES, RANKED_MANY)
+    cap = COUNT_CAP if count_cap is None else count_cap
+    template = grouped_template(dialect, len(short), len(long), kinds_key, max(1, limit), CANDIDATES, RANKED_MANY, cap)
     return template, values
 
 
@@ -265,11 +269,17 @@ class GroupedHit:
 
 
 def search_groups(
-    session: Session, query: str, *, kinds: Iterable[str] | None = None, limit: int = 50
+    session: Session,
+    query: str,
+    *,
+    kinds: Iterable[str] | None = None,
+    limit: int = 50,
+    count_cap: int | None = None,
 ) -> list[GroupedHit]:
     """The best *limit* records of each kind containing every term of *query* (AND), kind by
-    kind in the order of *kinds*, each row with its kind's total."""
-    prepared = _prepared_search(session.get_bind().dialect.name, query, kinds, limit)
+    kind in the order of *kinds*, each row with its kind's total — for a kind of many records at
+    most *count_cap* + 1 (:data:`COUNT_CAP` by default), which means 「more than *count_cap*」."""
+    prepared = _prepared_search(session.get_bind().dialect.name, query, kinds, limit, count_cap)
     if prepared is None:
         return []
     stmt, values = prepared

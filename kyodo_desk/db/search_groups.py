@@ -42,7 +42,14 @@ FEW_RECORDS_KINDS = frozenset({"organization", "device", "advisor", "person", "p
 
 @functools.lru_cache(maxsize=128)
 def grouped_template(
-    dialect: str, n_short: int, n_long: int, kinds: tuple[str, ...], limit: int, candidates: int, ranked_many: int
+    dialect: str,
+    n_short: int,
+    n_long: int,
+    kinds: tuple[str, ...],
+    limit: int,
+    candidates: int,
+    ranked_many: int,
+    count_cap: int,
 ):
     """UNION ALL of one branch per kind: the kind's matches counted (by the index alone on
     SQLite: each kind's name is in the index too) and its best *limit* rows — the exact code, then
@@ -67,7 +74,10 @@ def grouped_template(
     branches = []
     for position, kind in enumerate(kinds):
         matches = _kind_matches(dialect, n_short, n_long, kind, kinds)
-        total = select(func.count()).select_from(matches.subquery()).scalar_subquery().label("total")
+        # a kind of many records is counted up to count_cap + 1 (shown 「5,000件以上」): counting all
+        # 14,000 consultations holding 「タブレット」 is 7 ms of the box's 20, the first 5,001 2 ms
+        counted = matches if kind in FEW_RECORDS_KINDS else matches.limit(count_cap + 1)
+        total = select(func.count()).select_from(counted.subquery()).scalar_subquery().label("total")
         # the newest records ranked: a few-records kind all of them (an old group whose name is the
         # query still comes first), a kind of tens of thousands its newest *ranked_many*
         ranked = candidates if kind in FEW_RECORDS_KINDS else min(candidates, ranked_many)

@@ -12,7 +12,7 @@ from kyodo_desk.db import search as search_index
 from kyodo_desk.db.engine import Database
 from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.permissions import Permission
-from kyodo_desk.i18n import N_, _
+from kyodo_desk.i18n import N_, _, format_number
 from kyodo_desk.services.audit_writer import write_audit_rows
 from kyodo_desk.services.base import Actor, PermissionDenied, audit_row
 
@@ -63,8 +63,19 @@ class HitGroup:
     """The hits of one kind: the best few, and how many there are in all."""
 
     kind: str
-    total: int
+    total: int  # above search_index.COUNT_CAP: 「more than COUNT_CAP」 (a kind of many records is not counted on)
     hits: tuple[Hit, ...]
+
+    @property
+    def capped(self) -> bool:
+        return self.total > search_index.COUNT_CAP
+
+    @property
+    def count_text(self) -> str:
+        """「120件」, or 「5,000件以上」 for a kind counted only that far."""
+        if self.capped:
+            return _("{n}件以上").format(n=format_number(search_index.COUNT_CAP))
+        return _("{n}件").format(n=format_number(self.total))
 
     @property
     def label(self) -> str:

@@ -103,6 +103,15 @@ def test_a_kind_this_staff_member_may_not_see_is_neither_listed_nor_counted(serv
     assert "consultation" not in _groups(services, ict_actor, "町会")  # ICT推進員: lending (and borrowers) only
 
 
+def test_a_kind_of_many_records_is_counted_only_up_to_the_cap(services, staff_actor, town, monkeypatch):
+    from kyodo_desk.db import search as search_index
+
+    monkeypatch.setattr(search_index, "COUNT_CAP", 10)
+    groups = _groups(services, staff_actor, "町会")
+    assert groups["consultation"].capped and groups["consultation"].count_text == "10件以上"
+    assert groups["organization"].total == 3 and groups["organization"].count_text == "3件"  # few records: exact
+
+
 def test_queries_are_bounded_in_terms_and_characters():
     assert len(split_terms(" ".join(f"語{i}" for i in range(1000)))) == MAX_TERMS
     assert split_terms("町会 町会 町会") == ["町会"]

@@ -63,14 +63,16 @@ class SearchResults(QFrame):
         self.list.clear()
         self.entries = []
         for group in groups:
-            self._heading(_("{kind} ({n}件)").format(kind=group.label, n=format_number(group.total)))
+            self._heading(_("{kind} ({count})").format(kind=group.label, count=group.count_text))
             for hit in group.hits:
                 self._hit(hit)
             if group.more and can_list(group.kind):
                 self._show_all(group)
             elif group.more:  # no list of this kind can be filtered by words: say so
                 self._note(
-                    _("ほか {n}件 — 語を足すと絞り込めます").format(n=format_number(group.total - len(group.hits)))
+                    _("{count}のうち{shown}件を表示 — 語を足すと絞り込めます").format(
+                        count=group.count_text, shown=format_number(len(group.hits))
+                    )
                 )
         if not groups:
             self._note(empty_text)
@@ -98,7 +100,7 @@ class SearchResults(QFrame):
 
     def _show_all(self, group: HitGroup) -> None:
         item = QListWidgetItem(
-            "    " + _("すべて表示 ({n}件) — {kind}の一覧で").format(n=format_number(group.total), kind=group.label)
+            "    " + _("すべて表示 ({count}) — {kind}の一覧で").format(count=group.count_text, kind=group.label)
         )
         item.setForeground(QColor("#1a5fb4"))
         self._add(item, ShowAll(group.kind, group.total))
