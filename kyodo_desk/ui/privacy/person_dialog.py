@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -29,6 +28,7 @@ from kyodo_desk.services.people import PersonInput, PersonRecord
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.style import STYLE_SHEET
+from kyodo_desk.ui.widgets.discard_guard import ask_discard
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import page_title, plain_label
 from kyodo_desk.ui.widgets.screen import fit_to_screen
@@ -166,25 +166,13 @@ class PersonDialog(QDialog):
     def reject(self) -> None:
         """Esc or キャンセル: ask before throwing away what was typed (the form keeps it otherwise)."""
         if self.can_edit and self.changed_fields() and not getattr(self, "_discard", False):
-            self.confirm_box = QMessageBox(
-                QMessageBox.Icon.Question,
-                _("確認"),
-                _("変更を破棄しますか?"),
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                self,
-            )
-            self.confirm_box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-            self.confirm_box.button(QMessageBox.StandardButton.Discard).setText(_("破棄して閉じる"))
-            self.confirm_box.button(QMessageBox.StandardButton.Cancel).setText(_("編集を続ける"))
-            self.confirm_box.buttonClicked.connect(self._confirm_answered)
-            self.confirm_box.open()
+            self.confirm_box = ask_discard(self, self._discard_and_close)
             return
         super().reject()
 
-    def _confirm_answered(self, button) -> None:
-        if self.confirm_box.standardButton(button) == QMessageBox.StandardButton.Discard:
-            self._discard = True
-            super().reject()
+    def _discard_and_close(self) -> None:
+        self._discard = True
+        super().reject()
 
     def open_requests(self):
         from kyodo_desk.ui.privacy.requests_dialog import RequestsDialog

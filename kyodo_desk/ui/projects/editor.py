@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
@@ -37,6 +36,7 @@ from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.projects.partners import PartnerList, departments_edit
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.date_edit import OptionalDateEdit, date_problem
+from kyodo_desk.ui.widgets.discard_guard import ask_discard
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import page_title, plain_label
 from kyodo_desk.ui.widgets.screen import fit_to_screen
@@ -368,25 +368,13 @@ class ProjectDialog(QDialog):
 
     def reject(self) -> None:
         if self.can_edit and self.is_dirty():
-            self.confirm_box = QMessageBox(
-                QMessageBox.Icon.Question,
-                _("確認"),
-                _("変更を破棄しますか?"),
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                self,
-            )
-            self.confirm_box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-            self.confirm_box.button(QMessageBox.StandardButton.Discard).setText(_("破棄して閉じる"))
-            self.confirm_box.button(QMessageBox.StandardButton.Cancel).setText(_("編集を続ける"))
-            self.confirm_box.buttonClicked.connect(self._confirm_answered)
-            self.confirm_box.open()
+            self.confirm_box = ask_discard(self, self._discard_and_close)
             return
         super().reject()
 
-    def _confirm_answered(self, button) -> None:
-        if self.confirm_box.standardButton(button) == QMessageBox.StandardButton.Discard:
-            self._baseline = self._snapshot()
-            super().reject()
+    def _discard_and_close(self) -> None:
+        self._baseline = self._snapshot()
+        super().reject()
 
 
 def _refs(text: str) -> tuple[str, ...]:
