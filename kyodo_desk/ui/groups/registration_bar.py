@@ -146,7 +146,9 @@ class RegistrationBar(QWidget):
             data = reg.publication_csv(actor, today)
             target = path.with_suffix(".csv") if path.suffix.lower() != ".csv" else path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            partial = target.with_name(target.name + ".part")  # the file appears whole, never half-written
+            partial.write_bytes(data)
+            partial.replace(target)
             return target
 
         def done(target) -> None:
