@@ -99,6 +99,8 @@ class Consultation(Base):
     referral_to: Mapped[str | None] = mapped_column(String(20), default=None)
     referral_detail: Mapped[str] = mapped_column(String(200), default="")
     referral_reason: Mapped[str] = mapped_column(String(500), default="")
+    referral_outcome: Mapped[str | None] = mapped_column(String(20), default=None)  # ReferralOutcome
+    referral_outcome_note: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # APPI: personal text is erased after the retention period; the statistics fields stay.
     anonymized_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)

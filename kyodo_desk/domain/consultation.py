@@ -99,6 +99,18 @@ class ReferralTarget(LabelledEnum):
         }
 
 
+class ReferralOutcome(LabelledEnum):
+    """What came of a referral, once the desk knows (None while it does not)."""
+
+    CONTACTED = "contacted"
+    CONNECTED = "connected"
+    FAILED = "failed"
+
+    @classmethod
+    def _label_map(cls) -> dict[str, str]:
+        return {"contacted": N_("連絡済み"), "connected": N_("つながった"), "failed": N_("不調")}
+
+
 class CaseStatus(LabelledEnum):
     OPEN = "open"
     CLOSED = "closed"

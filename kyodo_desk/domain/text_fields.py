@@ -43,6 +43,7 @@ LABELS: dict[str, str] = {
     "summary": N_("相談の要旨"),
     "referral_detail": N_("紹介先の詳細"),
     "referral_reason": N_("紹介の理由"),
+    "referral_outcome_note": N_("紹介の結果のメモ"),
     "quota_override_reason": N_("上限を超える理由"),
     "override_reason": N_("例外の理由"),
     "activity_area": N_("活動地域"),
@@ -93,7 +94,7 @@ TABLE_LABELS: dict[str, str] = {
 CODE_COLUMNS = frozenset(
     {
         "kind", "status", "state", "role", "registration_status", "reference", "channel", "requester_type",
-        "followup_action", "referral_to", "from_state", "to_state", "from_status", "to_status", "condition",
+        "followup_action", "referral_to", "referral_outcome", "from_state", "to_state", "from_status", "to_status", "condition",
         "result_state", "dispatch_type", "field", "step", "status_after", "source", "key", "item_key",
         "prefix", "password_hash", "pin_hash", "publish_fields", "actor", "action", "entity",
         "definition", "value", "accessories_out", "accessories_back",
