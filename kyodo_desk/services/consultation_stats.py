@@ -25,7 +25,7 @@ from kyodo_desk.domain.fiscal import fiscal_months
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.i18n import _, month_short, wareki_fiscal_year
 from kyodo_desk.services.base import Actor, require
-from kyodo_desk.services.consultations import fiscal_year_bounds
+from kyodo_desk.services.consultation_references import fiscal_year_bounds
 
 
 @dataclass(frozen=True)

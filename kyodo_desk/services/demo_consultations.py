@@ -21,7 +21,7 @@ from kyodo_desk.domain.consultation import REQUESTER_FOR_KIND, Channel, FollowUp
 from kyodo_desk.domain.fiscal import fiscal_year_of
 from kyodo_desk.domain.text import fold
 from kyodo_desk.services.consultation_categories import seed_year
-from kyodo_desk.services.consultations import make_reference
+from kyodo_desk.services.consultation_references import make_reference
 
 COUNTS = {"small": 300, "large": 104_000}
 

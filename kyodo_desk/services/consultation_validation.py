@@ -1,0 +1,64 @@
+"""Checking a consultation before it is saved: each problem is a Japanese message naming the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from kyodo_desk.db.models import now
+from kyodo_desk.domain.consultation import Channel, FollowUpAction, ReferralTarget, RequesterType
+from kyodo_desk.domain.validation import Validator
+from kyodo_desk.i18n import _
+from kyodo_desk.services.consultation_records import ConsultationInput
+
+
+def received(clean: ConsultationInput) -> dt.datetime:
+    assert clean.received_at is not None, "validate() fills in the time of receipt"
+    return clean.received_at
+
+
+def validate(data: ConsultationInput, *, clock: dt.datetime | None = None) -> ConsultationInput:
+    v = Validator()
+    current = clock or now()
+    received_at = data.received_at or current
+    if received_at > current + dt.timedelta(minutes=10):
+        v.add("received_at", _("「受付日時」が未来になっています。今日までの日時にしてください。"))
+    if data.channel not in {c.value for c in Channel}:
+        v.add("channel", _("「受付方法」を一覧から選んでください。"))
+    if data.requester_type not in {r.value for r in RequesterType}:
+        v.add("requester_type", _("「相談者の種別」を一覧から選んでください。"))
+    v.required("summary", _("相談の要旨"), data.summary)
+    v.max_length("summary", _("相談の要旨"), data.summary.strip(), 200)
+    if not data.category_ids:
+        v.add("category_ids", _("「相談分類」を一つ以上選んでください。"))
+    if not 1 <= int(data.people_count) <= 999:
+        v.add("people_count", _("「人数」は1〜999の数で入力してください。"))
+    if not 0 <= int(data.minutes_spent) <= 24 * 60:
+        v.add("minutes_spent", _("「対応時間(分)」は0〜1440の数で入力してください。"))
+    if data.followup_action and data.followup_action not in {a.value for a in FollowUpAction}:
+        v.add("followup_action", _("「次の対応」を一覧から選んでください。"))
+    if data.followup_action and data.followup_due is None:
+        v.add("followup_due", _("「期限」を入力してください(次の対応を選んだときに必要です)。"))
+    if data.followup_due and not data.followup_action:
+        v.add("followup_action", _("「次の対応」を選んでください(期限を入れたときに必要です)。"))
+    if data.referral_to:
+        if data.referral_to not in {r.value for r in ReferralTarget}:
+            v.add("referral_to", _("「紹介先」を一覧から選んでください。"))
+        v.required("referral_reason", _("紹介の理由"), data.referral_reason)
+        if data.referral_to == ReferralTarget.OTHER.value:
+            v.required("referral_detail", _("紹介先(その他)"), data.referral_detail)
+    v.raise_if_any()
+    return replace(
+        data,
+        received_at=received_at.replace(microsecond=0),
+        summary=data.summary.strip(),
+        details=data.details.strip(),
+        answer=data.answer.strip(),
+        people_count=int(data.people_count),
+        minutes_spent=int(data.minutes_spent),
+        category_ids=tuple(dict.fromkeys(data.category_ids)),
+        followup_action=data.followup_action or None,
+        referral_to=data.referral_to or None,
+        referral_detail=data.referral_detail.strip() if data.referral_to else "",
+        referral_reason=data.referral_reason.strip() if data.referral_to else "",
+    )
