@@ -96,6 +96,10 @@ class DispatchStatsService:
             add(cancel, col[(received_on.year, received_on.month)])
         budget = self.settings.get().dispatch_budget_yen
         spent = fees[n] + travel[n]
+        remaining, running = [], budget
+        for c in range(n):
+            running -= fees[c] + travel[c]
+            remaining.append(running)
         sec_total, sec_field, sec_type, sec_adv, sec_org, sec_money, sec_issue = (
             _("合計"),
             _("分野別"),
@@ -113,8 +117,9 @@ class DispatchStatsService:
         rows += [
             StatsRow(sec_money, _("謝金"), tuple(fees)),
             StatsRow(sec_money, _("交通費"), tuple(travel)),
-            StatsRow(sec_money, _("予算"), tuple([0] * n + [budget])),
-            StatsRow(sec_money, _("予算残額"), tuple([0] * n + [budget - spent])),
+            # each month: the year's budget and what was left of it at the month's end (not 0円)
+            StatsRow(sec_money, _("予算"), tuple([budget] * (n + 1))),
+            StatsRow(sec_money, _("予算残額"), tuple(remaining) + (budget - spent,)),
         ]
         rows += [
             StatsRow(sec_issue, _("取下げ・却下"), tuple(cancel)),
