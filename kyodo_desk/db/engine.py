@@ -149,6 +149,10 @@ class Database:
         self._write = sessionmaker(self.engine.execution_options(kyodo_write=True), expire_on_commit=False)
         # every text checked before it is stored: too long or with a NUL is refused alike on both databases
         event.listen(self._write, "before_flush", input_rules.check_session)
+        if self.engine.dialect.name == "postgresql":  # NOTIFY other desks of changes, in the same transaction
+            from kyodo_desk.db import change_notify
+
+            change_notify.install(self._write)
 
     @classmethod
     def from_url(cls, url: str, *, echo: bool = False) -> "Database":
