@@ -60,10 +60,16 @@ def is_money_section(section: object) -> bool:
     return "円" in str(section or "")
 
 
-def is_average_section(section: object) -> bool:
-    """稼働率(%): the last column is the year's average, not a total."""
+def is_percent_section(section: object) -> bool:
+    """稼働率(%): figures are percentages."""
     text = str(section or "")
     return "%" in text or "％" in text
+
+
+def is_average_section(section: object) -> bool:
+    """稼働率(%) and 参加者数の平均: the last column is the year's average, not a total."""
+    text = str(section or "")
+    return is_percent_section(text) or "平均" in text or text == _("参加者数の平均(人)")
 
 
 def money(value: int) -> str:
@@ -79,8 +85,10 @@ def statistics_notes(stats) -> list[str]:
     notes = []
     if any(is_money_section(r[0]) and isinstance(v, int) and v < 0 for r in rows for v in r[2:]):
         notes.append(_("▲ はマイナス(予算を超えて支出した額)です。"))
-    if any(is_average_section(r[0]) for r in rows):
+    if any(is_percent_section(r[0]) for r in rows):
         notes.append(_("稼働率の行の最後の列は年度の平均です(合計ではありません)。"))
+    if any(is_average_section(r[0]) and not is_percent_section(r[0]) for r in rows):
+        notes.append(_("参加者数の平均は、参加者数を記録した実施1回あたりの人数です(最後の列は年度の平均、四捨五入)。"))
     return notes
 
 
@@ -128,7 +136,7 @@ def statistics_table(stats, st, frame_width: float) -> LongTable:
                         ("TEXTCOLOR", (col, r), (col, r), NEGATIVE),
                         ("FONTNAME", (col, r), (col, r), st.bold),
                     ]
-            elif is_average_section(section) and isinstance(v, int):
+            elif is_percent_section(section) and isinstance(v, int):
                 cells.append(f"{v}%")
             else:
                 cells.append(c)

@@ -20,6 +20,7 @@ from kyodo_desk.domain.lending import AccessoryResult, Condition, DeviceState
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.i18n import _, date_both
 from kyodo_desk.services.base import Actor, audit, require
+from kyodo_desk.services.dispatch import require_notice_allowed
 
 
 def _when(value: dt.datetime) -> str:
@@ -228,9 +229,10 @@ class DeskDocuments:
         return out
 
     def dispatch_notice(self, actor: Actor, app_id: int) -> bytes:
-        """派遣決定通知書 to the group."""
+        """派遣決定通知書 to the group — only once the dispatch is decided (派遣決定 and after)."""
         require(actor, Permission.PRINT)
         app = self.sv.dispatch.get(actor, app_id)
+        require_notice_allowed(app)
         center = self._center()
         sessions = [
             [

@@ -13,15 +13,25 @@ from sqlalchemy.orm.exc import StaleDataError
 from kyodo_desk.db import search as search_index
 from kyodo_desk.db.dispatch_models import Advisor, DispatchApplication, DispatchSession, DispatchStatusChange
 from kyodo_desk.db.engine import Database
-from kyodo_desk.db.models import Organization, Staff, now
-from kyodo_desk.domain.dispatch import CANCELLED, TRANSITIONS, DispatchType, Field, SessionStatus, Status, Support
+from kyodo_desk.db.models import AuditLog, Organization, Staff, now
+from kyodo_desk.domain.dispatch import (
+    ACTIVE_BOOKING,
+    CANCELLED,
+    TRANSITIONS,
+    DispatchType,
+    Field,
+    SessionStatus,
+    Status,
+    Support,
+)
 from kyodo_desk.domain.enums import AuditAction, RegistrationStatus
 from kyodo_desk.domain.fiscal import fiscal_year_of
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.validation import ValidationError, Validator
+from kyodo_desk.domain.venue import at_center_refusal, off_site_note, venue_at_center
 from kyodo_desk.i18n import _
 from kyodo_desk.services.advisors import AdvisorService
-from kyodo_desk.services.base import Actor, NotFound, StaleEdit, audit, require
+from kyodo_desk.services.base import Actor, NotFound, ServiceError, StaleEdit, audit, require
 from kyodo_desk.services.consultations import next_reference_for
 from kyodo_desk.services.dispatch_booking import BookingMixin
 from kyodo_desk.services.dispatch_records import (  # noqa: F401  (re-exported: callers import them from here)
@@ -123,7 +133,26 @@ def _app_records(
     return out
 
 
-def _filtered(stmt, fiscal_year: int | None, status: str | None, organization_id: int | None):
+def notice_refusal(app: ApplicationRecord) -> str:
+    """Why the 派遣決定通知書 cannot be printed for *app* ("" = it can).  It tells the group that the
+    dispatch is decided, so only from 派遣決定 on (and while that stays true: 実施済, 報告受領, 完了)."""
+    if app.status in ACTIVE_BOOKING:
+        return ""
+    return _("派遣決定通知書は、申請が「派遣決定」になってから印刷できます(いまは「{s}」)。").format(s=app.status_label)
+
+
+def require_notice_allowed(app: ApplicationRecord) -> None:
+    """The documents layer's check before building the notice (the screen disables the button too)."""
+    refusal = notice_refusal(app)
+    if refusal:
+        raise ServiceError(refusal)
+
+
+def _filtered(
+    stmt, fiscal_year: int | None, status: str | None, organization_id: int | None, text: str = "", dialect: str = ""
+):
+    if text.strip():  # the search box's words (「すべて表示」): the applications the full-text index finds
+        stmt = stmt.where(DispatchApplication.id.in_(search_index.matching_refs(dialect, KIND, text)))
     if fiscal_year is not None:
         stmt = stmt.where(DispatchApplication.fiscal_year == fiscal_year)
     if status:
@@ -237,12 +266,15 @@ class DispatchService(BookingMixin):
         fiscal_year: int | None = None,
         status: str | None = None,
         organization_id: int | None = None,
+        text: str = "",
         limit: int = 500,
         offset: int = 0,
     ) -> list[ApplicationRecord]:
-        """Newest first (received_on desc, then id desc, so pages never overlap); *offset*/*limit* page through."""
+        """Newest first (received_on desc, then id desc, so pages never overlap); *offset*/*limit* page
+        through; *text*: only the applications whose topic, group, venue or 受付番号 hold every word."""
         require(actor, Permission.DISPATCH_EDIT)
-        stmt = _filtered(select(DispatchApplication), fiscal_year, status, organization_id)
+        dialect = self.db.engine.dialect.name
+        stmt = _filtered(select(DispatchApplication), fiscal_year, status, organization_id, text, dialect)
         stmt = (
             stmt.order_by(DispatchApplication.received_on.desc(), DispatchApplication.id.desc())
             .offset(max(offset, 0))
@@ -258,10 +290,14 @@ class DispatchService(BookingMixin):
         fiscal_year: int | None = None,
         status: str | None = None,
         organization_id: int | None = None,
+        text: str = "",
     ) -> int:
         """How many applications list() would page through with the same filter."""
         require(actor, Permission.DISPATCH_EDIT)
-        stmt = _filtered(select(func.count(DispatchApplication.id)), fiscal_year, status, organization_id)
+        dialect = self.db.engine.dialect.name
+        stmt = _filtered(
+            select(func.count(DispatchApplication.id)), fiscal_year, status, organization_id, text, dialect
+        )
         with self.db.read() as s:
             return int(s.scalar(stmt) or 0)
 
@@ -382,6 +418,74 @@ class DispatchService(BookingMixin):
                     and (advisor_id is None or x.advisor_id == advisor_id)
                 ]
             return sorted(out, key=lambda p: p[0].start_at or dt.datetime.min)
+
+    def closed_day_note(self, venue: str, day: dt.date) -> str:
+        """What the center's closed days mean for a visit at *venue* on *day* ("" = an open day):
+        at the center it cannot be booked; elsewhere it can, with a note saying so."""
+        closed = self.closed_days.calendar().reason(day)
+        if closed is None:
+            return ""
+        if venue_at_center(venue, self.settings.get().center_name):
+            refusal = at_center_refusal(closed, venue)
+            return refusal + (_("会場がセンターのため、この日は予約できません。") if venue.strip() else "")
+        return off_site_note(closed)
+
+    def session_notes(self, app: ApplicationRecord) -> dict[int, str]:
+        """The closed-day note of each booked, not cancelled visit of *app* that falls on one."""
+        out = {}
+        for x in app.sessions:
+            if x.start_at and x.status != SessionStatus.CANCELLED.value:
+                note = self.closed_day_note(app.venue, x.start_at.date())
+                if note:
+                    out[x.id] = note
+        return out
+
+    def advisor_visits(
+        self, actor: Actor, advisor_id: int, since: dt.date
+    ) -> tuple[
+        builtins.list[tuple[SessionRecord, ApplicationRecord]], builtins.list[tuple[SessionRecord, ApplicationRecord]]
+    ]:
+        """An advisor's visits from *since* on, for their .ics: (theirs now — cancelled ones included,
+        so calendars drop them — , visits they had that were moved to another advisor since).  The
+        moves are read from the audit rows of book() (``book session=N from_advisor=ID``)."""
+        require(actor, Permission.DISPATCH_EDIT)
+        start = dt.datetime.combine(since, dt.time())
+        suffix = f" from_advisor={advisor_id}"
+        with self.db.read() as s:
+            app_ids = set(
+                s.scalars(
+                    select(DispatchSession.application_id).where(
+                        DispatchSession.advisor_id == advisor_id, DispatchSession.start_at >= start
+                    )
+                )
+            )
+            moved: set[tuple[int, int]] = set()
+            for app_id, detail in s.execute(
+                select(AuditLog.entity_id, AuditLog.detail).where(
+                    AuditLog.entity == KIND, AuditLog.detail.like("book session=%" + suffix)
+                )
+            ):
+                number = detail.removeprefix("book session=").removesuffix(suffix)
+                if app_id is not None and detail.endswith(suffix) and number.isdigit():
+                    moved.add((app_id, int(number)))
+            apps = builtins.list(
+                s.scalars(
+                    select(DispatchApplication)
+                    .where(DispatchApplication.id.in_(app_ids | {a for a, _n in moved}))
+                    .order_by(DispatchApplication.id)
+                )
+            )
+            records = _app_records(s, apps)
+        current, former = [], []
+        for rec in records:
+            for x in rec.sessions:
+                if x.start_at is None or x.end_at is None or x.start_at < start:
+                    continue
+                if x.advisor_id == advisor_id:
+                    current.append((x, rec))
+                elif (rec.id, x.number) in moved:
+                    former.append((x, rec))
+        return current, former
 
     # ---- corrections ----------------------------------------------------------------
     def _open_application(self, s: Session, app_id: int) -> DispatchApplication:

@@ -15,6 +15,7 @@ from kyodo_desk.domain.dispatch import CANCELLED, DispatchType, SessionStatus, T
 from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.fiscal import fiscal_year_of, fiscal_year_range
 from kyodo_desk.domain.permissions import Permission
+from kyodo_desk.domain.venue import at_center_refusal, venue_at_center
 from kyodo_desk.i18n import _
 from kyodo_desk.services.advisors import advisor_record, windows_on
 from kyodo_desk.services.base import Actor, NotFound, audit, require
@@ -116,12 +117,8 @@ class BookingMixin:
                 )
             )
         closed = self.closed_days.calendar().reason(start.date())
-        if closed:
-            problems.append(
-                _("{day} は休館日です({reason})。").format(
-                    day=start.strftime("%m/%d"), reason=closed.reason or closed.kind.label()
-                )
-            )
+        if closed and venue_at_center(app.venue, cfg.center_name):  # a 町会 hall is open on the center's closed days
+            problems.append(at_center_refusal(closed, app.venue))
         windows = windows_on(advisor_record(s, advisor), start.date())
         if not any(a <= start.time() and end.time() <= b for a, b in windows) or start.date() != end.date():
             shown = "、".join(f"{a:%H:%M}〜{b:%H:%M}" for a, b in windows) or _("なし")
@@ -200,6 +197,8 @@ class BookingMixin:
             if problems and not override_reason.strip():
                 raise BookingConflict(problems)
             changed = (sess.advisor_id, sess.start_at, sess.end_at) != (advisor.id, start, end)
+            # the advisor taken off the visit: their .ics sends it as CANCELLED (services/ics.py reads this)
+            moved_from = f" from_advisor={sess.advisor_id}" if sess.advisor_id not in (None, advisor.id) else ""
             sess.advisor_id, sess.start_at, sess.end_at = (
                 advisor.id,
                 start.replace(second=0, microsecond=0),
@@ -219,7 +218,7 @@ class BookingMixin:
                     app.id,
                     f"session={sess.number} rules={len(problems)} reason={override_reason.strip()[:200]}",
                 )
-            audit(s, actor, AuditAction.UPDATE, KIND, app.id, f"book session={sess.number}")
+            audit(s, actor, AuditAction.UPDATE, KIND, app.id, f"book session={sess.number}{moved_from}")
             names = {advisor.id: advisor.name}
             return SessionRecord(
                 sess.id,

@@ -3,12 +3,15 @@ kind; fees and travel against the budget; cancellations and no-shows.
 
 A visit counts in the month it took (or was to take) place.  Fees and travel costs are those of
 visits held.  Cancellations = applications withdrawn or rejected (by the month they were
-received); no-shows = visits recorded as 不在・未実施.
+received); no-shows = visits recorded as 不在・未実施.  Attendance (参加者数, recorded per visit with
+its report) is added up over the visits held, in total and per field, and averaged per held visit
+that has a count (rounded to whole people; a month without one is left empty, not 0).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import cast
 
 from sqlalchemy import select
 
@@ -50,6 +53,7 @@ class DispatchStatsService:
                     DispatchApplication.dispatch_type,
                     Organization.kind,
                     DispatchApplication.status,
+                    DispatchSession.attendance,
                 )
                 .join(DispatchApplication, DispatchApplication.id == DispatchSession.application_id)
                 .join(Organization, Organization.id == DispatchApplication.organization_id)
@@ -72,11 +76,13 @@ class DispatchStatsService:
             counter[n] += amount
 
         total, fees, travel, no_show, cancel = blank(), blank(), blank(), blank(), blank()
+        people, counted = blank(), blank()  # attendance of held visits, and how many of them have a count
+        people_by_field: defaultdict[str, list[int]] = defaultdict(blank)
         by_field: defaultdict[str, list[int]] = defaultdict(blank)
         by_type: defaultdict[str, list[int]] = defaultdict(blank)
         by_advisor: defaultdict[str, list[int]] = defaultdict(blank)
         by_org: defaultdict[str, list[int]] = defaultdict(blank)
-        for start_at, status, fee, cost, advisor, fld, dtype, org_kind, app_status in visits:
+        for start_at, status, fee, cost, advisor, fld, dtype, org_kind, app_status, attendance in visits:
             assert start_at is not None  # the query selects sessions by their start
             c = col[(start_at.year, start_at.month)]
             if status == SessionStatus.CANCELLED.value or app_status in CANCELLED:
@@ -92,6 +98,10 @@ class DispatchStatsService:
             if status == SessionStatus.HELD.value:
                 add(fees, c, fee)
                 add(travel, c, cost)
+                if attendance is not None:
+                    add(people, c, attendance)
+                    add(counted, c)
+                    add(people_by_field[fld], c, attendance)
         for (received_on,) in cancelled:
             add(cancel, col[(received_on.year, received_on.month)])
         budget = self.settings.get().dispatch_budget_yen
@@ -109,7 +119,23 @@ class DispatchStatsService:
             _("費用(円)"),
             _("取下げ・不在"),
         )
+        # a month with no held visit has no average: empty (None), like the other tables' blanks
+        average = cast(
+            tuple[int, ...],
+            tuple((2 * p + k) // (2 * k) if k else None for p, k in zip(people, counted)),  # rounded half up
+        )
+        sec_people, sec_people_avg, sec_people_field = (
+            _("参加者数(人)"),
+            _("参加者数の平均(人)"),
+            _("分野別の参加者数(人)"),
+        )
         rows = [StatsRow(sec_total, _("派遣回数"), tuple(total))]
+        rows += [
+            StatsRow(sec_people, _("参加者数の合計"), tuple(people)),
+            StatsRow(sec_people, _("参加者数を記録した回"), tuple(counted)),
+            StatsRow(sec_people_avg, _("実施1回あたりの平均"), average),
+        ]
+        rows += [StatsRow(sec_people_field, f.label(), tuple(people_by_field.get(f.value, blank()))) for f in Field]
         rows += [StatsRow(sec_field, f.label(), tuple(by_field.get(f.value, blank()))) for f in Field]
         rows += [StatsRow(sec_type, t.label(), tuple(by_type.get(t.value, blank()))) for t in DispatchType]
         rows += [StatsRow(sec_adv, name, tuple(v)) for name, v in sorted(by_advisor.items())]

@@ -2,8 +2,11 @@
 
 Each visit has a stable UID (``dispatch-session-<id>@kyodo-desk``) and a SEQUENCE that goes up
 whenever its time, advisor or status changes, so calendar apps update the event instead of adding
-a second one; a cancelled visit is sent with STATUS:CANCELLED.  Built with the ``icalendar``
-package (RFC 5545 escaping, folding and time zones done right).
+a second one; a cancelled visit is sent with STATUS:CANCELLED (RFC 5546 PUBLISH: the same UID with
+a higher SEQUENCE).  An advisor's file also carries, as CANCELLED, the visits moved from them to
+another advisor, so their calendar drops the stale event.  Times are local to Asia/Tokyo with the
+VTIMEZONE that defines it in every file.  Built with the ``icalendar`` package (RFC 5545
+escaping, folding and time zones done right).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone, TimezoneStandard
 
 from kyodo_desk.domain.dispatch import DispatchType, Field, SessionStatus
 from kyodo_desk.i18n import _
@@ -33,10 +36,28 @@ def _calendar(name: str) -> Calendar:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Asia/Tokyo")
+    cal.add_component(_tokyo())
     return cal
 
 
-def _event(app: ApplicationRecord, sess: SessionRecord, center_name: str, stamp: dt.datetime) -> Event:
+def _tokyo() -> Timezone:
+    """VTIMEZONE for Asia/Tokyo: JST, UTC+9 all year (no daylight saving since 1951), so one
+    STANDARD rule is exact for every date an event can have."""
+    tz = Timezone()
+    tz.add("tzid", "Asia/Tokyo")
+    std = TimezoneStandard()
+    std.add("dtstart", dt.datetime(1970, 1, 1))
+    std.add("tzoffsetfrom", dt.timedelta(hours=9))
+    std.add("tzoffsetto", dt.timedelta(hours=9))
+    std.add("tzname", "JST")
+    tz.add_component(std)
+    return tz
+
+
+def _event(
+    app: ApplicationRecord, sess: SessionRecord, center_name: str, stamp: dt.datetime, *, moved: bool = False
+) -> Event:
+    """*moved*: the visit went to another advisor — sent as CANCELLED in the former advisor's file."""
     assert sess.start_at is not None and sess.end_at is not None, "only booked visits become events"
     ev = Event()
     ev.add("uid", session_uid(sess.id))
@@ -59,9 +80,11 @@ def _event(app: ApplicationRecord, sess: SessionRecord, center_name: str, stamp:
     ]
     if app.support:
         lines.append(_("参加サポート: {s}").format(s=app.support_label))
+    if moved:
+        lines.append(_("この回は別のアドバイザーの担当に変わりました。"))
     lines.append(center_name)
     ev.add("description", "\n".join(lines))
-    cancelled = sess.status == SessionStatus.CANCELLED.value or app.status in ("withdrawn", "rejected")
+    cancelled = moved or sess.status == SessionStatus.CANCELLED.value or app.status in ("withdrawn", "rejected")
     ev.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     return ev
 
@@ -79,14 +102,16 @@ def dispatch_ics(app: ApplicationRecord, center_name: str, *, stamp: dt.datetime
 def advisor_ics(
     services, actor: Actor, advisor_id: int, *, today: dt.date | None = None, stamp: dt.datetime | None = None
 ) -> bytes:
-    """Every upcoming visit of one advisor (including ones cancelled since, so they disappear)."""
+    """Every upcoming visit of one advisor (including ones cancelled since, so they disappear), and
+    as CANCELLED the upcoming visits moved from this advisor to another one."""
     today = today or dt.date.today()
     stamp = stamp or dt.datetime.now(TOKYO)
     advisor = services.advisors.get(actor, advisor_id)
     center = services.settings.get().center_name
     cal = _calendar(_("{name} さんの派遣予定").format(name=advisor.name))
-    for app in services.dispatch.list(actor, limit=10_000):
-        for sess in app.sessions:
-            if sess.advisor_id == advisor_id and sess.start_at and sess.end_at and sess.start_at.date() >= today:
-                cal.add_component(_event(app, sess, center, stamp))
+    current, moved = services.dispatch.advisor_visits(actor, advisor_id, today)
+    for sess, app in current:
+        cal.add_component(_event(app, sess, center, stamp))
+    for sess, app in moved:
+        cal.add_component(_event(app, sess, center, stamp, moved=True))
     return cal.to_ical()

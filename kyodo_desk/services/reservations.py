@@ -10,6 +10,7 @@ from sqlalchemy import select
 from kyodo_desk.db.engine import Database
 from kyodo_desk.db.lending_models import Device, DeviceModel, Loan, LoanItem, Reservation, ReservationItem
 from kyodo_desk.db.models import Organization
+from kyodo_desk.domain.calendar import ClosedCalendar
 from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.lending import Period
 from kyodo_desk.domain.permissions import Permission
@@ -17,6 +18,7 @@ from kyodo_desk.domain.validation import ValidationError, Validator, normalize_p
 from kyodo_desk.i18n import _
 from kyodo_desk.services.availability import device_conflict, load_bookings, lock_devices
 from kyodo_desk.services.base import Actor, NotFound, ServiceError, audit, audit_shown, require
+from kyodo_desk.services.calendar import CalendarService
 from kyodo_desk.services.inventory import DeviceRecord, device_record
 
 
@@ -52,10 +54,25 @@ class CalendarEntry:
     reference: str
 
 
+def closed_day_problems(calendar: ClosedCalendar, start: dt.date, end: dt.date) -> dict[str, str]:
+    """Pick-up and return happen at the center's counter, so neither may fall on a closed day — the
+    same rule and wording as a loan's 返却予定日 (services/loans.py), with the next open day offered."""
+    out = {}
+    for key, label, day in (("start_on", _("開始日"), start), ("end_on", _("終了日"), end)):
+        if calendar.is_closed(day):
+            out[key] = _("「{field}」{day} は休館日です。{next} はいかがですか。").format(
+                field=label, day=day.strftime("%m/%d"), next=calendar.next_open_day(day).strftime("%m/%d")
+            )
+    return out
+
+
 class ReservationService:
-    def __init__(self, db: Database, settings):
+    def __init__(self, db: Database, settings, calendar: CalendarService | None = None):
         self.db = db
         self.settings = settings
+        # the closed-days calendar (settings + the closed_day table): the container passes only
+        # settings, and CalendarService is a thin reader over the same two, so one is made here
+        self.closed_days = calendar or CalendarService(db, settings)
 
     def availability(
         self, actor: Actor, start: dt.date, end: dt.date, organization_id: int | None = None, *, kind: str | None = None
@@ -109,6 +126,9 @@ class ReservationService:
             v.add("start_on", _("「開始日」は今日以降にしてください。"))
         if not device_ids:
             v.add("device_ids", _("予約する機器を1台以上選んでください。"))
+        if end >= start >= dt.date.today():
+            for key, text in closed_day_problems(self.closed_days.calendar(), start, end).items():
+                v.add(key, text)
         v.phone("contact_phone", _("連絡先"), contact_phone)
         v.raise_if_any()
         buffer_days, today = self.settings.get().lending_buffer_days, dt.date.today()

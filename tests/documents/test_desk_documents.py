@@ -145,6 +145,8 @@ def test_dispatch_notice_request_and_report_form(services, admin, docs, org):
         dt.datetime.combine(day, dt.time(13)),
         dt.datetime.combine(day, dt.time(15)),
     )
+    app = services.dispatch.get(admin, app.id)
+    services.dispatch.change_status(admin, app.id, app.version, "decided")  # the notice only once decided
     notice = _text(docs.dispatch_notice(admin, app.id))
     for expected in ("派遣決定通知書", app.reference, "決算書の作り方", "浅野 修 氏", "手話通訳", "13:00", MARKUP):
         assert expected in notice, expected

@@ -131,6 +131,8 @@ def test_dispatch_notice_mailed_to_the_contact_and_report_to_the_center(services
         dt.datetime.combine(day, dt.time(18)),
         dt.datetime.combine(day, dt.time(20)),
     )
+    app = services.dispatch.get(admin, app.id)
+    services.dispatch.change_status(admin, app.id, app.version, "decided")  # the notice only once decided
     notice = _pages(docs.dispatch_notice(admin, app.id))
     assert "〒920-0962 金沢市広坂2丁目1番1号" in notice[0]
     assert "北 一郎 様" in notice[0] and "御中" not in "".join(notice)

@@ -61,6 +61,7 @@ def setup(services, admin):
 
 def _app(services, actor, org, sat, **kw):
     kw.setdefault("preferred", ((at(sat, 10), at(sat, 17)),))
+    kw.setdefault("venue", "公民館")
     return services.dispatch.create(
         actor,
         ApplicationInput(
@@ -68,7 +69,6 @@ def _app(services, actor, org, sat, **kw):
             dispatch_type="advisor",
             field="accounting",
             topic="会計の基礎",
-            venue="公民館",
             expected_participants=12,
             support=("childcare",),
             **kw,
@@ -90,7 +90,7 @@ def test_conflicts_overlap_buffer_closed_day_availability_and_override(services,
     sat = saturday(dt.date(2027, 1, 5))
     first = _app(services, admin, org, sat)
     services.dispatch.book(admin, first.sessions[0].id, advisor.id, at(sat, 13), at(sat, 15))
-    second = _app(services, admin, other, sat)
+    second = _app(services, admin, other, sat, venue="金沢市市民活動サポートセンター 研修室")  # at the center
     sid = second.sessions[0].id
     with pytest.raises(BookingConflict) as err:  # 15:30 is inside the 60-minute travel buffer
         services.dispatch.book(admin, sid, advisor.id, at(sat, 15, 30), at(sat, 17))

@@ -134,6 +134,11 @@ def test_notice_preview_builds_a_pdf_that_can_be_saved(qtbot, open_page, world, 
     world.book(app, at(world.sat, 13), at(world.sat, 15))
     page = open_page(admin)
     detail = open_detail(qtbot, page, app.id)
+    # booked but still 申請受付: the notice would announce a decision not taken yet
+    assert not detail.notice_button.isEnabled() and "派遣決定" in detail.notice_button.toolTip()
+    app = world.services.dispatch.get(admin, app.id)
+    world.services.dispatch.change_status(admin, app.id, app.version, "decided")
+    detail.reload()
     qtbot.waitUntil(detail.notice_button.isEnabled)
     with qtbot.waitSignal(detail.documents.preview_opened, timeout=20000) as opened:
         detail.notice_button.click()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QMessageBox,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 from kyodo_desk.domain.dispatch import DispatchType, Field, Support
 from kyodo_desk.domain.enums import RegistrationStatus
 from kyodo_desk.domain.validation import ValidationError
+from kyodo_desk.domain.venue import venue_at_center as _plain_contains
 from kyodo_desk.i18n import _
 from kyodo_desk.services.base import StaleEdit
 from kyodo_desk.services.dispatch import ApplicationInput, ApplicationRecord
@@ -113,6 +115,22 @@ class NewApplicationDialog(QDialog):
         self.errors.add_row(left, "field", _("分野"), self.field)
         self.errors.add_row(left, "topic", _("テーマ"), self.topic)
         self.errors.add_row(left, "venue", _("会場"), self.venue)
+        # the marker of a visit at the center is its venue naming the center (domain/venue.py)
+        self.center_venue_button = QPushButton(_("会場はセンター"))
+        self.center_venue_button.setObjectName("centerVenueButton")
+        self.center_venue_button.setAutoDefault(False)
+        self.center_venue_button.clicked.connect(self.venue_at_center)
+        venue_hint = plain_label(
+            _(
+                "センターの名前が入った会場はセンターでの実施として、休館日には予約できません。センター外の会場なら祝日・定休日でも予約できます。"
+            )
+        )
+        venue_hint.setObjectName("hint")
+        venue_hint.setWordWrap(True)
+        venue_row = QVBoxLayout()
+        venue_row.addWidget(self.center_venue_button, 0, Qt.AlignmentFlag.AlignLeft)
+        venue_row.addWidget(venue_hint)
+        left.addRow("", venue_row)
         left_col = QVBoxLayout()
         left_col.addLayout(left)
         left_col.addStretch(1)
@@ -188,6 +206,20 @@ class NewApplicationDialog(QDialog):
         )
         fit_to_screen(self, 1020, 560)
         (self.dispatch_type if organization is not None or record is not None else self.organization).setFocus()
+
+    def venue_at_center(self) -> None:
+        """「会場はセンター」: the center's name (from the settings) as the venue, a room may follow."""
+        settings = self.ctx.services.settings
+
+        def fill(name: str) -> None:
+            if not (
+                self.venue.text().strip() and _plain_contains(self.venue.text(), name)
+            ):  # keep a room typed after it
+                self.venue.setText(name)
+            self.venue.setFocus()
+            self.venue.end(False)
+
+        self.ctx.tasks.run(lambda _p: settings.get().center_name, on_done=fill, owner=self)
 
     def _fill_from(self, app: ApplicationRecord) -> None:
         """Edit mode: the form shows the application; the organization is fixed."""

@@ -20,7 +20,7 @@ from kyodo_desk.domain.dispatch import TRANSITIONS, DispatchType, Field, Session
 from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _, date_both, wareki_fiscal_year
 from kyodo_desk.services.base import StaleEdit
-from kyodo_desk.services.dispatch import CLOSED_FOR_EDIT, ApplicationRecord, QuotaStatus
+from kyodo_desk.services.dispatch import CLOSED_FOR_EDIT, ApplicationRecord, QuotaStatus, notice_refusal
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.dispatch.application_dialog import NewApplicationDialog
 from kyodo_desk.ui.dispatch.common import banner, cell, show_text, table, when_text, yen
@@ -100,6 +100,12 @@ class ApplicationDetailDialog(QDialog):
             self.sessions.setColumnWidth(c, w)
         self.sessions.activated.connect(lambda _i: self.schedule_selected())
         scol.addWidget(self.sessions, 1)
+        # a visit on one of the center's closed days: allowed away from the center, with this note
+        self.session_notes = plain_label()
+        self.session_notes.setObjectName("sessionNotes")
+        self.session_notes.setWordWrap(True)
+        self.session_notes.hide()
+        scol.addWidget(self.session_notes)
         srow = QHBoxLayout()
         self.schedule_button = QPushButton(_("日程を決める… (Ctrl+D)"))
         self.schedule_button.clicked.connect(self.schedule_selected)
@@ -164,7 +170,11 @@ class ApplicationDetailDialog(QDialog):
 
         def fetch(_p):
             app = dispatch.get(actor, app_id)
-            return app, dispatch.organization_quota(actor, app.organization_id, app.fiscal_year)
+            return (
+                app,
+                dispatch.organization_quota(actor, app.organization_id, app.fiscal_year),
+                dispatch.session_notes(app),
+            )
 
         self.ctx.tasks.run(fetch, on_done=self._fill, owner=self)
 
@@ -173,7 +183,7 @@ class ApplicationDetailDialog(QDialog):
             self.reload()
 
     def _fill(self, result) -> None:
-        app, quota = result
+        app, quota, notes = result
         self.app, self.quota = app, quota
         self.setWindowTitle(_("派遣申請 {ref}").format(ref=app.reference))
         self.title.setText(_("{ref} 「{topic}」").format(ref=app.reference, topic=app.topic))
@@ -202,6 +212,7 @@ class ApplicationDetailDialog(QDialog):
         for key, text in values.items():
             self.info_labels[key].setText(text)
         self._fill_sessions(app)
+        self._fill_notes(app, notes)
         self._fill_history(app)
         self._fill_steps(app)
         advisors = {
@@ -219,7 +230,23 @@ class ApplicationDetailDialog(QDialog):
         for b in (self.notice_button, self.request_button, self.ics_button):
             b.setEnabled(booked)
             b.setToolTip("" if booked else _("アドバイザーと日時が決まると使えます。"))
+        refusal = notice_refusal(app)  # the notice says the dispatch is decided: only from 派遣決定 on
+        if booked and refusal:
+            self.notice_button.setEnabled(False)
+            self.notice_button.setToolTip(refusal)
+        self.notice_button.setText(
+            _("派遣決定通知書を印刷…") if not refusal else _("派遣決定通知書を印刷…(派遣決定の後)")
+        )
         self.loaded.emit()
+
+    def _fill_notes(self, app: ApplicationRecord, notes: dict[int, str]) -> None:
+        lines = [
+            _("第{n}回({day}): {note}").format(n=x.number, day=x.start_at.strftime("%m/%d"), note=notes[x.id])
+            for x in app.sessions
+            if x.id in notes and x.start_at
+        ]
+        self.session_notes.setText("\n".join(lines))
+        self.session_notes.setVisible(bool(lines))
 
     def _fill_sessions(self, app: ApplicationRecord) -> None:
         row_before = max(0, self.sessions.currentRow())

@@ -47,6 +47,8 @@ from kyodo_desk.ui.widgets.date_edit import date_problem
 from kyodo_desk.ui.widgets.page import page_title, plain_label
 from kyodo_desk.ui.widgets.screen import fit_to_screen
 
+# an amber note (not an error): the center is closed that day, the visit is elsewhere
+NOTE_STYLE = "background: #fff4d6; border: 1px solid #e0b44a; border-radius: 6px; padding: 6px 8px; color: #5a4100;"
 DURATIONS = [(60, N_("1時間")), (90, N_("1時間30分")), (120, N_("2時間")), (150, N_("2時間30分")), (180, N_("3時間"))]
 
 
@@ -151,6 +153,13 @@ class ScheduleDialog(QDialog):
         self.day_load_label.setObjectName("hint")
         self.day_load_label.setWordWrap(True)
         form.addRow(_("この日のほかの派遣"), self.day_load_label)
+        # the center's closed days: a visit elsewhere may still be booked then, and this says so
+        self.day_note = plain_label()
+        self.day_note.setObjectName("closedDayNote")
+        self.day_note.setWordWrap(True)
+        self.day_note.setStyleSheet(NOTE_STYLE)
+        self.day_note.hide()
+        form.addRow(self.day_note)
         columns.addWidget(manual_box, 2)
         layout.addLayout(columns, 1)
 
@@ -363,15 +372,18 @@ class ScheduleDialog(QDialog):
         else:
             self.windows_label.setText("")
         actor, dispatch, org_id = self.ctx.require_actor(), self.ctx.services.dispatch, self.app.organization_id
+        venue = self.app.venue
 
         def fetch(_p):
             org = dispatch.organization_quota(actor, org_id, fy)
+            note = dispatch.closed_day_note(venue, day)
             if advisor_id is None:
-                return org, None, []
+                return org, None, [], note
             return (
                 org,
                 dispatch.advisor_quota(actor, advisor_id, day),
                 dispatch.calendar(actor, day, day, advisor_id=advisor_id),
+                note,
             )
 
         self.ctx.tasks.run(fetch, on_done=lambda result: self._got_quotas(seq, fy, day, advisor, result), owner=self)
@@ -379,7 +391,8 @@ class ScheduleDialog(QDialog):
     def _got_quotas(self, seq: int, fy: int, day: dt.date, advisor: AdvisorRecord | None, result) -> None:
         if seq != self._seq:
             return
-        self.org_quota, self.advisor_quota, same_day = result
+        self.org_quota, self.advisor_quota, same_day, note = result
+        show_text(self.day_note, note)
         self.org_quota_label.setText(
             quota_text(_("この団体の{fy}の派遣").format(fy=wareki_fiscal_year(fy)), self.org_quota)
         )

@@ -89,6 +89,8 @@ class StatisticsTab(QWidget):
                 if c == len(row) - 1:
                     item.setFont(bold)
                     item.setBackground(_SECTION)
+                    if row[0] == _("参加者数の平均(人)"):  # its last column is the year's average
+                        item.setToolTip(_("年度の平均です(合計ではありません)。"))
                 t.setItem(r, c, item)
             previous = row[0]
         t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -100,6 +102,8 @@ class StatisticsTab(QWidget):
         self.title.setText(stats.title)
         self.status.setText(
             _("派遣は実施日の月に数えます。謝金・交通費は実施した回の合計です。取下げ・却下は受付月に数えます。")
+            + "\n"
+            + _("参加者数の平均は、参加者数を記録した実施1回あたりの人数です(最後の列は年度の平均、四捨五入)。")
         )
         self.loaded.emit()
 
