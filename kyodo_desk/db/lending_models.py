@@ -41,6 +41,8 @@ class Device(Base):
     storage_place: Mapped[str] = mapped_column(String(100), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[str] = mapped_column(String(20), default="available", index=True)
+    # the date of the last finished 棚卸 that saw it (services/stocktake.py; written without a version bump)
+    last_seen_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now, onupdate=now)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -176,4 +176,5 @@ from kyodo_desk.db import (  # noqa: E402
     lending_models,  # noqa: E402,F401
     plan_models,  # noqa: E402,F401
     registration_models,  # noqa: E402,F401
+    stocktake_models,  # noqa: E402,F401
 )

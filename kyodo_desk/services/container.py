@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover - the real imports happen when a service i
     from kyodo_desk.services.search import SearchService
     from kyodo_desk.services.settings import SettingsService
     from kyodo_desk.services.staff import StaffService
+    from kyodo_desk.services.stocktake import StocktakeService
 
 # name → (module under kyodo_desk.services, class, services passed after the database)
 SERVICES: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -60,6 +61,7 @@ SERVICES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "loans": ("loans", "LoanService", ("settings", "calendar")),
     "reservations": ("reservations", "ReservationService", ("settings",)),
     "lending_stats": ("lending_stats", "LendingStatsService", ()),
+    "stocktake": ("stocktake", "StocktakeService", ("settings",)),  # 棚卸
     "advisors": ("advisors", "AdvisorService", ()),
     "dispatch": ("dispatch", "DispatchService", ("settings", "calendar", "advisors")),
     "dispatch_stats": ("dispatch_stats", "DispatchStatsService", ("settings",)),
@@ -105,6 +107,7 @@ class Services:
     loans: LoanService
     reservations: ReservationService
     lending_stats: LendingStatsService
+    stocktake: StocktakeService
     advisors: AdvisorService
     dispatch: DispatchService
     dispatch_stats: DispatchStatsService
