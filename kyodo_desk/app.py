@@ -98,18 +98,23 @@ def build_context(paths: AppPaths, prefs: LocalPreferences, database_url: str, d
 
 
 def _upgrade_database(ctx: AppContext) -> bool:
-    """Apply migrations (SQLite is backed up first) with a progress dialog if it takes a while."""
-    from kyodo_desk.db.migrate import NewerDatabaseError, upgrade
+    """SQLite: apply migrations (backed up first) with a progress dialog if it takes a while.
+    PostgreSQL (shared): only check that the schema is this desk's version — never migrate it here."""
+    from kyodo_desk.db.migrate import NewerDatabaseError, OlderSchemaError, prepare_at_start
     from kyodo_desk.ui.database_checks import backup_keep
 
     db, backup_dir, keep = ctx.db, ctx.paths.backup_dir, backup_keep(ctx)
     try:
         result = ctx.tasks.call(
-            lambda _p: upgrade(db, backup_dir, keep=keep), _("データベースを準備しています…"), write=True
+            lambda _p: prepare_at_start(db, backup_dir, keep=keep), _("データベースを準備しています…"), write=True
         )
     except NewerDatabaseError as exc:
         log.error("database is from a newer version: %s > %s", exc.db_revision, exc.our_revision)
         QMessageBox.critical(None, _("新しい版のデータベースです"), str(exc))
+        return False
+    except OlderSchemaError as exc:
+        log.error("shared database schema %s is older than this desk's %s", exc.db_revision, exc.our_revision)
+        QMessageBox.critical(None, _("データベースの更新が必要です"), str(exc))
         return False
     except Exception as exc:  # noqa: BLE001 - the user must learn why the app cannot start
         log.exception("database upgrade failed")

@@ -43,6 +43,7 @@ COMMAND_MODULES = [
     "audit",
     "bench",
     "import_",
+    "stocktake",
 ]
 log = logging.getLogger(__name__)
 
@@ -54,16 +55,22 @@ class CliContext:
 
     _services = None
 
-    def services(self, *, upgrade: bool = True):
-        """Open the database (upgrading it first, with a backup) and build the services."""
+    def services(self, *, upgrade: bool = True, create_shared: bool = False):
+        """Open the database and build the services.
+
+        *upgrade*: a SQLite file is upgraded first (with a backup); a shared PostgreSQL schema is
+        only checked (``kyodo-desk db upgrade`` migrates it).  *create_shared*: a command that builds
+        a new database (demo) may migrate PostgreSQL too."""
         if self._services is None:
             from kyodo_desk.db.engine import Database
+            from kyodo_desk.db.migrate import prepare_at_start
             from kyodo_desk.db.migrate import upgrade as do_upgrade
             from kyodo_desk.services.container import Services
 
             db = Database.from_url(self.database_url)
             if upgrade:
-                result = do_upgrade(db, self.paths.backup_dir)
+                migrate = do_upgrade if create_shared else prepare_at_start
+                result = migrate(db, self.paths.backup_dir)
                 if result.changed:
                     print(
                         _("データベースを更新しました: {a} → {b}").format(
@@ -154,11 +161,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # noqa: BLE001 - report every failure to the operator
         from kyodo_desk.db.engine import NetworkShareError
+        from kyodo_desk.db.migrate import MigrationError
         from kyodo_desk.domain.validation import ValidationError
         from kyodo_desk.redact import safe_message
         from kyodo_desk.services.base import ServiceError
 
-        if isinstance(exc, (ServiceError, ValidationError, NetworkShareError)):
+        if isinstance(exc, (ServiceError, ValidationError, NetworkShareError, MigrationError)):
             print(_("エラー: {message}").format(message=exc), file=sys.stderr)
         else:
             log.exception("command %s failed", args.command)

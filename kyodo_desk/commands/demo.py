@@ -23,7 +23,7 @@ def register(sub) -> None:
 def run(args, ctx) -> int:
     from kyodo_desk.services.demo import generate
 
-    services = ctx.services()
+    services = ctx.services(create_shared=True)  # a new database: PostgreSQL is migrated too
     started = time.perf_counter()
     last = [-1]
 

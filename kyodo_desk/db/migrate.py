@@ -22,36 +22,70 @@ from kyodo_desk.i18n import _
 if TYPE_CHECKING:  # alembic is imported only when a migration has to run (not on every start)
     from alembic.config import Config
 
-__all__ = ["MigrationError", "NewerDatabaseError", "UpgradeResult", "backup_sqlite", "upgrade"]
+__all__ = [
+    "MigrationError",
+    "NewerDatabaseError",
+    "OlderSchemaError",
+    "UpgradeResult",
+    "backup_sqlite",
+    "check_schema",
+    "prepare_at_start",
+    "upgrade",
+]
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 APP_VERSION_KEY = "app.schema_written_by"  # setting row: the app version that last migrated the schema
+UPGRADE_LOCK_KEY = 4_610_530_016  # pg_advisory_xact_lock key held while a PostgreSQL schema is upgraded
 
 
 class MigrationError(RuntimeError):
     pass
 
 
+def _side(revision: str | None, app: str | None) -> str:
+    """「0012(協働デスク 0.3.0 が更新)」: a schema revision and, when known, the app version that wrote it."""
+    if revision is None:
+        return _("なし(まだ表がありません)")
+    if app:
+        return _("{rev}(協働デスク {app} が更新)").format(rev=revision, app=app)
+    return revision
+
+
 class NewerDatabaseError(MigrationError):
-    """The database was migrated by a newer version of the app than this one."""
+    """The database was migrated by a newer version of the app than this one (this desk is older)."""
 
     def __init__(self, db_revision: str, our_revision: str, written_by: str | None):
         self.db_revision, self.our_revision, self.written_by = db_revision, our_revision, written_by
-        newer = (
-            _("データベースの版 {rev}(協働デスク {app} で更新)").format(rev=db_revision, app=written_by)
-            if written_by
-            else _("データベースの版 {rev}").format(rev=db_revision)
-        )
         super().__init__(
             _(
-                "このデータベースは、この端末より新しい協働デスクで使われています。\n"
-                "{newer} / この端末: 協働デスク {ours}(データベースの版 {our_rev} まで)\n"
-                "この端末の協働デスクを新しい版に更新してから開いてください。"
+                "データベースのスキーマは {theirs}、この窓口は {our_rev}(協働デスク {ours})です。\n"
+                "このデータベースは、この端末より新しい協働デスクで使われています。"
+                "この端末の協働デスクを新しい版に更新してから開いてください。\n"
                 "データベースには何も書き込んでいません(バックアップも作っていません)。"
-            ).format(newer=newer, ours=__version__, our_rev=our_revision)
+            ).format(theirs=_side(db_revision, written_by), our_rev=our_revision, ours=__version__)
+        )
+
+
+class OlderSchemaError(MigrationError):
+    """A shared (PostgreSQL) schema is older than this desk: only an administrator upgrades it.
+
+    A desk never migrates a database other desks are using: the first PC updated would change the
+    tables under every other desk.  ``kyodo-desk db upgrade`` (after a pg_dump) is the explicit step.
+    """
+
+    def __init__(self, db_revision: str | None, our_revision: str, written_by: str | None):
+        self.db_revision, self.our_revision, self.written_by = db_revision, our_revision, written_by
+        super().__init__(
+            _(
+                "データベースのスキーマは {theirs}、この窓口は {our_rev}(協働デスク {ours})です。\n"
+                "共有のデータベースは、各窓口では更新しません(ほかの窓口が使っているため)。"
+                "管理者に、すべての窓口を閉じてバックアップを取ったうえで "
+                "kyodo-desk db upgrade を実行するよう依頼してください。\n"
+                "データベースには何も書き込んでいません。"
+            ).format(theirs=_side(db_revision, written_by), our_rev=our_revision, ours=__version__)
         )
 
 
@@ -225,6 +259,8 @@ def upgrade(
             # One transaction around every step and the check: a failed check leaves the database
             # exactly as it was (SQLite and PostgreSQL both roll back DDL).
             with conn.begin():
+                if not db.is_sqlite:  # two administrators upgrading at once: the second waits, then finds it done
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({UPGRADE_LOCK_KEY})")
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, revision)
                 _record_app_version(conn)
@@ -253,3 +289,37 @@ def upgrade(
 
 def needs_upgrade(db: Database) -> bool:
     return current_revision(db) != head_revision()
+
+
+def check_schema(db: Database) -> str:
+    """The schema revision of a shared database when it is exactly this desk's; otherwise raise.
+
+    :class:`NewerDatabaseError` when a newer app migrated it (update this PC's app),
+    :class:`OlderSchemaError` when it is older or has no tables yet (the administrator runs
+    ``kyodo-desk db upgrade``).  Reads only: a desk role without DDL rights can call it.
+    """
+    head = _shipped_head_without_alembic()
+    stored = _stored_revision_without_alembic(db)
+    if head is not None and stored == head:
+        return head
+    head = head_revision()
+    stored = current_revision(db) if _has_tables(db) else None
+    if stored == head:
+        return head
+    if is_newer_revision(stored):
+        assert stored is not None
+        raise NewerDatabaseError(stored, head, written_by(db))
+    raise OlderSchemaError(stored, head, written_by(db) if stored else None)
+
+
+def prepare_at_start(db: Database, backup_dir: Path | None = None, *, keep: int | None = None) -> UpgradeResult:
+    """What a desk (GUI or batch command) does with its database before working.
+
+    SQLite (this PC's own file): upgraded automatically, with the before-upgrade copy.
+    PostgreSQL (shared by several desks): checked only — never migrated from a desk
+    (see :func:`check_schema`); the administrator upgrades it with ``kyodo-desk db upgrade``.
+    """
+    if db.is_sqlite:
+        return upgrade(db, backup_dir, keep=keep)
+    revision = check_schema(db)
+    return UpgradeResult(revision, revision, None)

@@ -20,6 +20,7 @@ def test_batch_command_refuses_a_newer_database(db, db_url, tmp_path, capsys):
             s.execute(text("UPDATE alembic_version SET version_num = :h"), {"h": head_revision()})
     err = capsys.readouterr().err
     assert code == 1
-    assert "新しい協働デスク" in err and "9999" in err and head_revision() in err and "更新してから" in err
+    assert "データベースのスキーマは 9999" in err and f"この窓口は {head_revision()}" in err
+    assert "新しい協働デスク" in err and "更新してから" in err and "Traceback" not in err and "ログ" not in err
     backups = default_paths().backup_dir
     assert not backups.exists() or not list(backups.iterdir())
