@@ -9,15 +9,16 @@ import json
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from kyodo_desk.db.engine import Database
 from kyodo_desk.db.models import Setting, now
 from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.validation import Validator, normalize_email, normalize_phone, normalize_postal_code
-from kyodo_desk.i18n import _
-from kyodo_desk.services.base import Actor, audit, require
+from kyodo_desk.i18n import N_, _
+from kyodo_desk.services.base import Actor, ServiceError, StaleEdit, audit, require
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,63 @@ class CenterSettings:
 
 
 _FIELDS = {f.name: f for f in fields(CenterSettings)}
+
+# how each field is named on screen (a conflict message names the field)
+FIELD_LABELS: dict[str, str] = {
+    "center_name": N_("センター名"),
+    "department": N_("担当課"),
+    "postal_code": N_("郵便番号"),
+    "address": N_("住所"),
+    "phone": N_("電話番号"),
+    "fax": N_("FAX番号"),
+    "email": N_("メールアドレス"),
+    "website_url": N_("ホームページ"),
+    "retention_years": N_("個人情報の保存年数"),
+    "idle_lock_minutes": N_("操作がないとき画面をロックするまで"),
+    "pin_sign_in": N_("PINでの交代"),
+    "backup_keep": N_("残すバックアップの数"),
+    "weekly_closed_days": N_("定休日(毎週)"),
+    "observe_public_holidays": N_("祝日は休館"),
+    "observe_year_end": N_("年末年始(12月29日〜1月3日)は休館"),
+    "asset_tag_prefix": N_("管理番号の接頭辞"),
+    "lending_buffer_days": N_("貸出の間隔(日)"),
+    "dispatch_quota_per_organization": N_("団体ごとの年間派遣回数(4月〜3月)"),
+    "dispatch_quota_per_advisor_month": N_("アドバイザーごとの月間派遣回数"),
+    "dispatch_travel_buffer_minutes": N_("移動の余裕時間(前後)"),
+    "dispatch_budget_yen": N_("年間予算(謝金・交通費)"),
+    "dispatch_types_requiring_registration": N_("「協働をすすめる市民団体」だけが\n申請できる派遣"),
+}
+
+
+class SettingsConflict(StaleEdit):
+    """Another desk changed a field this desk changed too, after this desk loaded the settings."""
+
+    def __init__(self, names: list[str]):
+        self.fields = names
+        shown = "」「".join(_(FIELD_LABELS.get(n, n)).replace("\n", "") for n in names)
+        ServiceError.__init__(
+            self,
+            _(
+                "「{fields}」は、この画面を開いた後に別の窓口で変更されました。保存していません"
+                "(入力内容は残してあります)。"
+            ).format(fields=shown),
+        )
+
+
+def changed_fields(before: CenterSettings, after: CenterSettings) -> list[str]:
+    return [n for n in _FIELDS if getattr(before, n) != getattr(after, n)]
+
+
+def _decode(stored: dict[str, str]) -> CenterSettings:
+    values: dict[str, Any] = {}
+    for name in _FIELDS:
+        if name in stored:
+            try:
+                value = json.loads(stored[name])
+            except ValueError:
+                continue
+            values[name] = tuple(value) if isinstance(value, list) else value
+    return CenterSettings(**values)
 
 
 def validate(settings: CenterSettings) -> CenterSettings:
@@ -107,27 +165,32 @@ class SettingsService:
 
     def get(self) -> CenterSettings:
         with self.db.read() as s:
-            stored = {row.key: row.value for row in s.scalars(select(Setting))}
-        values: dict[str, Any] = {}
-        for name in _FIELDS:
-            if name in stored:
-                try:
-                    value = json.loads(stored[name])
-                except ValueError:
-                    continue
-                values[name] = tuple(value) if isinstance(value, list) else value
-        return CenterSettings(**values)
+            return _decode({row.key: row.value for row in s.scalars(select(Setting))})
 
-    def update(self, actor: Actor, new: CenterSettings) -> CenterSettings:
+    def update(self, actor: Actor, new: CenterSettings, *, loaded: CenterSettings | None = None) -> CenterSettings:
+        """Save the fields *new* changes and return the settings as they now are.
+
+        *loaded* is the copy the desk showed: only the fields that differ from it are written,
+        so another desk's change to any other field survives.  A field this desk changed that
+        another desk changed too since *loaded* was read is refused (:class:`SettingsConflict`
+        names it).  Without *loaded* the fields that differ from the stored values are written.
+        """
         require(actor, Permission.SETTINGS_EDIT)
         new = validate(new)
-        old = self.get()
-        changed = [n for n in _FIELDS if getattr(old, n) != getattr(new, n)]
-        if not changed:
-            return new
         with self.db.write() as s:
+            current = self._locked_current(s)
+            base = current if loaded is None else loaded
+            changed = changed_fields(base, new)
+            conflicts = [
+                n for n in changed if getattr(current, n) != getattr(base, n) and getattr(current, n) != getattr(new, n)
+            ]
+            if conflicts:
+                raise SettingsConflict(conflicts)
+            writes = [n for n in changed if getattr(current, n) != getattr(new, n)]
+            if not writes:
+                return replace(current, **{n: getattr(new, n) for n in changed})
             data = asdict(new)
-            for name in changed:
+            for name in writes:
                 value = json.dumps(
                     list(data[name]) if isinstance(data[name], tuple) else data[name], ensure_ascii=False
                 )
@@ -136,5 +199,14 @@ class SettingsService:
                     s.add(Setting(key=name, value=value, updated_by=actor.staff_id))
                 else:
                     row.value, row.updated_by, row.updated_at = value, actor.staff_id, now()
-            audit(s, actor, AuditAction.UPDATE, "setting", None, "fields=" + ",".join(changed))
-        return new
+            audit(s, actor, AuditAction.UPDATE, "setting", None, "fields=" + ",".join(writes))
+            return replace(current, **{n: getattr(new, n) for n in changed})
+
+    @staticmethod
+    def _locked_current(s: Session) -> CenterSettings:
+        """The stored settings, read after taking the settings' write lock: SQLite's BEGIN IMMEDIATE
+        already holds it; PostgreSQL takes a transaction advisory lock (a key never saved has no row
+        to lock), so two desks' saves of the settings run one after the other."""
+        if s.get_bind().dialect.name == "postgresql":
+            s.execute(text("SELECT pg_advisory_xact_lock(hashtext('kyodo_desk.setting'))"))
+        return _decode({row.key: row.value for row in s.scalars(select(Setting))})

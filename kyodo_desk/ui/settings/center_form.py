@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import N_, _, weekday_short
-from kyodo_desk.services.settings import CenterSettings
+from kyodo_desk.services.settings import CenterSettings, SettingsConflict, changed_fields
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.settings.common import admin_only_note
@@ -115,8 +115,27 @@ class CenterSettingsForm(QWidget):
         self.ctx.tasks.run(lambda _p: settings.get(), on_done=self._fill, owner=self)
 
     def _data_changed(self, kind: str, _ids: list) -> None:
-        if kind == "setting" and (self.current is None or self.collect() == self.current):
+        if kind != "setting":
+            return
+        if self.current is None or self.collect() == self.current:
             self.load()  # another desk saved; nothing typed here would be lost
+            return
+        # something is typed here: show the other desk's values in the fields not touched here,
+        # and keep what was loaded as the base of the touched ones (a save then sees a conflict)
+        settings = self.ctx.services.settings
+        self.ctx.tasks.run(lambda _p: settings.get(), on_done=self._rebase, owner=self)
+
+    def _rebase(self, fresh: CenterSettings, *, take_theirs: bool = False) -> None:
+        """Fields not changed here take *fresh*; fields changed here keep what was typed.
+        *take_theirs*: after a refused save, the typed values become a deliberate overwrite."""
+        if self.current is None:
+            self._fill(fresh)
+            return
+        typed = self.collect()
+        mine = changed_fields(self.current, typed)
+        base = fresh if take_theirs else replace(fresh, **{n: getattr(self.current, n) for n in mine})
+        self._fill(replace(fresh, **{n: getattr(typed, n) for n in mine}))
+        self.current = base
 
     def open_retention(self):
         from kyodo_desk.ui.privacy.retention_dialog import RetentionDialog
@@ -127,6 +146,8 @@ class CenterSettingsForm(QWidget):
         return dialog
 
     def _fill(self, settings: CenterSettings) -> None:
+        """Show *settings*; they become the copy a save is compared with (only fields that differ
+        from it are saved)."""
         self.current = settings
         for name, edit in self.edits.items():
             edit.setText(getattr(settings, name) or "")
@@ -152,13 +173,18 @@ class CenterSettingsForm(QWidget):
         )
 
     def save(self) -> None:
-        """Save; the service refuses anyone without the permission and we show its message."""
-        new = self.collect()
+        """Save the fields changed here; the service refuses anyone without the permission, and a
+        field another desk changed meanwhile, and we show its message."""
+        new, loaded = self.collect(), self.current
         actor, settings = self.ctx.require_actor(), self.ctx.services.settings
         self.errors.clear()
         self.status.clear()
         self.ctx.tasks.run(
-            lambda _p: settings.update(actor, new), on_done=self._saved, on_error=self._failed, write=True, owner=self
+            lambda _p: settings.update(actor, new, loaded=loaded),
+            on_done=self._saved,
+            on_error=self._failed,
+            write=True,
+            owner=self,
         )
 
     def _saved(self, settings: CenterSettings) -> None:
@@ -171,6 +197,16 @@ class CenterSettingsForm(QWidget):
             first = self.errors.show(exc.errors)
             if first:
                 self.errors.widgets[first].setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        if isinstance(exc, SettingsConflict):
+            self.status.setText(
+                str(exc) + _("ほかの項目は最新の内容にしました。この入力で上書きするときは、もう一度保存してください。")
+            )
+            settings = self.ctx.services.settings
+            self.ctx.tasks.run(
+                lambda _p: settings.get(), on_done=lambda fresh: self._rebase(fresh, take_theirs=True), owner=self
+            )
+            self.last_error = report_error(self, exc, self.ctx.log_file)
             return
         self.status.setText(str(exc))
         self.last_error = report_error(self, exc, self.ctx.log_file)
