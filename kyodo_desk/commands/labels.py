@@ -14,7 +14,11 @@ def register(sub) -> None:
     which.add_argument("--all", action="store_true", help=_("廃棄以外のすべての機器"))
     which.add_argument("--calibration", action="store_true", help=_("位置合わせ用紙を出力する"))
     which.add_argument("--list-templates", action="store_true", help=_("使えるラベル用紙の一覧"))
-    p.add_argument("--template", default="a4-24", help=_("ラベル用紙の名前(既定 a4-24)"))
+    p.add_argument(
+        "--template",
+        default="a4-24",
+        help=_("ラベル用紙の名前か製品番号(例: a4-44、72110、KPC-E1121-20N。既定 a4-24。一覧は --list-templates)"),
+    )
     p.add_argument("--start", type=int, default=1, help=_("使いかけのシートで最初に印刷する位置(1から)"))
     p.add_argument("--offset-x", type=float, default=0.0, help=_("プリンターのずれ補正 X(mm、右が+)"))
     p.add_argument("--offset-y", type=float, default=0.0, help=_("プリンターのずれ補正 Y(mm、下が+)"))
@@ -31,8 +35,13 @@ def run(args, ctx) -> int:
     services = ctx.services()
     labels = LabelService(services.db, services.settings)
     if args.list_templates:
+        group = None
         for name, t in labels.templates().items():
-            print(f"{name}\t{t.title}\t{t.per_sheet}")
+            heading = t.maker or _("汎用・登録した用紙")
+            if heading != group:
+                print(f"# {heading}")
+                group = heading
+            print(f"{name}\t{t.title}\t{_('{n}面').format(n=t.per_sheet)}")
         return 0
     if args.out is None:
         print(_("エラー: --out で出力ファイルを指定してください。"))

@@ -14,6 +14,8 @@ from kyodo_desk.documents.labels import (
     build_calibration_page,
     build_label_sheets,
     builtin_templates,
+    find_template,
+    ordered_templates,
 )
 from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.lending import DeviceKind
@@ -30,6 +32,7 @@ class LabelService:
         self.settings = settings
 
     def templates(self) -> dict[str, LabelTemplate]:
+        """Every sheet by name: the generic ones, this center's own, then the products by maker and number."""
         out = builtin_templates()
         with self.db.read() as s:
             for row in s.scalars(select(LabelTemplateRow).order_by(LabelTemplateRow.name)):
@@ -37,7 +40,7 @@ class LabelService:
                     out[row.name] = LabelTemplate(**json.loads(row.definition))
                 except (TypeError, ValueError):
                     continue
-        return out
+        return {t.name: t for t in ordered_templates(out)}
 
     def save_template(self, actor: Actor, template: LabelTemplate) -> None:
         """Add or replace a user-defined sheet (built-in names can't be replaced)."""
@@ -111,9 +114,11 @@ class LabelService:
         return build_calibration_page(self._template(template_name), offset_x_mm=offset_x_mm, offset_y_mm=offset_y_mm)
 
     def _template(self, name: str) -> LabelTemplate:
+        """The sheet named *name*, or the product whose number is *name* (「72110」)."""
         templates = self.templates()
-        if name not in templates:
+        found = find_template(templates, name)
+        if found is None:
             raise ServiceError(
                 _("ラベル用紙「{name}」はありません。使える用紙: {names}").format(name=name, names=", ".join(templates))
             )
-        return templates[name]
+        return found

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kyodo_desk.documents.labels import LabelTemplate
+from kyodo_desk.documents.labels import LabelTemplate, ordered_templates
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.i18n import _
 from kyodo_desk.services.base import ServiceError
@@ -139,6 +139,10 @@ class LabelDialog(QDialog):
         )
         sheet_row.addWidget(self.add_template_button)
         sheet_layout.addLayout(sheet_row)
+        self.sheet_info = plain_label()
+        self.sheet_info.setObjectName("hint")
+        self.sheet_info.setWordWrap(True)
+        sheet_layout.addWidget(self.sheet_info)
         sheet_layout.addWidget(plain_label(_("使いかけの用紙なら、最初の空いているラベルをクリック:")))
         self.grid = StartGrid()
         self.grid.start_changed.connect(lambda n: self.start_label.setText(_("{n} 番目から印刷します").format(n=n)))
@@ -208,8 +212,19 @@ class LabelDialog(QDialog):
         self.templates = templates
         self.template.blockSignals(True)
         self.template.clear()
-        for name, t in templates.items():
-            self.template.addItem(t.title, name)
+        group = None
+        for t in ordered_templates(templates):  # generic and own sheets, then by maker and product number
+            heading = t.maker or ""
+            if group is not None and heading != group:
+                self.template.insertSeparator(self.template.count())
+            group = heading
+            self.template.addItem(t.title, t.name)
+            if t.maker:
+                self.template.setItemData(
+                    self.template.count() - 1,
+                    _("寸法の出典: {source}").format(source=t.source),
+                    Qt.ItemDataRole.ToolTipRole,
+                )
         self.template.blockSignals(False)
         self.template.setCurrentIndex(max(0, self.template.findData(select)) if select else 0)
         self._template_changed()
@@ -236,7 +251,13 @@ class LabelDialog(QDialog):
     def _template_changed(self, *_args) -> None:
         name = self.template.currentData()
         if name in self.templates:
-            self.grid.set_template(self.templates[name])
+            t = self.templates[name]
+            self.grid.set_template(t)
+            self.sheet_info.setText(
+                _(
+                    "ラベル {w}×{h}mm・{cols}列×{rows}段・上の余白 {top}mm・左の余白 {left}mm(用紙の箱の寸法図と同じか確かめてください)"
+                ).format(w=t.label_width, h=t.label_height, cols=t.columns, rows=t.rows, top=t.top, left=t.left)
+            )
 
     def _next_tag(self) -> None:
         text = self.tags.text().rstrip(" ,、")
