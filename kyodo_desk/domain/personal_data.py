@@ -130,6 +130,7 @@ CONSULTATIONS = PersonalFile(
         HeldField("consultation", "answer", N_("対応・回答"), _S_CONSULT),
         HeldField("consultation", "referral_detail", N_("紹介先(詳しく)"), _S_CONSULT),
         HeldField("consultation", "referral_reason", N_("紹介の理由"), _S_CONSULT),
+        HeldField("consultation", "referral_outcome_note", N_("紹介の結果のメモ"), _S_CONSULT),
         HeldField("search_document", "text", N_("検索用の写し(要旨・内容・回答)"), _S_SEARCH),
     ),
 )

@@ -40,7 +40,7 @@ PERSON = "person"
 ORGANIZATION = "organization"
 SUBJECT_KINDS = (PERSON, ORGANIZATION)
 ORG_CONTACT_COLUMNS = tuple(f.column for f in ORGANIZATION_CONTACTS.fields if f.table == "organization")
-_CONSULTATION_TEXT = ("summary", "details", "answer", "referral_detail", "referral_reason")
+_CONSULTATION_TEXT = ("summary", "details", "answer", "referral_detail", "referral_reason", "referral_outcome_note")
 
 
 @dataclass(frozen=True)
@@ -490,6 +490,7 @@ def erase_consultation_text(s: Session, rows: Iterable[Consultation], marker: st
     for row in rows:
         row.summary, row.details, row.answer = marker, "", ""
         row.person_id, row.referral_reason, row.referral_detail = None, "", ""
+        row.referral_outcome_note = ""  # the outcome itself (連絡済み …) stays for the statistics
         if row.anonymized_at is None:
             row.anonymized_at = now()
         search_index.remove_document(s, "consultation", row.id)

@@ -39,7 +39,7 @@ def index_consultation(session: Session, row: Consultation) -> None:
         title=row.summary,
         subtitle=row.received_at.strftime("%Y-%m-%d"),
         code=row.reference,
-        texts=(row.details, row.answer, row.referral_detail),
+        texts=(row.details, row.answer, row.referral_detail, row.referral_outcome_note),
     )
 
 

@@ -18,7 +18,15 @@ from kyodo_desk.db.consultation_models import (
 )
 from kyodo_desk.db.engine import Database
 from kyodo_desk.db.models import Organization, Person, Staff
-from kyodo_desk.domain.consultation import CaseStatus, Channel, FollowUpAction, ReferralTarget, RequesterType
+from kyodo_desk.domain.consultation import (
+    CaseStatus,
+    Channel,
+    FollowUpAction,
+    ReferralOutcome,
+    ReferralTarget,
+    RequesterType,
+)
+from kyodo_desk.i18n import _
 
 KIND = "consultation"
 
@@ -44,6 +52,8 @@ class ConsultationInput:
     referral_to: str | None = None
     referral_detail: str = ""
     referral_reason: str = ""
+    referral_outcome: str | None = None  # ReferralOutcome; None while nothing is known (未確認)
+    referral_outcome_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,13 @@ class ConsultationRecord(ConsultationInput):
     @property
     def referral_label(self) -> str:
         return ReferralTarget(self.referral_to).label() if self.referral_to else ""
+
+    @property
+    def referral_outcome_label(self) -> str:
+        """「連絡済み」「つながった」「不調」, 「未確認」 for a referral with no outcome yet, "" without a referral."""
+        if not self.referral_to:
+            return ""
+        return ReferralOutcome(self.referral_outcome).label() if self.referral_outcome else _("未確認")
 
     def as_input(self) -> ConsultationInput:
         return ConsultationInput(**{f.name: getattr(self, f.name) for f in fields(ConsultationInput)})

@@ -8,6 +8,8 @@ Counting rules (they are what the city's report asks for, and the tests pin them
   even when it has two sub-categories of it.
 * 新規/継続: a consultation is 継続 when its case had an earlier consultation (in any year).
 * Follow-up completion: of the consultations with a next action, how many are done, open, overdue.
+* 紹介の結果: each referral counts once under its outcome (連絡済み / つながった / 不調) or under 未確認
+  while none is recorded, so the outcome rows add up to 紹介件数.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sqlalchemy import func, select
 
 from kyodo_desk.db.consultation_models import Consultation, ConsultationCategory, consultation_category_link
 from kyodo_desk.db.engine import Database
-from kyodo_desk.domain.consultation import Channel, ReferralTarget, RequesterType
+from kyodo_desk.domain.consultation import Channel, ReferralOutcome, ReferralTarget, RequesterType
 from kyodo_desk.domain.fiscal import fiscal_months
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.i18n import _, month_short, wareki_fiscal_year
@@ -97,6 +99,7 @@ class ConsultationStatsService:
                     c.followup_done,
                     c.followup_due,
                     c.referral_to,
+                    c.referral_outcome,
                 ).where(c.received_at >= start, c.received_at < end)
             ).all()
             ids = [r.id for r in rows]
@@ -165,6 +168,8 @@ class ConsultationStatsService:
         requester = {rt.value: blank() for rt in RequesterType}
         referral = {rt.value: blank() for rt in ReferralTarget}
         referral_all = blank()
+        outcome: dict[str | None, list[int]] = {o.value: blank() for o in ReferralOutcome}
+        outcome[None] = blank()  # 未確認
         cat_counts: dict[int, list[int]] = defaultdict(blank)
         parent_of = {cat.id: cat.parent_id for cat in categories}
         fu_total = fu_done = fu_open = fu_overdue = 0
@@ -186,6 +191,7 @@ class ConsultationStatsService:
             if r.referral_to:
                 add(referral[r.referral_to], col)
                 add(referral_all, col)
+                add(outcome[r.referral_outcome if r.referral_outcome in outcome else None], col)
             counted = set()
             for cat in links.get(r.id, ()):
                 for target in (cat, parent_of.get(cat)):
@@ -226,12 +232,19 @@ class ConsultationStatsService:
                         out.append(StatsRow(sec_cat, sub.name, tuple(cat_counts.get(sub.id, blank())), indent=1))
         out.append(StatsRow(sec_ref, _("紹介件数"), tuple(referral_all)))
         out += [StatsRow(sec_ref, ReferralTarget(k).label(), tuple(v), indent=1) for k, v in referral.items()]
+        out += [StatsRow(sec_ref, outcome_row_label(k), tuple(v), indent=1) for k, v in outcome.items()]
 
         columns = tuple(month_short(y, m) for y, m in months) + (_("合計"),)
         title = _("{fy} 相談受付統計").format(fy=wareki_fiscal_year(fiscal_year))
         if month is not None:
             title = _("{fy} {m}月 相談受付統計").format(fy=wareki_fiscal_year(fiscal_year), m=month)
         return ConsultationStats(fiscal_year, title, columns, tuple(out), fu_total, fu_done, fu_open, fu_overdue)
+
+
+def outcome_row_label(outcome: str | None) -> str:
+    """「紹介の結果: つながった」, 「紹介の結果: 未確認」 (None: no outcome recorded yet)."""
+    name = ReferralOutcome(outcome).label() if outcome else _("未確認")
+    return _("紹介の結果: {outcome}").format(outcome=name)
 
 
 def stats_table(stats) -> list[list[str]]:

@@ -5,8 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from sqlalchemy import String
+
+from kyodo_desk.db.consultation_models import Consultation
 from kyodo_desk.db.models import now
-from kyodo_desk.domain.consultation import Channel, FollowUpAction, ReferralTarget, RequesterType
+from kyodo_desk.domain.consultation import Channel, FollowUpAction, ReferralOutcome, ReferralTarget, RequesterType
+from kyodo_desk.domain.text_fields import label
 from kyodo_desk.domain.validation import Validator
 from kyodo_desk.i18n import _
 from kyodo_desk.services.consultation_records import ConsultationInput
@@ -15,6 +19,35 @@ from kyodo_desk.services.consultation_records import ConsultationInput
 def received(clean: ConsultationInput) -> dt.datetime:
     assert clean.received_at is not None, "validate() fills in the time of receipt"
     return clean.received_at
+
+
+# the note's limit is its column's (domain/text_fields.py: one source for every text field)
+_NOTE_TYPE = Consultation.__table__.c.referral_outcome_note.type
+assert isinstance(_NOTE_TYPE, String) and _NOTE_TYPE.length
+OUTCOME_NOTE_LIMIT: int = _NOTE_TYPE.length
+
+
+def check_referral_outcome(v: Validator, referral_to: str | None, outcome: str | None, note: str) -> None:
+    """An outcome (and its note) belongs to a referral: refused on a consultation referred nowhere."""
+    outcome_label, note_label = _("紹介の結果"), label("consultation", "referral_outcome_note")
+    if outcome and outcome not in {o.value for o in ReferralOutcome}:
+        v.add("referral_outcome", _("「{label}」を一覧から選んでください。").format(label=outcome_label))
+    if not referral_to:
+        if outcome:
+            v.add(
+                "referral_outcome",
+                _(
+                    "「{label}」は紹介先があるときだけ記録できます。紹介先を選ぶか、結果を「未確認」に戻してください。"
+                ).format(label=outcome_label),
+            )
+        if note.strip():
+            v.add(
+                "referral_outcome_note",
+                _("「{label}」は紹介先があるときだけ記録できます。紹介先を選ぶか、メモを消してください。").format(
+                    label=note_label
+                ),
+            )
+    v.max_length("referral_outcome_note", note_label, note.strip(), OUTCOME_NOTE_LIMIT)
 
 
 def validate(data: ConsultationInput, *, clock: dt.datetime | None = None) -> ConsultationInput:
@@ -47,6 +80,7 @@ def validate(data: ConsultationInput, *, clock: dt.datetime | None = None) -> Co
         v.required("referral_reason", _("紹介の理由"), data.referral_reason)
         if data.referral_to == ReferralTarget.OTHER.value:
             v.required("referral_detail", _("紹介先(その他)"), data.referral_detail)
+    check_referral_outcome(v, data.referral_to, data.referral_outcome, data.referral_outcome_note)
     v.raise_if_any()
     return replace(
         data,
@@ -61,4 +95,6 @@ def validate(data: ConsultationInput, *, clock: dt.datetime | None = None) -> Co
         referral_to=data.referral_to or None,
         referral_detail=data.referral_detail.strip() if data.referral_to else "",
         referral_reason=data.referral_reason.strip() if data.referral_to else "",
+        referral_outcome=data.referral_outcome or None,
+        referral_outcome_note=data.referral_outcome_note.strip(),
     )

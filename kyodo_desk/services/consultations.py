@@ -3,7 +3,8 @@ with one job each:
 
 * consultation_editing — intake, edit, delete        * consultation_queries — get, lists, 相談カルテ
 * consultation_followups — 次の対応                   * consultation_cases — 案件
-* consultation_retention — erasing old personal text  * consultation_records / _validation / _references
+* consultation_referrals — 紹介の結果 recorded later   * consultation_retention — erasing old personal text
+* consultation_records / _validation / _references — data shapes, checks, 受付番号
 
 Consultations are personal data (APPI): opening one is audited, audit rows never hold the text,
 and :meth:`ConsultationService.purge_expired` erases the personal text after the retention period
@@ -30,6 +31,7 @@ from kyodo_desk.services.consultation_references import (
     next_reference,
     next_reference_for,
 )
+from kyodo_desk.services.consultation_referrals import ConsultationReferrals
 from kyodo_desk.services.consultation_retention import ConsultationRetention
 from kyodo_desk.services.consultation_validation import validate
 
@@ -50,6 +52,11 @@ __all__ = [
 
 
 class ConsultationService(
-    ConsultationEditing, ConsultationQueries, ConsultationFollowUps, ConsultationCases, ConsultationRetention
+    ConsultationEditing,
+    ConsultationQueries,
+    ConsultationFollowUps,
+    ConsultationReferrals,
+    ConsultationCases,
+    ConsultationRetention,
 ):
     """Everything staff do with consultations (see the modules above for each part)."""

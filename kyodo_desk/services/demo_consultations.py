@@ -6,6 +6,7 @@ small: ~300 consultations in the last year; large: ≥100,000 over ten years.
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from sqlalchemy import func, insert, select
 
@@ -17,7 +18,14 @@ from kyodo_desk.db.consultation_models import (
     consultation_category_link,
 )
 from kyodo_desk.db.models import Organization, SearchDocument
-from kyodo_desk.domain.consultation import REQUESTER_FOR_KIND, Channel, FollowUpAction, ReferralTarget, RequesterType
+from kyodo_desk.domain.consultation import (
+    REQUESTER_FOR_KIND,
+    Channel,
+    FollowUpAction,
+    ReferralOutcome,
+    ReferralTarget,
+    RequesterType,
+)
 from kyodo_desk.domain.fiscal import fiscal_year_of
 from kyodo_desk.domain.text import fold
 from kyodo_desk.services.consultation_categories import seed_year
@@ -115,6 +123,7 @@ def step(ctx) -> None:
         due = day + dt.timedelta(days=rng.randint(1, 14)) if followup else None
         referral = rng.random() < 0.07
         cid = first_id + i
+        outcome, outcome_note = _referral_outcome(cid, day, today) if referral else (None, "")
         batch.append(
             {
                 "id": cid,
@@ -140,6 +149,8 @@ def step(ctx) -> None:
                 "referral_to": rng.choice([r.value for r in ReferralTarget]) if referral else None,
                 "referral_detail": "税理士会" if referral else "",
                 "referral_reason": "専門的な助言が必要なため" if referral else "",
+                "referral_outcome": outcome,
+                "referral_outcome_note": outcome_note,
                 "anonymized_at": None,
                 "created_at": received,
                 "updated_at": received,
@@ -159,7 +170,9 @@ def step(ctx) -> None:
                 "code": batch[-1]["reference"],
                 "title": summary,
                 "subtitle": received.strftime("%Y-%m-%d"),
-                "text": " ".join((fold(summary), fold(answer), batch[-1]["reference"].lower())),
+                "text": " ".join(
+                    x for x in (fold(summary), fold(answer), fold(outcome_note), batch[-1]["reference"].lower()) if x
+                ),
             }
         )
         if len(batch) >= 2000:
@@ -173,6 +186,25 @@ def step(ctx) -> None:
         else:
             row.last_value = max(row.last_value, value)
     s.flush()
+
+
+_OUTCOME_NOTES = {
+    ReferralOutcome.CONTACTED.value: "紹介先に電話で連絡済み、返事待ち",
+    ReferralOutcome.CONNECTED.value: "紹介先で面談できたと団体から連絡あり",
+    ReferralOutcome.FAILED.value: "紹介先の窓口では対応できなかった",
+}
+
+
+def _referral_outcome(cid: int, day: dt.date, today: dt.date) -> tuple[str | None, str]:
+    """What came of a demo referral: mostly known once a few weeks have passed, mostly not yet for
+    the last fortnight's.  Drawn from its own generator (seeded by the id), so the rest of the demo
+    data stays the same as before outcomes existed."""
+    rng = random.Random(cid)
+    age = (today - day).days
+    if rng.random() < (0.85 if age > 30 else 0.5 if age > 14 else 0.15):
+        outcome = rng.choices([o.value for o in ReferralOutcome], weights=[25, 60, 15])[0]
+        return outcome, _OUTCOME_NOTES[outcome] if rng.random() < 0.5 else ""
+    return None, ""
 
 
 def _flush(s, batch: list, links: list, docs: list) -> None:

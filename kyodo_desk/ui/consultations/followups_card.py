@@ -1,5 +1,6 @@
 """The home page card 「フォローアップ(今日まで)」: open follow-ups due today or overdue, oldest
-first, with due date, summary and assignee.  Clicking (or Enter on) a line opens the consultation."""
+first, with due date, summary and assignee.  Clicking (or Enter on) a line opens the consultation;
+on a referral's line (「紹介 未確認」 …) Ctrl+R or 「紹介の結果を記録…」 records what came of it."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QListWidget, QListWidgetItem
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPushButton
 
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.i18n import _, format_number
 from kyodo_desk.services.consultations import ConsultationRecord
 from kyodo_desk.ui.consultations.common import CONSULTATION_KIND, one_line
+from kyodo_desk.ui.consultations.referral_outcome_dialog import ReferralOutcomeDialog
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.widgets.page import Card, plain_label
 
@@ -25,6 +27,8 @@ def followup_line(r: ConsultationRecord, today: dt.date) -> str:
     late = (today - r.followup_due).days if r.followup_due else 0
     state = _("期限超過 {n}日").format(n=late) if late > 0 else _("今日まで")
     who = r.followup_assignee_name or _("担当未定")
+    if r.referral_to:
+        who += " ・ " + _("紹介 {outcome}").format(outcome=r.referral_outcome_label)
     return _("{due}({state}) {action} ・ {who}\n{summary} — {ref}").format(
         due=f"{r.followup_due:%m/%d}" if r.followup_due else "",
         state=state,
@@ -52,6 +56,16 @@ class FollowupsCard(Card):
         self.list.itemActivated.connect(self._activated)
         self.list.itemClicked.connect(self._activated)
         self.body.addWidget(self.list)
+        self.outcome_button = QPushButton(_("紹介の結果を記録… (Ctrl+R)"))
+        self.outcome_button.setObjectName("referralOutcomeButton")
+        self.outcome_button.clicked.connect(self.record_outcome)
+        self.outcome_button.hide()
+        self.body.addWidget(self.outcome_button)
+        QShortcut(
+            QKeySequence("Ctrl+R"), self.list, activated=self.record_outcome, context=Qt.ShortcutContext.WidgetShortcut
+        )
+        self.list.currentItemChanged.connect(lambda *_a: self._sync_outcome_button())
+        self.outcome_dialog: ReferralOutcomeDialog | None = None
         self.body.addStretch(1)  # with an empty (hidden) list the summary stays under the heading
         ctx.events.data_changed.connect(lambda kind, _ids: self.refresh() if kind == CONSULTATION_KIND else None)
 
@@ -94,10 +108,32 @@ class FollowupsCard(Card):
         rows = min(self.list.count(), MAX_LINES // 2)  # grow with the list, then scroll
         self.list.setFixedHeight(rows * (2 * line + 12) + 2 * self.list.frameWidth() + 4)
         self.list.setVisible(bool(self.records))
+        self.outcome_button.setVisible(any(r.referral_to for r in self.records[:MAX_LINES]))
+        self._sync_outcome_button()
         self.loaded.emit()
 
     def lines(self) -> list[str]:
         return [self.list.item(i).text() for i in range(self.list.count())]
+
+    def current_record(self) -> ConsultationRecord | None:
+        item = self.list.currentItem()
+        consultation_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return next((r for r in self.records if r.id == consultation_id), None)
+
+    def _sync_outcome_button(self) -> None:
+        r = self.current_record()
+        self.outcome_button.setEnabled(
+            r is not None and bool(r.referral_to) and self.ctx.require_actor().can(Permission.CONSULTATION_EDIT)
+        )
+
+    def record_outcome(self) -> None:
+        """The dialog for the selected line's referral (nothing on a line without one)."""
+        r = self.current_record()
+        if r is None or not r.referral_to or not self.ctx.require_actor().can(Permission.CONSULTATION_EDIT):
+            return
+        self.outcome_dialog = ReferralOutcomeDialog(self.ctx, r, self.window())
+        self.outcome_dialog.finished.connect(lambda _r: self.list.setFocus(Qt.FocusReason.OtherFocusReason))
+        self.outcome_dialog.open()
 
     def _activated(self, item: QListWidgetItem) -> None:
         consultation_id = item.data(Qt.ItemDataRole.UserRole)

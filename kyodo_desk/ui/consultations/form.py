@@ -1,9 +1,9 @@
 """The consultation form: every field of an intake, laid out for the keyboard.
 
 Focus starts at 受付方法; Tab walks 種別 → 団体 → 人数 → 相談分類 (Space ticks) → 要旨 → 詳細 → 回答
-→ 対応時間 → フォローアップ → 紹介 → 案件.  Fields that do not apply yet (the person without an
+→ 対応時間 → フォローアップ → 紹介(紹介先・理由・結果・結果のメモ) → 案件.  Fields that do not apply yet (the person without an
 organization, the due date without a next action, the referral reason without a target, the case
-title unless 「新しい案件」) are disabled, so Tab skips them and the anonymous path stays short.
+title unless 「新しい案件」, the referral's outcome without a target) are disabled, so Tab skips them and the anonymous path stays short.
 """
 
 from __future__ import annotations
@@ -24,9 +24,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kyodo_desk.domain.consultation import REQUESTER_FOR_KIND, Channel, FollowUpAction, ReferralTarget, RequesterType
+from kyodo_desk.domain.consultation import (
+    REQUESTER_FOR_KIND,
+    Channel,
+    FollowUpAction,
+    ReferralOutcome,
+    ReferralTarget,
+    RequesterType,
+)
 from kyodo_desk.domain.fiscal import fiscal_year_of
 from kyodo_desk.i18n import _
+from kyodo_desk.services.consultation_validation import OUTCOME_NOTE_LIMIT
 from kyodo_desk.services.consultations import ConsultationInput, ConsultationRecord
 from kyodo_desk.services.organizations import OrganizationRecord
 from kyodo_desk.ui.consultations.category_tree import CategoryTree
@@ -147,7 +155,13 @@ class ConsultationForm(QWidget):
         self.referral_reason = QLineEdit()
         self.errors.add_row(f, "referral_to", _("紹介先"), self.referral_to)
         self.errors.add_row(f, "referral_detail", _("紹介先の名前"), self.referral_detail)
+        self.referral_outcome = choice_combo(ReferralOutcome.choices(), (_("未確認"), None))
+        self.referral_outcome_note = QLineEdit()
+        self.referral_outcome_note.setMaxLength(OUTCOME_NOTE_LIMIT)
+        self.referral_outcome_note.setPlaceholderText(_("例: 担当者と面談できた"))
         self.errors.add_row(f, "referral_reason", _("紹介の理由"), self.referral_reason)
+        self.errors.add_row(f, "referral_outcome", _("紹介の結果"), self.referral_outcome)
+        self.errors.add_row(f, "referral_outcome_note", _("紹介の結果のメモ"), self.referral_outcome_note)
         grid.addWidget(referral, 1, 1)
 
         case = QGroupBox(_("案件(続きものの相談)"))
@@ -201,6 +215,8 @@ class ConsultationForm(QWidget):
             self.referral_to,
             self.referral_detail,
             self.referral_reason,
+            self.referral_outcome,
+            self.referral_outcome_note,
             self.case,
             self.case_title,
         ]
@@ -233,6 +249,8 @@ class ConsultationForm(QWidget):
         set_combo_data(self.referral_to, data.referral_to)
         self.referral_detail.setText(data.referral_detail)
         self.referral_reason.setText(data.referral_reason)
+        set_combo_data(self.referral_outcome, data.referral_outcome)
+        self.referral_outcome_note.setText(data.referral_outcome_note)
         self.case_title.clear()
         self.errors.clear()
         self._programmatic = False
@@ -245,6 +263,7 @@ class ConsultationForm(QWidget):
         case = self._wanted_case  # what was chosen, even while the lists are still loading
         person = self._wanted_person
         action = self.followup_action.currentData()
+        referred = self.referral_to.currentData() is not None
         return ConsultationInput(
             received_at=self.received_at.dateTime().toPython() if self._received_touched else None,
             channel=self.channel.currentData(),
@@ -265,6 +284,8 @@ class ConsultationForm(QWidget):
             referral_to=self.referral_to.currentData(),
             referral_detail=self.referral_detail.text(),
             referral_reason=self.referral_reason.text(),
+            referral_outcome=self.referral_outcome.currentData() if referred else None,
+            referral_outcome_note=self.referral_outcome_note.text() if referred else "",
         )
 
     def new_case_title(self) -> str | None:
@@ -392,8 +413,8 @@ class ConsultationForm(QWidget):
         for w in (self.followup_due, self.followup_assignee, self.followup_done):
             w.setEnabled(on)
         on = self.referral_to.currentData() is not None
-        self.referral_detail.setEnabled(on)
-        self.referral_reason.setEnabled(on)
+        for w in (self.referral_detail, self.referral_reason, self.referral_outcome, self.referral_outcome_note):
+            w.setEnabled(on)
         self.case_title.setEnabled(self._wanted_case == NEW_CASE)
 
     def _load_staff(self) -> None:
