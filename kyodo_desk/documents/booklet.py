@@ -97,6 +97,7 @@ def impose_booklet(pdf: bytes, *, back_cover: bool = False, progress: Progress |
     sheet_w, sheet_h = landscape(A4)
     writer = PdfWriter()
     forms: dict[int, tuple] = {}
+    placed: dict[int, tuple[int, float, float, float]] = {}  # page → (face index, x, y, scale)
     order = booklet_order(pages, back_cover=back_cover)
     total = len(order) * 2
     done = 0
@@ -117,14 +118,40 @@ def impose_booklet(pdf: bytes, *, back_cover: bool = False, progress: Progress |
                 name = f"/P{number}"
                 xobjects[NameObject(name)] = ref
                 ops.append(f"q {scale:.6f} 0 0 {scale:.6f} {x:.4f} {y:.4f} cm {name} Do Q")
+                placed[number] = (len(writer.pages) - 1, x, y, scale)
             content = DecodedStreamObject()
             content.set_data("\n".join(ops).encode("ascii"))
             sheet[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
             sheet[NameObject("/Contents")] = writer._add_object(content)  # noqa: SLF001
             done += 1
             report(progress, done, total, _("冊子の面付け中"))
+    _copy_outline(reader, writer, reader.outline, None, placed)
     if reader.metadata:
         writer.add_metadata({k: v for k, v in reader.metadata.items() if isinstance(v, str)})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _copy_outline(reader, writer, items, parent, placed: dict[int, tuple[int, float, float, float]]) -> None:
+    """The source's bookmarks, each pointing at the sheet face (and the spot on it) where its page
+    was placed; nesting and titles kept."""
+    from pypdf.generic import Fit
+
+    last = None
+    for item in items:
+        if isinstance(item, list):  # the children of the entry before
+            _copy_outline(reader, writer, item, last, placed)
+            continue
+        number = reader.get_destination_page_number(item)
+        if number is None or number + 1 not in placed:
+            continue
+        face, x, y, scale = placed[number + 1]
+        top = getattr(item, "top", None)
+        left = getattr(item, "left", None)
+        fit = Fit.xyz(
+            left=x + float(left) * scale if left is not None else x,
+            top=y + float(top) * scale if top is not None else None,
+            zoom=None,
+        )
+        last = writer.add_outline_item(title=str(item.title), page_number=face, parent=parent, fit=fit)

@@ -149,7 +149,7 @@ class PrintingService:
             )
         center = self.center()
         if key == HANDBOOK:
-            return self._handbook(doc, center, paper, progress)
+            return self._handbook(doc, center, paper, progress, today)
         if key == PERSONAL_FILE_REGISTER:
             from kyodo_desk.documents.forms import personal_file_register
 
@@ -160,14 +160,24 @@ class PrintingService:
         data = get_form(key[len(FORM_PREFIX) :]).build(center, today=today, progress=progress)
         return BuiltDocument(key, doc.title, paper, data, _count_pages(data))
 
-    def _handbook(self, doc: PrintableDocument, center: CenterInfo, paper: Paper, progress) -> BuiltDocument:
+    def _handbook(
+        self, doc: PrintableDocument, center: CenterInfo, paper: Paper, progress, today: dt.date | None = None
+    ) -> BuiltDocument:
         from kyodo_desk.documents.handbook import HandbookSourceError, build_handbook, load_handbook
+        from kyodo_desk.services.handbook_plan import handbook_plan
 
         try:
             source = load_handbook(self.handbook_override_dir)
         except HandbookSourceError as exc:
             raise ServiceError(str(exc)) from exc
-        result = build_handbook(source, center, booklet=paper is Paper.A5_BOOKLET, progress=progress)
+        result = build_handbook(
+            source,
+            center,
+            booklet=paper is Paper.A5_BOOKLET,
+            progress=progress,
+            plan=handbook_plan(self.db, source.title.plan),  # ended or current: by the print date
+            today=today or dt.date.today(),
+        )
         info = self.handbook_source()
         return BuiltDocument(
             HANDBOOK,

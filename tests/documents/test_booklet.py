@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+import re
+import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -105,3 +109,94 @@ def test_imposition_copies_each_page_once_and_keeps_its_fonts_shared():
     forms = {ref.idnum for page in reader.pages for ref in page["/Resources"]["/XObject"].values()}
     assert len(forms) == 16  # one Form XObject per A5 page, however many sides use it
     assert len(imposed) < 1.5 * len(source)  # fonts and content not duplicated
+
+
+# ---------------------------------------------------------------- bookmarks kept (issue 15)
+
+
+def bookmarked_pdf(n: int) -> bytes:
+    """*n* A5 pages, each with a nested bookmark at a known height (y = 300 + page)."""
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=A5)
+    for i in range(1, n + 1):
+        c.setFont("Helvetica", 40)
+        c.drawCentredString(A5[0] / 2, A5[1] / 2, f"P{i}")
+        c.bookmarkPage(f"p{i}", fit="XYZ", left=10, top=300 + i)
+        c.addOutlineEntry(f"Page {i}", f"p{i}", level=0 if i % 3 == 1 else 1)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _face_of(n: int, page: int, back_cover: bool) -> tuple[int, int]:
+    """(face index, 0 = left / 1 = right) where *page* lands in the imposed booklet."""
+    for k, (front, back) in enumerate(booklet_order(n, back_cover=back_cover)):
+        for side, (left, right) in enumerate((front, back)):
+            if page in (left, right):
+                return 2 * k + side, 0 if left == page else 1
+    raise AssertionError(page)
+
+
+@pytest.mark.parametrize("n,back_cover", [(5, False), (13, True), (16, False)])
+def test_bookmarks_point_at_the_face_and_half_their_page_was_imposed_on(n, back_cover):
+    imposed = PdfReader(io.BytesIO(impose_booklet(bookmarked_pdf(n), back_cover=back_cover)))
+    seen = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+                continue
+            page = int(item.title.split()[1])
+            face, half = _face_of(n, page, back_cover)
+            assert imposed.get_destination_page_number(item) == face, item.title
+            sheet_w = float(imposed.pages[face].mediabox.width)
+            assert (float(item.left) >= sheet_w / 2) == bool(half), (item.title, item.left)
+            assert abs(float(item.top) - (300 + page + (float(imposed.pages[face].mediabox.height) - A5[1]) / 2)) < 1
+            seen.append((depth, page))
+
+    walk(imposed.outline, 0)
+    assert seen == [(0 if i % 3 == 1 else 1, i) for i in range(1, n + 1)]
+
+
+def test_handbook_booklet_bookmarks_land_on_their_headings():
+    """Every bookmark of the A5 handbook booklet opens the sheet face holding its heading, on the
+    half (left or right A5 page) where the heading is printed."""
+    from kyodo_desk.documents.base import CenterInfo
+    from kyodo_desk.documents.handbook import build_handbook, load_handbook
+    from kyodo_desk.services.settings import CenterSettings
+
+    result = build_handbook(load_handbook(None), CenterInfo.from_settings(CenterSettings()), booklet=True)
+    reader = PdfReader(io.BytesIO(result.data))
+    entries = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                entries.append((depth, item))
+
+    walk(reader.outline, 0)
+    assert len(entries) > 40 and [d for d, _i in entries if d == 0]
+    assert any(d == 1 for d, _i in entries) and not any(d > 2 for d, _i in entries)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "booklet.pdf"
+        path.write_bytes(result.data)
+        html = subprocess.run(
+            ["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True
+        ).stdout  # poppler applies each placed page's transform, so these are sheet coordinates
+    faces = html.split("<page ")[1:]
+    for _depth, item in entries:
+        face = reader.get_destination_page_number(item)
+        sheet_w, sheet_h = float(reader.pages[face].mediabox.width), float(reader.pages[face].mediabox.height)
+        right = float(item.left) >= sheet_w / 2
+        want = item.title.replace(" ", "\u3000").split("\u3000")[-1][:2]
+        words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)<', faces[face])
+        hits = [(float(x), sheet_h - float(y)) for x, y, w in words if w.startswith(want)]
+        assert any((x >= sheet_w / 2) == right and abs(y - float(item.top)) < 30 for x, y in hits), (
+            item.title,
+            hits,
+            item.left,
+            item.top,
+        )

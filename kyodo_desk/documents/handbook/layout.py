@@ -3,6 +3,7 @@ header and page numbers, bookmarks, metadata; A4 pages or an imposed A5 booklet.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from kyodo_desk.documents.base import (
 from kyodo_desk.documents.booklet import impose_booklet
 from kyodo_desk.documents.handbook.markdown import ChapterRenderer, HeadingParagraph, RenderContext
 from kyodo_desk.documents.handbook.pages import BackCover, CoverPage, draw_running_header, plain_title
+from kyodo_desk.documents.handbook.plan_text import PlanPeriodText, apply_conditions
 from kyodo_desk.documents.handbook.source import HandbookSource
 from kyodo_desk.i18n import _
 
@@ -55,10 +57,11 @@ def placeholder_values(center: CenterInfo) -> dict[str, str]:
 
 class HandbookDocTemplate(ProgressDocTemplate):
     chapter = ""
-    _outline_level = -1
+    _open_levels: list[int] = []  # heading levels of the open outline entries, outermost first
 
     def setup(self, geometry: PageGeometry, styles: DocStyles, title: str) -> None:
         self.geometry, self.styles, self.handbook_title = geometry, styles, title
+        self._open_levels = []
         frame = geometry.frame()
         self.addPageTemplates(
             [
@@ -73,25 +76,51 @@ class HandbookDocTemplate(ProgressDocTemplate):
     def afterFlowable(self, flowable):  # noqa: N802 - ReportLab hook
         if not isinstance(flowable, HeadingParagraph):
             return
-        level = min(flowable.level - 1, self._outline_level + 1)
-        self._outline_level = level
-        self.canv.bookmarkPage(flowable.key)
+        level = self._outline_depth(flowable.outline_level)
+        # the destination is the heading itself (an imposed booklet moves it with its page)
+        frame = getattr(self, "frame", None)
+        top = frame._y + flowable.height + flowable.style.leading * 0.3 if frame is not None else None  # noqa: SLF001
+        self.canv.bookmarkPage(flowable.key, fit="XYZ", left=0, top=top)
         self.canv.addOutlineEntry(flowable.plain, flowable.key, level=level, closed=level > 0)
         if flowable.level == 1:
             self.chapter = flowable.plain
         if flowable.in_toc:
             self.notify("TOCEntry", (flowable.level - 1, esc(flowable.plain), self.page, flowable.key))
 
+    def _outline_depth(self, heading_level: int) -> int:
+        """The outline depth of a heading: one below the nearest enclosing heading of a higher level.
+
+        A skipped level (``#`` then ``###``) makes the ``###`` a child of the ``#``; its siblings stay
+        siblings (ReportLab's addOutlineEntry accepts at most one level deeper than the last entry)."""
+        while self._open_levels and self._open_levels[-1] >= heading_level:
+            self._open_levels.pop()
+        self._open_levels.append(heading_level)
+        return len(self._open_levels) - 1
+
     def beforeDocument(self):  # noqa: N802 - each multiBuild pass starts afresh
         self.chapter = ""
-        self._outline_level = -1
+        self._open_levels = []
 
 
-def build_story(source: HandbookSource, center: CenterInfo, styles: DocStyles, geometry: PageGeometry):
+def build_story(
+    source: HandbookSource,
+    center: CenterInfo,
+    styles: DocStyles,
+    geometry: PageGeometry,
+    plan: PlanPeriodText | None = None,
+    today: dt.date | None = None,
+):
+    plan = plan or source.title.plan
+    today = today or dt.date.today()
+    values = placeholder_values(center)
+    conditions: dict[str, bool] = {}
+    if plan is not None:
+        values |= plan.values()
+        conditions = plan.conditions(today)
     ctx = RenderContext(
         styles,
         source,
-        placeholder_values(center),
+        values,
         geometry.frame_width,
         geometry.frame_height,
         website_url=center.website_url,
@@ -100,9 +129,10 @@ def build_story(source: HandbookSource, center: CenterInfo, styles: DocStyles, g
     story = [CoverPage(styles, source, center), NextPageTemplate("body"), PageBreak()]
     story.append(HeadingParagraph(esc(_("もくじ")), styles.h1, level=1, plain=_("もくじ"), key="toc", in_toc=False))
     story.append(toc)
-    for chapter in source.chapters:
-        story.append(PageBreak())
-        story.extend(ChapterRenderer(ctx, chapter.filename).render(chapter.text))
+    for n, chapter in enumerate(source.chapters):
+        if n == 0 or source.title.chapter_new_page:
+            story.append(PageBreak())  # else the chapter's KeepStart decides (keeps.py)
+        story.extend(ChapterRenderer(ctx, chapter.filename).render(apply_conditions(chapter.text, conditions)))
     story += [NextPageTemplate("cover"), PageBreak(), BackCover(styles, source, center)]
     return story, ctx.warnings
 
@@ -131,9 +161,18 @@ def _seed_table_of_contents(story) -> None:
 
 
 def build_handbook(
-    source: HandbookSource, center: CenterInfo, *, booklet: bool = False, progress: Progress | None = None
+    source: HandbookSource,
+    center: CenterInfo,
+    *,
+    booklet: bool = False,
+    progress: Progress | None = None,
+    plan: PlanPeriodText | None = None,
+    today: dt.date | None = None,
 ) -> HandbookPDF:
-    """The handbook as A4 pages, or (``booklet=True``) A5 pages imposed two-up for saddle stitching."""
+    """The handbook as A4 pages, or (``booklet=True``) A5 pages imposed two-up for saddle stitching.
+
+    *plan*: the handbook's plan as the plan periods table has it (else title.toml's ``[plan]``);
+    with *today* (the print date) it decides whether the text speaks of the plan as current or past."""
     geometry = A5_GEOMETRY if booklet else A4_GEOMETRY
     styles = make_styles(scale=0.9 if booklet else 1.0)
     report(progress, 0, 1, _("原稿を読み込み中"))
@@ -144,7 +183,7 @@ def build_handbook(
         subject=source.title.subtitle or source.title.based_on,
         keywords=("パートナーシップ", "協働", "まちづくり", "金沢市"),
     )
-    story, warnings = build_story(source, center, styles, geometry)
+    story, warnings = build_story(source, center, styles, geometry, plan, today)
     buffer = io.BytesIO()
     doc = new_doc(buffer, geometry, meta, cls=HandbookDocTemplate)
     doc.setup(geometry, styles, title)

@@ -19,7 +19,6 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
-    CondPageBreak,
     Flowable,
     HRFlowable,
     Image,
@@ -32,12 +31,15 @@ from reportlab.platypus import (
 
 from kyodo_desk.documents.base import GRAY_FILL, DocStyles, esc, para
 from kyodo_desk.documents.handbook.inline import InlineRenderer
+from kyodo_desk.documents.handbook.keeps import add_keeps
 from kyodo_desk.documents.handbook.source import HandbookSource
 from kyodo_desk.documents.kinsoku import KinsokuParagraph
 from kyodo_desk.documents.qr import QRCodeFlowable
 from kyodo_desk.i18n import _
 
 NOTE_FILL = colors.Color(0.95, 0.95, 0.95)
+SHORT_TABLE_ROWS = 5  # longer tables split between rows (header repeated) instead of leaving a gap
+CHAPTER_ROOM = 0.35  # a chapter starts on the same page as the last one ends only with this much left
 
 
 def parser() -> MarkdownIt:
@@ -73,6 +75,7 @@ class HeadingParagraph(KinsokuParagraph):
     def __init__(self, markup: str, style, *, level: int, plain: str, key: str, in_toc: bool = True):
         super().__init__(markup, style)
         self.level, self.plain, self.key, self.in_toc = level, plain, key, in_toc
+        self.outline_level = level  # the Markdown level (####… stay deeper than ### in the bookmarks)
 
 
 @dataclass
@@ -101,19 +104,8 @@ class ChapterRenderer:
         tree = SyntaxTreeNode(parser().parse(text))
         out: list[Flowable] = []
         for node in tree.children:
-            blocks = self.block(node, indent=0.0, width=self.ctx.frame_width)
-            if (
-                node.type == "table"
-                and len(out) >= 2
-                and isinstance(out[-2], HeadingParagraph)
-                and isinstance(out[-1], KinsokuParagraph)
-            ):
-                # heading + one-line introduction + short table stay on one page
-                # (a nested KeepTogether always reports "too tall": unwrap the table's own)
-                inner = [x for b in blocks for x in (b._content if isinstance(b, KeepTogether) else [b])]
-                blocks = [KeepTogether(out[-2:] + inner)]
-                del out[-2:]
-            out.extend(blocks)
+            out.extend(self.block(node, indent=0.0, width=self.ctx.frame_width))
+        out = add_keeps(out, self.ctx.frame_height, chapter_minimum=self.ctx.frame_height * CHAPTER_ROOM)
         if self.inline.stray_markers:
             self.warn(
                 _(
@@ -173,19 +165,21 @@ class ChapterRenderer:
             number = ""
         self.ctx.next_key += 1
         key = f"h{self.ctx.next_key}"
-        style = {1: self.st.h1, 2: self.st.h2}.get(level, self.st.h3)
+        # no keepWithNext: it would chain the heading to the whole of the next block (see keeps.py)
+        base = {1: self.st.h1, 2: self.st.h2}.get(level, self.st.h3)
+        extra = {"spaceBefore": base.fontSize * 1.6} if level == 1 else {}  # a chapter begun mid-page
+        style = self.st.derive(base, keepWithNext=0, **extra)
         if number:
             label = f"{number}\u3000{plain}"
             markup = f"{esc(number)}\u3000{markup}"
         else:
             label = plain
         heading = HeadingParagraph(markup, style, level=min(level, 3), plain=label, key=key, in_toc=level <= 2)
+        heading.outline_level = level
         if level == 1:
             rule = HRFlowable(width="100%", thickness=1.2, color=colors.black, spaceBefore=0, spaceAfter=10)
-            rule.keepWithNext = 1  # never leave a chapter title alone at the foot of a page
+            rule.under_heading = True  # keeps.KeepStart keeps it with the title and the first lines
             return [heading, rule]
-        if level == 2:
-            return [CondPageBreak(self.ctx.frame_height * 0.12), heading]
         return [heading]
 
     def paragraph(self, node, *, indent: float, width: float, style, bullet: str | None = None) -> list[Flowable]:
@@ -324,7 +318,7 @@ class ChapterRenderer:
             cmds.append(("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 1.2, colors.black))
         table.setStyle(TableStyle(cmds))
         table.spaceBefore, table.spaceAfter = 4, 10
-        if len(data) <= 10:  # a short table moves to the next page whole rather than split
+        if len(data) <= SHORT_TABLE_ROWS:  # a short table moves to the next page whole rather than split
             return KeepTogether([table])
         return table
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kyodo_desk.config import resource_dir
+from kyodo_desk.documents.handbook.plan_text import PlanPeriodText
 from kyodo_desk.i18n import _, wareki_year
 
 TITLE_FILE = "title.toml"
@@ -30,6 +31,8 @@ class TitlePage:
     based_on: str = ""
     image: str = ""
     qr: bool = True
+    chapter_new_page: bool = False  # every chapter on a fresh page (else only when the page is nearly full)
+    plan: PlanPeriodText | None = None  # [plan] in title.toml: used when the plan periods table has no such plan
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,30 @@ def parse_title(path: Path) -> TitlePage:
         based_on=str(raw.get("based_on", "")),
         image=str(raw.get("image", "")),
         qr=bool(raw.get("qr", True)),
+        chapter_new_page=bool(raw.get("chapter_new_page", False)),
+        plan=_plan(raw.get("plan"), path),
     )
+
+
+def _plan(raw: object, path: Path) -> PlanPeriodText | None:
+    if not isinstance(raw, dict) or not raw.get("name"):
+        return None
+    try:
+        first, last = int(raw["first_fiscal_year"]), int(raw["last_fiscal_year"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise HandbookSourceError(
+            _(
+                "表紙の設定ファイル {path} の [plan] には first_fiscal_year と last_fiscal_year"
+                "(計画の最初と最後の年度、2021 のような西暦の数字)を書いてください。"
+            ).format(path=path)
+        ) from exc
+    if last < first:
+        raise HandbookSourceError(
+            _("表紙の設定ファイル {path} の [plan] で、last_fiscal_year が first_fiscal_year より前です。").format(
+                path=path
+            )
+        )
+    return PlanPeriodText(str(raw["name"]), first, last)
 
 
 def load_handbook(override_dir: Path | None = None) -> HandbookSource:
