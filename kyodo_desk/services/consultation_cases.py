@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from kyodo_desk.db.consultation_models import Consultation, ConsultationCase
 from kyodo_desk.db.models import Organization
@@ -14,7 +15,7 @@ from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.validation import Validator
 from kyodo_desk.i18n import _
-from kyodo_desk.services.base import Actor, NotFound, audit, audit_shown, require
+from kyodo_desk.services.base import Actor, NotFound, StaleEdit, audit, audit_shown, require
 from kyodo_desk.services.consultation_records import CaseRecord, ConsultationRecord, ServiceBase, to_records
 
 CASE_KIND = "consultation_case"
@@ -65,17 +66,32 @@ class ConsultationCases(ServiceBase):
             audit(s, actor, AuditAction.CREATE, CASE_KIND, row.id)
             return _case_record(s, row, with_timeline=False)
 
-    def set_case_status(self, actor: Actor, case_id: int, status: str, on: dt.date | None = None) -> CaseRecord:
+    def set_case_status(
+        self,
+        actor: Actor,
+        case_id: int,
+        status: str,
+        on: dt.date | None = None,
+        *,
+        expected_version: int | None = None,
+    ) -> CaseRecord:
+        """Open or close a case.  *expected_version*: the case's version the desk showed; when
+        another desk changed the case since, the change is refused (StaleEdit), not overwritten."""
         require(actor, Permission.CONSULTATION_EDIT)
-        with self.db.write() as s:
-            row = s.get(ConsultationCase, case_id)
-            if row is None:
-                raise NotFound(_("案件が見つかりません。"))
-            row.status = CaseStatus(status).value
-            row.closed_on = (on or dt.date.today()) if row.status == CaseStatus.CLOSED.value else None
-            audit(s, actor, AuditAction.UPDATE, CASE_KIND, row.id, "fields=status")
-            s.flush()
-            return _case_record(s, row, with_timeline=False)
+        try:
+            with self.db.write() as s:
+                row = s.get(ConsultationCase, case_id)
+                if row is None:
+                    raise NotFound(_("案件が見つかりません。"))
+                if expected_version is not None and row.version != expected_version:
+                    raise StaleEdit(_("案件"))
+                row.status = CaseStatus(status).value
+                row.closed_on = (on or dt.date.today()) if row.status == CaseStatus.CLOSED.value else None
+                audit(s, actor, AuditAction.UPDATE, CASE_KIND, row.id, "fields=status")
+                s.flush()
+                return _case_record(s, row, with_timeline=False)
+        except StaleDataError as exc:  # the UPDATE ... WHERE version=? matched nothing: saved meanwhile
+            raise StaleEdit(_("案件")) from exc
 
     def cases(self, actor: Actor, *, organization_id: int | None = None, open_only: bool = False) -> list[CaseRecord]:
         require(actor, Permission.CONSULTATION_VIEW)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from kyodo_desk.db.dispatch_models import Advisor, DispatchApplication, DispatchSession
 from kyodo_desk.domain.dispatch import CANCELLED, DispatchType, SessionStatus, TimeRange
@@ -18,7 +19,7 @@ from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.venue import at_center_refusal, venue_at_center
 from kyodo_desk.i18n import _
 from kyodo_desk.services.advisors import advisor_record, windows_on
-from kyodo_desk.services.base import Actor, NotFound, audit, require
+from kyodo_desk.services.base import Actor, NotFound, ServiceError, StaleEdit, audit, require
 from kyodo_desk.services.dispatch_records import BookingConflict, QuotaStatus, SessionRecord, Suggestion
 
 KIND = "dispatch"
@@ -30,6 +31,23 @@ if TYPE_CHECKING:
     from kyodo_desk.db.engine import Database
     from kyodo_desk.services.calendar import CalendarService
     from kyodo_desk.services.settings import SettingsService
+
+
+class StaleBooking(StaleEdit):
+    """Another desk booked or changed this visit after this desk showed it."""
+
+    def __init__(self, sess: DispatchSession | None):
+        if sess is not None and sess.start_at is not None:
+            now = sess.start_at.strftime("%m/%d %H:%M")
+        else:
+            now = _("日時未定")
+        ServiceError.__init__(
+            self,
+            _(
+                "この回の日程は、開いた後に別の窓口で予約または変更されました(いまの日時: {now})。"
+                "予約していません(入力内容は残してあります)。開き直して確かめてから、もう一度予約してください。"
+            ).format(now=now),
+        )
 
 
 class BookingMixin:
@@ -178,14 +196,36 @@ class BookingMixin:
         end: dt.datetime,
         *,
         override_reason: str = "",
+        expected_version: int | None = None,
     ) -> SessionRecord:
         """Put *advisor_id* on the session at [start, end].  Refused on a conflict unless overridden
-        with a reason (audited).  The advisor's row is locked, so two desks can't double-book."""
+        with a reason (audited).  The advisor's row is locked, so two desks can't double-book.
+        *expected_version*: the session's version the desk showed; when another desk booked or
+        changed the visit since, the booking is refused (:class:`StaleBooking`) instead of
+        replacing that desk's advisor and time."""
         require(actor, Permission.DISPATCH_EDIT)
+        try:
+            return self._book(actor, session_id, advisor_id, start, end, override_reason, expected_version)
+        except StaleDataError as exc:  # the UPDATE ... WHERE version=? matched nothing: saved meanwhile
+            with self.db.read() as s:
+                raise StaleBooking(s.get(DispatchSession, session_id)) from exc
+
+    def _book(
+        self,
+        actor: Actor,
+        session_id: int,
+        advisor_id: int,
+        start: dt.datetime,
+        end: dt.datetime,
+        override_reason: str,
+        expected_version: int | None,
+    ) -> SessionRecord:
         with self.db.write() as s:
             sess = s.get(DispatchSession, session_id)
             if sess is None:
                 raise NotFound(_("派遣の回が見つかりません。"))
+            if expected_version is not None and sess.version != expected_version:
+                raise StaleBooking(sess)
             app = s.get_one(DispatchApplication, sess.application_id)
             lock = select(Advisor).where(Advisor.id == advisor_id)
             if s.get_bind().dialect.name == "postgresql":

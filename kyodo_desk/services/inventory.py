@@ -282,14 +282,28 @@ class InventoryService:
         except StaleDataError as exc:
             raise StaleEdit(_("機器")) from exc
 
-    def set_state(self, actor: Actor, device_id: int, state: str, reason: str) -> DeviceRecord:
-        """Manual state change (修理中, 紛失, 廃棄, back to 貸出可 after inspection)."""
+    def set_state(
+        self, actor: Actor, device_id: int, state: str, reason: str, *, expected_version: int | None = None
+    ) -> DeviceRecord:
+        """Manual state change (修理中, 紛失, 廃棄, back to 貸出可 after inspection).
+        *expected_version*: the device's version the desk showed; when another desk changed the
+        device since (its state, a loan, an edit), the change is refused (StaleEdit)."""
         require(actor, Permission.INVENTORY_EDIT)
         state = DeviceState(state).value
+        try:
+            return self._set_state(actor, device_id, state, reason, expected_version)
+        except StaleDataError as exc:  # the UPDATE ... WHERE version=? matched nothing: saved meanwhile
+            raise StaleEdit(_("機器")) from exc
+
+    def _set_state(
+        self, actor: Actor, device_id: int, state: str, reason: str, expected_version: int | None
+    ) -> DeviceRecord:
         with self.db.write() as s:
             row = s.get(Device, device_id)
             if row is None:
                 raise NotFound(_("機器が見つかりません。"))
+            if expected_version is not None and row.version != expected_version:
+                raise StaleEdit(_("機器"))
             if row.state == DeviceState.ON_LOAN.value or state == DeviceState.ON_LOAN.value:
                 raise ValidationError({"state": _("貸出中の状態は貸出・返却の画面でだけ変わります。")})
             if not reason.strip() and state in (

@@ -232,10 +232,19 @@ class CaseTimelineDialog(_Dialog):
             return
         new = CaseStatus.OPEN.value if self.case.status == CaseStatus.CLOSED.value else CaseStatus.CLOSED.value
         actor, service, case_id = self.ctx.require_actor(), self.ctx.services.consultations, self.case_id
+        seen = self.case.version  # another desk's change since this was shown is refused, not overwritten
         self.status_button.setEnabled(False)
         self.ctx.tasks.run(
-            lambda _p: service.set_case_status(actor, case_id, new),
+            lambda _p: service.set_case_status(actor, case_id, new, expected_version=seen),
             on_done=lambda _c: self.ctx.events.emit_changed(CASE_KIND, [case_id]),
+            on_error=self._status_refused,
             write=True,
             owner=self,
         )
+
+    def _status_refused(self, exc: BaseException) -> None:
+        """Another desk changed the case meanwhile (or another error): say so and show it as it is now."""
+        from kyodo_desk.ui.errors import report_error
+
+        self.last_error = report_error(self, exc, self.ctx.log_file)
+        self.reload()

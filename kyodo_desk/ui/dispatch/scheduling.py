@@ -445,8 +445,9 @@ class ScheduleDialog(QDialog):
         self.saving = True
         self.book_button.setEnabled(False)
         actor, dispatch, sid = self.ctx.require_actor(), self.ctx.services.dispatch, self.session.id
+        seen = self.session.version  # another desk's booking since this was shown is refused, not replaced
         self.ctx.tasks.run(
-            lambda _p: dispatch.book(actor, sid, advisor_id, start, end, override_reason=reason),
+            lambda _p: dispatch.book(actor, sid, advisor_id, start, end, override_reason=reason, expected_version=seen),
             on_done=self._booked,
             on_error=self._failed,
             write=True,

@@ -206,7 +206,8 @@ class StateDialog(_WriteDialog):
             self.state.currentData(),
             self.reason.text(),
         )
-        return lambda: inventory.set_state(actor, rid, state, reason)
+        seen = self.record.version  # another desk's change since this was shown is refused, not overwritten
+        return lambda: inventory.set_state(actor, rid, state, reason, expected_version=seen)
 
 
 def _kind_label(kind: str) -> str:
