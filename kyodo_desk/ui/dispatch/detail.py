@@ -25,7 +25,7 @@ from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.dispatch.application_dialog import NewApplicationDialog
 from kyodo_desk.ui.dispatch.common import banner, cell, show_text, table, when_text, yen
 from kyodo_desk.ui.dispatch.documents import DispatchDocuments
-from kyodo_desk.ui.dispatch.scheduling import ScheduleDialog
+from kyodo_desk.ui.dispatch.scheduling import NOTE_STYLE, ScheduleDialog
 from kyodo_desk.ui.dispatch.session_cancel import CancelSessionDialog
 from kyodo_desk.ui.dispatch.workflow import NEEDS_REASON, ReasonDialog, ReportDialog, step_label
 from kyodo_desk.ui.errors import report_error
@@ -104,6 +104,7 @@ class ApplicationDetailDialog(QDialog):
         self.session_notes = plain_label()
         self.session_notes.setObjectName("sessionNotes")
         self.session_notes.setWordWrap(True)
+        self.session_notes.setStyleSheet(NOTE_STYLE)
         self.session_notes.hide()
         scol.addWidget(self.session_notes)
         srow = QHBoxLayout()
