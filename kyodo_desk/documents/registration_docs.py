@@ -42,6 +42,8 @@ class CertificateData:
     registered_on: dt.date
     valid_until: dt.date | None
     issued: dt.date
+    postal_code: str = ""  # the group's mailing address: the notice may be mailed
+    address: str = ""
 
 
 def build_certificate(data: CertificateData, center: CenterInfo, *, progress: Progress | None = None) -> bytes:
@@ -124,7 +126,13 @@ def build_notice(data: CertificateData, center: CenterInfo, *, progress: Progres
         title=_("登録通知書"),
         reference=data.number,
         issued=data.issued,
-        to=Addressee(organization=data.organization_name, person=data.representative_name, person_title=_("代表者")),
+        to=Addressee(
+            organization=data.organization_name,
+            person=data.representative_name,
+            person_title=_("代表者"),
+            postal_code=data.postal_code,
+            address=data.address,
+        ),
         lead=_("先に申請のあった「協働をすすめる市民団体」の登録について、次のとおり登録しましたので通知します。"),
         fields=fields,
         paragraphs=[

@@ -96,6 +96,8 @@ class RegistrationDocumentsMixin:
                 registered_on=reg.registered_on,
                 valid_until=reg.expires_on,
                 issued=issued,
+                postal_code=org.postal_code or "",
+                address=org.address or "",
             )
 
     def _printed(self, actor: Actor, org_id: int, what: str) -> None:
