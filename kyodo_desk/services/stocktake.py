@@ -99,7 +99,7 @@ class StocktakeLineRecord:
             loan = self.loan_reference
             if self.due_on:
                 loan = _("{ref} 返却予定 {date}").format(ref=self.loan_reference, date=self.due_on.strftime("%m/%d"))
-            return _("棚にありました(返却の記録を確認) {loan}").format(loan=loan).strip() if self.seen else loan
+            return _("棚にあった・返却の記録を確認 {loan}").format(loan=loan).strip() if self.seen else loan
         return _("登録されていないコード")
 
 

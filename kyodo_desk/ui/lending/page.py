@@ -46,6 +46,9 @@ class LendingPage(QWidget):
         self.lazy.add("overdue", _("返却予定・延滞"), lambda: _overdue_tab(ctx))
         if actor.can(Permission.REPORT):
             self.lazy.add("stats", _("統計"), lambda: _stats_tab(ctx))
+        if actor.can(Permission.INVENTORY_EDIT):  # 棚卸 (staff and administrators)
+            self.lazy.add("stocktake", _("棚卸"), lambda: _stocktake_tab(ctx))
+        hint.setText(_("Alt+1〜{n} でタブを切り替えます").format(n=self.tabs.count()))
         layout.addWidget(self.tabs, 1)
         for n in range(self.tabs.count()):
             QShortcut(
@@ -79,6 +82,11 @@ class LendingPage(QWidget):
     def stats(self):
         """The statistics tab (None for a role without reports)."""
         return self.lazy.get("stats") if self.lazy.has("stats") else None
+
+    @property
+    def stocktake(self):
+        """The 棚卸 tab (None for a role that cannot run one)."""
+        return self.lazy.get("stocktake") if self.lazy.has("stocktake") else None
 
     def page_shown(self) -> None:
         self._tab_changed(self.tabs.currentIndex())
@@ -186,3 +194,9 @@ def _stats_tab(ctx: AppContext) -> QWidget:
     from kyodo_desk.ui.lending.stats import StatsTab
 
     return StatsTab(ctx)
+
+
+def _stocktake_tab(ctx: AppContext) -> QWidget:
+    from kyodo_desk.ui.lending.stocktake import StocktakeTab
+
+    return StocktakeTab(ctx)
