@@ -48,7 +48,7 @@ def test_outcome_recorded_from_the_follow_up_card_by_keyboard(qtbot, desk, servi
     actor = win.ctx.actor
     rec = _referral(services, actor)
     card = _card_with(qtbot, win, services, rec)
-    assert "紹介 未確認" in card.lines()[0]
+    assert "紹介の結果 未確認 ・ 社会福祉協議会" in card.lines()[0]
     assert card.outcome_button.isVisible()
     tab_until(qtbot, lambda w: w is card.list)
     press(qtbot, Qt.Key.Key_Down)  # the first line

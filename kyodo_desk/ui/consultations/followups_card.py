@@ -27,9 +27,7 @@ def followup_line(r: ConsultationRecord, today: dt.date) -> str:
     late = (today - r.followup_due).days if r.followup_due else 0
     state = _("期限超過 {n}日").format(n=late) if late > 0 else _("今日まで")
     who = r.followup_assignee_name or _("担当未定")
-    if r.referral_to:
-        who += " ・ " + _("紹介 {outcome}").format(outcome=r.referral_outcome_label)
-    return _("{due}({state}) {action} ・ {who}\n{summary} — {ref}").format(
+    text = _("{due}({state}) {action} ・ {who}\n{summary} — {ref}").format(
         due=f"{r.followup_due:%m/%d}" if r.followup_due else "",
         state=state,
         action=r.followup_label,
@@ -37,6 +35,12 @@ def followup_line(r: ConsultationRecord, today: dt.date) -> str:
         summary=one_line(r.summary, 40),
         ref=r.reference,
     )
+    if r.referral_to:  # a third line: where the person was sent and what came of it so far
+        text += "\n" + _("紹介の結果 {outcome} ・ {target}").format(
+            outcome=r.referral_outcome_label,
+            target=one_line(" ".join(x for x in (r.referral_label, r.referral_detail) if x), 20),
+        )
+    return text
 
 
 class FollowupsCard(Card):
@@ -92,7 +96,7 @@ class FollowupsCard(Card):
         line = self.list.fontMetrics().lineSpacing()
         for r in self.records[:MAX_LINES]:
             item = QListWidgetItem(followup_line(r, self.today))
-            item.setSizeHint(QSize(0, 2 * line + 10))
+            item.setSizeHint(QSize(0, (3 if r.referral_to else 2) * line + 10))
             item.setData(Qt.ItemDataRole.UserRole, r.id)
             if r.followup_due and r.followup_due < self.today:
                 item.setForeground(OVERDUE)
@@ -105,8 +109,11 @@ class FollowupsCard(Card):
             )
             more.setFlags(Qt.ItemFlag.NoItemFlags)
             self.list.addItem(more)
-        rows = min(self.list.count(), MAX_LINES // 2)  # grow with the list, then scroll
-        self.list.setFixedHeight(rows * (2 * line + 12) + 2 * self.list.frameWidth() + 4)
+        shown = [
+            max(self.list.item(i).sizeHint().height(), 2 * line + 10) + 2
+            for i in range(min(self.list.count(), MAX_LINES // 2))
+        ]
+        self.list.setFixedHeight(sum(shown) + 2 * self.list.frameWidth() + 4)  # grow with the list, then scroll
         self.list.setVisible(bool(self.records))
         self.outcome_button.setVisible(any(r.referral_to for r in self.records[:MAX_LINES]))
         self._sync_outcome_button()

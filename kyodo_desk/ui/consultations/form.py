@@ -161,7 +161,7 @@ class ConsultationForm(QWidget):
         self.referral_outcome_note.setPlaceholderText(_("例: 担当者と面談できた"))
         self.errors.add_row(f, "referral_reason", _("紹介の理由"), self.referral_reason)
         self.errors.add_row(f, "referral_outcome", _("紹介の結果"), self.referral_outcome)
-        self.errors.add_row(f, "referral_outcome_note", _("紹介の結果のメモ"), self.referral_outcome_note)
+        self.errors.add_row(f, "referral_outcome_note", _("結果のメモ"), self.referral_outcome_note)
         grid.addWidget(referral, 1, 1)
 
         case = QGroupBox(_("案件(続きものの相談)"))
