@@ -77,3 +77,20 @@ def test_the_same_field_from_two_desks_is_refused_and_the_input_kept(qtbot, two_
     assert desk_b.status.text() == "保存しました。"
     stored = Services(desk_a.ctx.db).settings.get()
     assert (stored.phone, stored.address) == ("076-220-2222", "金沢市広坂2丁目1番1号")
+
+
+def test_another_desks_save_while_typing_refreshes_only_the_untouched_fields(qtbot, two_forms, admin):
+    desk_a, desk_b = two_forms
+    _retype(qtbot, desk_b.edits["fax"], "076-260-7777")  # B is typing
+    base = desk_a.ctx.services.settings.get()
+    desk_a.ctx.services.settings.update(admin, base.with_changes(retention_years=9, fax="076-260-8888"), loaded=base)
+    with qtbot.waitSignal(desk_b.ctx.tasks.idle, timeout=10_000):
+        desk_b.ctx.events.data_changed.emit("setting", [])  # what the bus says when the feed brings A's save
+    assert desk_b.retention.value() == 9  # not touched at B: A's value shown
+    assert desk_b.edits["fax"].text() == "076-260-7777"  # typed at B: kept
+
+    _save(qtbot, desk_b)  # A changed the fax too after B loaded it: refused, not reverted
+    assert "「FAX番号」" in desk_b.status.text()
+    desk_b.last_error.close()
+    stored = Services(desk_a.ctx.db).settings.get()
+    assert (stored.fax, stored.retention_years) == ("076-260-8888", 9)
