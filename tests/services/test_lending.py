@@ -93,12 +93,14 @@ def test_scan_answers_with_japanese_reasons(services, admin, lending):
 
 def test_reservation_blocks_other_borrowers_and_becomes_the_loan_at_pickup(services, admin, lending):
     _model, devices, org, other = lending
-    start, end = TODAY, TODAY + dt.timedelta(days=3)
+    open_day = services.calendar.calendar().next_open_day  # pick-up and return never on a 休館日
+    start = open_day(TODAY)
+    end = open_day(start + dt.timedelta(days=3))
     res = services.reservations.create(admin, org.id, start, end, [devices[0].id], purpose="町会オンライン会議")
     refused = services.loans.scan(admin, "KD-0001", other.id, end)
     assert not refused.ok and "広坂町会 の予約" in refused.message
     with pytest.raises(ServiceError, match="予約"):
-        services.reservations.create(admin, other.id, end, end + dt.timedelta(days=2), [devices[0].id])
+        services.reservations.create(admin, other.id, end, open_day(end + dt.timedelta(days=2)), [devices[0].id])
     avail = {a.device.asset_tag: a for a in services.reservations.availability(admin, start, end, other.id)}
     assert not avail["KD-0001"].available and avail["KD-0002"].available
     assert services.loans.scan(admin, "KD-0001", org.id, end).ok  # same organization: pickup
@@ -112,13 +114,17 @@ def test_reservation_blocks_other_borrowers_and_becomes_the_loan_at_pickup(servi
 
 def test_buffer_days_keep_a_device_free_after_its_loan(services, admin, lending):
     _model, devices, org, other = lending
+    cal = services.calendar.calendar()
     due = _due(services)
+    while cal.is_closed(due + dt.timedelta(days=1)):  # the day after the return must be open to reserve it
+        due = cal.next_open_day(due + dt.timedelta(days=1))
     _checkout(services, admin, org, devices[:1], due)
     next_day = due + dt.timedelta(days=1)
+    until = cal.next_open_day(next_day + dt.timedelta(days=2))
     with pytest.raises(ServiceError, match="貸出中"):
-        services.reservations.create(admin, other.id, next_day, next_day + dt.timedelta(days=2), [devices[0].id])
+        services.reservations.create(admin, other.id, next_day, until, [devices[0].id])
     services.settings.update(admin, services.settings.get().with_changes(lending_buffer_days=0))
-    services.reservations.create(admin, other.id, next_day, next_day + dt.timedelta(days=2), [devices[0].id])
+    services.reservations.create(admin, other.id, next_day, until, [devices[0].id])
 
 
 def test_due_date_on_a_closed_day_is_refused_and_suggestion_avoids_it(services, admin, lending):
@@ -165,8 +171,9 @@ def test_partial_return_then_full_return_closes_the_loan(services, admin, lendin
 def test_renewal_uses_the_same_conflict_check(services, admin, lending):
     _model, devices, org, other = lending
     loan = _checkout(services, admin, org, devices[:1], _due(services, 3))
-    later = loan.due_on + dt.timedelta(days=10)
-    services.reservations.create(admin, other.id, later, later + dt.timedelta(days=1), [devices[0].id])
+    later = services.calendar.calendar().next_open_day(loan.due_on + dt.timedelta(days=10))
+    back = services.calendar.calendar().next_open_day(later + dt.timedelta(days=1))
+    services.reservations.create(admin, other.id, later, back, [devices[0].id])
     with pytest.raises(ServiceError, match="延長できません"):
         services.loans.renew(admin, loan.id, loan.version, services.calendar.calendar().next_open_day(later))
     shorter = services.calendar.calendar().next_open_day(loan.due_on + dt.timedelta(days=3))

@@ -39,6 +39,7 @@ def fleet(services, admin):
     model = services.inventory.save_model(admin, "tablet", "Apple", "iPad", [Accessory("ACアダプタ")])
     due = services.calendar.calendar().next_open_day(TODAY + dt.timedelta(days=7))
     start = services.calendar.calendar().next_open_day(TODAY + dt.timedelta(days=30))
+    back = services.calendar.calendar().next_open_day(start + dt.timedelta(days=1))  # never on a 休館日
     made = {"n": 0}
 
     def add(n: int) -> None:
@@ -66,7 +67,7 @@ def fleet(services, admin):
                 ),
             )
             services.loans.add_note(admin, loan.id, "電話した")
-            services.reservations.create(admin, org.id, start, start + dt.timedelta(days=1), [reserved.id])
+            services.reservations.create(admin, org.id, start, back, [reserved.id])
         with services.db.write() as s:  # every loan is overdue now
             s.execute(update(Loan).values(due_on=TODAY - dt.timedelta(days=3)))
 

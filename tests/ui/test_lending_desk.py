@@ -219,8 +219,9 @@ def test_backdating_needs_a_reason_and_closed_due_days_are_refused(qtbot, open_l
 
 def test_renewal_refused_on_a_conflict_then_accepted(qtbot, open_lending, services, admin, lending):
     loan = checkout(services, admin, lending.org, lending.devices[:1], open_day(services, 3))
-    later = loan.due_on + dt.timedelta(days=10)
-    services.reservations.create(admin, lending.other.id, later, later + dt.timedelta(days=1), [lending.devices[0].id])
+    later = services.calendar.calendar().next_open_day(loan.due_on + dt.timedelta(days=10))
+    back = services.calendar.calendar().next_open_day(later + dt.timedelta(days=1))
+    services.reservations.create(admin, lending.other.id, later, back, [lending.devices[0].id])
     page = open_lending(admin)
     page.open_loan(loan.id)
     qtbot.waitUntil(lambda: page.desk.loan_dialog is not None and page.desk.loan_dialog.isVisible(), timeout=5000)

@@ -79,7 +79,10 @@ def test_reserve_with_the_same_rule_as_a_scan_then_cancel(qtbot, open_lending, s
     page = open_lending(admin)
     tab = page.show_tab(page.reservations)
     tab.organization.choose(lending.org)
-    start, end = loan.due_on - dt.timedelta(days=2), loan.due_on + dt.timedelta(days=1)
+    cal = services.calendar.calendar()  # pick-up and return never on a 休館日
+    start, end = loan.due_on - dt.timedelta(days=2), cal.next_open_day(loan.due_on + dt.timedelta(days=1))
+    while cal.is_closed(start):
+        start -= dt.timedelta(days=1)
     tab.start.setDate(QDate(start.year, start.month, start.day))
     tab.end.setDate(QDate(end.year, end.month, end.day))
     with qtbot.waitSignal(tab.availability_shown, timeout=5000):
@@ -124,8 +127,9 @@ def test_reserve_with_the_same_rule_as_a_scan_then_cancel(qtbot, open_lending, s
     assert services.reservations.active(admin) == []
 
     # another reservation, cancelled from the list
+    later = cal.next_open_day(end + dt.timedelta(days=20))
     services.reservations.create(
-        admin, lending.other.id, end + dt.timedelta(days=20), end + dt.timedelta(days=22), [lending.devices[2].id]
+        admin, lending.other.id, later, cal.next_open_day(later + dt.timedelta(days=2)), [lending.devices[2].id]
     )
     page.show_tab(tab)
     idle(qtbot, page.ctx)
