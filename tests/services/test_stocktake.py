@@ -167,3 +167,34 @@ def test_result_pdf_is_audited_as_a_print(services, staff_actor, shelf):
     with services.db.read() as s:
         row = s.scalars(select(AuditLog).where(AuditLog.action == "print", AuditLog.entity == "stocktake")).one()
     assert row.entity_id == st.id and row.staff_id == staff_actor.staff_id
+
+
+def test_two_desks_scanning_the_same_label_at_once_record_it_once(services, db_url, staff_actor, admin, shelf):
+    import threading
+
+    from kyodo_desk.db.engine import Database
+    from kyodo_desk.services.container import Services
+
+    st = services.stocktake.start(staff_actor)
+    desks = [Services(Database.from_url(db_url)) for _ in range(2)]
+    barrier, outcomes, errors = threading.Barrier(2), [], []
+
+    def scan(desk, actor) -> None:
+        try:
+            barrier.wait()
+            for tag in ("KD-0001", "KD-0003", "KD-0004"):
+                outcomes.append(desk.stocktake.scan(actor, st.id, tag))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=scan, args=(d, a)) for d, a in zip(desks, (staff_actor, admin), strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    for d in desks:
+        d.db.dispose()
+    assert not errors
+    assert sorted(o.duplicate for o in outcomes) == [False] * 3 + [True] * 3
+    view = services.stocktake.view(staff_actor, st.id)
+    assert _codes(view.found) == ["KD-0001", "KD-0003", "KD-0004"] and _codes(view.missing) == []

@@ -158,9 +158,7 @@ class StocktakeTab(QWidget):
         self.scan.setEnabled(self.can_run)  # enabled: a scan before the start is answered here, not routed away
         if view is None:
             self.mode_line.show_message(
-                _(
-                    "まだ棚卸をしていません。「棚卸を始める」(Ctrl+Enter) を押して、棚の機器を順にスキャンしてください。"
-                ),
+                _("まだ棚卸をしていません。「棚卸を始める」(Ctrl+Enter) で始めます。"),
                 "info",
             )
         elif is_open:
