@@ -4,6 +4,9 @@
 * The database is migrated once per session into a template and copied per test (SQLite).
   With ``KYODO_DESK_TEST_DATABASE=postgresql+psycopg://...`` the suite runs on PostgreSQL: the
   schema is migrated once and every table is truncated before each test.
+* With ``KYODO_DESK_TEST_DESK_ROLE=<role>`` as well (an existing role; see resources/sql/roles.sql)
+  the tests' connections act as that desk role (rows only: no CREATE/ALTER/DROP/TRUNCATE) while the
+  fixtures migrate and truncate as the URL's own user — the least-privilege check of issue 16.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from kyodo_desk.i18n import setup_i18n
 setup_i18n("ja")
 
 PG_URL = os.environ.get("KYODO_DESK_TEST_DATABASE", "").strip()
+DESK_ROLE = os.environ.get("KYODO_DESK_TEST_DESK_ROLE", "").strip() if PG_URL else ""
 
 
 @pytest.fixture(autouse=True)
@@ -53,8 +57,25 @@ def _pg_schema():
         conn.exec_driver_sql("DROP SCHEMA public CASCADE")
         conn.exec_driver_sql("CREATE SCHEMA public")
     upgrade(db)
+    if DESK_ROLE:
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(f'GRANT USAGE ON SCHEMA public TO "{DESK_ROLE}"')
+            conn.exec_driver_sql(
+                f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{DESK_ROLE}"'
+            )
+            conn.exec_driver_sql(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{DESK_ROLE}"')
     db.engine.dispose()
     return PG_URL
+
+
+def as_desk_role(url: str) -> str:
+    """*url* whose sessions run as :data:`DESK_ROLE` (libpq ``options=-c role=…``: SET ROLE at connect)."""
+    if not DESK_ROLE:
+        return url
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return parsed.update_query_dict({"options": f"-c role={DESK_ROLE}"}).render_as_string(hide_password=False)
 
 
 def _truncate_pg(url: str) -> None:
@@ -75,7 +96,7 @@ def db_url(request, tmp_path):
     if PG_URL:
         url = request.getfixturevalue("_pg_schema")
         _truncate_pg(url)
-        return url
+        return as_desk_role(url)
     template = request.getfixturevalue("_template_sqlite")
     target = tmp_path / "kyodo_desk.db"
     shutil.copyfile(template, target)

@@ -48,7 +48,9 @@ class CopyError(RuntimeError):
 class TargetNotEmpty(CopyError):
     def __init__(self, found: list[tuple[str, int | None]]):
         self.found = found
-        shown = ", ".join(name if n is None else f"{name}({n:,}行)" for name, n in found[:12])
+        shown = ", ".join(
+            name if n is None else _("{table}({n:,}行)").format(table=name, n=n) for name, n in found[:12]
+        )
         more = len(found) - 12
         if more > 0:
             shown += _(" ほか{n}表").format(n=more)

@@ -1,0 +1,20 @@
+"""With ``KYODO_DESK_TEST_DESK_ROLE`` set (tests/db/test_roles.py sets it for a slice of the suite), the
+tests' database sessions really are the desk role: rows yes, schema changes no."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import ProgrammingError
+
+from tests.conftest import DESK_ROLE
+
+pytestmark = pytest.mark.skipif(not DESK_ROLE, reason="only when KYODO_DESK_TEST_DESK_ROLE is set")
+
+
+def test_sessions_act_as_the_desk_role(db):
+    with db.read() as s:
+        assert s.execute(text("SELECT current_user")).scalar_one() == DESK_ROLE
+    with pytest.raises(ProgrammingError) as refused, db.write() as s:
+        s.execute(text("ALTER TABLE organization ADD COLUMN extra integer"))
+    assert refused.value.orig.sqlstate == "42501"
