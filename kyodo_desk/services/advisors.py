@@ -140,12 +140,17 @@ class AdvisorService:
         include_inactive: bool = False,
         field: str | None = None,
         dispatch_type: str | None = None,
+        text: str = "",
     ) -> list[AdvisorRecord]:
+        """The roster in kana order; *text*: only the advisors whose name, kana or fields hold every
+        word (the records the search box counts for them)."""
         require(actor, Permission.DISPATCH_EDIT)
         with self.db.read() as s:
             stmt = select(Advisor).order_by(Advisor.name_kana, Advisor.id)
             if not include_inactive:
                 stmt = stmt.where(Advisor.active.is_(True))
+            if text.strip():
+                stmt = stmt.where(Advisor.id.in_(search_index.matching_refs(self.db.engine.dialect.name, KIND, text)))
             out = [advisor_record(s, r) for r in s.scalars(stmt)]
         shown = [
             a

@@ -22,6 +22,7 @@ from kyodo_desk.services.availability import device_conflict, load_bookings, loc
 from kyodo_desk.services.base import Actor, NotFound, ServiceError, StaleEdit, audit, audit_shown, require
 from kyodo_desk.services.consultations import next_reference_for
 from kyodo_desk.services.inventory import device_record, normalize_tag, record_state
+from kyodo_desk.services.loan_list import LoanListMixin
 from kyodo_desk.services.loan_records import (  # noqa: F401 - the records are part of this service's API
     CheckoutRequest,
     LoanItemRecord,
@@ -76,7 +77,7 @@ def _check_accessories(results: dict[str, str | None], lent: tuple[str, ...], ta
         )
 
 
-class LoanService:
+class LoanService(LoanListMixin):
     def __init__(self, db: Database, settings, calendar):
         self.db = db
         self.settings = settings

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from kyodo_desk.db import search as search_index
@@ -141,6 +141,30 @@ class PersonService:
                 return _record(row, org.name if org else "")
         except StaleDataError as exc:
             raise StaleEdit(_("個人の記録")) from exc
+
+    # ---- the 個人 list (「すべて表示」 of the search box, 団体 → 個人の一覧) ----------------------------
+    def _list_statement(self, text: str) -> Select:
+        stmt = select(Person)
+        if text.strip():  # the records the search box counts for these words (name, kana, 所属)
+            stmt = stmt.where(Person.id.in_(search_index.matching_refs(self.db.engine.dialect.name, KIND, text)))
+        return stmt
+
+    def count(self, actor: Actor, text: str = "") -> int:
+        require(actor, Permission.PERSON_VIEW)
+        with self.db.read() as s:
+            return int(s.scalar(select(func.count()).select_from(self._list_statement(text).subquery())) or 0)
+
+    def page(self, actor: Actor, text: str = "", *, offset: int = 0, limit: int = 100) -> list[PersonRecord]:
+        """One page of people in kana order (then id: pages never overlap), with their 所属; the ids
+        shown are audited, never the words."""
+        require(actor, Permission.PERSON_VIEW)
+        stmt = self._list_statement(text).order_by(Person.name_kana, Person.id).offset(max(0, offset)).limit(limit)
+        with self.db.read() as s:
+            rows = list(s.scalars(stmt))
+            orgs = _org_names(s, rows)
+            records = [_record(r, orgs.get(r.organization_id, "")) for r in rows]
+        audit_shown(self.db, actor, AuditAction.LIST, KIND, [r.id for r in records], "list")
+        return records
 
     def find(self, actor: Actor, text: str, *, limit: int = 50) -> list[PersonRecord]:
         """People whose name or kana contains *text* (the search index), best first."""

@@ -40,9 +40,18 @@ from kyodo_desk.ui.widgets.search_box import GlobalSearch
 from kyodo_desk.ui.widgets.stray_windows import no_stray_windows
 
 PREFERRED_SIZE = (1280, 800)
-# kinds whose list can be filtered by the search box's words (「すべて表示」), and the page that has it;
-# loans, people, advisors and dispatch applications have no such list (the box says so)
-LIST_PAGES = {"organization": "groups", "device": "lending", "consultation": "consultations", "project": "projects"}
+# kinds whose list can be filtered by the search box's words (「すべて表示」), and the page that has it
+# (a page registers a kind's list only for a role that may see it; the box shows only such kinds)
+LIST_PAGES = {
+    "organization": "groups",
+    "person": "groups",  # 個人の一覧, over the 団体 page
+    "device": "lending",
+    "loan": "lending",  # 貸出記録
+    "consultation": "consultations",
+    "advisor": "dispatch",
+    "dispatch": "dispatch",
+    "project": "projects",
+}
 
 
 class LazyPages(Mapping[str, QWidget]):

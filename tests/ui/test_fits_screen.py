@@ -549,6 +549,13 @@ def _person(cls, ctx, parent):
     return cls(ctx, _person_record(ctx), parent)
 
 
+@opens("privacy.people_list.PeopleListDialog")
+def _people_list(cls, ctx, parent):
+    dialog = cls(ctx, parent)
+    dialog.apply_filter()  # every person: the longest list
+    return dialog
+
+
 @opens("privacy.requests_dialog.RequestsDialog")
 def _privacy_requests(cls, ctx, parent):
     org = _first(_applications(ctx), "application").organization_id

@@ -14,6 +14,7 @@ from kyodo_desk.ui.dispatch.advisor_dialog import AdvisorDialog
 from kyodo_desk.ui.dispatch.common import cell, table, weekday_name, yen
 from kyodo_desk.ui.dispatch.documents import DispatchDocuments
 from kyodo_desk.ui.imports import import_button_text, open_import
+from kyodo_desk.ui.widgets.list_filter import TextFilter, empty_note, show_empty, words_text
 from kyodo_desk.ui.widgets.page import plain_label
 
 _INACTIVE = QBrush(QColor("#8a949e"))
@@ -33,11 +34,13 @@ class AdvisorsTab(QWidget):
         super().__init__()
         self.ctx = ctx
         self.rows: list[AdvisorRecord] = []
+        self._seq = 0  # the newest reload; an older one's answer is dropped
         self.dialog: AdvisorDialog | None = None
         self.documents = DispatchDocuments(ctx, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
         top = QHBoxLayout()
+        self.text_filter = TextFilter(_("山田・ヤマダ・IT活用"), self.reload)
         self.include_inactive = QCheckBox(_("休止中のアドバイザーも表示"))
         self.count_label = plain_label()
         self.count_label.setObjectName("hint")
@@ -45,8 +48,9 @@ class AdvisorsTab(QWidget):
         self.edit_button = QPushButton(_("開く"))
         self.ics_button = QPushButton(_("カレンダー(.ics)で保存…"))
         self.ics_button.setToolTip(_("選んだアドバイザーのこれからの派遣予定をすべて .ics ファイルにします"))
+        top.addWidget(self.text_filter.label)
+        top.addWidget(self.text_filter, 1)
         top.addWidget(self.include_inactive)
-        top.addStretch(1)
         top.addWidget(self.count_label)
         self.import_button = QPushButton(import_button_text())
         self.import_button.setObjectName("importButton")
@@ -71,6 +75,9 @@ class AdvisorsTab(QWidget):
             self.table.setColumnWidth(c, w)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
+        self.text_filter.lead_to(self.table)  # Down or Tab from the box: the advisors
+        self.empty = empty_note()
+        layout.addWidget(self.empty)
         hint = plain_label(_("Enter またはダブルクリックで開きます。時間帯と日ごとの例外もそこで編集します。"))
         hint.setObjectName("hint")
         layout.addWidget(hint)
@@ -89,9 +96,18 @@ class AdvisorsTab(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        inactive = self.include_inactive.isChecked()
+        self.text_filter.stop()
+        inactive, words = self.include_inactive.isChecked(), self.text_filter.words()
         actor, advisors = self.ctx.require_actor(), self.ctx.services.advisors
-        self.ctx.tasks.run(lambda _p: advisors.list(actor, include_inactive=inactive), on_done=self._fill, owner=self)
+        self._seq += 1
+        seq = self._seq
+        self.ctx.tasks.run(
+            lambda _p: advisors.list(actor, include_inactive=inactive, text=words),
+            on_done=lambda rows: self._fill(rows) if seq == self._seq else None,  # an older filter's answer: dropped
+            owner=self,
+        )
+
+    apply_filter = reload  # 「すべて表示」 of the search box (show_filtered_list) applies the words
 
     def _fill(self, rows: list[AdvisorRecord]) -> None:
         current = self.current()
@@ -116,6 +132,7 @@ class AdvisorsTab(QWidget):
                     item.setToolTip(_("休止中"))
                 self.table.setItem(r, c, item)
         self.count_label.setText(_("{n} 人").format(n=format_number(len(rows))))
+        show_empty(self.empty, _("アドバイザー"), len(rows), [words_text(self.text_filter)])
         if current is not None:
             for r, a in enumerate(rows):
                 if a.id == current.id:

@@ -41,6 +41,7 @@ class ApplicationFilter:
     fiscal_year: int | None = None
     status: str | None = None
     organization_id: int | None = None
+    text: str = ""  # words: the applications the search box counts for them
 
 
 def _next_visit(app: ApplicationRecord):
@@ -87,6 +88,7 @@ class ApplicationTableModel(PagedTableModel):
             fiscal_year=f.fiscal_year,
             status=f.status,
             organization_id=f.organization_id,
+            text=f.text,
             offset=offset,
             limit=limit,
         )
@@ -94,7 +96,7 @@ class ApplicationTableModel(PagedTableModel):
     def count_query(self):
         actor, dispatch, f = self.ctx.require_actor(), self.ctx.services.dispatch, self.filter
         return lambda: dispatch.count(
-            actor, fiscal_year=f.fiscal_year, status=f.status, organization_id=f.organization_id
+            actor, fiscal_year=f.fiscal_year, status=f.status, organization_id=f.organization_id, text=f.text
         )
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):

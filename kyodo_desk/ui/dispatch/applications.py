@@ -1,4 +1,4 @@
-"""The list of dispatch applications with filters (fiscal year, status, organization).
+"""The list of dispatch applications with filters (words, fiscal year, status, organization).
 
 Lazy like the other long lists: the first page loads, more arrive as the table scrolls
 (ApplicationTableModel); newest first, as the database orders them (no header sorting)."""
@@ -22,6 +22,7 @@ from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.dispatch.application_model import COLUMNS, NEEDS_ACTION, ApplicationFilter, ApplicationTableModel  # noqa: F401
 from kyodo_desk.ui.dispatch.common import combo, fiscal_year_combo
 from kyodo_desk.ui.dispatch.org_picker import OrganizationPicker
+from kyodo_desk.ui.widgets.list_filter import TextFilter, empty_note, show_empty, words_text
 from kyodo_desk.ui.widgets.page import plain_label
 from kyodo_desk.ui.widgets.record_list import record_list
 
@@ -40,6 +41,7 @@ class ApplicationsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
         filters = QHBoxLayout()
+        self.text_filter = TextFilter(_("防災講座・D2025-00012・会場"), self.reload)
         self.fiscal_year = fiscal_year_combo(with_all=True)
         self.status = combo(Status.choices(), (None, _("すべての状態")))
         self.organization = OrganizationPicker(ctx, placeholder=_("団体で絞り込み(名前・カナ・団体番号)"), compact=True)
@@ -47,6 +49,8 @@ class ApplicationsTab(QWidget):
         self.count_label.setObjectName("hint")
         self.new_button = QPushButton(_("新しい申請 (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_requested.emit)
+        filters.addWidget(self.text_filter.label)
+        filters.addWidget(self.text_filter, 1)
         filters.addWidget(self.fiscal_year)
         filters.addWidget(self.status)
         filters.addWidget(self.organization, 1)
@@ -70,6 +74,9 @@ class ApplicationsTab(QWidget):
                 header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         self.table.activated.connect(self._activated)
         layout.addWidget(self.table, 1)
+        self.text_filter.lead_to(self.table)  # Down or Tab from the box: the applications, not 年度
+        self.empty = empty_note()
+        layout.addWidget(self.empty)
         hint = plain_label(_("Enter またはダブルクリックで申請を開きます(日程の決定・手続き・書類)。"))
         hint.setObjectName("hint")
         layout.addWidget(hint)
@@ -83,11 +90,26 @@ class ApplicationsTab(QWidget):
 
     def current_filter(self) -> ApplicationFilter:
         return ApplicationFilter(
-            self.fiscal_year.currentData(), self.status.currentData() or None, self.organization.organization_id()
+            self.fiscal_year.currentData(),
+            self.status.currentData() or None,
+            self.organization.organization_id(),
+            self.text_filter.words(),
         )
+
+    def active_filters(self) -> list[str]:
+        """The filters in force, as the person reads them (「「防災」」、令和7年度(2025)、受付)."""
+        out = [words_text(self.text_filter)]
+        out += [c.currentText() for c in (self.fiscal_year, self.status) if c.currentData()]
+        if self.organization.organization_id() is not None:
+            out.append(self.organization.edit.text())
+        return out
+
+    def apply_filter(self) -> None:
+        self.reload()
 
     def reload(self) -> None:
         """Load again: page 1 for a new filter, else as many rows as are loaded now (selection kept)."""
+        self.text_filter.stop()
         flt = self.current_filter()
         if flt != self.model.filter or self.model.total is None:
             self.model.set_filter(flt)
@@ -100,6 +122,7 @@ class ApplicationsTab(QWidget):
 
     def _loaded(self) -> None:
         self.count_label.setText(_("{n} 件").format(n=format_number(self.model.total or 0)))
+        show_empty(self.empty, _("派遣申請"), self.model.total, self.active_filters())
         if self._keep_id is not None:
             self.select(self._keep_id)
         self._keep_id = None

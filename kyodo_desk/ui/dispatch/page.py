@@ -23,6 +23,7 @@ from kyodo_desk.ui.dispatch.statistics import StatisticsTab
 from kyodo_desk.ui.openers import OpenerRegistry
 from kyodo_desk.ui.widgets.lazy_tabs import LazyTabs
 from kyodo_desk.ui.widgets.page import Card, page_title, plain_label
+from kyodo_desk.ui.widgets.search_box import show_filtered_list
 
 
 class DispatchPage(QWidget):
@@ -100,6 +101,29 @@ class DispatchPage(QWidget):
         if self.allowed:
             registry.register("dispatch", self._open_from_search(self.open_application))
             registry.register("advisor", self._open_from_search(lambda ref_id: self.advisors.open_advisor(ref_id)))
+            registry.register_list("dispatch", self.show_filtered)
+            registry.register_list("advisor", self.show_advisors)
+
+    def show_filtered(self, text: str) -> None:
+        """「すべて表示」 of 派遣申請: the 申請 tab, every application matching *text* (any year, any
+        status, any group), as the search box counted them."""
+        self._bring_forward()
+        tab = self.applications
+        self.tabs.setCurrentWidget(tab)
+        tab.organization.blockSignals(True)
+        tab.organization.set_record(None)
+        tab.organization.blockSignals(False)
+        show_filtered_list(tab.text_filter, text, tab.apply_filter, tab.table, (tab.fiscal_year, tab.status))
+
+    def show_advisors(self, text: str) -> None:
+        """「すべて表示」 of アドバイザー: the roster tab, every advisor matching *text* (休止中 too)."""
+        self._bring_forward()
+        tab = self.advisors
+        self.tabs.setCurrentWidget(tab)
+        tab.include_inactive.blockSignals(True)
+        tab.include_inactive.setChecked(True)
+        tab.include_inactive.blockSignals(False)
+        show_filtered_list(tab.text_filter, text, tab.apply_filter, tab.table)
 
     def _open_from_search(self, opener):
         def open_(ref_id: int) -> None:

@@ -115,6 +115,13 @@ class OrganizationsPage(QWidget):
         hint.setObjectName("hint")
         bottom = QHBoxLayout()  # the header line is full on a 1366-wide desk
         bottom.addWidget(self.import_button)
+        self.people_button = QPushButton(_("個人の一覧…"))
+        self.people_button.setObjectName("peopleListButton")
+        self.people_button.setToolTip(_("団体に所属する個人(相談者・連絡先)を名前・カナで探します"))
+        self.people_button.clicked.connect(lambda: self.show_people(""))
+        self.people_button.setVisible(ctx.require_actor().can(Permission.PERSON_VIEW))
+        self.people_dialog = None
+        bottom.addWidget(self.people_button)
         bottom.addWidget(hint, 1)
         layout.addLayout(bottom)
 
@@ -139,6 +146,25 @@ class OrganizationsPage(QWidget):
         registry.register("organization", self.open_organization)
         registry.register("person", self.open_person)  # a 個人 hit in the search box
         registry.register_list("organization", self.show_filtered)
+        if self.ctx.require_actor().can(Permission.PERSON_VIEW):
+            registry.register_list("person", self.show_people)
+
+    def show_people(self, text: str) -> None:
+        """個人の一覧 over this page, filtered by *text* (「すべて表示」 of the search box's 個人)."""
+        from kyodo_desk.ui.privacy.people_list import PeopleListDialog
+
+        window = self.window()
+        if hasattr(window, "show_page") and not self.isVisible():
+            window.show_page("groups")
+        dialog = self.people_dialog
+        if dialog is None or not dialog.isVisible():
+            dialog = PeopleListDialog(self.ctx, self.window())
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.finished.connect(lambda _r: setattr(self, "people_dialog", None))
+            self.people_dialog = dialog
+            dialog.open()
+        dialog.raise_()
+        show_filtered_list(dialog.text_filter, text, dialog.apply_filter, dialog.table)
 
     def show_filtered(self, text: str) -> None:
         """「すべて表示」 from the search box: every organization matching *text* (休止中 too, as the box

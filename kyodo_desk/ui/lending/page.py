@@ -44,6 +44,7 @@ class LendingPage(QWidget):
         self.lazy.add("inventory", _("在庫"), lambda: _inventory_tab(ctx))
         self.lazy.add("reservations", _("予約・カレンダー"), self._reservations_tab)
         self.lazy.add("overdue", _("返却予定・延滞"), lambda: _overdue_tab(ctx))
+        self.lazy.add("loans", _("貸出記録"), self._loans_tab)
         if actor.can(Permission.REPORT):
             self.lazy.add("stats", _("統計"), lambda: _stats_tab(ctx))
         if actor.can(Permission.INVENTORY_EDIT):  # 棚卸 (staff and administrators)
@@ -65,6 +66,18 @@ class LendingPage(QWidget):
         tab = ReservationsTab(self.ctx)
         tab.pickup_requested.connect(self.pick_up)
         return tab
+
+    def _loans_tab(self) -> QWidget:
+        from kyodo_desk.ui.lending.loan_list import LoansTab
+
+        tab = LoansTab(self.ctx)
+        tab.open_requested.connect(self.open_loan)
+        return tab
+
+    @property
+    def loans(self):
+        """貸出記録: every loan, filtered by words (「すべて表示」 of the search box)."""
+        return self.lazy.get("loans")
 
     @property
     def inventory(self):
@@ -110,6 +123,7 @@ class LendingPage(QWidget):
         registry.register("device", self.open_device)
         registry.register("loan", self.open_loan)
         registry.register_list("device", self.show_filtered)
+        registry.register_list("loan", self.show_loans)
 
     def show_filtered(self, text: str) -> None:
         """「すべて表示」 from the search box: the 在庫 tab, every device matching *text* (any state)."""
@@ -122,6 +136,12 @@ class LendingPage(QWidget):
             inventory.table,
             (inventory.state_filter, inventory.kind_filter),
         )
+
+    def show_loans(self, text: str) -> None:
+        """「すべて表示」 of 貸出: the 貸出記録 tab, every loan matching *text* (open or returned)."""
+        self._show_self()
+        loans = self.show_tab(self.loans)
+        show_filtered_list(loans.text_filter, text, loans.apply_filter, loans.table, (loans.state_filter,))
 
     def open_device(self, device_id: int) -> None:
         """A device from the search box: at the desk it is a scan; elsewhere its record opens."""

@@ -68,7 +68,7 @@ class SearchResults(QFrame):
                 self._hit(hit)
             if group.more and can_list(group.kind):
                 self._show_all(group)
-            elif group.more:  # no list of this kind can be filtered by words: say so
+            elif group.more:  # a kind without a list to filter (one registered later without it): say so
                 self._note(
                     _("{count}のうち{shown}件を表示 — 語を足すと絞り込めます").format(
                         count=group.count_text, shown=format_number(len(group.hits))
