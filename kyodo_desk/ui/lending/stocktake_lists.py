@@ -19,6 +19,13 @@ def _hm(line: StocktakeLineRecord) -> str:
     return line.scanned_at.strftime("%H:%M:%S") if line.scanned_at else ""
 
 
+def _loan(line: StocktakeLineRecord) -> str:
+    """「L2025-00012 12/05まで」: the loan a device is out on (the whole remark is its tooltip)."""
+    if line.due_on is None:
+        return line.loan_reference
+    return _("{ref} {date}まで").format(ref=line.loan_reference, date=line.due_on.strftime("%m/%d"))
+
+
 class StocktakeLists(QWidget):
     """Takes whatever height the tab has left (its size hint is its minimum): the page's height for
     its width is reckoned from the hints, and a tall hint made the whole page scroll at 1366×768."""
@@ -40,7 +47,7 @@ class StocktakeLists(QWidget):
         grid.setSpacing(8)
         self.found_table = make_table([_("管理番号"), _("機器"), _("確認"), _("備考")], stretch=1)
         self.missing_table = make_table([_("管理番号"), _("機器"), _("保管場所"), _("備考")], stretch=1)
-        self.on_loan_table = make_table([_("管理番号"), _("機器"), _("棚に"), _("備考")], stretch=3)
+        self.on_loan_table = make_table([_("管理番号"), _("機器"), _("棚に"), _("貸出")], stretch=1)
         self.unknown_table = make_table([_("スキャンしたコード"), _("確認")], stretch=0)
         self.boxes: dict[str, QGroupBox] = {}
         for n, (key, table) in enumerate(
@@ -79,9 +86,10 @@ class StocktakeLists(QWidget):
         self.on_loan_table.set_rows(
             [
                 Row(
-                    [x.code, x.name, _("あり") if x.seen else "", x.remark],
+                    [x.code, x.name, _("あり") if x.seen else "", _loan(x)],
                     x,
                     WARN_COLOR if x.seen else MUTED_COLOR,
+                    tooltip=x.remark,
                 )
                 for x in on_loan
             ]
