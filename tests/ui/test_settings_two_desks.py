@@ -94,3 +94,29 @@ def test_another_desks_save_while_typing_refreshes_only_the_untouched_fields(qtb
     desk_b.last_error.close()
     stored = Services(desk_a.ctx.db).settings.get()
     assert (stored.fax, stored.retention_years) == ("076-260-8888", 9)
+
+
+def test_dispatch_settings_dialogs_at_two_desks_keep_each_others_changes(qtbot, make_ctx, db_url, admin):
+    from kyodo_desk.ui.dispatch.settings_dialog import DispatchSettingsDialog
+
+    opened = [Database.from_url(db_url), Database.from_url(db_url)]
+    try:
+        dialogs = []
+        for database in opened:
+            dialog = DispatchSettingsDialog(make_ctx(admin, database=database))
+            qtbot.addWidget(dialog)
+            dialog.show()
+            qtbot.waitUntil(dialog.save_button.isEnabled, timeout=10_000)
+            dialogs.append(dialog)
+        desk_a, desk_b = dialogs
+        desk_a.per_organization.setValue(6)  # the yearly quota, 3 → 6 at desk A
+        desk_b.budget.setValue(1_200_000)  # desk B, opened before A saved, changes the budget only
+        with qtbot.waitSignal(desk_a.saved, timeout=10_000):
+            desk_a.save()
+        with qtbot.waitSignal(desk_b.saved, timeout=10_000):
+            desk_b.save()
+        stored = Services(opened[0]).settings.get()
+        assert (stored.dispatch_quota_per_organization, stored.dispatch_budget_yen) == (6, 1_200_000)
+    finally:
+        for database in opened:
+            database.dispose()

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFormLayout,
 from kyodo_desk.domain.dispatch import DispatchType
 from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _
-from kyodo_desk.services.settings import CenterSettings
+from kyodo_desk.services.settings import CenterSettings, SettingsConflict
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.dispatch.common import banner, show_text
 from kyodo_desk.ui.errors import report_error
@@ -100,22 +100,26 @@ class DispatchSettingsDialog(QDialog):
         self.save_button.setEnabled(True)
         self.per_organization.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def save(self) -> None:
-        if self.current is None or not self.save_button.isEnabled():
-            return
-        self.save_button.setEnabled(False)
-        show_text(self.error_banner, "")
-        changes = dict(
+    def _typed(self) -> dict:
+        return dict(
             dispatch_quota_per_organization=self.per_organization.value(),
             dispatch_quota_per_advisor_month=self.per_advisor_month.value(),
             dispatch_travel_buffer_minutes=self.buffer.value(),
             dispatch_budget_yen=self.budget.value(),
             dispatch_types_requiring_registration=tuple(v for v, b in self.requiring.items() if b.isChecked()),
         )
-        actor, settings = self.ctx.require_actor(), self.ctx.services.settings
-        # read the newest values at save time, so a change another desk made to other settings stays
+
+    def save(self) -> None:
+        if self.current is None or not self.save_button.isEnabled():
+            return
+        self.save_button.setEnabled(False)
+        show_text(self.error_banner, "")
+        changes = self._typed()
+        actor, settings, loaded = self.ctx.require_actor(), self.ctx.services.settings, self.current
+        # only the fields changed here since they were shown are saved: another desk's change to any
+        # other setting stays, and one to a field changed here too is refused with its name
         self.ctx.tasks.run(
-            lambda _p: settings.update(actor, settings.get().with_changes(**changes)),
+            lambda _p: settings.update(actor, loaded.with_changes(**changes), loaded=loaded),
             on_done=self._saved,
             on_error=self._failed,
             write=True,
@@ -134,4 +138,14 @@ class DispatchSettingsDialog(QDialog):
             self.errors.show(exc.errors)
             show_text(self.error_banner, "\n".join(self.errors.unknown(exc.errors)))
         else:
-            report_error(self, exc, self.ctx.log_file)
+            if isinstance(exc, SettingsConflict):  # told now: saving again overwrites on purpose
+                settings = self.ctx.services.settings
+                self.ctx.tasks.run(lambda _p: settings.get(), on_done=self._rebase, owner=self)
+            self.last_error = report_error(self, exc, self.ctx.log_file)
+
+    def _rebase(self, fresh: CenterSettings) -> None:
+        """Fields not changed here show *fresh*; fields changed here keep what was typed."""
+        assert self.current is not None
+        mine = {k: v for k, v in self._typed().items() if getattr(self.current, k) != v}
+        self._fill(fresh.with_changes(**mine))
+        self.current = fresh
