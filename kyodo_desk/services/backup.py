@@ -393,5 +393,6 @@ def pg_restore_instructions(url: str, backup_file: Path) -> str:
         "1. すべての窓口の協働デスクを閉じてください。\n"
         "2. データベースサーバーで次を実行してください:\n"
         '   pg_restore --clean --if-exists --no-owner --dbname="{url}" "{file}"\n'
-        "3. 協働デスクを起動すると、版の確認と必要な更新が行われます。"
+        "3. 古い版のバックアップを戻したときは、管理者が kyodo-desk db upgrade でスキーマを更新してから、"
+        "各窓口の協働デスクを起動してください(窓口は起動時に版を確かめるだけで、共有のデータベースを自分では更新しません)。"
     ).format(url=libpq, file=backup_file)

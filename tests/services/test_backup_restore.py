@@ -213,6 +213,7 @@ def test_postgres_backup_with_pg_dump_is_restorable(services, tmp_path):
 def test_restore_of_a_postgres_database_says_how(tmp_path):
     text = backup.pg_restore_instructions("postgresql+psycopg://desk:secret@db:5432/kyodo", tmp_path / "x.dump")
     assert "pg_restore" in text and "secret" not in text and "閉じて" in text
+    assert "kyodo-desk db upgrade" in text  # a desk never upgrades the shared schema itself
 
 
 def test_database_url_of_the_fixture_is_usable(db):
