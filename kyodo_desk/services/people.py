@@ -152,7 +152,8 @@ class PersonService:
     def count(self, actor: Actor, text: str = "") -> int:
         require(actor, Permission.PERSON_VIEW)
         with self.db.read() as s:
-            return int(s.scalar(select(func.count()).select_from(self._list_statement(text).subquery())) or 0)
+            ids = self._list_statement(text).with_only_columns(Person.id)  # counted by id
+            return int(s.scalar(select(func.count()).select_from(ids.subquery())) or 0)
 
     def page(self, actor: Actor, text: str = "", *, offset: int = 0, limit: int = 100) -> list[PersonRecord]:
         """One page of people in kana order (then id: pages never overlap), with their 所属; the ids
