@@ -154,6 +154,7 @@ def build_stocktake_pdf(sheet: StocktakeSheet, center: CenterInfo, *, progress: 
                 cell,
                 head,
                 flagged=[i for i, x in enumerate(lines) if x.flagged],
+                plain=(0, 3, 4),
             )
         )
     story.append(para(f"{_('不明なコード')}({len(sheet.unknown)})", st.h2))
@@ -165,6 +166,7 @@ def build_stocktake_pdf(sheet: StocktakeSheet, center: CenterInfo, *, progress: 
             _("不明なコードはありません。"),
             cell,
             head,
+            plain=(1,),
         )
     )
     if twice:
@@ -184,10 +186,17 @@ def build_stocktake_pdf(sheet: StocktakeSheet, center: CenterInfo, *, progress: 
     return render_story(story, geometry, meta, late_page=late_page, progress=progress, progress_text=title)
 
 
-def _list_table(header, rows, widths, empty: str, cell, head, flagged: Sequence[int] = ()) -> LongTable:
+def _list_table(
+    header, rows, widths, empty: str, cell, head, flagged: Sequence[int] = (), plain: Sequence[int] = ()
+) -> LongTable:
+    """*plain*: columns of short codes and times drawn as plain strings (a paragraph per cell made a
+    thousand-device result take seconds); the others wrap as paragraphs."""
     data: list[list] = [[para(h, head) for h in header]]
-    data += [[para(c, cell) for c in row] for row in rows]
+    data += [[_plain(c) if i in plain else para(c, cell) for i, c in enumerate(row)] for row in rows]
     style = [
+        ("FONTNAME", (0, 1), (-1, -1), cell.fontName),
+        ("FONTSIZE", (0, 1), (-1, -1), cell.fontSize),
+        ("LEADING", (0, 1), (-1, -1), cell.leading),
         ("GRID", (0, 0), (-1, -1), 0.3, colors.black),
         ("BACKGROUND", (0, 0), (-1, 0), GRAY_FILL),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -203,3 +212,8 @@ def _list_table(header, rows, widths, empty: str, cell, head, flagged: Sequence[
     table = LongTable(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle(style))
     return table
+
+
+def _plain(value: str) -> str:
+    """A one-line cell printed as it is (control characters dropped; never markup)."""
+    return "".join(ch for ch in str(value) if ch.isprintable())

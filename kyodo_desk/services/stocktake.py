@@ -207,60 +207,89 @@ def _previous_missing(s: Session, stocktake_id: int) -> set[int]:
     )
 
 
-def _stored_lines(s: Session, stocktake_id: int) -> list[StocktakeLineRecord]:
-    rows = s.execute(
-        select(StocktakeLine, Device, DeviceModel)
+def _model_names(s: Session) -> dict[int, str]:
+    """「タブレット Apple iPad」 per device model (a few dozen rows, read once per view)."""
+    return {m.id: _name(m) for m in s.scalars(select(DeviceModel))}
+
+
+_LINE_COLUMNS = (
+    StocktakeLine.code,
+    StocktakeLine.result,
+    StocktakeLine.seen,
+    StocktakeLine.device_id,
+    StocktakeLine.device_state,
+    StocktakeLine.scanned_at,
+    StocktakeLine.unseen_twice,
+    StocktakeLine.loan_reference,
+    StocktakeLine.due_on,
+    Device.model_id,
+    Device.storage_place,
+    Device.last_seen_on,
+)
+
+
+def _stored_lines(
+    s: Session, stocktake_id: int, code: str | None = None, names: dict[int, str] | None = None
+) -> list[StocktakeLineRecord]:
+    """The lines written so far (plain columns, not ORM objects: a thousand lines per scan)."""
+    stmt = (
+        select(*_LINE_COLUMNS)
         .outerjoin(Device, Device.id == StocktakeLine.device_id)
-        .outerjoin(DeviceModel, DeviceModel.id == Device.model_id)
         .where(StocktakeLine.stocktake_id == stocktake_id)
-    ).all()
+    )
+    if code is not None:
+        stmt = stmt.where(StocktakeLine.code == code)
+    names = names if names is not None else _model_names(s)
     return [
         StocktakeLineRecord(
-            code=line.code,
-            result=line.result,
-            seen=line.seen,
-            device_id=line.device_id,
-            name=_name(model),
-            storage_place=device.storage_place if device is not None else "",
-            device_state=line.device_state,
-            scanned_at=line.scanned_at,
-            last_seen_on=device.last_seen_on if device is not None else None,
-            unseen_twice=line.unseen_twice,
-            loan_reference=line.loan_reference,
-            due_on=line.due_on,
+            code=r.code,
+            result=r.result,
+            seen=r.seen,
+            device_id=r.device_id,
+            name=names.get(r.model_id, "") if r.model_id is not None else "",
+            storage_place=r.storage_place or "",
+            device_state=r.device_state,
+            scanned_at=r.scanned_at,
+            last_seen_on=r.last_seen_on,
+            unseen_twice=r.unseen_twice,
+            loan_reference=r.loan_reference,
+            due_on=r.due_on,
         )
-        for line, device, model in rows
+        for r in s.execute(stmt)
     ]
 
 
-def _unscanned(s: Session, stocktake_id: int, scanned: set[int]) -> list[StocktakeLineRecord]:
+def _unscanned(
+    s: Session, stocktake_id: int, scanned: set[int], names: dict[int, str] | None = None
+) -> list[StocktakeLineRecord]:
     """The devices not scanned yet that are expected on the shelf or out on loan (as they are now)."""
     rows = [
-        (d, m)
-        for d, m in s.execute(
-            select(Device, DeviceModel)
-            .join(DeviceModel, DeviceModel.id == Device.model_id)
-            .where(Device.state.in_([*EXPECTED_STATES, DeviceState.ON_LOAN.value]))
-        ).all()
-        if d.id not in scanned
+        r
+        for r in s.execute(
+            select(
+                Device.id, Device.asset_tag, Device.state, Device.model_id, Device.storage_place, Device.last_seen_on
+            ).where(Device.state.in_([*EXPECTED_STATES, DeviceState.ON_LOAN.value]))
+        )
+        if r.id not in scanned
     ]
-    loans = _open_loans(s, [d.id for d, _m in rows if d.state == DeviceState.ON_LOAN.value])
+    names = names if names is not None else _model_names(s)
+    loans = _open_loans(s, [r.id for r in rows if r.state == DeviceState.ON_LOAN.value])
     before = _previous_missing(s, stocktake_id)
     out = []
-    for device, model in rows:
-        on_loan = device.state == DeviceState.ON_LOAN.value
-        ref, due = loans.get(device.id, ("", None))
+    for r in rows:
+        on_loan = r.state == DeviceState.ON_LOAN.value
+        ref, due = loans.get(r.id, ("", None))
         out.append(
             StocktakeLineRecord(
-                code=device.asset_tag,
+                code=r.asset_tag,
                 result=(StocktakeResult.ON_LOAN if on_loan else StocktakeResult.MISSING).value,
                 seen=False,
-                device_id=device.id,
-                name=_name(model),
-                storage_place=device.storage_place,
-                device_state=device.state,
-                last_seen_on=device.last_seen_on,
-                unseen_twice=not on_loan and device.id in before,
+                device_id=r.id,
+                name=names.get(r.model_id, ""),
+                storage_place=r.storage_place,
+                device_state=r.state,
+                last_seen_on=r.last_seen_on,
+                unseen_twice=not on_loan and r.id in before,
                 loan_reference=ref,
                 due_on=due,
             )
@@ -269,9 +298,10 @@ def _unscanned(s: Session, stocktake_id: int, scanned: set[int]) -> list[Stockta
 
 
 def _view(s: Session, row: Stocktake) -> StocktakeView:
-    lines = _stored_lines(s, row.id)
+    names = _model_names(s)
+    lines = _stored_lines(s, row.id, names=names)
     if row.state == StocktakeState.OPEN.value:
-        lines += _unscanned(s, row.id, {line.device_id for line in lines if line.device_id is not None})
+        lines += _unscanned(s, row.id, {line.device_id for line in lines if line.device_id is not None}, names)
     lines.sort(key=lambda line: (line.code, line.result))
     return StocktakeView(_summary(s, row), tuple(lines))
 
@@ -376,7 +406,7 @@ class StocktakeService:
                 s.add(row)
                 s.flush()
                 audit(s, actor, AuditAction.UPDATE, KIND, stocktake_id, f"scan result={result.value}")
-                line = next(x for x in _stored_lines(s, stocktake_id) if x.code == tag)
+                (line,) = _stored_lines(s, stocktake_id, tag)
                 message, tone = _scan_message(line)
                 return ScanOutcome(line, False, message, tone)
         except IntegrityError:  # another desk recorded the same code at the same moment
