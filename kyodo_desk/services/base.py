@@ -72,6 +72,40 @@ class StaleEdit(ServiceError):
         )
 
 
+class DatabaseBusy(ServiceError):
+    """Another desk held the database longer than this desk waits (SQLite's busy timeout, a
+    PostgreSQL lock timeout, serialization failure or deadlock): nothing was saved; try again."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "データベースが混み合っています(別の窓口が大きな取り込みなどをしています)。"
+                "保存されていません。入力内容は残してあります。しばらく待ってから、もう一度保存してください。"
+            )
+        )
+
+
+_BUSY_PG_CODES = {"55P03", "40001", "40P01", "57014"}  # lock_not_available, serialization, deadlock, timeout
+
+
+def is_database_busy(exc: BaseException) -> bool:
+    """True when *exc* (or what it wraps) says the database was busy, not that something is wrong."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, DatabaseBusy):
+            return True
+        orig = getattr(exc, "orig", None)
+        code = getattr(orig, "sqlstate", None) or getattr(exc, "sqlstate", None)
+        if code in _BUSY_PG_CODES:
+            return True
+        text = str(orig if orig is not None else exc).lower()
+        if type(exc).__name__ == "OperationalError" and ("database is locked" in text or "database is busy" in text):
+            return True
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return False
+
+
 def require(actor: Actor, permission: Permission) -> None:
     if not actor.can(permission):
         raise PermissionDenied(actor, permission)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _
 from kyodo_desk.redact import format_exception_safely, safe_message
-from kyodo_desk.services.base import PermissionDenied, ServiceError
+from kyodo_desk.services.base import DatabaseBusy, PermissionDenied, ServiceError, is_database_busy
 
 log = logging.getLogger("kyodo_desk.ui")
 
@@ -35,9 +35,17 @@ def unexpected_text(exc: BaseException, log_file: Path | str) -> str:
     ).format(error=safe_message(exc), log=log_file)
 
 
+def busy_box(parent: QWidget | None = None) -> QMessageBox:
+    """Another desk held the database too long: a warning in words, never the driver's text."""
+    log.warning("the database was busy (another desk held it longer than the wait)")
+    return QMessageBox(QMessageBox.Icon.Warning, _("データベースが混み合っています"), str(DatabaseBusy()), parent=parent)
+
+
 def report_error(parent: QWidget | None, exc: BaseException, log_file: Path | str) -> QMessageBox:
     """Show *exc* to the user (and log it when it was not expected).  Returns the open box."""
-    if isinstance(exc, PermissionDenied):
+    if is_database_busy(exc):
+        box = busy_box(parent)
+    elif isinstance(exc, PermissionDenied):
         box = QMessageBox(QMessageBox.Icon.Information, _("権限がありません"), str(exc), parent=parent)
     elif is_expected(exc):
         box = QMessageBox(QMessageBox.Icon.Warning, _("確認してください"), str(exc), parent=parent)
@@ -91,7 +99,10 @@ class ExceptHook:
             return
         self._showing = True
         try:
-            box = QMessageBox(QMessageBox.Icon.Critical, _("エラー"), unexpected_text(exc, self.log_file))
+            if is_database_busy(exc):
+                box = busy_box()
+            else:
+                box = QMessageBox(QMessageBox.Icon.Critical, _("エラー"), unexpected_text(exc, self.log_file))
             box.setObjectName("errorBox")
             box.setTextFormat(Qt.TextFormat.PlainText)
             self.last_box = box

@@ -13,13 +13,15 @@ import json
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from kyodo_desk.db.lending_models import Device, DeviceModel, DeviceStateChange
-from kyodo_desk.db.models import now
+from kyodo_desk.db.models import SearchDocument, now
+from kyodo_desk.db.search import with_phone_digits
 from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.lending import DeviceKind, DeviceState
+from kyodo_desk.domain.text import fold
 from kyodo_desk.i18n import _
 from kyodo_desk.services.base import Actor, audit
 from kyodo_desk.services.imports.fields import SPECS
@@ -204,7 +206,8 @@ def write(session: Session, actor: Actor, planned: list[Planned], prefix: str, p
     created = updated = 0
     rows = [p for p in planned if p.row.action in (NEW, UPDATE)]
     for start in range(0, len(rows), _BATCH):
-        batch: list[tuple[Device, DeviceModel, bool]] = []
+        fresh: list[dict] = []
+        fresh_models: list[DeviceModel] = []
         for p in rows[start : start + _BATCH]:
             d: DeviceRow = p.data
             model = models.get((d.maker, d.model_name))
@@ -215,33 +218,41 @@ def write(session: Session, actor: Actor, planned: list[Planned], prefix: str, p
                 session.flush()
                 models[(d.maker, d.model_name)] = model
             if p.row.action == NEW:
-                device = Device(
-                    asset_tag=d.tag or next_asset_tag(session, prefix),
-                    model_id=model.id,
-                    serial=d.serial,
-                    purchase_date=d.purchase_date,
-                    storage_place=d.storage_place,
-                    notes=d.notes,
-                    state=d.state,
-                )
-                session.add(device)
+                fresh.append(
+                    {"asset_tag": d.tag or next_asset_tag(session, prefix), "model_id": model.id, "serial": d.serial,
+                     "purchase_date": d.purchase_date, "storage_place": d.storage_place, "notes": d.notes,
+                     "state": d.state}
+                )  # fmt: skip
+                fresh_models.append(model)
                 created += 1
             else:
                 device = session.get_one(Device, d.device_id)
                 device.model_id, device.serial, device.purchase_date = model.id, d.serial, d.purchase_date
                 device.storage_place, device.notes, device.updated_at = d.storage_place, d.notes, now()
+                session.flush()
+                index_device(session, device, model)
                 updated += 1
-            batch.append((device, model, p.row.action == NEW))
-        session.flush()
-        for device, model, is_new in batch:
-            if is_new:
-                session.add(
-                    DeviceStateChange(
-                        device_id=device.id, at=now(), from_state=None, to_state=device.state,
-                        staff_id=actor.staff_id, reason=_("取り込み"),
-                    )
+        if fresh:  # new devices in bulk: one executemany each for devices, history and search rows
+            ids = session.scalars(insert(Device).returning(Device.id, sort_by_parameter_order=True), fresh)
+            history, search_rows = [], []
+            for device_id, row, model in zip(ids, fresh, fresh_models, strict=True):
+                history.append(
+                    {"device_id": device_id, "at": now(), "from_state": None, "to_state": row["state"],
+                     "staff_id": actor.staff_id, "reason": _("取り込み")}
                 )  # fmt: skip
-            index_device(session, device, model)
+                search_rows.append(_search_row(device_id, row, model))
+            session.execute(insert(DeviceStateChange), history)
+            session.execute(insert(SearchDocument), search_rows)
         tick(progress, min(start + _BATCH, len(rows)), len(rows), _("取り込んでいます…"))
     audit(session, actor, AuditAction.CREATE, "device", None, f"import created={created} updated={updated}")
     return created, updated
+
+
+def _search_row(device_id: int, row: dict, model: DeviceModel) -> dict:
+    """The search_document row :func:`index_device` would write for a new device."""
+    tag = row["asset_tag"]
+    title = f"{tag} {DeviceKind(model.kind).label()}"
+    subtitle = f"{model.maker} {model.model_name}".strip()
+    texts = (title, subtitle, tag, row["serial"], row["storage_place"], model.maker, model.model_name)
+    body = with_phone_digits(" ".join(fold(t) for t in texts if t))
+    return {"kind": "device", "ref_id": device_id, "title": title, "subtitle": subtitle, "code": tag, "text": body}

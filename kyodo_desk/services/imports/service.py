@@ -5,20 +5,28 @@
 2. :meth:`ImportService.unknown_values` lists the values of coded columns the desk does not know
    (「電子レンジ」 as a device kind); the person maps each once (remembered too).
 3. :meth:`ImportService.preview` says for every row: new, update, unchanged or error (with reasons).
-4. :meth:`ImportService.run` plans again inside one write transaction and writes everything, or
+4. :meth:`ImportService.run` plans again and writes everything in one write transaction, or
    nothing: a row with an error stops the whole import unless the person chose to leave error rows
    out (``skip_errors``, the dialog's check box and ``--skip-errors``).  The mapping is remembered in
-   the same transaction.
+   the same transaction.  The planning (reading the records, validation, normalisation) runs in a
+   read session *before* the write transaction, so SQLite's one write lock is held only for the
+   inserts themselves (issue 16: other desks are not kept waiting); a fingerprint of the tables the
+   plan read (rows, largest id, sum of versions) is compared under the lock, and when another desk
+   changed them in between, the plan is made again inside the write transaction.
 """
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kyodo_desk.db.dispatch_models import Advisor
 from kyodo_desk.db.engine import Database
-from kyodo_desk.db.models import Setting, now
+from kyodo_desk.db.lending_models import Device, DeviceModel
+from kyodo_desk.db.models import Organization, Setting, now
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.text_fields import without_bad_characters
 from kyodo_desk.i18n import _
@@ -40,6 +48,21 @@ from kyodo_desk.services.imports.plan import (
 from kyodo_desk.services.imports.reading import Table, cell_text, read_table
 
 _PLANNERS = {"devices": devices, "organizations": organizations, "advisors": advisors}
+_PLANNED_FROM = {"devices": (Device, DeviceModel), "organizations": (Organization,), "advisors": (Advisor,)}
+
+
+def _fingerprint(session: Session, kind: str) -> tuple:
+    """What the plan of *kind* read, in a few numbers: per table its rows, largest id and the sum of
+    versions (or the newest ``updated_at``) — any insert, delete or versioned edit changes it."""
+    out: list = []
+    for model in _PLANNED_FROM[kind]:
+        cols: list[Any] = [func.count(), func.max(model.id)]
+        if hasattr(model, "version"):
+            cols.append(func.sum(model.version))
+        if hasattr(model, "updated_at"):
+            cols.append(func.max(model.updated_at))
+        out.append(tuple(session.execute(select(*cols)).one()))
+    return tuple(out)
 
 
 def _clean(text: str) -> str:
@@ -147,11 +170,18 @@ class ImportService:
         self._check_mapping(spec, mapping)
         planner = _PLANNERS[kind]
         prefix = self.settings.get().asset_tag_prefix if kind == "devices" else ""
-        with self.db.write() as s:
+        with self.db.read() as s:  # the slow part, outside the write lock
+            seen = _fingerprint(s, kind)
             planned: list[Planned] = planner.plan(s, table, mapping, values, progress)
-            errors = [p for p in planned if p.row.action == ERROR]
-            if errors and not skip_errors:
-                raise ImportRowsRefused(Preview(kind, tuple(p.row for p in planned)))
+        errors = [p for p in planned if p.row.action == ERROR]
+        if errors and not skip_errors:
+            raise ImportRowsRefused(Preview(kind, tuple(p.row for p in planned)))
+        with self.db.write() as s:
+            if _fingerprint(s, kind) != seen:  # another desk changed these records meanwhile: plan again
+                planned = planner.plan(s, table, mapping, values, progress)
+                errors = [p for p in planned if p.row.action == ERROR]
+                if errors and not skip_errors:
+                    raise ImportRowsRefused(Preview(kind, tuple(p.row for p in planned)))
             if kind == "devices":
                 created, updated = planner.write(s, actor, planned, prefix, progress)
             else:
