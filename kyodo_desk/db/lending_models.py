@@ -78,6 +78,8 @@ class Loan(Base):
     reservation_id: Mapped[int | None] = mapped_column(ForeignKey("reservation.id", ondelete="SET NULL"), default=None)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    # made by the desk (UUID4): a checkout retried after a lost connection returns the loan it already made
+    request_key: Mapped[str | None] = mapped_column(String(36), unique=True, default=None)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

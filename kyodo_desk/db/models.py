@@ -85,6 +85,8 @@ class Organization(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now, onupdate=now)
+    # made by the form (UUID4): a create retried after a lost connection returns the row it already made
+    request_key: Mapped[str | None] = mapped_column(String(36), unique=True, default=None)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -97,7 +97,7 @@ CODE_COLUMNS = frozenset(
         "followup_action", "referral_to", "referral_outcome", "from_state", "to_state", "from_status", "to_status", "condition",
         "result_state", "dispatch_type", "field", "step", "status_after", "source", "key", "item_key",
         "prefix", "password_hash", "pin_hash", "publish_fields", "actor", "action", "entity",
-        "definition", "value", "accessories_out", "accessories_back",
+        "definition", "value", "accessories_out", "accessories_back", "request_key",
     }
 )  # fmt: skip
 SHORTENED_TABLES = frozenset({"search_document", "audit_log"})

@@ -55,16 +55,23 @@ def _set_categories(session: Session, consultation_id: int, category_ids: tuple[
 
 
 class ConsultationEditing(ServiceBase):
-    def create(self, actor: Actor, data: ConsultationInput) -> ConsultationRecord:
+    def create(self, actor: Actor, data: ConsultationInput, *, request_key: str | None = None) -> ConsultationRecord:
+        """*request_key* (a UUID4 the form made): a retry after a lost connection whose first try
+        was stored returns that consultation instead of a second one."""
         require(actor, Permission.CONSULTATION_EDIT)
         clean = validate(data)
         with self.db.write() as s:
+            if request_key:
+                done = s.scalar(select(Consultation).where(Consultation.request_key == request_key))
+                if done is not None:
+                    return to_records(s, [done])[0]
             fy = fiscal_year_of(received(clean).date())
             row = Consultation(
                 **{n: getattr(clean, n) for n in COLUMNS},
                 reference=next_reference(s, fy),
                 fiscal_year=fy,
                 staff_id=actor.staff_id,
+                request_key=request_key or None,
             )
             if row.followup_done:
                 row.followup_done_at = now()

@@ -209,12 +209,18 @@ class DispatchService(BookingMixin):
         self.db, self.settings, self.closed_days, self.advisors = db, settings, calendar, advisors
 
     # ---- applications ---------------------------------------------------------------
-    def create(self, actor: Actor, data: ApplicationInput) -> ApplicationRecord:
+    def create(self, actor: Actor, data: ApplicationInput, *, request_key: str | None = None) -> ApplicationRecord:
+        """*request_key* (a UUID4 the form made): a retry after a lost connection whose first try
+        was stored returns that application instead of a second one."""
         require(actor, Permission.DISPATCH_EDIT)
         cfg = self.settings.get()
         _validate(data, creating=True)
         received = data.received_on or dt.date.today()
         with self.db.write() as s:
+            if request_key:
+                done = s.scalar(select(DispatchApplication).where(DispatchApplication.request_key == request_key))
+                if done is not None:
+                    return _app_record(s, done, history=True)
             org = s.get(Organization, data.organization_id)
             if org is None:
                 raise ValidationError({"organization_id": _("「申請する団体」を選んでください。")})
@@ -234,6 +240,7 @@ class DispatchService(BookingMixin):
                 received_on=received,
                 consultation_id=data.consultation_id,
                 staff_id=actor.staff_id,
+                request_key=request_key or None,
             )
             s.add(app)
             s.flush()

@@ -129,7 +129,10 @@ class LoanService(LoanListMixin):
             return ScanResult(False, reason, rec)
         return ScanResult(True, _("{tag} {name} を追加しました。").format(tag=rec.asset_tag, name=rec.name), rec)
 
-    def checkout(self, actor: Actor, req: CheckoutRequest) -> LoanRecord:
+    def checkout(self, actor: Actor, req: CheckoutRequest, *, request_key: str | None = None) -> LoanRecord:
+        """*request_key* (a UUID4 the desk made for this checkout): a retry after a lost connection
+        whose first try was stored returns that loan (its devices are out on it) instead of refusing
+        or lending twice."""
         require(actor, Permission.LENDING_OPERATE)
         v = Validator()
         v.required("responsible_name", _("責任者"), req.responsible_name)
@@ -154,6 +157,10 @@ class LoanService(LoanListMixin):
         period = Period(out_at.date(), req.due_on)
         try:
             with self.db.write() as s:
+                if request_key:
+                    done = s.scalar(select(Loan).where(Loan.request_key == request_key))
+                    if done is not None:
+                        return _loan_record(s, done)
                 if s.get(Organization, req.organization_id) is None:
                     raise ValidationError({"organization_id": _("「借りる団体」を選んでください。")})
                 devices = lock_devices(s, list(req.device_ids))
@@ -187,6 +194,7 @@ class LoanService(LoanListMixin):
                     due_on=req.due_on,
                     staff_id=actor.staff_id,
                     status="open",
+                    request_key=request_key or None,
                 )
                 s.add(loan)
                 s.flush()

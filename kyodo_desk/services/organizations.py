@@ -248,11 +248,19 @@ class OrganizationService:
         return records
 
     # ---- writing --------------------------------------------------------------------
-    def create(self, actor: Actor, data: OrganizationInput) -> OrganizationRecord:
+    def create(self, actor: Actor, data: OrganizationInput, *, request_key: str | None = None) -> OrganizationRecord:
+        """*request_key* (a UUID4 the form made): a retry after a lost connection whose first try
+        was stored returns that organization instead of a second one."""
         require(actor, Permission.ORGANIZATION_EDIT)
         clean = validate(data)
         with self.db.write() as s:
-            row = Organization(**{name: getattr(clean, name) for name in _INPUT_FIELDS})
+            if request_key:
+                done = s.scalar(select(Organization).where(Organization.request_key == request_key))
+                if done is not None:
+                    return _to_record(done)
+            row = Organization(
+                **{name: getattr(clean, name) for name in _INPUT_FIELDS}, request_key=request_key or None
+            )
             s.add(row)
             s.flush()
             _index(s, row)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _
 from kyodo_desk.redact import format_exception_safely, safe_message
+from kyodo_desk.services import connection_loss
 from kyodo_desk.services.base import DatabaseBusy, PermissionDenied, ServiceError, is_database_busy
 
 log = logging.getLogger("kyodo_desk.ui")
@@ -35,16 +36,32 @@ def unexpected_text(exc: BaseException, log_file: Path | str) -> str:
     ).format(error=safe_message(exc), log=log_file)
 
 
+def connection_lost_text() -> str:
+    """A lost database connection, for the person at the desk (never the driver's raw text)."""
+    return (
+        connection_loss.message()
+        + "\n\n"
+        + _("入力した内容はこの画面に残っています。サーバーにつながったら、もう一度お試しください。")
+    )
+
+
 def busy_box(parent: QWidget | None = None) -> QMessageBox:
     """Another desk held the database too long: a warning in words, never the driver's text."""
     log.warning("the database was busy (another desk held it longer than the wait)")
-    return QMessageBox(QMessageBox.Icon.Warning, _("データベースが混み合っています"), str(DatabaseBusy()), parent=parent)
+    return QMessageBox(
+        QMessageBox.Icon.Warning, _("データベースが混み合っています"), str(DatabaseBusy()), parent=parent
+    )
 
 
 def report_error(parent: QWidget | None, exc: BaseException, log_file: Path | str) -> QMessageBox:
     """Show *exc* to the user (and log it when it was not expected).  Returns the open box."""
     if is_database_busy(exc):
         box = busy_box(parent)
+    elif connection_loss.is_connection_lost(exc):
+        log.warning("the database server cannot be reached (%s)", type(exc).__name__)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, _("サーバーに接続できません"), connection_lost_text(), parent=parent
+        )
     elif isinstance(exc, PermissionDenied):
         box = QMessageBox(QMessageBox.Icon.Information, _("権限がありません"), str(exc), parent=parent)
     elif is_expected(exc):
@@ -101,6 +118,8 @@ class ExceptHook:
         try:
             if is_database_busy(exc):
                 box = busy_box()
+            elif connection_loss.is_connection_lost(exc):
+                box = QMessageBox(QMessageBox.Icon.Warning, _("サーバーに接続できません"), connection_lost_text())
             else:
                 box = QMessageBox(QMessageBox.Icon.Critical, _("エラー"), unexpected_text(exc, self.log_file))
             box.setObjectName("errorBox")

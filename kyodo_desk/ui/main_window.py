@@ -34,6 +34,7 @@ from kyodo_desk.ui.openers import OpenerRegistry
 from kyodo_desk.ui.pages import PageSpec, default_pages
 from kyodo_desk.ui.signin import StaffPickerDialog
 from kyodo_desk.ui.style import STYLE_SHEET
+from kyodo_desk.ui.widgets.connection_status import ConnectionStatus
 from kyodo_desk.ui.widgets.page import has_tab_keys, plain_label, scaled_font, tab_keys
 from kyodo_desk.ui.widgets.screen import scrolling
 from kyodo_desk.ui.widgets.search_box import GlobalSearch
@@ -140,6 +141,9 @@ class MainWindow(QMainWindow):
         self.switch_button.setToolTip(_("窓口の担当者を交代します"))
         self.switch_button.clicked.connect(self.switch_staff)
         self.statusBar().addWidget(self.db_label, 1)
+        # 「サーバーに接続できません。再接続しています…」 until the server answers again
+        self.connection_status = ConnectionStatus(ctx.tasks, ctx.events, ctx.services.changes.marker, self)
+        self.statusBar().addPermanentWidget(self.connection_status)  # stays while messages show
         self.statusBar().addPermanentWidget(self.staff_label)
         self.statusBar().addPermanentWidget(self.switch_button)
         self.password_button = QPushButton(_("パスワード・PIN…"))

@@ -5,11 +5,18 @@ thread; ``progress(done, total, text)`` may be called from there (it raises :cla
 when the user pressed cancel).  Results and errors come back on the GUI thread.  Reads run on a
 small pool; writes (``write=True``) run one at a time on their own single-thread pool, so two
 saves from this desk never race each other for the database's write lock.
+
+A write that fails because the database server cannot be reached (a restart, a network drop; see
+:mod:`kyodo_desk.services.connection_loss`) is tried again on its worker with backoff for up to
+``RETRY_WINDOW_S`` while ``connection_lost`` tells the status bar; the form keeps what was typed
+meanwhile.  Creates carry a request key, so a retry after a COMMIT whose reply was lost returns
+the stored row instead of a second one.  Only when the window is over does the error reach the form.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -19,11 +26,13 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from kyodo_desk.i18n import _
 from kyodo_desk.redact import format_exception_safely
+from kyodo_desk.services.connection_loss import is_connection_lost, retry_while_unreachable
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
 ErrorReporter = Callable[[QWidget | None, BaseException], Any]
+RETRY_WINDOW_S = 90.0  # a write is retried this long while the server cannot be reached (a restart, a 30 s drop)
 
 
 class Cancelled(Exception):
@@ -48,6 +57,7 @@ class Task:
         self.owner, self.dialog = owner, dialog
         self.cancelled = False
         self.done = False
+        self.retry = False  # set by TaskRunner.run: try again while the server cannot be reached
         if dialog is not None:
             dialog.canceled.connect(self.cancel)
 
@@ -63,13 +73,25 @@ class Task:
     def execute(self) -> None:
         try:
             try:
-                result = self.fn(self.progress)
+                result, failed = retry_while_unreachable(
+                    lambda: self.fn(self.progress),
+                    window_s=self.runner.retry_window_s,
+                    wait=self.runner._stopping.wait,
+                    may_retry=lambda: self.retry and not self.cancelled and not self.runner._stopping.is_set(),
+                    on_lost=self._lost,
+                )
             except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI
                 self.runner._failed.emit(self.id, exc)
             else:
+                if failed:
+                    self.runner._back.emit(self.id)
                 self.runner._succeeded.emit(self.id, result)
         except RuntimeError as gone:  # the runner is gone (the app is shutting down): nobody to tell
             log.warning("task finished after the task runner was deleted:\n%s", format_exception_safely(gone))
+
+    def _lost(self, failed: int) -> None:
+        log.info("task: the database server cannot be reached; trying again (%d)", failed)
+        self.runner._lost.emit(self.id)
 
     # ---- GUI thread ---------------------------------------------------------------
     def owner_alive(self) -> bool:
@@ -94,6 +116,10 @@ class TaskRunner(QObject):
     """Start work on worker threads and get results back on the GUI thread."""
 
     idle = Signal()
+    connection_lost = Signal()  # a task failed because the database server cannot be reached
+    connection_restored = Signal()  # a write that was retried for that reason went through
+    _lost = Signal(int)
+    _back = Signal(int)
     _progressed = Signal(int, int, int, str)  # task id, done, total, text
     _succeeded = Signal(int, object)
     _failed = Signal(int, object)
@@ -103,6 +129,10 @@ class TaskRunner(QObject):
         self._progressed.connect(self._on_progress)
         self._succeeded.connect(self._on_result)
         self._failed.connect(self._on_error)
+        self._lost.connect(lambda _id: self.connection_lost.emit())
+        self._back.connect(lambda _id: self.connection_restored.emit())
+        self.retry_window_s = RETRY_WINDOW_S
+        self._stopping = threading.Event()
         self._next_id = 0
         self.report_error = report_error
         self._read_pool = QThreadPool(self)
@@ -126,12 +156,14 @@ class TaskRunner(QObject):
         owner: QObject | None = None,
         cancellable: bool = False,
         parent: QWidget | None = None,
+        retry: bool | None = None,
     ) -> Task:
         """Run ``fn(progress)`` off the GUI thread.
 
         With *progress_text* a progress dialog appears if the work takes longer than half a
         second (with a cancel button when *cancellable*).  Callbacks are skipped when *owner*
         (a widget) was destroyed meanwhile.  Without *on_error* the error is reported to the user.
+        A write (*retry* defaults to *write*) is tried again while the server cannot be reached.
         """
         dialog = None
         if progress_text is not None:
@@ -150,6 +182,7 @@ class TaskRunner(QObject):
             dialog.setValue(0)
         self._next_id += 1
         task = Task(self, self._next_id, fn, on_done, on_error, owner, dialog)
+        task.retry = write if retry is None else retry
         self._active[task.id] = task
         (self._write_pool if write else self._read_pool).start(task.execute)
         return task
@@ -209,6 +242,8 @@ class TaskRunner(QObject):
         if task is None:
             return
         task.close_dialog()
+        if is_connection_lost(exc):
+            self.connection_lost.emit()
         try:
             if isinstance(exc, Cancelled):
                 log.info("task cancelled by the user")
@@ -228,7 +263,12 @@ class TaskRunner(QObject):
             self.idle.emit()
 
     def wait_for_done(self, msecs: int = 30_000) -> bool:
-        """Block until worker threads are idle (shutdown).  Queued results are dropped."""
-        ok_read = self._read_pool.waitForDone(msecs)
-        ok_write = self._write_pool.waitForDone(msecs)
+        """Block until worker threads are idle (shutdown).  Queued results are dropped; a write
+        waiting to be retried gives up at once."""
+        self._stopping.set()
+        try:
+            ok_read = self._read_pool.waitForDone(msecs)
+            ok_write = self._write_pool.waitForDone(msecs)
+        finally:
+            self._stopping.clear()
         return ok_read and ok_write

@@ -30,7 +30,7 @@ def _device_at_0011(db, tmp_path) -> None:
 
 def _check_up_and_down(db, tmp_path) -> None:
     _device_at_0011(db, tmp_path)
-    upgrade(db, tmp_path / "backups")
+    upgrade(db, tmp_path / "backups", revision="0012")
     assert current_revision(db) == "0012"
     insp = inspect(db.engine)
     assert {"stocktake", "stocktake_line"} <= set(insp.get_table_names())
@@ -98,7 +98,7 @@ def _check_up_and_down(db, tmp_path) -> None:
     with db.read() as s:
         assert s.execute(text("SELECT asset_tag, version FROM device")).one() == ("KD-0001", 3)
         assert s.execute(text("SELECT device_id FROM loan_item")).scalars().all() == [1]
-    upgrade(db, tmp_path / "backups")  # and up again
+    upgrade(db, tmp_path / "backups", revision="0012")  # and up again
     assert current_revision(db) == "0012"
 
 

@@ -9,6 +9,7 @@ input kept.  After saving, the 受付番号 is shown with 「受付票を印刷�
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
@@ -121,6 +122,9 @@ class ConsultationEditor(QWidget):
     # ---- loading -------------------------------------------------------------------------------
     def start_new(self, data: ConsultationInput | None = None, organization: OrganizationRecord | None = None) -> None:
         self.record = None
+        # sent with the create: a save retried after a lost connection never stores it twice
+        self.request_key = str(uuid.uuid4())
+        self._made_case: dict[str, object] = {}  # a new case made by a try whose consultation did not get through
         self.form.fill(data or ConsultationInput(), organization=organization)
         self._baseline = _normal(self.form.collect())
         self.error_banner.hide()
@@ -183,15 +187,19 @@ class ConsultationEditor(QWidget):
         record = self.record
         org_id = data.organization_id
         opened = data.received_at or (record.received_at if record else None)
+        key, made = self.request_key, self._made_case
 
         def write(_p):
             case = None
             payload = data
             if new_case is not None:
-                case = service.create_case(actor, new_case, org_id, opened.date() if opened else None)
+                case = made.get(new_case) or service.create_case(
+                    actor, new_case, org_id, opened.date() if opened else None
+                )
+                made[new_case] = case
                 payload = replace(data, case_id=case.id)
             if record is None:
-                return service.create(actor, payload), case
+                return service.create(actor, payload, request_key=key), case
             return service.update(actor, record.id, record.version, payload), case
 
         self.ctx.tasks.run(write, on_done=self._written, on_error=self._failed, write=True, owner=self)

@@ -7,6 +7,7 @@ Ctrl+S accepts it.  Validation messages appear under their field and what was ty
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -82,6 +83,7 @@ class NewApplicationDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.editing = record
+        self.request_key = str(uuid.uuid4())  # sent with the create: a retried save never stores it twice
         self.consultation_id = consultation_id
         self.saving = False
         self.requiring: tuple[str, ...] = ()
@@ -306,8 +308,9 @@ class NewApplicationDialog(QDialog):
                 owner=self,
             )
             return
+        key = self.request_key
         self.ctx.tasks.run(
-            lambda _p: dispatch.create(actor, data),
+            lambda _p: dispatch.create(actor, data, request_key=key),
             on_done=self._created,
             on_error=self._failed,
             write=True,

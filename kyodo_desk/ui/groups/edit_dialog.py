@@ -8,6 +8,7 @@ the input kept.  Ctrl+S saves; Esc asks before throwing away changes.
 from __future__ import annotations
 
 import html
+import uuid
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -56,6 +57,7 @@ class OrganizationDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.record = record
+        self.request_key = str(uuid.uuid4())  # sent with the create: a retried save never stores it twice
         self.can_edit = ctx.require_actor().can(Permission.ORGANIZATION_EDIT)
         self.saving = False
         self._duplicates_shown_for: str | None = None
@@ -301,6 +303,7 @@ class OrganizationDialog(QDialog):
         actor, orgs = self.ctx.require_actor(), self.ctx.services.organizations
         record = self.record
         confirm_duplicates = record is None and self._duplicates_shown_for != data.name.strip()
+        key = self.request_key
 
         def write(_p):
             if confirm_duplicates:
@@ -308,7 +311,7 @@ class OrganizationDialog(QDialog):
                 if found:
                     return ("duplicates", found)
             if record is None:
-                return ("saved", orgs.create(actor, data))
+                return ("saved", orgs.create(actor, data, request_key=key))
             return ("saved", orgs.update(actor, record.id, record.version, data))
 
         self.ctx.tasks.run(write, on_done=self._written, on_error=self._failed, write=True, owner=self)

@@ -12,6 +12,7 @@ back.  Both buttons go away as soon as the next scan starts, so they never sit n
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -387,11 +388,15 @@ class DeskTab(QWidget):
             self.borrower.organization.setFocus()
             return
         req = self.request()
+        # one key per checkout as asked: a retry after a lost connection returns the loan already made
+        if getattr(self, "_checkout_key", (None, None))[1] != req:
+            self._checkout_key = (str(uuid.uuid4()), req)
+        key = self._checkout_key[0]
         self._saving = True
         self.confirm_button.setEnabled(False)
         actor, loans = self.ctx.require_actor(), self.ctx.services.loans
         self.ctx.tasks.run(
-            lambda _p: loans.checkout(actor, req),
+            lambda _p: loans.checkout(actor, req, request_key=key),
             on_done=self._confirmed,
             on_error=self._confirm_failed,
             write=True,

@@ -1,0 +1,111 @@
+"""A lost connection at the intake desk (issue 16), through the real main window on PostgreSQL
+reached through a TCP proxy on 127.0.0.1 that drops every connection and refuses new ones:
+
+* the save is retried by itself while the status bar says 「サーバーに接続できません。再接続しています…」,
+  what was typed stays, and once the server answers again the consultation is stored once and the
+  status bar says 「サーバーに再接続しました」;
+* when the server stays away longer than the desk retries, the box says the same in Japanese (no
+  raw driver text), the form keeps what was typed, and 保存 later stores it once.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from kyodo_desk.db.consultation_models import Consultation
+from kyodo_desk.db.engine import Database
+from tests.conftest import PG_URL
+from tests.reliability.tcp_proxy import TcpProxy
+from tests.ui.conftest import sign_in
+from tests.ui.test_consultations_helpers import ime_type
+
+pytestmark = pytest.mark.skipif(not PG_URL, reason="needs KYODO_DESK_TEST_DATABASE=postgresql+psycopg://...")
+
+LOST = "サーバーに接続できません。再接続しています…"
+BACK = "サーバーに再接続しました"
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+@pytest.fixture
+def desk(qtbot, db, db_url, make_ctx, services, demo_small):
+    """The main window of a desk whose database connection goes through the proxy."""
+    from kyodo_desk.ui.main_window import MainWindow
+
+    url = make_url(db_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432).start()
+    desk_db = Database.from_url(proxy.url_for(db_url))
+    ctx = make_ctx(sign_in(services, "admin"), database=desk_db)
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.pages["home"].loaded, timeout=20_000)
+    page = win.show_page("consultations")
+    qtbot.waitUntil(lambda: page.intake.form.categories.topLevelItemCount() > 0, timeout=20_000)
+    yield win, page.intake, proxy
+    proxy.come_up()
+    win.close()
+    ctx.tasks.wait_for_done()
+    proxy.close()
+    desk_db.dispose()
+
+
+def _type_consultation(qtbot, intake, summary: str) -> None:
+    form = intake.form
+    form.categories.setFocus()
+    qtbot.keyClick(form.categories, Qt.Key.Key_Space)  # the first category
+    ime_type(form.summary, summary)
+    ime_type(form.details, "土曜の午後に20人、プロジェクターも")
+
+
+def _stored(db, summary: str) -> int:
+    with db.read() as s:
+        return s.scalar(select(func.count()).select_from(Consultation).where(Consultation.summary == summary)) or 0
+
+
+def test_a_save_during_a_drop_waits_says_so_keeps_the_typing_and_stores_once(qtbot, desk, db):
+    win, intake, proxy = desk
+    _type_consultation(qtbot, intake, "会議室を探している")
+    proxy.go_down()
+    qtbot.keyClick(intake.form.summary, Qt.Key.Key_S, CTRL)
+    status = win.connection_status
+    qtbot.waitUntil(lambda: status.isVisible() and status.text() == LOST, timeout=20_000)
+    assert intake.saving and intake.form.summary.text() == "会議室を探している"  # the typing stays
+    assert intake.form.details.toPlainText() == "土曜の午後に20人、プロジェクターも"
+    assert _stored(db, "会議室を探している") == 0
+    with qtbot.waitSignal(intake.saved, timeout=60_000) as saved:
+        proxy.come_up()
+    qtbot.waitUntil(lambda: status.text() == BACK, timeout=20_000)
+    assert _stored(db, "会議室を探している") == 1
+    assert "受付番号" in intake.result_line.text() and saved.args[0].reference in intake.result_line.text()
+    assert not [b for b in QApplication.topLevelWidgets() if isinstance(b, QMessageBox) and b.isVisible()]
+
+
+def test_a_longer_outage_is_explained_in_japanese_and_a_later_save_stores_once(qtbot, desk, db):
+    win, intake, proxy = desk
+    win.ctx.tasks.retry_window_s = 1.0  # the desk gives up retrying at once (it retries 90 s normally)
+    _type_consultation(qtbot, intake, "助成金の相談")
+    proxy.go_down()
+    qtbot.keyClick(intake.form.summary, Qt.Key.Key_S, CTRL)
+
+    def box():
+        return next(
+            (b for b in QApplication.topLevelWidgets() if isinstance(b, QMessageBox) and b.isVisible()), None
+        ) or next((b for b in intake.findChildren(QMessageBox) if b.isVisible()), None)
+
+    qtbot.waitUntil(lambda: box() is not None and LOST in box().text(), timeout=30_000)
+    shown = box()
+    assert "Error" not in shown.text() and "psycopg" not in shown.text() and "127.0.0.1" not in shown.text()
+    assert win.connection_status.isVisible() and win.connection_status.text() == LOST
+    assert not intake.saving and intake.save_button.isEnabled()
+    assert intake.form.summary.text() == "助成金の相談"  # the typing stays
+    assert intake.form.details.toPlainText() == "土曜の午後に20人、プロジェクターも"
+    shown.close()
+    proxy.come_up()
+    qtbot.waitUntil(lambda: win.connection_status.text() == BACK, timeout=30_000)  # its own look found the server
+    with qtbot.waitSignal(intake.saved, timeout=30_000):
+        qtbot.mouseClick(intake.save_button, Qt.MouseButton.LeftButton)  # 保存 again, same request key
+    assert _stored(db, "助成金の相談") == 1
