@@ -23,6 +23,12 @@ GROUPS = ("startup", "search", "documents", "reports", "gui")
 
 def register(sub) -> None:
     p = sub.add_parser("bench", help=_("性能を測る(デモデータで、目標との比較つき)"))
+    p.add_argument(
+        "what", nargs="?", choices=["targets", "desks"], default="targets",
+        help=_("targets: 目標との比較(既定)/ desks: 複数の窓口プロセスで同時に作業する負荷試験"),
+    )  # fmt: skip
+    p.add_argument("--desks", type=int, default=4, help=_("desks: 同時に作業する窓口の数(既定 4)"))
+    p.add_argument("--seconds", type=float, default=60.0, help=_("desks: 作業する秒数(既定 60)"))
     p.add_argument("--size", choices=["small", "large"], default="large", help=_("作るデモデータの大きさ"))
     p.add_argument("--reuse", type=Path, metavar="FILE", help=_("前に作ったデモデータベース(SQLite ファイル)を使う"))
     p.add_argument("--out", type=Path, metavar="FILE.json", help=_("結果を JSON で保存する"))
@@ -55,6 +61,8 @@ def _database(args, workdir: Path) -> tuple[str, float | None]:
 
 
 def run(args, ctx) -> int:
+    if args.what == "desks":
+        return run_desks(args, ctx)
     from kyodo_desk.bench import core
     from kyodo_desk.bench.core import CaseResult, Target
     from kyodo_desk.db.engine import Database
@@ -160,3 +168,21 @@ def _compile_bytecode() -> None:
     import kyodo_desk
 
     compileall.compile_dir(str(Path(kyodo_desk.__file__).parent), quiet=1, workers=1)
+
+
+def run_desks(args, ctx) -> int:
+    """1 desk, then ``--desks`` desks, each for ``--seconds``, on the database given (issue 16)."""
+    from kyodo_desk.bench.desks import run_desks as run_many
+    from kyodo_desk.bench.desks import table
+
+    url = ctx.database_url  # --database / KYODO_DESK_DATABASE (a PostgreSQL server for several desks)
+    print(_("1つの窓口で {s} 秒…").format(s=f"{args.seconds:g}"), file=sys.stderr, flush=True)
+    single = run_many(url, 1, args.seconds)
+    print(_("{n} の窓口で {s} 秒…").format(n=args.desks, s=f"{args.seconds:g}"), file=sys.stderr, flush=True)
+    many = run_many(url, max(1, args.desks), args.seconds)
+    print(f"{os.cpu_count()} CPU, {many.desks} desks × {args.seconds:g} s")
+    print(table(single, many))
+    for e in (single.errors + many.errors)[:20]:
+        print(e, file=sys.stderr)
+    lost = any(v for r in (single, many) for v in r.lost.values())
+    return 1 if single.errors or many.errors or lost else 0
