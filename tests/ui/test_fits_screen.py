@@ -351,6 +351,16 @@ def _consultation(cls, ctx, parent):
     return cls(ctx, _consultation_id(ctx), parent)
 
 
+@opens("consultations.referral_outcome_dialog.ReferralOutcomeDialog")
+def _referral_outcome(cls, ctx, parent):
+    from kyodo_desk.services.consultations import ConsultationFilter
+
+    actor = ctx.require_actor()
+    page = ctx.services.consultations.page(actor, ConsultationFilter(), limit=500)
+    referred = _first([r for r in page if r.referral_to], "referred consultation")
+    return cls(ctx, ctx.services.consultations.get(actor, referred.id), parent)
+
+
 @opens("consultations.timeline.OrganizationTimelineDialog")
 def _org_timeline(cls, ctx, parent):
     return cls(ctx, _first(_applications(ctx), "application").organization_id, parent)
