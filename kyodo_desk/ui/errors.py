@@ -82,6 +82,7 @@ class ErrorReporter:
     def __init__(self, log_file: Path | str):
         self.log_file = log_file
         self._boxes: list[QMessageBox] = []
+        self._connection_box: QMessageBox | None = None
 
     @property
     def open_boxes(self) -> list[QMessageBox]:
@@ -89,7 +90,15 @@ class ErrorReporter:
         return list(self._boxes)
 
     def __call__(self, parent: QWidget | None, exc: BaseException) -> QMessageBox:
+        lost = connection_loss.is_connection_lost(exc)
+        shown = self._connection_box
+        if lost and shown is not None and shiboken6.isValid(shown) and shown.isVisible():
+            # one box says it (the status bar says it until the server is back), not one per failed look
+            log.info("the database server still cannot be reached (%s)", type(exc).__name__)
+            return shown
         box = report_error(parent, exc, self.log_file)
+        if lost:
+            self._connection_box = box
         if parent is None:
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # freed as soon as it is read
             self._boxes = self.open_boxes + [box]

@@ -38,8 +38,8 @@ from tests.reliability.tcp_proxy import TcpProxy
 pytestmark = pytest.mark.skipif(not PG_URL, reason="needs KYODO_DESK_TEST_DATABASE=postgresql+psycopg://...")
 
 WRITER = Path(__file__).with_name("conn_writer.py")
-DROPS = 3
-DROP_S = 6.0
+DROP_S = (5.0, 10.0, 30.0)  # how long each drop refuses connections (the issue's 30 s network drop last)
+TERMINATIONS = 2  # the server ends the desk's sessions (「terminating connection due to administrator command」)
 ACKS_BETWEEN = 10  # saves confirmed after each reconnection before the next drop
 
 
@@ -82,7 +82,9 @@ class Writer:
         self.lines.put("")
 
     def _take(self, timeout: float = 180) -> str:
-        line = self.lines.get(timeout=timeout)
+        return self._handle(self.lines.get(timeout=timeout))
+
+    def _handle(self, line: str) -> str:
         words = line.split()
         if words and words[0] == "ack":
             self.acks.append((words[1], int(words[2]), words[3], int(words[4])))
@@ -94,6 +96,17 @@ class Writer:
         target = len(self.acks) + more
         while len(self.acks) < target:
             assert self._take() != "", "the writer stopped"
+
+    def drain(self) -> None:
+        while True:
+            try:
+                line = self.lines.get_nowait()
+            except queue.Empty:
+                return
+            if line == "":
+                self.lines.put(line)  # the writer ended: the next wait says so
+                return
+            self._handle(line)
 
     def wait_for_lost(self) -> None:
         before = self.lost
@@ -126,18 +139,28 @@ def test_a_desk_writing_through_dropped_connections_loses_nothing_and_saves_noth
     )
     try:
         writer.wait_for_acks(ACKS_BETWEEN)
-        for _drop in range(DROPS):
+        for seconds in DROP_S:
             proxy.go_down()
             writer.wait_for_lost()  # the desk noticed: its save is being retried
-            threading.Event().wait(DROP_S)  # the server stays unreachable a while (not a timing assertion)
+            threading.Event().wait(seconds)  # the server stays unreachable a while (not a timing assertion)
             proxy.come_up()
             writer.wait_for_acks(ACKS_BETWEEN)  # reconnected and saving again
+        for _end in range(TERMINATIONS):  # as a server restart does: the server ends the sessions
+            before = writer.lost
+            for _try in range(300):  # until one of its saves is cut (an idle one just reconnects)
+                _terminate_sessions(db)
+                threading.Event().wait(0.05)
+                writer.drain()
+                if writer.lost > before:
+                    break
+            assert writer.lost > before, "no save was cut by ending the sessions"
+            writer.wait_for_acks(ACKS_BETWEEN)
         acks, lost = writer.finish()
     finally:
         writer.kill()
 
-    assert proxy.drops == DROPS
-    assert acks == len(writer.acks) and lost >= DROPS
+    assert proxy.drops == len(DROP_S)
+    assert acks == len(writer.acks) and lost >= len(DROP_S) + TERMINATIONS
     with db.read() as s:
         consultations = {r.request_key: r for r in s.scalars(select(Consultation))}
         loans = {r.request_key: r for r in s.scalars(select(Loan))}
@@ -159,9 +182,22 @@ def test_a_desk_writing_through_dropped_connections_loses_nothing_and_saves_noth
             assert dupes == []
     print(
         f"\nlost-connection run: {len(writer.acks)} saves acknowledged "
-        f"({len(consultations)} consultations, {len(loans)} loans), {DROPS} drops of {DROP_S:.0f} s, "
+        f"({len(consultations)} consultations, {len(loans)} loans), {len(DROP_S)} drops "
+        f"({', '.join(f'{d:.0f}' for d in DROP_S)} s) and {TERMINATIONS} ends of the sessions by the server, "
         f"{lost} failed tries retried, duplicates 0"
     )
+
+
+def _terminate_sessions(db) -> None:
+    """End every other session on this test's own database (never another database's)."""
+    with db.engine.connect() as conn:
+        conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+            )
+        )
+        conn.commit()
 
 
 def _create(services, actor, category, key):
