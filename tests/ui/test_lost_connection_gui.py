@@ -109,3 +109,24 @@ def test_a_longer_outage_is_explained_in_japanese_and_a_later_save_stores_once(q
     with qtbot.waitSignal(intake.saved, timeout=30_000):
         qtbot.mouseClick(intake.save_button, Qt.MouseButton.LeftButton)  # 保存 again, same request key
     assert _stored(db, "助成金の相談") == 1
+
+
+def test_a_new_organization_saved_during_a_drop_is_stored_once(qtbot, desk, db):
+    from kyodo_desk.db.models import Organization
+    from kyodo_desk.ui.groups.edit_dialog import OrganizationDialog
+
+    win, _intake, proxy = desk
+    dialog = OrganizationDialog(win.ctx, None, win)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    ime_type(dialog.name, "犀川の清掃をすすめる会")
+    proxy.go_down()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    status = win.connection_status
+    qtbot.waitUntil(lambda: status.isVisible() and status.text() == LOST, timeout=20_000)
+    assert dialog.isVisible() and dialog.name.text() == "犀川の清掃をすすめる会"
+    with qtbot.waitSignal(dialog.saved, timeout=60_000) as saved:
+        proxy.come_up()
+    with db.read() as s:
+        rows = s.scalars(select(Organization).where(Organization.name == "犀川の清掃をすすめる会")).all()
+    assert [r.id for r in rows] == [saved.args[0].id] and rows[0].request_key == dialog.request_key
