@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import event, select, text
 from sqlalchemy.exc import OperationalError
 
+from kyodo_desk.db.consultation_models import Consultation
 from kyodo_desk.db.engine import Database
 from kyodo_desk.db.models import AuditLog, Organization
 from kyodo_desk.services import audit_writer
@@ -91,6 +92,15 @@ def _busy_sqlite_database(url: str, wait_ms: int) -> Database:
     return db
 
 
+def _with_lock_timeout(url: str, ms: int) -> str:
+    """*url* whose sessions give up waiting for a row lock after *ms* (libpq ``options``)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    options = f"{parsed.query.get('options', '')} -c lock_timeout={ms}".strip()
+    return parsed.update_query_dict({"options": options}).render_as_string(hide_password=False)
+
+
 def test_a_database_busy_beyond_the_wait_is_explained_in_japanese(db_url, services, staff_actor, qtbot):
     from kyodo_desk.services.container import Services
     from kyodo_desk.ui.errors import report_error
@@ -102,8 +112,7 @@ def test_a_database_busy_beyond_the_wait_is_explained_in_japanese(db_url, servic
         holder.execute("BEGIN IMMEDIATE")
         release = lambda: (holder.execute("ROLLBACK"), holder.close())  # noqa: E731
     else:
-        other = Database.from_url(db_url)
-        event.listen(other.engine, "connect", lambda c, r: c.execute("SET lock_timeout = '200ms'"))
+        other = Database.from_url(_with_lock_timeout(db_url, 200))
         holder_conn = services.db.engine.connect()
         holder_conn.execute(text("SELECT id FROM organization WHERE id = :i FOR UPDATE"), {"i": org.id})
         release = lambda: (holder_conn.rollback(), holder_conn.close())  # noqa: E731
@@ -173,22 +182,35 @@ def _reader(url: str, actor_id: int, org_id: int, consultation_id: int, stop, ou
     db = Database.from_url(url)
     services = Services(db)
     actor = services.staff.get(actor_id).as_actor()
-    reads, errors, longest = 0, [], 0.0
+    reads, saves, errors, longest, longest_save = 0, 0, [], 0.0, 0.0
+    category = services.consultation_categories.for_year(2025)[0].id
     while True:
         try:
             timings = _views(services, actor, org_id, consultation_id)
             reads += len(timings)
             longest = max(longest, *timings.values())
+            started = time.perf_counter()
+            services.consultations.create(
+                actor,
+                ConsultationInput(
+                    received_at=dt.datetime(2025, 6, 1, 10),
+                    organization_id=org_id,
+                    category_ids=(category,),
+                    summary=f"取り込み中の受付 {saves}",
+                ),
+            )
+            longest_save = max(longest_save, time.perf_counter() - started)
+            saves += 1
         except Exception as exc:  # noqa: BLE001 - counted and reported
             errors.append(type(exc).__name__ + (" (busy)" if is_database_busy(exc) else ""))
         if stop.is_set():
             break
     audit_writer.flush(db, timeout=60)
-    out.put(("reader", reads, errors, longest))
+    out.put(("reader", reads, errors, longest, saves, longest_save))
     db.dispose()
 
 
-def test_a_reader_desk_views_lists_and_searches_during_a_long_import(db_url, services, staff_actor):
+def test_another_desk_views_searches_and_saves_during_a_long_import(db_url, services, staff_actor):
     org, consultation = _seed(services, staff_actor)
     ctx = multiprocessing.get_context("spawn")
     out, stop = ctx.Queue(), ctx.Event()
@@ -203,13 +225,56 @@ def test_a_reader_desk_views_lists_and_searches_during_a_long_import(db_url, ser
     reader.join(60)
     got = {first[0]: first, second[0]: second}
     _k, created, took, held = got["import"]
-    _k, reads, errors, longest = got["reader"]
+    _k, reads, errors, longest, saves, longest_save = got["reader"]
     print(
-        f"import of {ROWS} organizations: {took:.2f} s, write transaction {held:.2f} s; "
-        f"reader: {reads} views, longest {longest:.2f} s, errors {errors}"
+        f"import of {ROWS} organizations: {took:.2f} s, longest write transaction {held:.2f} s; "
+        f"other desk: {reads} views (longest {longest:.2f} s), {saves} saves (longest {longest_save:.2f} s), "
+        f"errors {errors}"
     )
     assert created == ROWS
     assert errors == []
-    assert reads > 0
+    assert reads > 0 and saves > 0
+    with services.db.read() as s:
+        summaries = s.scalars(select(Consultation.summary).where(Consultation.summary.like("取り込み中の受付 %"))).all()
+    assert len(summaries) == saves  # every save the other desk was told about is there
     with services.db.read() as s:
         assert s.scalar(select(Organization.id).where(Organization.name == "取込団体02999")) is not None
+
+
+def test_postgresql_a_long_import_transaction_blocks_no_other_desks_writes(db_url, services, staff_actor, admin):
+    """While the import's one transaction is open (its progress callback runs inside it), another
+    desk — giving up after 2 s of waiting for any lock — creates, edits and registers other records."""
+    if services.db.is_sqlite:
+        pytest.skip("PostgreSQL keeps the import in one transaction")
+    from kyodo_desk.services.container import Services
+    from kyodo_desk.services.imports import ImportService
+    from kyodo_desk.services.inventory import Accessory, DeviceInput
+
+    org, _c = _seed(services, staff_actor)
+    model = services.inventory.save_model(admin, "tablet", "Apple", "iPad", [Accessory("ケース")])
+    other = Services(Database.from_url(_with_lock_timeout(db_url, 2000)))
+    imports = ImportService(services.db, services.settings)
+    body = "団体名,種別\n" + "".join(f"取込団体{i:04d},NPO法人\n" for i in range(600))
+    table, mapping, values = imports.open_file(admin, "organizations", body.encode(), "roster.csv")
+    done: list[str] = []
+    waits: list[float] = []
+
+    def during(n: int, total: int, text: str) -> None:
+        if text != "取り込んでいます…" or done or n < total // 2:
+            return
+        with services.db.read() as s:  # the import's rows are not visible yet: its transaction is open
+            assert s.scalar(select(Organization.id).where(Organization.name == "取込団体0000")) is None
+        started = time.perf_counter()
+        other.organizations.create(staff_actor, OrganizationInput(kind="npo", name="別の窓口の会"))
+        current = other.organizations.get(staff_actor, org.id)
+        other.organizations.update(staff_actor, org.id, current.version, OrganizationInput(kind="npo", name="森山の会"))
+        other.inventory.create(admin, DeviceInput(model_id=model.id, serial="OTHER-1"))
+        waits.append(time.perf_counter() - started)
+        done.append("other desk saved")
+
+    result = imports.run(admin, "organizations", table, mapping, values, progress=during)
+    print(f"another desk's three saves during the import's transaction: {waits[0]:.3f} s")
+    assert done == ["other desk saved"]
+    assert result.created == 600
+    assert services.organizations.get(staff_actor, org.id).name == "森山の会"
+    other.db.dispose()

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from sqlalchemy import func, select
@@ -27,15 +28,18 @@ from kyodo_desk.db.dispatch_models import Advisor
 from kyodo_desk.db.engine import Database
 from kyodo_desk.db.lending_models import Device, DeviceModel
 from kyodo_desk.db.models import Organization, Setting, now
+from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.text_fields import without_bad_characters
 from kyodo_desk.i18n import _
-from kyodo_desk.services.base import Actor, ServiceError, require
-from kyodo_desk.services.imports import advisors, devices, organizations
+from kyodo_desk.services.base import Actor, ServiceError, audit, require
+from kyodo_desk.services.imports import advisors, batches, devices, organizations
 from kyodo_desk.services.imports.fields import SPECS, KindSpec, fold_heading, fold_value, guess_mapping, resolver
 from kyodo_desk.services.imports.fields import split_multiple as _split
 from kyodo_desk.services.imports.plan import (
     ERROR,
+    NEW,
+    UPDATE,
     ImportResult,
     ImportRowsRefused,
     Mapping,
@@ -47,6 +51,7 @@ from kyodo_desk.services.imports.plan import (
 )
 from kyodo_desk.services.imports.reading import Table, cell_text, read_table
 
+log = logging.getLogger(__name__)
 _PLANNERS = {"devices": devices, "organizations": organizations, "advisors": advisors}
 _PLANNED_FROM = {"devices": (Device, DeviceModel), "organizations": (Organization,), "advisors": (Advisor,)}
 
@@ -164,8 +169,9 @@ class ImportService:
         skip_errors: bool = False,
         progress: Progress = None,
     ) -> ImportResult:
-        """Write every row, all in one transaction.  Raises ImportRowsRefused (nothing written) when a
-        row has an error and *skip_errors* is false."""
+        """Write every row, or none.  Raises ImportRowsRefused (nothing written) when a row has an
+        error and *skip_errors* is false.  One transaction, except a long import on SQLite: batches
+        that a failure takes back (see :mod:`kyodo_desk.services.imports.batches`)."""
         spec = self._spec(actor, kind)
         self._check_mapping(spec, mapping)
         planner = _PLANNERS[kind]
@@ -176,19 +182,91 @@ class ImportService:
         errors = [p for p in planned if p.row.action == ERROR]
         if errors and not skip_errors:
             raise ImportRowsRefused(Preview(kind, tuple(p.row for p in planned)))
+        writes = [p for p in planned if p.row.action in (NEW, UPDATE)]
+        if self.db.is_sqlite and len(writes) > batches.BATCH_ROWS:
+            done = self._run_in_batches(actor, kind, table, mapping, values, seen, writes, prefix, progress)
+            if done is not None:
+                created, updated = done
+                return ImportResult(kind, created, updated, len(planned) - created - updated - len(errors), len(errors))
         with self.db.write() as s:
             if _fingerprint(s, kind) != seen:  # another desk changed these records meanwhile: plan again
                 planned = planner.plan(s, table, mapping, values, progress)
                 errors = [p for p in planned if p.row.action == ERROR]
                 if errors and not skip_errors:
                     raise ImportRowsRefused(Preview(kind, tuple(p.row for p in planned)))
-            if kind == "devices":
-                created, updated = planner.write(s, actor, planned, prefix, progress)
-            else:
-                created, updated = planner.write(s, actor, planned, progress)
+            created, updated = self._write(s, actor, kind, planned, prefix, progress)
             self._remember(s, actor, kind, table, mapping, values)
         unchanged = len(planned) - created - updated - len(errors)
         return ImportResult(kind, created, updated, unchanged, len(errors))
+
+    def _write(
+        self, s: Session, actor: Actor, kind: str, planned: list[Planned], prefix: str, progress: Progress
+    ) -> tuple[int, int]:
+        if kind == "devices":
+            return devices.write(s, actor, planned, prefix, progress)
+        return _PLANNERS[kind].write(s, actor, planned, progress)
+
+    def _run_in_batches(
+        self,
+        actor: Actor,
+        kind: str,
+        table: Table,
+        mapping: Mapping,
+        values: ValueMap,
+        seen: tuple,
+        writes: list[Planned],
+        prefix: str,
+        progress: Progress,
+    ) -> tuple[int, int] | None:
+        """SQLite: commit *writes* :data:`batches.BATCH_ROWS` at a time; a failure takes back the
+        batches already committed (see :mod:`batches`).  None when another desk changed the records
+        since the plan (the caller then plans again in one transaction)."""
+        import uuid
+
+        import_id = uuid.uuid4().hex[:8]
+        chunks = [writes[i : i + batches.BATCH_ROWS] for i in range(0, len(writes), batches.BATCH_ROWS)]
+        work = batches.Undo(kind)
+        created = updated = 0
+        try:
+            for number, chunk in enumerate(chunks, start=1):
+                offset = created + updated
+
+                def ticked(done: int, _total: int, text: str, offset: int = offset) -> None:
+                    if progress is not None:
+                        progress(offset + done, len(writes), text)
+
+                with self.db.write() as s:
+                    if number == 1 and _fingerprint(s, kind) != seen:
+                        return None
+                    at = batches.mark(s, kind, chunk)
+                    c, u = self._write(s, actor, kind, chunk, prefix, ticked)
+                    done = batches.record(s, kind, at)
+                    audit(
+                        s, actor, AuditAction.UPDATE, "import", None, f"import={import_id} batch={number}/{len(chunks)}"
+                    )
+                    if number == len(chunks):
+                        self._remember(s, actor, kind, table, mapping, values)
+                batches.merge(work, done)  # committed: now it is something to take back on failure
+                created, updated = created + c, updated + u
+        except BaseException:
+            if not work.empty:
+                self._take_back(actor, import_id, work)
+            raise
+        return created, updated
+
+    def _take_back(self, actor: Actor, import_id: str, work: batches.Undo) -> None:
+        try:
+            with self.db.write() as s:
+                batches.undo(s, work)
+                audit(s, actor, AuditAction.DELETE, "import", None, f"import={import_id} rolled back")
+        except Exception as exc:  # another desk already uses an imported record (a loan of a new device …)
+            log.exception("import %s could not be taken back", import_id)
+            raise ServiceError(
+                _(
+                    "取り込みが途中で止まり、すでに書き込んだ分を取り消せませんでした(別の窓口がその記録を使い始めています)。"
+                    "監査ログの「import={id}」の行を管理者に見せてください。"
+                ).format(id=import_id)
+            ) from exc
 
     def _remember(self, s: Session, actor: Actor, kind: str, table: Table, mapping: Mapping, values: ValueMap) -> None:
         row = s.get(Setting, _setting_key(kind))
