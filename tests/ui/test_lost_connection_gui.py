@@ -18,6 +18,8 @@ from sqlalchemy.engine import make_url
 
 from kyodo_desk.db.consultation_models import Consultation
 from kyodo_desk.db.engine import Database
+from kyodo_desk.services.inventory import DeviceInput
+from kyodo_desk.services.organizations import OrganizationInput
 from tests.conftest import PG_URL
 from tests.reliability.tcp_proxy import TcpProxy
 from tests.ui.conftest import sign_in
@@ -130,3 +132,49 @@ def test_a_new_organization_saved_during_a_drop_is_stored_once(qtbot, desk, db):
     with db.read() as s:
         rows = s.scalars(select(Organization).where(Organization.name == "犀川の清掃をすすめる会")).all()
     assert [r.id for r in rows] == [saved.args[0].id] and rows[0].request_key == dialog.request_key
+
+
+def test_a_checkout_whose_commit_reply_is_lost_is_retried_and_lent_once(qtbot, db, db_url, make_ctx, services, admin):
+    """The worst moment: the server stores the loan, the reply never arrives.  The desk retries
+    with the checkout's key and shows the loan; without the key the retry would refuse its own
+    devices as 貸出中 (or lend them twice)."""
+    from kyodo_desk.db.lending_models import Loan
+    from kyodo_desk.ui.lending.page import LendingPage
+    from tests.ui.test_lending_support import scan
+
+    model = services.inventory.save_model(admin, "tablet", "Apple", "iPad", [])
+    services.inventory.create(admin, DeviceInput(model_id=model.id))
+    org = services.organizations.create(admin, OrganizationInput(kind="neighborhood", name="広坂町会"))
+    url = make_url(db_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432).start()
+    desk_db = Database.from_url(proxy.url_for(db_url))
+    try:
+        ctx = make_ctx(admin, database=desk_db)
+        page = LendingPage(ctx)
+        qtbot.addWidget(page)
+        page.resize(1200, 780)
+        page.show()
+        qtbot.waitUntil(lambda: page.inventory.model.total is not None, timeout=20_000)
+        desk = page.desk
+        desk.borrower.set_organization(org)
+        desk.borrower.responsible.setText("山田 太郎")
+        desk.borrower.phone.setText("090-1234-5678")
+        with qtbot.waitSignal(desk.scan_answered, timeout=20_000):
+            scan(qtbot, desk.scan, "KD-0001")
+        qtbot.waitUntil(lambda: ctx.tasks.pending == 0, timeout=20_000)  # the next COMMIT is the checkout's
+        retried: list[int] = []
+        ctx.tasks.connection_lost.connect(lambda: retried.append(1))
+        proxy.cut_after_commit()
+        with qtbot.waitSignal(desk.checked_out, timeout=60_000) as lent:
+            desk.confirm_button.click()
+        assert proxy.commit_cut.wait(10)  # the reply to COMMIT was lost on the way
+        with db.read() as s:
+            loans = s.scalars(select(Loan)).all()
+        assert [loan.id for loan in loans] == [lent.args[0].id] and loans[0].request_key is not None
+        # id 1: the first try's row (sequences never roll back — a second insert would have taken 2)
+        assert loans[0].id == 1 and retried
+        assert "貸し出しました" in desk.result_line.text() and desk.result_line.tone == "ok"
+        ctx.tasks.wait_for_done()
+    finally:
+        proxy.close()
+        desk_db.dispose()
