@@ -121,7 +121,7 @@ def step(ctx) -> None:
             field=fld,
             topic=TOPICS[fld],
             preferred="[]",
-            venue=rng.choice(["公民館", "町会集会所", "市民活動サポートセンター 会議室"]),
+            venue=rng.choice(["公民館", "町会集会所", "金沢市市民活動サポートセンター 会議室"]),
             expected_participants=rng.randint(5, 40),
             support="childcare" if rng.random() < 0.1 else "",
             status=status,
