@@ -35,6 +35,7 @@ class DeskReport:
     samples_ms: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     acknowledged: dict[str, int] = field(default_factory=dict)
+    cpu_ms: dict[str, float] = field(default_factory=dict)  # this desk process's own CPU time per action
 
 
 @dataclass
@@ -45,6 +46,11 @@ class RunResult:
     errors: list[str]
     acknowledged: dict[str, int]
     stored: dict[str, int]
+    cpu_ms: dict[str, float] = field(default_factory=dict)  # summed over desks
+
+    def cpu_per_action(self, action: str) -> float:
+        n = len(self.samples_ms[action])
+        return self.cpu_ms.get(action, 0.0) / n if n else 0.0
 
     @property
     def lost(self) -> dict[str, int]:
@@ -91,7 +97,7 @@ def _desk(url: str, index: int, tag: str, config: dict, seconds: float, out) -> 
     from kyodo_desk.i18n import setup_i18n
 
     setup_i18n("ja")
-    report = DeskReport(index, {a: [] for a in ACTIONS}, [], dict.fromkeys(ACTIONS, 0))
+    report = DeskReport(index, {a: [] for a in ACTIONS}, [], dict.fromkeys(ACTIONS, 0), dict.fromkeys(ACTIONS, 0.0))
     try:
         _work(url, index, tag, config, seconds, report)
     except Exception:  # noqa: BLE001 - the whole desk failed: reported, not hidden
@@ -118,13 +124,14 @@ def _work(url: str, index: int, tag: str, config: dict, seconds: float, report: 
     deadline = time.perf_counter() + seconds
 
     def timed(action: str, fn) -> object:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             result = fn()
         except Exception as exc:  # noqa: BLE001 - every error counts
             report.errors.append(f"{action}: {type(exc).__name__}: {str(exc)[:120]}")
             return None
         report.samples_ms[action].append((time.perf_counter() - started) * 1000)
+        report.cpu_ms[action] += (time.process_time() - cpu) * 1000
         report.acknowledged[action] += 1
         return result
 
@@ -237,32 +244,35 @@ def run_desks(url: str, desks: int, seconds: float) -> RunResult:
     for p in procs:
         p.join(60)
     samples: dict[str, list[float]] = {a: [] for a in ACTIONS}
+    cpu: dict[str, float] = dict.fromkeys(ACTIONS, 0.0)
     acked: dict[str, int] = {a: 0 for a in ACTIONS if a != "search"}
     errors: list[str] = []
     for r in reports:
         errors.extend(f"desk {r.desk + 1}: {e}" for e in r.errors)
         for a in ACTIONS:
             samples[a].extend(r.samples_ms[a])
+            cpu[a] += r.cpu_ms.get(a, 0.0)
             if a in acked:
                 acked[a] += r.acknowledged[a]
-    return RunResult(desks, seconds, samples, errors, acked, _stored(url, tag, configs))
+    return RunResult(desks, seconds, samples, errors, acked, _stored(url, tag, configs), cpu)
 
 
 def table(single: RunResult, many: RunResult) -> str:
     """Markdown: per action n, p50, p95 for 1 desk and N desks, and the p95 ratio."""
     lines = [
-        f"| action | 1 desk n | p50 ms | p95 ms | {many.desks} desks n | p50 ms | p95 ms | p95 ratio |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        f"| action | 1 desk n | p50 ms | p95 ms | desk CPU ms | {many.desks} desks n | p50 ms | p95 ms | desk CPU ms "
+        "| p95 ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for a in ACTIONS:
         one, lots = single.samples_ms[a], many.samples_ms[a]
         if not one or not lots:
-            lines.append(f"| {a} | {len(one)} | | | {len(lots)} | | | |")
+            lines.append(f"| {a} | {len(one)} | | | | {len(lots)} | | | | |")
             continue
         ratio = p95(lots) / p95(one) if p95(one) else float("nan")
         lines.append(
-            f"| {a} | {len(one)} | {statistics.median(one):.0f} | {p95(one):.0f} | {len(lots)} | "
-            f"{statistics.median(lots):.0f} | {p95(lots):.0f} | {ratio:.2f} |"
+            f"| {a} | {len(one)} | {statistics.median(one):.0f} | {p95(one):.0f} | {single.cpu_per_action(a):.0f} | "
+            f"{len(lots)} | {statistics.median(lots):.0f} | {p95(lots):.0f} | {many.cpu_per_action(a):.0f} | {ratio:.2f} |"
         )
     for r in (single, many):
         lines.append("")
