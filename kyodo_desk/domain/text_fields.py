@@ -81,6 +81,7 @@ TABLE_LABELS: dict[str, str] = {
     "project_division.name": N_("部門の名称"),
     "label_template.name": N_("ラベル用紙の名称"),
     "consultation_case.title": N_("案件名"),
+    "stocktake_line.code": N_("読み取ったコード"),
     "closed_day.reason": N_("休館日の理由"),
     "device_state_change.reason": N_("状態を変える理由"),
     "advisor_exception.reason": N_("不在の理由"),
@@ -98,6 +99,7 @@ CODE_COLUMNS = frozenset(
         "result_state", "dispatch_type", "field", "step", "status_after", "source", "key", "item_key",
         "prefix", "password_hash", "pin_hash", "publish_fields", "actor", "action", "entity",
         "definition", "value", "accessories_out", "accessories_back", "request_key",
+        "result", "device_state", "loan_reference",
     }
 )  # fmt: skip
 SHORTENED_TABLES = frozenset({"search_document", "audit_log"})
