@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import Any
 
 from sqlalchemy import func, select
@@ -248,6 +249,8 @@ class ImportService:
                         self._remember(s, actor, kind, table, mapping, values)
                 batches.merge(work, done)  # committed: now it is something to take back on failure
                 created, updated = created + c, updated + u
+                if number < len(chunks):
+                    time.sleep(batches.PAUSE_BETWEEN_BATCHES)  # other desks' waiting writes go first
         except BaseException:
             if not work.empty:
                 self._take_back(actor, import_id, work)
