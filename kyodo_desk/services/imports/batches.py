@@ -39,6 +39,11 @@ _TABLES: dict[str, tuple[Any, ...]] = {
 _SEARCH_KIND = {"organizations": "organization", "devices": "device", "advisors": "advisor"}
 
 
+def tables_of(kind: str) -> tuple[Any, ...]:
+    """The models an import of *kind* writes."""
+    return _TABLES[kind]
+
+
 def _updated_ids(kind: str, chunk: list[Planned]) -> list[int]:
     out = []
     for p in chunk:

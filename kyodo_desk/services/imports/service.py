@@ -197,8 +197,23 @@ class ImportService:
                     raise ImportRowsRefused(Preview(kind, tuple(p.row for p in planned)))
             created, updated = self._write(s, actor, kind, planned, prefix, progress)
             self._remember(s, actor, kind, table, mapping, values)
+        if not self.db.is_sqlite and created + updated > batches.BATCH_ROWS:
+            self._analyze(kind)
         unchanged = len(planned) - created - updated - len(errors)
         return ImportResult(kind, created, updated, unchanged, len(errors))
+
+    def _analyze(self, kind: str) -> None:
+        """PostgreSQL after a long import: fresh planner statistics at once.  Without them a short
+        search term (「森山」, the kyodo_grams index) took 4.6 s instead of 0.09 s over 12,000 new
+        organizations until autovacuum came by.  A desk role that does not own the tables gets a
+        warning from the server, not an error."""
+        try:
+            with self.db.engine.connect() as conn:
+                for model in batches.tables_of(kind):
+                    conn.exec_driver_sql(f"ANALYZE {model.__tablename__}")
+                conn.commit()
+        except Exception:  # noqa: BLE001 - the import is saved; statistics come with autovacuum
+            log.warning("ANALYZE after the import of %s failed", kind, exc_info=True)
 
     def _write(
         self, s: Session, actor: Actor, kind: str, planned: list[Planned], prefix: str, progress: Progress
