@@ -22,16 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from kyodo_desk.domain.consultation import ReferralOutcome
-from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _
-from kyodo_desk.services.base import StaleEdit
 from kyodo_desk.services.consultation_validation import OUTCOME_NOTE_LIMIT
 from kyodo_desk.services.consultations import ConsultationRecord
 from kyodo_desk.ui.consultations.common import CONSULTATION_KIND, choice_combo, one_line, set_combo_data
 from kyodo_desk.ui.context import AppContext
-from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import plain_label
+from kyodo_desk.ui.widgets.save_failure import show_save_failure
 
 
 class ReferralOutcomeDialog(QDialog):
@@ -118,17 +116,7 @@ class ReferralOutcomeDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.saving = False
         self.save_button.setEnabled(True)
-        if isinstance(exc, ValidationError):
-            first = self.errors.show(exc.errors)
-            others = self.errors.unknown(exc.errors)
-            if others:
-                self._banner("\n".join(others))
-            if first:
-                self.errors.widgets[first].setFocus(Qt.FocusReason.OtherFocusReason)
-        elif isinstance(exc, StaleEdit):
-            self._banner(str(exc))
-        else:
-            report_error(self, exc, self.ctx.log_file)
+        show_save_failure(self, self.errors, exc, self._banner, self.ctx.log_file)
         self.failed.emit(exc)
 
     def _banner(self, text: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,16 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from kyodo_desk.domain.registration import NEEDS_REASON, Step, reason_label
-from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import N_, _, wareki
 from kyodo_desk.services.base import StaleEdit
 from kyodo_desk.services.registration import RegistrationDetails, RegistrationRecord, StepInput, StepRefused
 from kyodo_desk.ui.context import AppContext
-from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.date_edit import DateField, date_problem
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import page_title, plain_label
+from kyodo_desk.ui.widgets.save_failure import show_save_failure
 from kyodo_desk.ui.widgets.screen import fit_to_screen
 
 _OK_LABELS = {
@@ -190,18 +189,7 @@ class RegistrationStepDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.saving = False
         self.ok_button.setEnabled(True)
-        if isinstance(exc, ValidationError):
-            first = self.errors.show(exc.errors)
-            others = self.errors.unknown(exc.errors)
-            if others:
-                self._banner("\n".join(others))
-            if first:
-                widget = self.errors.widgets[first]
-                (widget.edit if isinstance(widget, DateField) else widget).setFocus(Qt.FocusReason.OtherFocusReason)
-        elif isinstance(exc, (StepRefused, StaleEdit)):
-            self._banner(str(exc))
-        else:
-            report_error(self, exc, self.ctx.log_file)
+        show_save_failure(self, self.errors, exc, self._banner, self.ctx.log_file, explained=(StepRefused, StaleEdit))
 
     def _banner(self, text: str) -> None:
         self.banner.setText(text)

@@ -29,16 +29,15 @@ from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.projects import ProjectStatus
 from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _
-from kyodo_desk.services.base import StaleEdit
 from kyodo_desk.services.project_records import Programme, ProjectInput, ProjectRecord
 from kyodo_desk.ui.context import AppContext
-from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.projects.partners import PartnerList, departments_edit
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.date_edit import OptionalDateEdit, date_problem
 from kyodo_desk.ui.widgets.discard_guard import ask_discard
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import page_title, plain_label
+from kyodo_desk.ui.widgets.save_failure import show_save_failure
 from kyodo_desk.ui.widgets.screen import fit_to_screen
 
 
@@ -350,17 +349,7 @@ class ProjectDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.saving = False
         self.save_button.setEnabled(True)
-        if isinstance(exc, ValidationError):
-            first = self.errors.show(exc.errors)
-            others = self.errors.unknown(exc.errors)
-            if others:
-                self._banner("\n".join(others))
-            if first:
-                self.errors.widgets[first].setFocus(Qt.FocusReason.OtherFocusReason)
-        elif isinstance(exc, StaleEdit):
-            self._banner(str(exc))
-        else:
-            report_error(self, exc, self.ctx.log_file)
+        show_save_failure(self, self.errors, exc, self._banner, self.ctx.log_file)
 
     def _banner(self, text: str) -> None:
         self.error_banner.setText(text)

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from kyodo_desk.domain.projects import ValueSource, survey_percent
 from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _
-from kyodo_desk.services.base import ServiceError, StaleEdit
+from kyodo_desk.services.base import ServiceError
 from kyodo_desk.services.plan_records import (
     PeriodInput,
     PeriodRecord,
@@ -39,12 +39,12 @@ from kyodo_desk.services.plan_records import (
     SurveyRecord,
 )
 from kyodo_desk.ui.context import AppContext
-from kyodo_desk.ui.errors import report_error
 from kyodo_desk.ui.projects.editor import NumberProblem, parse_count
 from kyodo_desk.ui.style import STYLE_SHEET
 from kyodo_desk.ui.widgets.date_edit import OptionalDateEdit, date_problem
 from kyodo_desk.ui.widgets.form import FieldErrors
 from kyodo_desk.ui.widgets.page import page_title, plain_label
+from kyodo_desk.ui.widgets.save_failure import show_save_failure
 from kyodo_desk.ui.widgets.screen import fit_to_screen
 
 
@@ -145,19 +145,11 @@ class _PlanFormDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.saving = False
         self.save_button.setEnabled(True)
-        if isinstance(exc, ValidationError):
-            first = self.errors.show(exc.errors)
-            others = self.errors.unknown(exc.errors)
-            if others:
-                self.error_banner.setText("\n".join(others))
-                self.error_banner.show()
-            if first:
-                self.errors.widgets[first].setFocus(Qt.FocusReason.OtherFocusReason)
-        elif isinstance(exc, StaleEdit | ServiceError):
-            self.error_banner.setText(str(exc))
-            self.error_banner.show()
-        else:
-            report_error(self, exc, self.ctx.log_file)
+        show_save_failure(self, self.errors, exc, self._banner, self.ctx.log_file, explained=(ServiceError,))
+
+    def _banner(self, text: str) -> None:
+        self.error_banner.setText(text)
+        self.error_banner.show()
 
 
 class PeriodDialog(_PlanFormDialog):
