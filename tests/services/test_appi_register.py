@@ -44,6 +44,7 @@ NOT_PERSONAL = {
     "project_division.name": "a programme's division (スタート部門)",
     "project.name": "a partnership project's name",
     "project.summary": "what a partnership project does (published in the annual report)",
+    "stocktake.note": "a note about a stock-take (棚の場所、途中で中断した理由)",
 }
 
 
