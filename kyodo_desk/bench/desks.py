@@ -9,6 +9,11 @@ desks were told was saved (acknowledged), so nothing lost is checked, not assume
 The run is made twice, with 1 desk and with N, and the table gives p50/p95 per action and the
 ratio of the N-desk p95 to the 1-desk p95.  Each desk works on its own borrower, devices and
 applications (as real desks do), so refusals by the rules (a device already out) are not errors.
+
+``pause`` is a desk's pace: seconds between two rounds of the mix.  0 works flat out (each desk
+process takes a whole CPU core, so on a machine with fewer cores than desks + server the ratio
+measures the CPU queue, not the database); a few seconds is still far busier than a real counter,
+where one intake takes minutes of typing.
 """
 
 # ruff: noqa: B023  (each closure in the desk loop is called at once, in the same iteration)
@@ -92,20 +97,20 @@ def _fiscal_year() -> int:
     return fiscal_year_of(dt.date.today())
 
 
-def _desk(url: str, index: int, tag: str, config: dict, seconds: float, out) -> None:
+def _desk(url: str, index: int, tag: str, config: dict, seconds: float, out, pause: float = 0.0) -> None:
     """One desk process: the mix in a loop until *seconds* have passed."""
     from kyodo_desk.i18n import setup_i18n
 
     setup_i18n("ja")
     report = DeskReport(index, {a: [] for a in ACTIONS}, [], dict.fromkeys(ACTIONS, 0), dict.fromkeys(ACTIONS, 0.0))
     try:
-        _work(url, index, tag, config, seconds, report)
+        _work(url, index, tag, config, seconds, report, pause)
     except Exception:  # noqa: BLE001 - the whole desk failed: reported, not hidden
         report.errors.append("desk: " + traceback.format_exc(limit=3).splitlines()[-1])
     out.put(report)
 
 
-def _work(url: str, index: int, tag: str, config: dict, seconds: float, report: DeskReport) -> None:
+def _work(url: str, index: int, tag: str, config: dict, seconds: float, report: DeskReport, pause: float = 0.0) -> None:
     from kyodo_desk.db.engine import Database
     from kyodo_desk.services import audit_writer
     from kyodo_desk.services.base import batch_actor
@@ -199,6 +204,8 @@ def _work(url: str, index: int, tag: str, config: dict, seconds: float, report: 
 
         timed("booking", booking)
         timed("search", lambda: sv.search.search_grouped(actor, SEARCH_WORDS[n % len(SEARCH_WORDS)]))
+        if pause > 0:
+            time.sleep(max(0.0, min(pause, deadline - time.perf_counter())))
     audit_writer.flush(db, timeout=120)
     db.dispose()
 
@@ -231,13 +238,13 @@ def _stored(url: str, tag: str, configs: list[dict]) -> dict[str, int]:
     return {"intake": intake or 0, "checkout": loans or 0, "return": back or 0, "booking": booked or 0}
 
 
-def run_desks(url: str, desks: int, seconds: float) -> RunResult:
+def run_desks(url: str, desks: int, seconds: float, pause: float = 0.0) -> RunResult:
     """Seed, run *desks* processes for *seconds*, count what was stored."""
     tag = uuid.uuid4().hex[:6]
     configs = _prepare(url, desks, tag)
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
-    procs = [ctx.Process(target=_desk, args=(url, i, tag, configs[i], seconds, queue)) for i in range(desks)]
+    procs = [ctx.Process(target=_desk, args=(url, i, tag, configs[i], seconds, queue, pause)) for i in range(desks)]
     for p in procs:
         p.start()
     reports: list[DeskReport] = [queue.get(timeout=seconds + 600) for _ in procs]

@@ -29,6 +29,12 @@ def register(sub) -> None:
     )  # fmt: skip
     p.add_argument("--desks", type=int, default=4, help=_("desks: 同時に作業する窓口の数(既定 4)"))
     p.add_argument("--seconds", type=float, default=60.0, help=_("desks: 作業する秒数(既定 60)"))
+    p.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help=_("desks: 1巡(受付・貸出・返却・派遣・検索)ごとの間隔の秒数(既定 0 = 休みなし)"),
+    )
     p.add_argument("--size", choices=["small", "large"], default="large", help=_("作るデモデータの大きさ"))
     p.add_argument("--reuse", type=Path, metavar="FILE", help=_("前に作ったデモデータベース(SQLite ファイル)を使う"))
     p.add_argument("--out", type=Path, metavar="FILE.json", help=_("結果を JSON で保存する"))
@@ -177,10 +183,10 @@ def run_desks(args, ctx) -> int:
 
     url = ctx.database_url  # --database / KYODO_DESK_DATABASE (a PostgreSQL server for several desks)
     print(_("1つの窓口で {s} 秒…").format(s=f"{args.seconds:g}"), file=sys.stderr, flush=True)
-    single = run_many(url, 1, args.seconds)
+    single = run_many(url, 1, args.seconds, args.pause)
     print(_("{n} の窓口で {s} 秒…").format(n=args.desks, s=f"{args.seconds:g}"), file=sys.stderr, flush=True)
-    many = run_many(url, max(1, args.desks), args.seconds)
-    print(f"{os.cpu_count()} CPU, {many.desks} desks × {args.seconds:g} s")
+    many = run_many(url, max(1, args.desks), args.seconds, args.pause)
+    print(f"{os.cpu_count()} CPU, {many.desks} desks × {args.seconds:g} s, pause {args.pause:g} s between rounds")
     print(table(single, many))
     for e in (single.errors + many.errors)[:20]:
         print(e, file=sys.stderr)
