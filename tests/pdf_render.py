@@ -46,3 +46,29 @@ def render_pdf(data: bytes, dpi: int = 200, pages: list[int] | None = None, *, g
 
 def render_page(data: bytes, page: int = 1, dpi: int = 200, *, gray: bool = False) -> Image.Image:
     return render_pdf(data, dpi, [page], gray=gray)[0]
+
+
+def text_positions(data: bytes, page: int, needle: str) -> list[tuple[float, float]]:
+    """Where *needle* is printed on 1-based *page*: (left x, top y) of each occurrence in PDF points,
+    x from the left edge and y from the BOTTOM edge (PDF space), after every transform on the page
+    (an imposed sheet's placed pages included) — PDFium's own text layout, no poppler needed."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtPdf import QPdfDocument
+
+    doc = QPdfDocument()
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    doc.load(buffer)
+    if doc.status() != QPdfDocument.Status.Ready:
+        raise ValueError(f"QtPdf cannot read this PDF: {doc.error()}")
+    height = doc.pagePointSize(page - 1).height()
+    text = doc.getAllText(page - 1).text()
+    out = []
+    start = text.find(needle)
+    while needle and start >= 0:
+        box = doc.getSelectionAtIndex(page - 1, start, len(needle)).boundingRectangle()
+        out.append((box.left(), height - box.top()))
+        start = text.find(needle, start + 1)
+    doc.close()
+    return out

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
-import subprocess
-import tempfile
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -165,6 +161,7 @@ def test_handbook_booklet_bookmarks_land_on_their_headings():
     from kyodo_desk.documents.base import CenterInfo
     from kyodo_desk.documents.handbook import build_handbook, load_handbook
     from kyodo_desk.services.settings import CenterSettings
+    from tests.pdf_render import text_positions
 
     result = build_handbook(load_handbook(None), CenterInfo.from_settings(CenterSettings()), booklet=True)
     reader = PdfReader(io.BytesIO(result.data))
@@ -180,20 +177,12 @@ def test_handbook_booklet_bookmarks_land_on_their_headings():
     walk(reader.outline, 0)
     assert len(entries) > 40 and [d for d, _i in entries if d == 0]
     assert any(d == 1 for d, _i in entries) and not any(d > 2 for d, _i in entries)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "booklet.pdf"
-        path.write_bytes(result.data)
-        html = subprocess.run(
-            ["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True
-        ).stdout  # poppler applies each placed page's transform, so these are sheet coordinates
-    faces = html.split("<page ")[1:]
     for _depth, item in entries:
         face = reader.get_destination_page_number(item)
-        sheet_w, sheet_h = float(reader.pages[face].mediabox.width), float(reader.pages[face].mediabox.height)
+        sheet_w = float(reader.pages[face].mediabox.width)
         right = float(item.left) >= sheet_w / 2
         want = item.title.replace(" ", "\u3000").split("\u3000")[-1][:2]
-        words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)<', faces[face])
-        hits = [(float(x), sheet_h - float(y)) for x, y, w in words if w.startswith(want)]
+        hits = text_positions(result.data, face + 1, want)  # sheet coordinates (PDFium applies the placement)
         assert any((x >= sheet_w / 2) == right and abs(y - float(item.top)) < 30 for x, y in hits), (
             item.title,
             hits,
