@@ -107,7 +107,9 @@ class FormBuilder:
     def title(self, title: str, *, note: str = "") -> None:
         st = self.styles
         to = para(
-            _("（あて先）{name}").format(name=self.center.center_name), st.derive(st.small, fontSize=9.5, leading=13)
+            # the centre's name is one line, whatever the settings field holds (58 newlines made a 760 pt cell)
+            _("（あて先）{name}").format(name=" ".join(self.center.center_name.split())),
+            st.derive(st.small, fontSize=9.5, leading=13),
         )
         day = para(
             _("記入日　{date}").format(date=self.blank_date()), st.derive(st.body, alignment=TA_RIGHT, spaceAfter=0)
