@@ -36,7 +36,7 @@ def _check_up_and_down(db, tmp_path) -> None:
                 " '2025-04-08', 'closed', '2025-04-01 09:00:00', 1)"
             )
         )
-    upgrade(db, tmp_path / "backups")
+    upgrade(db, tmp_path / "backups", revision="0013")
     assert current_revision(db) == "0013"
     insp = inspect(db.engine)
     for table in TABLES:
@@ -71,7 +71,7 @@ def _check_up_and_down(db, tmp_path) -> None:
     with db.read() as s:
         assert s.execute(text("SELECT count(*) FROM organization")).scalar() == 3
         assert s.execute(text("SELECT organization_id FROM loan")).scalars().all() == [1]
-    upgrade(db, tmp_path / "backups")  # and up again
+    upgrade(db, tmp_path / "backups", revision="0013")  # and up again
     assert current_revision(db) == "0013"
 
 
