@@ -32,9 +32,22 @@ This reads only rows above the floor (the primary key's index), never ``audit_lo
 has no index, so filtering on it would scan the whole log).  Rows seen twice (a notification
 and a look) are announced once: both paths go through the cursor's set of seen ids.
 
-The first look of a cursor announces nothing (the desk has just loaded its screens); on
-PostgreSQL it inspects the newest ``FIRST_LOOK_IDS`` ids for gaps, and the listener's LISTEN
-is in place before that look, so a transaction open at start-up is announced when it commits.
+The first look of a cursor announces nothing (the desk has just loaded its screens) and has no
+earlier look to compare with, so on PostgreSQL it asks the server which transactions could still
+add an id below the newest row.  In the same REPEATABLE READ snapshot it reads
+``pg_current_snapshot()`` (xmin, xmax, the in-progress xids ``xip``) and takes an xid of its own,
+*own*, which the server assigns after that snapshot.  A transaction that could still commit an
+audit id below the newest row took its xid before its id (see above), and that id before the
+snapshot (ids rise, and the newest row committed before the snapshot), so it was in progress at
+the snapshot with an xid below *own*: it is in ``xip`` or in ``[xmax, own)``.
+
+* Both empty (a quiet server: ``xip = {}`` and ``xmax = own``): no id below the newest can still
+  appear — the floor is the newest id and there is no gap to keep.  Exact, however long the log.
+* Otherwise every missing id down to ``MAX_GAPS`` below the newest is a gap with a fence, as in
+  any later look: kept and re-read until those transactions have ended.  The snapshot says which
+  transactions are open, not which ids they hold, so ``MAX_GAPS`` is a bound, not a proof: a
+  transaction open at start-up whose id is further down than that is still announced when it
+  commits by the listener, whose LISTEN is in place before the first look.
 """
 
 from __future__ import annotations
@@ -55,7 +68,6 @@ from kyodo_desk.services.base import no_permission_needed
 
 log = logging.getLogger(__name__)
 
-FIRST_LOOK_IDS = 2_000  # PostgreSQL: how far below the newest id the first look checks for gaps
 MAX_GAPS = 50_000  # a sequence jump (setval) is not a list of transactions still to come
 SEEN_KEPT_BELOW_FLOOR = 20_000  # ids under the floor still remembered (a late duplicate notification)
 IDLE_LOOK_S = 30.0  # PostgreSQL: a catch-up look when no notification came for this long
@@ -143,6 +155,16 @@ class ChangeCursor:
         return new
 
 
+def first_look_floor(newest: int, *, xmax: int, xip: Iterable[int], own: int) -> int:
+    """PostgreSQL, a cursor's first look: the floor below which no audit id can still appear, from
+    the look's snapshot (its *xmax* and in-progress *xip*) and the xid *own* the look took after it
+    (module doc).  No transaction open at the snapshot: the newest id.  Some: ``MAX_GAPS`` below it,
+    the missing ids above becoming gaps."""
+    if not list(xip) and own <= xmax:
+        return newest
+    return max(0, newest - MAX_GAPS)
+
+
 class ChangeService:
     def __init__(self, db: Database):
         self.db = db
@@ -197,10 +219,20 @@ class ChangeService:
         engine = self.db.engine
         with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
             # the first statement fixes the snapshot the rows below are read in
-            xmin = int(conn.scalar(text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")))
             floor = cursor.floor
             if floor is None:
-                floor = max(0, (conn.scalar(select(func.max(AuditLog.id))) or 0) - FIRST_LOOK_IDS)
+                snap = conn.execute(
+                    text(
+                        "SELECT pg_snapshot_xmin(s)::text::bigint AS xmin, pg_snapshot_xmax(s)::text::bigint AS xmax,"
+                        " ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(s) AS x) AS xip,"
+                        " pg_current_xact_id()::text::bigint AS own FROM pg_current_snapshot() AS s"
+                    )
+                ).one()
+                xmin = int(snap.xmin)
+                newest = conn.scalar(select(func.max(AuditLog.id))) or 0
+                floor = first_look_floor(newest, xmax=int(snap.xmax), xip=snap.xip, own=int(snap.own))
+            else:
+                xmin = int(conn.scalar(text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")))
             rows = self._rows_above(conn, floor)
             conn.rollback()
 

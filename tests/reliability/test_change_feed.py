@@ -139,6 +139,45 @@ def test_a_rolled_back_transaction_does_not_hold_the_feed_back(feed, db_url):
     # checked with given snapshots in test_cursor_*
 
 
+def test_a_transaction_far_below_the_newest_id_at_the_first_look_is_announced(feed, db_url):
+    """The first look keeps every id an open transaction may still commit, however far below the
+    newest it is (it used to look at the newest 2,000 ids only)."""
+    _postgres(feed)
+    from sqlalchemy import insert
+
+    from kyodo_desk.db.models import AuditLog
+    from kyodo_desk.domain.enums import AuditAction
+    from kyodo_desk.services.base import SYSTEM, audit_row
+
+    a = Desk(db_url, 313, hold=True)
+    a.expect("flushed")  # A has taken its audit id and holds its transaction open
+    with feed.db.write() as s:  # other desks write 2,500 rows meanwhile, all committed
+        s.execute(insert(AuditLog), [audit_row(SYSTEM, AuditAction.UPDATE, "organization", 414) for _ in range(2500)])
+    cursor = feed.cursor()
+    assert feed.look(cursor) == []  # the desk starts: its first look
+    assert cursor.gaps and feed.marker() - min(cursor.gaps) >= 2500  # A's id, far down, is kept
+    assert a.finish() == 0
+    assert org_ids(feed.look(cursor)) == [313]
+    assert feed.look(cursor) == []
+
+
+def test_first_look_keeps_no_gap_when_no_transaction_was_open():
+    from kyodo_desk.services.changes import MAX_GAPS, ChangeCursor, first_look_floor
+
+    # quiet server: nothing in progress at the snapshot, the look's own xid is the next one
+    assert first_look_floor(100_000, xmax=900, xip=[], own=900) == 100_000
+    cursor = ChangeCursor()
+    assert cursor.absorb([], floor=100_000, snapshot_xmin=900, fence=lambda: 901) == []
+    assert cursor.floor == 100_000 and not cursor.gaps
+    # a transaction in progress (listed, or with an xid at or above xmax): ids below may still come
+    assert first_look_floor(100_000, xmax=900, xip=[899], own=900) == 100_000 - MAX_GAPS
+    assert first_look_floor(100_000, xmax=900, xip=[], own=902) == 100_000 - MAX_GAPS
+    assert first_look_floor(10, xmax=900, xip=[899], own=900) == 0
+    cursor = ChangeCursor()
+    cursor.absorb(_rows(7, 10), floor=0, snapshot_xmin=899, fence=lambda: 905)
+    assert cursor.gaps == dict.fromkeys((1, 2, 3, 4, 5, 6, 8, 9), 905) and cursor.floor == 0
+
+
 def _rows(*ids: int, action: str = "update"):
     from kyodo_desk.services.changes import _Row
 
