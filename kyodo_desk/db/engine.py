@@ -11,7 +11,9 @@ Statement parameters are hidden from error text and echo logging (``hide_paramet
 they are consultation text, names and phone numbers, and an error's text reaches the log file.
 
 PostgreSQL (several desks): the same code; write sessions run at READ COMMITTED and rely on
-constraints and row locks for races.
+constraints and row locks for races.  A deadlock or serialization failure rolls the transaction
+back on the server; :mod:`kyodo_desk.services.conflict_retry` re-runs the whole service call then,
+and :meth:`Database.commits_sent` tells it whether a COMMIT already left this thread (then never).
 
 A SQLite file on a network share is refused: WAL needs shared memory on one machine, and SMB/NFS
 locking is unreliable, so two desks would corrupt the file.  Use PostgreSQL instead.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,6 +148,8 @@ class Database:
     engine: Engine
 
     def __post_init__(self) -> None:
+        self._local = threading.local()
+        event.listen(self.engine, "commit", self._on_commit)  # fires just before COMMIT is sent
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.engine.execution_options(kyodo_write=True), expire_on_commit=False)
         # every text checked before it is stored: too long or with a NUL is refused alike on both databases
@@ -153,6 +158,14 @@ class Database:
             from kyodo_desk.db import change_notify
 
             change_notify.install(self._write)
+
+    def _on_commit(self, _conn) -> None:
+        self._local.commits = getattr(self._local, "commits", 0) + 1
+
+    def commits_sent(self) -> int:
+        """How many COMMITs this thread has sent (or begun to send) on this database: a caller that
+        wants to re-run a unit of work compares it before and after (a COMMIT sent is never repeated)."""
+        return getattr(self._local, "commits", 0)
 
     @classmethod
     def from_url(cls, url: str, *, echo: bool = False) -> "Database":

@@ -25,6 +25,7 @@ from kyodo_desk.domain.dispatch import CANCELLED, SessionStatus
 from kyodo_desk.domain.fiscal import fiscal_months
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.services.base import Actor, require
+from kyodo_desk.services.conflict_retry import conflict_retrying
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ def _bounds(fiscal_year: int) -> tuple[dt.datetime, dt.datetime]:
     return dt.datetime(fiscal_year, 4, 1), dt.datetime(fiscal_year + 1, 4, 1)
 
 
+@conflict_retrying
 class ActivityService:
     def __init__(self, db: Database):
         self.db = db

@@ -18,6 +18,7 @@ from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.validation import Validator, normalize_phone
 from kyodo_desk.i18n import _
 from kyodo_desk.services.base import Actor, NotFound, StaleEdit, audit, audit_shown, require
+from kyodo_desk.services.conflict_retry import conflict_retrying
 
 KIND = "advisor"
 
@@ -129,6 +130,7 @@ def index_advisor(s: Session, row: Advisor) -> None:
     )
 
 
+@conflict_retrying
 class AdvisorService:
     def __init__(self, db: Database):
         self.db = db

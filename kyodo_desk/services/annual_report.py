@@ -14,6 +14,7 @@ from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.i18n import _, month_short, wareki_fiscal_year
 from kyodo_desk.services.activity import MonthlyActivity
 from kyodo_desk.services.base import Actor, require
+from kyodo_desk.services.conflict_retry import conflict_retrying
 from kyodo_desk.services.consultation_stats import ConsultationStats, stats_values
 from kyodo_desk.services.lending_stats import LendingStats
 from kyodo_desk.services.plan import PlanKpis
@@ -140,6 +141,7 @@ def _stats_table(name: str, stats) -> ReportTable:
     return ReportTable(name, stats.title, tuple(str(c) for c in header), tuple(tuple(r) for r in body))
 
 
+@conflict_retrying
 class AnnualReportService:
     def __init__(
         self, db, settings, activity, consultation_stats, lending_stats, dispatch_stats, registration, projects, plan

@@ -33,6 +33,7 @@ from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.personal_data import CONSULTATIONS, LENDING, ORGANIZATION_CONTACTS, PEOPLE, ErasureReason
 from kyodo_desk.i18n import _, format_datetime
 from kyodo_desk.services.base import Actor, NotFound, ServiceError, audit, audit_shown, require
+from kyodo_desk.services.conflict_retry import conflict_retrying
 from kyodo_desk.services.loans import LOAN_ERASED  # the marker the retention purge uses too
 from kyodo_desk.services.people import remove_person
 
@@ -130,6 +131,7 @@ def _day(value: dt.datetime | dt.date | None) -> str:
     return value.strftime("%Y-%m-%d")
 
 
+@conflict_retrying
 class PrivacyRequestService:
     def __init__(self, db: Database):
         self.db = db

@@ -23,6 +23,7 @@ from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.i18n import N_, _
 from kyodo_desk.services.base import Actor, audit_shown, batch_label, require
+from kyodo_desk.services.conflict_retry import conflict_retrying
 from kyodo_desk.services.csv_export import safe_cell
 
 SYSTEM_STAFF = -1  # AuditFilter.staff_id for rows of the system and batch commands (no staff member)
@@ -160,6 +161,7 @@ def _parse_ids(text: str) -> tuple[int, ...]:
     return tuple(int(x) for x in text.strip(",").split(",") if x.isdigit())
 
 
+@conflict_retrying
 class AuditService:
     def __init__(self, db: Database):
         self.db = db

@@ -14,9 +14,11 @@ from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _
 from kyodo_desk.services.base import Actor, audit, require
+from kyodo_desk.services.conflict_retry import conflict_retrying
 from kyodo_desk.services.settings import SettingsService
 
 
+@conflict_retrying
 class CalendarService:
     def __init__(self, db: Database, settings: SettingsService):
         self.db = db

@@ -65,6 +65,7 @@ from kyodo_desk.db.engine import Database
 from kyodo_desk.db.models import AuditLog
 from kyodo_desk.domain.enums import READ_ACTIONS
 from kyodo_desk.services.base import no_permission_needed
+from kyodo_desk.services.conflict_retry import conflict_retrying
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +166,7 @@ def first_look_floor(newest: int, *, xmax: int, xip: Iterable[int], own: int) ->
     return max(0, newest - MAX_GAPS)
 
 
+@conflict_retrying
 class ChangeService:
     def __init__(self, db: Database):
         self.db = db

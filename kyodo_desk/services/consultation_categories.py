@@ -15,6 +15,7 @@ from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _
 from kyodo_desk.services.base import Actor, NotFound, audit, require
+from kyodo_desk.services.conflict_retry import conflict_retrying
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ def seed_year(session: Session, fiscal_year: int) -> None:
     session.flush()
 
 
+@conflict_retrying
 class CategoryService:
     def __init__(self, db: Database):
         self.db = db

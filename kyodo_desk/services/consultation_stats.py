@@ -27,6 +27,7 @@ from kyodo_desk.domain.fiscal import fiscal_months
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.i18n import _, month_short, wareki_fiscal_year
 from kyodo_desk.services.base import Actor, require
+from kyodo_desk.services.conflict_retry import conflict_retrying
 from kyodo_desk.services.consultation_references import fiscal_year_bounds
 
 
@@ -67,6 +68,7 @@ class ConsultationStats:
         return self.followup_done / self.followup_total if self.followup_total else 0.0
 
 
+@conflict_retrying
 class ConsultationStatsService:
     def __init__(self, db: Database):
         self.db = db

@@ -13,6 +13,7 @@ set in 設定 while keeping the statistics fields.  The names below stay importa
 
 from __future__ import annotations
 
+from kyodo_desk.services.conflict_retry import conflict_retrying
 from kyodo_desk.services.consultation_cases import ConsultationCases
 from kyodo_desk.services.consultation_editing import ConsultationEditing
 from kyodo_desk.services.consultation_followups import ConsultationFollowUps
@@ -51,6 +52,7 @@ __all__ = [
 ]
 
 
+@conflict_retrying
 class ConsultationService(
     ConsultationEditing,
     ConsultationQueries,

@@ -18,6 +18,7 @@ from kyodo_desk.domain.dispatch import CANCELLED, SessionStatus
 from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.services.base import Actor, audit_shown, require
+from kyodo_desk.services.conflict_retry import conflict_retrying
 from kyodo_desk.services.reservations import ReservationRecord
 
 MAX_ROWS = 200  # a day at one desk; the lists say "ほか n 件" past what they show
@@ -39,6 +40,7 @@ class TodayVisit:
     status: str
 
 
+@conflict_retrying
 class DeskTodayService:
     def __init__(self, db: Database):
         self.db = db

@@ -32,6 +32,7 @@ from kyodo_desk.domain.venue import at_center_refusal, off_site_note, venue_at_c
 from kyodo_desk.i18n import _
 from kyodo_desk.services.advisors import AdvisorService
 from kyodo_desk.services.base import Actor, NotFound, ServiceError, StaleEdit, audit, require
+from kyodo_desk.services.conflict_retry import conflict_retrying
 from kyodo_desk.services.consultations import next_reference_for
 from kyodo_desk.services.dispatch_booking import BookingMixin
 from kyodo_desk.services.dispatch_records import (  # noqa: F401  (re-exported: callers import them from here)
@@ -202,6 +203,7 @@ def _check_registration(cfg, org: Organization, dispatch_type: str) -> None:
         )
 
 
+@conflict_retrying
 class DispatchService(BookingMixin):
     def __init__(self, db: Database, settings, calendar, advisors: AdvisorService):
         # the closed-days calendar is kept as ``closed_days``: an attribute named ``calendar`` would hide

@@ -24,11 +24,13 @@ from kyodo_desk.domain.fiscal import fiscal_months, fiscal_year_range
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.i18n import _, month_short, wareki_fiscal_year
 from kyodo_desk.services.base import Actor, require
+from kyodo_desk.services.conflict_retry import conflict_retrying
 from kyodo_desk.services.consultation_stats import StatsRow
 from kyodo_desk.services.consultations import fiscal_year_bounds
 from kyodo_desk.services.lending_stats import LendingStats
 
 
+@conflict_retrying
 class DispatchStatsService:
     def __init__(self, db: Database, settings):
         self.db = db

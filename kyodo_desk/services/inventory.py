@@ -22,6 +22,7 @@ from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.validation import ValidationError, Validator
 from kyodo_desk.i18n import _
 from kyodo_desk.services.base import Actor, NotFound, StaleEdit, audit, require
+from kyodo_desk.services.conflict_retry import conflict_retrying
 
 KIND = "device"
 
@@ -169,6 +170,7 @@ def record_state(session: Session, actor: Actor, row: Device, new_state: str, re
     row.state = new_state
 
 
+@conflict_retrying
 class InventoryService:
     def __init__(self, db: Database, settings):
         self.db = db

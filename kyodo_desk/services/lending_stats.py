@@ -25,6 +25,7 @@ from kyodo_desk.domain.lending import DeviceKind
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.i18n import _, month_short, wareki_fiscal_year
 from kyodo_desk.services.base import Actor, require
+from kyodo_desk.services.conflict_retry import conflict_retrying
 from kyodo_desk.services.consultation_stats import StatsRow
 
 
@@ -36,6 +37,7 @@ class LendingStats:
         return next(r.total for r in self.rows if r.section == section and r.label == label)
 
 
+@conflict_retrying
 class LendingStatsService:
     def __init__(self, db: Database):
         self.db = db

@@ -20,6 +20,7 @@ from kyodo_desk.domain.validation import ValidationError, Validator, normalize_p
 from kyodo_desk.i18n import _
 from kyodo_desk.services.availability import device_conflict, load_bookings, lock_devices, matching_reservation
 from kyodo_desk.services.base import Actor, NotFound, ServiceError, StaleEdit, audit, audit_shown, require
+from kyodo_desk.services.conflict_retry import conflict_retrying
 from kyodo_desk.services.consultations import next_reference_for
 from kyodo_desk.services.inventory import device_record, normalize_tag, record_state
 from kyodo_desk.services.loan_list import LoanListMixin
@@ -77,6 +78,7 @@ def _check_accessories(results: dict[str, str | None], lent: tuple[str, ...], ta
         )
 
 
+@conflict_retrying
 class LoanService(LoanListMixin):
     def __init__(self, db: Database, settings, calendar):
         self.db = db

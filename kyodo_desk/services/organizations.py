@@ -18,6 +18,7 @@ from kyodo_desk.domain.text import clean_keep_width, fold, normalize_kana
 from kyodo_desk.domain.validation import Validator, normalize_email, normalize_phone, normalize_postal_code
 from kyodo_desk.i18n import _
 from kyodo_desk.services.base import Actor, NotFound, StaleEdit, audit, audit_shown, require
+from kyodo_desk.services.conflict_retry import conflict_retrying
 
 KIND = "organization"
 CODE_PREFIX = "ORG-"
@@ -158,6 +159,7 @@ def _changed_fields(row: Organization, data: OrganizationInput) -> list[str]:
     return [name for name in _INPUT_FIELDS if getattr(row, name) != getattr(data, name)]
 
 
+@conflict_retrying
 class OrganizationService:
     def __init__(self, db: Database):
         self.db = db

@@ -23,6 +23,7 @@ from kyodo_desk.domain.text import clean_keep_width, normalize_kana
 from kyodo_desk.domain.validation import Validator, normalize_email, normalize_phone
 from kyodo_desk.i18n import _
 from kyodo_desk.services.base import Actor, NotFound, StaleEdit, audit, audit_shown, require
+from kyodo_desk.services.conflict_retry import conflict_retrying
 
 KIND = "person"
 
@@ -82,6 +83,7 @@ def _index(session, row: Person, org_name: str) -> None:
     search_index.index_document(session, KIND, row.id, title=row.name, subtitle=org_name, texts=(row.name_kana,))
 
 
+@conflict_retrying
 class PersonService:
     def __init__(self, db: Database):
         self.db = db

@@ -21,6 +21,7 @@ from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.projects import ValueSource, progress, survey_percent
 from kyodo_desk.i18n import _
 from kyodo_desk.services.base import Actor, NotFound, no_permission_needed, require
+from kyodo_desk.services.conflict_retry import conflict_retrying
 from kyodo_desk.services.plan_editing import PlanEditingMixin
 from kyodo_desk.services.plan_records import (
     PeriodRecord,
@@ -84,6 +85,7 @@ class ProjectCounts(Protocol):
     def count_by_fiscal_year(self, fiscal_years) -> dict[int, int]: ...
 
 
+@conflict_retrying
 class PlanService(PlanEditingMixin):
     def __init__(self, db: Database, registration: RegistrationCounts, projects: ProjectCounts):
         self.db = db

@@ -30,6 +30,7 @@ from kyodo_desk.domain.projects import COUNTED_STATUSES
 from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _
 from kyodo_desk.services.base import Actor, NotFound, StaleEdit, audit, no_permission_needed, require
+from kyodo_desk.services.conflict_retry import conflict_retrying
 from kyodo_desk.services.consultations import next_reference_for
 from kyodo_desk.services.project_programmes import ProgrammeMixin
 from kyodo_desk.services.project_records import (
@@ -76,6 +77,7 @@ def count_projects(session: Session, fiscal_years: Iterable[int]) -> dict[int, i
     return out
 
 
+@conflict_retrying
 class ProjectService(ProgrammeMixin):
     def __init__(self, db: Database):
         self.db = db

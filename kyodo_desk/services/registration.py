@@ -31,6 +31,7 @@ from kyodo_desk.domain.validation import ValidationError, Validator
 from kyodo_desk.i18n import _
 from kyodo_desk.services import registration_settings as reg_settings
 from kyodo_desk.services.base import Actor, NotFound, ServiceError, StaleEdit, audit, no_permission_needed, require
+from kyodo_desk.services.conflict_retry import conflict_retrying
 from kyodo_desk.services.organizations import organization_code
 from kyodo_desk.services.registration_documents import RegistrationDocumentsMixin
 from kyodo_desk.services.registration_settings import RegistrationSettings
@@ -147,6 +148,7 @@ def _check_details(details: RegistrationDetails) -> RegistrationDetails:
     return RegistrationDetails(details.activity.strip(), details.activity_area.strip(), details.website.strip())
 
 
+@conflict_retrying
 class RegistrationService(RegistrationDocumentsMixin):
     def __init__(self, db: Database, center_settings: SettingsService):
         self.db = db

@@ -19,6 +19,7 @@ from kyodo_desk.i18n import _
 from kyodo_desk.services.availability import device_conflict, load_bookings, lock_devices
 from kyodo_desk.services.base import Actor, NotFound, ServiceError, audit, audit_shown, require
 from kyodo_desk.services.calendar import CalendarService
+from kyodo_desk.services.conflict_retry import conflict_retrying
 from kyodo_desk.services.inventory import DeviceRecord, device_record
 
 
@@ -66,6 +67,7 @@ def closed_day_problems(calendar: ClosedCalendar, start: dt.date, end: dt.date) 
     return out
 
 
+@conflict_retrying
 class ReservationService:
     def __init__(self, db: Database, settings, calendar: CalendarService | None = None):
         self.db = db

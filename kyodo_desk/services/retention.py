@@ -42,6 +42,7 @@ from kyodo_desk.services.appi import (
     erase_reservation_contacts,
 )
 from kyodo_desk.services.base import Actor, audit, require
+from kyodo_desk.services.conflict_retry import conflict_retrying
 from kyodo_desk.services.people import remove_person
 
 log = logging.getLogger(__name__)
@@ -140,6 +141,7 @@ def _erased_detail(detail: str) -> str:
     return detail[:start] + key + AUDIT_ERASED
 
 
+@conflict_retrying
 class RetentionService:
     def __init__(self, db: Database, settings):
         self.db = db

@@ -15,6 +15,7 @@ from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.i18n import N_, _, format_number
 from kyodo_desk.services.audit_writer import write_audit_rows
 from kyodo_desk.services.base import Actor, PermissionDenied, audit_row
+from kyodo_desk.services.conflict_retry import conflict_retrying
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class HitGroup:
         return self.total > len(self.hits)
 
 
+@conflict_retrying
 class SearchService:
     """Searching is audited: which kinds and ids were shown and how many, never the query text
     (a query is often a person's name).  One short write after the read, one row per kind found."""

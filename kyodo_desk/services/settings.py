@@ -19,6 +19,7 @@ from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.validation import Validator, normalize_email, normalize_phone, normalize_postal_code
 from kyodo_desk.i18n import N_, _
 from kyodo_desk.services.base import Actor, ServiceError, StaleEdit, audit, require
+from kyodo_desk.services.conflict_retry import conflict_retrying
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,7 @@ def validate(settings: CenterSettings) -> CenterSettings:
     )
 
 
+@conflict_retrying
 class SettingsService:
     def __init__(self, db: Database):
         self.db = db

@@ -43,6 +43,7 @@ from kyodo_desk.services.base import (
     no_permission_needed,
     require,
 )
+from kyodo_desk.services.conflict_retry import conflict_retrying
 
 KIND = "staff"
 MAX_FAILED_SIGN_INS = 5
@@ -138,6 +139,7 @@ class _Account:
     locked_until: dt.datetime | None
 
 
+@conflict_retrying
 class StaffService:
     def __init__(self, db: Database, clock: Callable[[], dt.datetime] = now):
         self.db = db

@@ -38,6 +38,7 @@ from kyodo_desk.domain.stocktake import (
 from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _
 from kyodo_desk.services.base import Actor, NotFound, ServiceError, audit, require
+from kyodo_desk.services.conflict_retry import conflict_retrying
 from kyodo_desk.services.inventory import normalize_tag
 
 KIND = "stocktake"
@@ -332,6 +333,7 @@ def sa_table(model: type) -> Table:
     return table
 
 
+@conflict_retrying
 class StocktakeService:
     def __init__(self, db: Database, settings):
         self.db = db

@@ -34,6 +34,7 @@ from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.text_fields import without_bad_characters
 from kyodo_desk.i18n import _
 from kyodo_desk.services.base import Actor, ServiceError, audit, require
+from kyodo_desk.services.conflict_retry import conflict_retrying
 from kyodo_desk.services.imports import advisors, batches, devices, organizations
 from kyodo_desk.services.imports.fields import SPECS, KindSpec, fold_heading, fold_value, guess_mapping, resolver
 from kyodo_desk.services.imports.fields import split_multiple as _split
@@ -80,6 +81,7 @@ def _setting_key(kind: str) -> str:
     return f"import_mapping.{kind}"
 
 
+@conflict_retrying
 class ImportService:
     def __init__(self, db: Database, settings):
         self.db = db
