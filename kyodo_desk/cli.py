@@ -2,8 +2,9 @@
 
 ``kyodo-desk`` with no sub-command starts the desktop app.  Sub-commands are the administrator's
 batch tools; each is usable from a scheduler (exit code 0 = done, 1 = failed with a message on
-stderr, 2 = bad arguments).  Every command accepts ``--database URL|PATH`` (or
-``$KYODO_DESK_DATABASE``).
+stderr — for a busy or unreachable database the same Japanese explanation the desk's window shows
+(:mod:`kyodo_desk.services.database_trouble`), never the driver's text — 2 = bad arguments).
+Every command accepts ``--database URL|PATH`` (or ``$KYODO_DESK_DATABASE``).
 
 Sub-commands live in ``kyodo_desk/commands/<name>.py``; each module has ``register(subparsers)``
 which adds its parser and sets ``func(args, ctx)``.
@@ -165,8 +166,13 @@ def main(argv: list[str] | None = None) -> int:
         from kyodo_desk.domain.validation import ValidationError
         from kyodo_desk.redact import safe_message
         from kyodo_desk.services.base import ServiceError
+        from kyodo_desk.services.database_trouble import explain
 
-        if isinstance(exc, (ServiceError, ValidationError, NetworkShareError, MigrationError)):
+        trouble = explain(exc)  # the GUI's words for a busy or unreachable database
+        if trouble is not None:
+            log.warning("command %s: the database was %s (%s)", args.command, trouble.kind, type(exc).__name__)
+            print(_("エラー: {message}").format(message=f"{trouble.title}\n{trouble.text}"), file=sys.stderr)
+        elif isinstance(exc, (ServiceError, ValidationError, NetworkShareError, MigrationError)):
             print(_("エラー: {message}").format(message=exc), file=sys.stderr)
         else:
             log.exception("command %s failed", args.command)

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _
 from kyodo_desk.redact import format_exception_safely, safe_message
-from kyodo_desk.services import connection_loss
-from kyodo_desk.services.base import DatabaseBusy, PermissionDenied, ServiceError, is_database_busy
+from kyodo_desk.services import connection_loss, database_trouble
+from kyodo_desk.services.base import PermissionDenied, ServiceError
 
 log = logging.getLogger("kyodo_desk.ui")
 
@@ -36,32 +36,24 @@ def unexpected_text(exc: BaseException, log_file: Path | str) -> str:
     ).format(error=safe_message(exc), log=log_file)
 
 
-def connection_lost_text() -> str:
-    """A lost database connection, for the person at the desk (never the driver's raw text)."""
-    return (
-        connection_loss.message()
-        + "\n\n"
-        + _("入力した内容はこの画面に残っています。サーバーにつながったら、もう一度お試しください。")
-    )
+connection_lost_text = database_trouble.connection_lost_text  # the text the CLI prints too
 
 
 def busy_box(parent: QWidget | None = None) -> QMessageBox:
     """Another desk held the database too long: a warning in words, never the driver's text."""
     log.warning("the database was busy (another desk held it longer than the wait)")
-    return QMessageBox(
-        QMessageBox.Icon.Warning, _("データベースが混み合っています"), str(DatabaseBusy()), parent=parent
-    )
+    trouble = database_trouble.busy()
+    return QMessageBox(QMessageBox.Icon.Warning, trouble.title, trouble.text, parent=parent)
 
 
 def report_error(parent: QWidget | None, exc: BaseException, log_file: Path | str) -> QMessageBox:
     """Show *exc* to the user (and log it when it was not expected).  Returns the open box."""
-    if is_database_busy(exc):
+    trouble = database_trouble.explain(exc)
+    if trouble is not None and trouble.kind == "busy":
         box = busy_box(parent)
-    elif connection_loss.is_connection_lost(exc):
+    elif trouble is not None:
         log.warning("the database server cannot be reached (%s)", type(exc).__name__)
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, _("サーバーに接続できません"), connection_lost_text(), parent=parent
-        )
+        box = QMessageBox(QMessageBox.Icon.Warning, trouble.title, trouble.text, parent=parent)
     elif isinstance(exc, PermissionDenied):
         box = QMessageBox(QMessageBox.Icon.Information, _("権限がありません"), str(exc), parent=parent)
     elif is_expected(exc):
@@ -125,10 +117,11 @@ class ExceptHook:
             return
         self._showing = True
         try:
-            if is_database_busy(exc):
+            trouble = database_trouble.explain(exc) if exc is not None else None
+            if trouble is not None and trouble.kind == "busy":
                 box = busy_box()
-            elif connection_loss.is_connection_lost(exc):
-                box = QMessageBox(QMessageBox.Icon.Warning, _("サーバーに接続できません"), connection_lost_text())
+            elif trouble is not None:
+                box = QMessageBox(QMessageBox.Icon.Warning, trouble.title, trouble.text)
             else:
                 box = QMessageBox(QMessageBox.Icon.Critical, _("エラー"), unexpected_text(exc, self.log_file))
             box.setObjectName("errorBox")
