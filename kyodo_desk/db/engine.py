@@ -134,7 +134,12 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(url, echo=echo, hide_parameters=True, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
+    engine = create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
+    if parsed.get_backend_name() == "postgresql":
+        from kyodo_desk.db.pg_session import configure_postgresql
+
+        configure_postgresql(engine)
+    return engine
 
 
 @dataclass

@@ -81,27 +81,32 @@ def grouped_template(
         # the newest records ranked: a few-records kind all of them (an old group whose name is the
         # query still comes first), a kind of tens of thousands its newest *ranked_many*
         ranked = candidates if kind in FEW_RECORDS_KINDS else min(candidates, ranked_many)
-        found = doc.id.in_(matches.order_by(matches.selected_columns[0].desc()).limit(ranked).scalar_subquery())
-        exact = and_(doc.code == code, doc.kind == kind)
-        branch = (
-            select(
-                doc.kind,
-                doc.ref_id,
-                doc.title,
-                doc.subtitle,
-                doc.code,
-                total,
-                literal(position).label("position"),
-                rank,
-                doc.id.label("doc_id"),
-            )
+        columns = (
+            doc.kind,
+            doc.ref_id,
+            doc.title,
+            doc.subtitle,
+            doc.code,
+            total,
+            literal(position).label("position"),
+            rank,
+            doc.id.label("doc_id"),
+        )
+        if dialect == "sqlite":
+            found = doc.id.in_(matches.order_by(matches.selected_columns[0].desc()).limit(ranked).scalar_subquery())
+            exact = and_(doc.code == code, doc.kind == kind)
             # the kind checked row by row, not through the (kind, ref_id) index (SQLite would walk
             # every row of the kind instead of the few found)
-            .where(or_(found, exact), func.coalesce(doc.kind, "") == kind)
-            .order_by(rank, doc.id.desc())
-            .limit(limit)
-            .subquery(f"k{position}")
-        )
+            rows = select(*columns).where(or_(found, exact), func.coalesce(doc.kind, "") == kind)
+        else:
+            # the newest *ranked* matches by id + 0: sorting the index's matches, never walking the
+            # primary key backwards testing every row (1.5 s for 「町会」 over 95,000 loans holding
+            # none); the exact code as a second list, so both are read by index (an OR of the two
+            # made PostgreSQL read every row of search_document for each kind)
+            newest = matches.order_by((doc.id + 0).desc()).limit(ranked)
+            by_code = select(doc.id).where(doc.code == code, doc.kind == kind)
+            rows = select(*columns).where(doc.id.in_(union_all(newest, by_code)))
+        branch = rows.order_by(rank, doc.id.desc()).limit(limit).subquery(f"k{position}")
         branches.append(select(*branch.c))
     everything = union_all(*branches).subquery("hits")
     return select(
