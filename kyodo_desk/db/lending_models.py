@@ -125,6 +125,7 @@ class Reservation(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    request_key: Mapped[str | None] = mapped_column(String(36), unique=True, default=None)  # see migration 0015
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -61,6 +61,7 @@ class Staff(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    request_key: Mapped[str | None] = mapped_column(String(36), unique=True, default=None)  # see migration 0015
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -109,6 +110,7 @@ class Person(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now, onupdate=now)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    request_key: Mapped[str | None] = mapped_column(String(36), unique=True, default=None)  # see migration 0015
 
     __mapper_args__ = {"version_id_col": version}
 

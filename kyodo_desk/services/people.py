@@ -107,12 +107,18 @@ class PersonService:
         audit_shown(self.db, actor, AuditAction.LIST, KIND, [r.id for r in records], f"organization={int(org_id)}")
         return records
 
-    def create(self, actor: Actor, data: PersonInput) -> PersonRecord:
+    def create(self, actor: Actor, data: PersonInput, *, request_key: str | None = None) -> PersonRecord:
+        """*request_key* (a UUID4 the form made): a retry after a lost connection whose first try
+        was stored returns that person instead of a second one."""
         require(actor, Permission.PERSON_EDIT)
         clean = _validate(data)
         with self.db.write() as s:
+            if request_key:
+                done = s.scalar(select(Person).where(Person.request_key == request_key))
+                if done is not None:
+                    return _record(done, _org_names(s, [done]).get(done.organization_id, ""))
             org = s.get(Organization, clean.organization_id) if clean.organization_id else None
-            row = Person(**clean.__dict__)
+            row = Person(**clean.__dict__, request_key=request_key or None)
             s.add(row)
             s.flush()
             _index(s, row, org.name if org else "")

@@ -119,7 +119,11 @@ class ReservationService:
         purpose: str = "",
         contact_name: str = "",
         contact_phone: str = "",
+        request_key: str | None = None,
     ) -> ReservationRecord:
+        """*request_key* (a UUID4 the form made): a retry after a lost connection whose first try
+        was stored returns that reservation instead of refusing (its devices are booked by it) or
+        booking twice."""
         require(actor, Permission.LENDING_OPERATE)
         v = Validator()
         if end < start:
@@ -135,6 +139,10 @@ class ReservationService:
         v.raise_if_any()
         buffer_days, today = self.settings.get().lending_buffer_days, dt.date.today()
         with self.db.write() as s:
+            if request_key:
+                done = s.scalar(select(Reservation).where(Reservation.request_key == request_key))
+                if done is not None:
+                    return self._record(s, done)
             if s.get(Organization, organization_id) is None:
                 raise ValidationError({"organization_id": _("「予約する団体」を選んでください。")})
             devices = lock_devices(s, device_ids)
@@ -166,6 +174,7 @@ class ReservationService:
                 contact_phone=normalize_phone(contact_phone) or "" if contact_phone else "",
                 status="active",
                 staff_id=actor.staff_id,
+                request_key=request_key or None,
             )
             s.add(row)
             s.flush()

@@ -367,11 +367,20 @@ class StaffService:
         *,
         password: str | None = None,
         temporary: bool = False,
+        request_key: str | None = None,
     ) -> StaffRecord:
         """Add a staff member.  The very first account may be created by anyone (first-run set-up).
 
         *password*: the account's password (``temporary``: to be changed at first use); None leaves
-        it unset, and the person chooses one at their first sign-in."""
+        it unset, and the person chooses one at their first sign-in.  *request_key* (a UUID4 the
+        form made): a retry after a lost connection whose first try was stored returns that account
+        (what :meth:`get` shows anyone) instead of 「ログイン名はすでに使われています」 — looked up
+        before the first-run check, which the stored account would otherwise turn into a refusal."""
+        if request_key:
+            with self.db.read() as s:
+                done = s.scalar(select(Staff).where(Staff.request_key == request_key))
+                if done is not None:
+                    return _record(done)
         first = self.count() == 0
         if not first:
             require(actor, Permission.STAFF_MANAGE)
@@ -416,6 +425,7 @@ class StaffService:
                 role=staff_role.value,
                 password_hash=hashed,
                 password_temporary=bool(hashed and temporary),
+                request_key=request_key or None,
             )
             s.add(row)
             s.flush()

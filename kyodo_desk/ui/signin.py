@@ -9,6 +9,8 @@ signs in (交代).
 
 from __future__ import annotations
 
+import uuid
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -308,6 +310,7 @@ class FirstRunDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.created_admin = None  # StaffRecord when the admin form was used
+        self.request_key = str(uuid.uuid4())  # sent with the create: a retried save never stores it twice
         self.actor: Actor | None = None  # the administrator, signed in with the new password
         self.demo_loaded = False
         self.setWindowTitle(_("協働デスクへようこそ"))
@@ -419,10 +422,10 @@ class FirstRunDialog(QDialog):
             )
             return  # the other fields are checked (together) by the service
         self._busy(True)
-        staff = self.ctx.services.staff
+        staff, key = self.ctx.services.staff, self.request_key
 
         def create_and_sign_in(_p):
-            record = staff.create(SYSTEM, login, name, StaffRole.ADMIN, kana, password=password)
+            record = staff.create(SYSTEM, login, name, StaffRole.ADMIN, kana, password=password, request_key=key)
             return record, staff.sign_in(record.id, password)
 
         self.ctx.tasks.run(

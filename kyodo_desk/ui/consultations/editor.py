@@ -257,8 +257,9 @@ class ConsultationEditor(QWidget):
     def _create_person(self, name: str) -> None:
         actor, people = self.ctx.require_actor(), self.ctx.services.people
         org_id = self.form.organization.organization_id()
+        key = str(uuid.uuid4())  # one per person entered: the task runner's retry sends the same
         self.ctx.tasks.run(
-            lambda _p: people.create(actor, PersonInput(name=name, organization_id=org_id)),
+            lambda _p: people.create(actor, PersonInput(name=name, organization_id=org_id), request_key=key),
             on_done=lambda p: self.form.add_person(p.id, p.name),
             on_error=lambda e: report_error(self, e, self.ctx.log_file),
             write=True,

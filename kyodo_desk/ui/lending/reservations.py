@@ -5,6 +5,7 @@ reservations per device."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -52,6 +53,9 @@ class ReservationsTab(QWidget):
     def __init__(self, ctx: AppContext):
         super().__init__()
         self.ctx = ctx
+        self.request_key = str(
+            uuid.uuid4()
+        )  # sent with the create: a retried save never stores it twice (a new one after each reservation)
         self.errors = FieldErrors()
         self.available: list[Availability] = []
         self.reservations: list[ReservationRecord] = []
@@ -219,11 +223,11 @@ class ReservationsTab(QWidget):
         args = dict(
             purpose=self.purpose.text(), contact_name=self.contact_name.text(), contact_phone=self.contact_phone.text()
         )
-        actor, reservations = self.ctx.require_actor(), self.ctx.services.reservations
+        actor, reservations, key = self.ctx.require_actor(), self.ctx.services.reservations, self.request_key
         self.errors.clear()
         self.reserve_button.setEnabled(False)
         self.ctx.tasks.run(
-            lambda _p: reservations.create(actor, org_id, start, end, ids, **args),
+            lambda _p: reservations.create(actor, org_id, start, end, ids, **args, request_key=key),
             on_done=self._reserved,
             on_error=self._failed,
             write=True,
@@ -232,6 +236,7 @@ class ReservationsTab(QWidget):
 
     def _reserved(self, record: ReservationRecord) -> None:
         self.reserve_button.setEnabled(True)
+        self.request_key = str(uuid.uuid4())  # the next reservation is a new one
         self.message.show_message(
             _("{org} の予約を受け付けました({s}〜{e}、{tags})。").format(
                 org=record.organization_name,

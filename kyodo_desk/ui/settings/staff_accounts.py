@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +38,7 @@ class StaffAccountsForm(QWidget):
         super().__init__()
         self.ctx = ctx
         self.can_manage = ctx.require_actor().can(Permission.STAFF_MANAGE)
+        self._new_account()
         outer = QVBoxLayout(self)
         row = QHBoxLayout()
         outer.addLayout(row, 1)
@@ -136,17 +139,29 @@ class StaffAccountsForm(QWidget):
         actor, staff = self.ctx.require_actor(), self.ctx.services.staff
         self.errors.clear()
         self.status.clear()
-        temporary = passwords.temporary_password()  # handed over; changed at the first sign-in
+        key, temporary = self.request_key, self.temporary  # the same on a second press after an error
+
+        def create(_p):
+            record = staff.create(actor, login, name, role, kana, password=temporary, temporary=True, request_key=key)
+            return record, temporary
+
         self.ctx.tasks.run(
-            lambda _p: (staff.create(actor, login, name, role, kana, password=temporary, temporary=True), temporary),
+            create,
             on_done=self._added,
             on_error=self._failed,
             write=True,
             owner=self,
         )
 
+    def _new_account(self) -> None:
+        """A new request key (sent with the create: a retried save never stores it twice) and the
+        temporary password handed over (changed at the first sign-in) for the next account."""
+        self.request_key = str(uuid.uuid4())
+        self.temporary = passwords.temporary_password()
+
     def _added(self, result) -> None:
         record, temporary = result
+        self._new_account()
         for edit in (self.login, self.name, self.kana):
             edit.clear()
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
