@@ -120,8 +120,6 @@ NO_PERMISSION_NEEDED: dict[str, str] = {
     "CalendarService.calendar": "closed days are public (holidays, 年末年始, the center's own days)",
     "CalendarService.center_days": "closed days are public",
     "CalendarService.closed_days": "closed days are public",
-    "DispatchService.closed_day_note": "what a public closed day means for a venue on a day; no record is read",
-    "DispatchService.session_notes": "closed-day notes for an application the caller already loaded (get() checked)",
     "StaffService.list": "the sign-in picker lists staff names before anyone is signed in",
     "StaffService.count": "first-run set-up asks whether any account exists before anyone is signed in",
     "StaffService.get": "a staff member's name and role (the sign-in picker, who entered a record)",

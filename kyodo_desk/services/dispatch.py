@@ -1,4 +1,8 @@
-"""Dispatch applications: intake, the status workflow, quotas, conflict-free booking, suggestions."""
+"""Dispatch applications: intake, the status workflow, quotas, conflict-free booking, suggestions.
+
+The service is composed of mixins, one job each: :mod:`dispatch_booking` (an advisor on a visit,
+quotas, suggestions) and :mod:`dispatch_visits` (calendars, .ics, closed days); the rules that need
+no database are in :mod:`dispatch_rules`, the loading of records in :mod:`dispatch_loading`."""
 
 from __future__ import annotations
 
@@ -13,28 +17,19 @@ from sqlalchemy.orm.exc import StaleDataError
 from kyodo_desk.db import search as search_index
 from kyodo_desk.db.dispatch_models import Advisor, DispatchApplication, DispatchSession, DispatchStatusChange
 from kyodo_desk.db.engine import Database
-from kyodo_desk.db.models import AuditLog, Organization, Staff, now
-from kyodo_desk.domain.dispatch import (
-    ACTIVE_BOOKING,
-    CANCELLED,
-    TRANSITIONS,
-    DispatchType,
-    Field,
-    SessionStatus,
-    Status,
-    Support,
-)
-from kyodo_desk.domain.enums import AuditAction, RegistrationStatus
+from kyodo_desk.db.models import Organization, now
+from kyodo_desk.domain.dispatch import TRANSITIONS, SessionStatus, Status
+from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.fiscal import fiscal_year_of
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.validation import ValidationError, Validator
-from kyodo_desk.domain.venue import at_center_refusal, off_site_note, venue_at_center
 from kyodo_desk.i18n import _
 from kyodo_desk.services.advisors import AdvisorService
-from kyodo_desk.services.base import Actor, NotFound, ServiceError, StaleEdit, audit, require
+from kyodo_desk.services.base import Actor, NotFound, StaleEdit, audit, require
 from kyodo_desk.services.conflict_retry import conflict_retrying
 from kyodo_desk.services.consultations import next_reference_for
 from kyodo_desk.services.dispatch_booking import BookingMixin
+from kyodo_desk.services.dispatch_loading import app_record, app_records
 from kyodo_desk.services.dispatch_records import (  # noqa: F401  (re-exported: callers import them from here)
     ApplicationInput,
     ApplicationRecord,
@@ -43,110 +38,17 @@ from kyodo_desk.services.dispatch_records import (  # noqa: F401  (re-exported: 
     SessionRecord,
     Suggestion,
 )
+from kyodo_desk.services.dispatch_rules import (  # noqa: F401  (re-exported: callers import them from here)
+    CLOSED_FOR_EDIT,
+    MAX_SESSIONS,
+    check_registration,
+    notice_refusal,
+    require_notice_allowed,
+    validate_application,
+)
+from kyodo_desk.services.dispatch_visits import VisitsMixin
 
 KIND = "dispatch"
-MAX_SESSIONS = 12
-# an application in one of these can no longer be corrected, nor its visits added or cancelled
-CLOSED_FOR_EDIT = ("completed", "withdrawn", "rejected")
-
-
-def _app_record(s: Session, app: DispatchApplication, *, history: bool = False) -> ApplicationRecord:
-    return _app_records(s, [app], history=history)[0]
-
-
-def _app_records(
-    s: Session, apps: builtins.list[DispatchApplication], *, history: bool = False
-) -> builtins.list[ApplicationRecord]:
-    """Records of *apps* in a fixed number of queries (organizations, advisors, sessions, history)."""
-    if not apps:
-        return []
-    ids = [a.id for a in apps]
-    orgs = {
-        o_id: (name, status)
-        for o_id, name, status in s.execute(
-            select(Organization.id, Organization.name, Organization.registration_status).where(
-                Organization.id.in_({a.organization_id for a in apps})
-            )
-        )
-    }
-    names: dict[int | None, str] = dict(s.execute(select(Advisor.id, Advisor.name)).all())
-    sessions: dict[int, builtins.list[SessionRecord]] = {i: [] for i in ids}
-    for x in s.scalars(
-        select(DispatchSession)
-        .where(DispatchSession.application_id.in_(ids))
-        .order_by(DispatchSession.application_id, DispatchSession.number)
-    ):
-        sessions[x.application_id].append(
-            SessionRecord(
-                x.id,
-                x.number,
-                x.advisor_id,
-                names.get(x.advisor_id, ""),
-                x.start_at,
-                x.end_at,
-                x.status,
-                x.attendance,
-                x.report_summary,
-                x.fee,
-                x.travel_cost,
-                x.ics_sequence,
-                x.override_reason,
-                x.version,
-            )
-        )
-    hist: dict[int, builtins.list[tuple]] = {i: [] for i in ids}
-    if history:
-        for h, name in s.execute(
-            select(DispatchStatusChange, Staff.display_name)
-            .outerjoin(Staff, Staff.id == DispatchStatusChange.staff_id)
-            .where(DispatchStatusChange.application_id.in_(ids))
-            .order_by(DispatchStatusChange.application_id, DispatchStatusChange.at, DispatchStatusChange.id)
-        ):
-            hist[h.application_id].append((h.at, h.from_status, h.to_status, name or "", h.note))
-    out = []
-    for app in apps:
-        org_name, org_status = orgs.get(app.organization_id, ("", None))
-        preferred = tuple(
-            (dt.datetime.fromisoformat(a), dt.datetime.fromisoformat(b)) for a, b in json.loads(app.preferred or "[]")
-        )
-        out.append(
-            ApplicationRecord(
-                app.id,
-                app.reference,
-                app.fiscal_year,
-                app.organization_id,
-                org_name or "",
-                org_status == RegistrationStatus.REGISTERED.value,
-                app.dispatch_type,
-                app.field,
-                app.topic,
-                preferred,
-                app.venue,
-                app.expected_participants,
-                tuple(x for x in app.support.split(",") if x),
-                app.status,
-                app.received_on,
-                tuple(sessions[app.id]),
-                tuple(hist[app.id]),
-                app.version,
-            )
-        )
-    return out
-
-
-def notice_refusal(app: ApplicationRecord) -> str:
-    """Why the 派遣決定通知書 cannot be printed for *app* ("" = it can).  It tells the group that the
-    dispatch is decided, so only from 派遣決定 on (and while that stays true: 実施済, 報告受領, 完了)."""
-    if app.status in ACTIVE_BOOKING:
-        return ""
-    return _("派遣決定通知書は、申請が「派遣決定」になってから印刷できます(いまは「{s}」)。").format(s=app.status_label)
-
-
-def require_notice_allowed(app: ApplicationRecord) -> None:
-    """The documents layer's check before building the notice (the screen disables the button too)."""
-    refusal = notice_refusal(app)
-    if refusal:
-        raise ServiceError(refusal)
 
 
 def _filtered(
@@ -163,48 +65,8 @@ def _filtered(
     return stmt
 
 
-def _validate(data: ApplicationInput, *, creating: bool) -> None:
-    """The checks shared by taking an application and correcting it (the number of visits and the
-    organization are only chosen when it is taken)."""
-    v = Validator()
-    v.required("topic", _("相談したい内容(テーマ)"), data.topic)
-    if data.dispatch_type not in {t.value for t in DispatchType}:
-        v.add("dispatch_type", _("「派遣の種類」を一覧から選んでください。"))
-    if data.field not in {f.value for f in Field}:
-        v.add("field", _("「分野」を一覧から選んでください。"))
-    if len(data.preferred) > 3:
-        v.add("preferred", _("「希望日時」は3つまでです。"))
-    if any(end <= start for start, end in data.preferred):
-        v.add("preferred", _("「希望日時」の終了は開始より後にしてください。"))
-    if creating and not 1 <= data.sessions <= MAX_SESSIONS:
-        v.add("sessions", _("「回数」は1〜12回で入力してください。"))
-    if any(x not in {s.value for s in Support} for x in data.support):
-        v.add("support", _("「参加サポート」を一覧から選んでください。"))
-    if data.expected_participants < 0:
-        v.add("expected_participants", _("「参加予定人数」は0以上で入力してください。"))
-    v.raise_if_any()
-
-
-def _check_registration(cfg, org: Organization, dispatch_type: str) -> None:
-    if (
-        dispatch_type in cfg.dispatch_types_requiring_registration
-        and org.registration_status != RegistrationStatus.REGISTERED.value
-    ):
-        raise ValidationError(
-            {
-                "organization_id": _(
-                    "{type}は「協働をすすめる市民団体」に登録済みの団体だけが申請できます({org}は{status})。"
-                ).format(
-                    type=DispatchType(dispatch_type).label(),
-                    org=org.name,
-                    status=RegistrationStatus(org.registration_status).label(),
-                )
-            }
-        )
-
-
 @conflict_retrying
-class DispatchService(BookingMixin):
+class DispatchService(BookingMixin, VisitsMixin):
     def __init__(self, db: Database, settings, calendar, advisors: AdvisorService):
         # the closed-days calendar is kept as ``closed_days``: an attribute named ``calendar`` would hide
         # the calendar() method below
@@ -216,17 +78,17 @@ class DispatchService(BookingMixin):
         was stored returns that application instead of a second one."""
         require(actor, Permission.DISPATCH_EDIT)
         cfg = self.settings.get()
-        _validate(data, creating=True)
+        validate_application(data, creating=True)
         received = data.received_on or dt.date.today()
         with self.db.write() as s:
             if request_key:
                 done = s.scalar(select(DispatchApplication).where(DispatchApplication.request_key == request_key))
                 if done is not None:
-                    return _app_record(s, done, history=True)
+                    return app_record(s, done, history=True)
             org = s.get(Organization, data.organization_id)
             if org is None:
                 raise ValidationError({"organization_id": _("「申請する団体」を選んでください。")})
-            _check_registration(cfg, org, data.dispatch_type)
+            check_registration(cfg, org, data.dispatch_type)
             app = DispatchApplication(
                 reference=next_reference_for(s, "D", received),
                 fiscal_year=fiscal_year_of(received),
@@ -258,7 +120,7 @@ class DispatchService(BookingMixin):
             )
             audit(s, actor, AuditAction.CREATE, KIND, app.id)
             s.flush()
-            return _app_record(s, app, history=True)
+            return app_record(s, app, history=True)
 
     def get(self, actor: Actor, app_id: int) -> ApplicationRecord:
         require(actor, Permission.DISPATCH_EDIT)
@@ -266,7 +128,7 @@ class DispatchService(BookingMixin):
             app = s.get(DispatchApplication, app_id)
             if app is None:
                 raise NotFound(_("派遣申請が見つかりません。"))
-            return _app_record(s, app, history=True)
+            return app_record(s, app, history=True)
 
     def list(
         self,
@@ -290,7 +152,7 @@ class DispatchService(BookingMixin):
             .limit(limit)
         )
         with self.db.read() as s:
-            return _app_records(s, builtins.list(s.scalars(stmt)))
+            return app_records(s, builtins.list(s.scalars(stmt)))
 
     def count(
         self,
@@ -394,107 +256,9 @@ class DispatchService(BookingMixin):
                 app.status = new_status
                 s.flush()
                 audit(s, actor, AuditAction.UPDATE, KIND, app.id, f"status={new_status}")
-                return _app_record(s, app, history=True)
+                return app_record(s, app, history=True)
         except StaleDataError as exc:
             raise StaleEdit(_("派遣申請")) from exc
-
-    def calendar(
-        self, actor: Actor, start: dt.date, end: dt.date, *, advisor_id: int | None = None
-    ) -> builtins.list[tuple[SessionRecord, ApplicationRecord]]:
-        """Booked visits in [start, end] for the week/month calendar (one advisor or the center)."""
-        require(actor, Permission.DISPATCH_EDIT)
-        with self.db.read() as s:
-            stmt = select(DispatchSession.application_id).where(
-                DispatchSession.start_at >= dt.datetime.combine(start, dt.time()),
-                DispatchSession.start_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time()),
-                DispatchSession.status != SessionStatus.CANCELLED.value,
-            )
-            if advisor_id is not None:
-                stmt = stmt.where(DispatchSession.advisor_id == advisor_id)
-            out = []
-            for app in s.scalars(
-                select(DispatchApplication).where(
-                    DispatchApplication.id.in_(stmt), DispatchApplication.status.not_in(CANCELLED)
-                )
-            ):
-                rec = _app_record(s, app)
-                out += [
-                    (x, rec)
-                    for x in rec.sessions
-                    if x.start_at
-                    and start <= x.start_at.date() <= end
-                    and x.status != SessionStatus.CANCELLED.value
-                    and (advisor_id is None or x.advisor_id == advisor_id)
-                ]
-            return sorted(out, key=lambda p: p[0].start_at or dt.datetime.min)
-
-    def closed_day_note(self, venue: str, day: dt.date) -> str:
-        """What the center's closed days mean for a visit at *venue* on *day* ("" = an open day):
-        at the center it cannot be booked; elsewhere it can, with a note saying so."""
-        closed = self.closed_days.calendar().reason(day)
-        if closed is None:
-            return ""
-        if venue_at_center(venue, self.settings.get().center_name):
-            refusal = at_center_refusal(closed, venue)
-            return refusal + (_("会場がセンターのため、この日は予約できません。") if venue.strip() else "")
-        return off_site_note(closed)
-
-    def session_notes(self, app: ApplicationRecord) -> dict[int, str]:
-        """The closed-day note of each booked, not cancelled visit of *app* that falls on one."""
-        out = {}
-        for x in app.sessions:
-            if x.start_at and x.status != SessionStatus.CANCELLED.value:
-                note = self.closed_day_note(app.venue, x.start_at.date())
-                if note:
-                    out[x.id] = note
-        return out
-
-    def advisor_visits(
-        self, actor: Actor, advisor_id: int, since: dt.date
-    ) -> tuple[
-        builtins.list[tuple[SessionRecord, ApplicationRecord]], builtins.list[tuple[SessionRecord, ApplicationRecord]]
-    ]:
-        """An advisor's visits from *since* on, for their .ics: (theirs now — cancelled ones included,
-        so calendars drop them — , visits they had that were moved to another advisor since).  The
-        moves are read from the audit rows of book() (``book session=N from_advisor=ID``)."""
-        require(actor, Permission.DISPATCH_EDIT)
-        start = dt.datetime.combine(since, dt.time())
-        suffix = f" from_advisor={advisor_id}"
-        with self.db.read() as s:
-            app_ids = set(
-                s.scalars(
-                    select(DispatchSession.application_id).where(
-                        DispatchSession.advisor_id == advisor_id, DispatchSession.start_at >= start
-                    )
-                )
-            )
-            moved: set[tuple[int, int]] = set()
-            for app_id, detail in s.execute(
-                select(AuditLog.entity_id, AuditLog.detail).where(
-                    AuditLog.entity == KIND, AuditLog.detail.like("book session=%" + suffix)
-                )
-            ):
-                number = detail.removeprefix("book session=").removesuffix(suffix)
-                if app_id is not None and detail.endswith(suffix) and number.isdigit():
-                    moved.add((app_id, int(number)))
-            apps = builtins.list(
-                s.scalars(
-                    select(DispatchApplication)
-                    .where(DispatchApplication.id.in_(app_ids | {a for a, _n in moved}))
-                    .order_by(DispatchApplication.id)
-                )
-            )
-            records = _app_records(s, apps)
-        current, former = [], []
-        for rec in records:
-            for x in rec.sessions:
-                if x.start_at is None or x.end_at is None or x.start_at < start:
-                    continue
-                if x.advisor_id == advisor_id:
-                    current.append((x, rec))
-                elif (rec.id, x.number) in moved:
-                    former.append((x, rec))
-        return current, former
 
     # ---- corrections ----------------------------------------------------------------
     def _open_application(self, s: Session, app_id: int) -> DispatchApplication:
@@ -511,7 +275,7 @@ class DispatchService(BookingMixin):
         """Correct what was asked (type, field, topic, preferred dates, venue, participants, support).
         Booked visits get a new .ics SEQUENCE when the topic or venue changes, so calendars update."""
         require(actor, Permission.DISPATCH_EDIT)
-        _validate(data, creating=False)
+        validate_application(data, creating=False)
         try:
             with self.db.write() as s:
                 app = self._open_application(s, app_id)
@@ -519,7 +283,7 @@ class DispatchService(BookingMixin):
                     raise StaleEdit(_("派遣申請"))
                 org = s.get_one(Organization, app.organization_id)
                 if data.dispatch_type != app.dispatch_type:
-                    _check_registration(self.settings.get(), org, data.dispatch_type)
+                    check_registration(self.settings.get(), org, data.dispatch_type)
                 new = {
                     "dispatch_type": data.dispatch_type,
                     "field": data.field,
@@ -531,7 +295,7 @@ class DispatchService(BookingMixin):
                 }
                 changed = [name for name, value in new.items() if getattr(app, name) != value]
                 if not changed:
-                    return _app_record(s, app, history=True)
+                    return app_record(s, app, history=True)
                 for name in changed:
                     setattr(app, name, new[name])
                 if {"topic", "venue", "dispatch_type"} & set(changed):  # all three are in the calendar entry
@@ -554,7 +318,7 @@ class DispatchService(BookingMixin):
                 )
                 s.flush()
                 audit(s, actor, AuditAction.UPDATE, KIND, app.id, "fields=" + ",".join(changed))
-                return _app_record(s, app, history=True)
+                return app_record(s, app, history=True)
         except StaleDataError as exc:
             raise StaleEdit(_("派遣申請")) from exc
 

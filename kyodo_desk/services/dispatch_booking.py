@@ -23,9 +23,6 @@ from kyodo_desk.services.base import Actor, NotFound, ServiceError, StaleEdit, a
 from kyodo_desk.services.dispatch_records import BookingConflict, QuotaStatus, SessionRecord, Suggestion
 
 KIND = "dispatch"
-MAX_SESSIONS = 12
-# an application in one of these can no longer be corrected, nor its visits added or cancelled
-CLOSED_FOR_EDIT = ("completed", "withdrawn", "rejected")
 
 if TYPE_CHECKING:
     from kyodo_desk.db.engine import Database
