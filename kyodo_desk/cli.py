@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         from kyodo_desk.services.base import ServiceError
         from kyodo_desk.services.database_trouble import explain
 
-        trouble = explain(exc)  # the GUI's words for a busy or unreachable database
+        trouble = explain(exc, command=True)  # the GUI's words for a busy or unreachable database
         if trouble is not None:
             log.warning("command %s: the database was %s (%s)", args.command, trouble.kind, type(exc).__name__)
             print(_("エラー: {message}").format(message=f"{trouble.title}\n{trouble.text}"), file=sys.stderr)

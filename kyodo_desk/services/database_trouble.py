@@ -32,14 +32,21 @@ def busy() -> DatabaseTrouble:
     return DatabaseTrouble("busy", _("データベースが混み合っています"), str(DatabaseBusy()))
 
 
-def lost() -> DatabaseTrouble:
-    return DatabaseTrouble("lost", _("サーバーに接続できません"), connection_lost_text())
+def lost(*, command: bool = False) -> DatabaseTrouble:
+    """*command*: for a batch command, which has no screen that keeps what was typed."""
+    text = (
+        connection_loss.message() + "\n\n" + _("サーバーにつながったら、同じコマンドをもう一度実行してください。")
+        if command
+        else connection_lost_text()
+    )
+    return DatabaseTrouble("lost", _("サーバーに接続できません"), text)
 
 
-def explain(exc: BaseException) -> DatabaseTrouble | None:
-    """The explanation for *exc* when the database was busy or unreachable, else None."""
+def explain(exc: BaseException, *, command: bool = False) -> DatabaseTrouble | None:
+    """The explanation for *exc* when the database was busy or unreachable, else None (*command*:
+    worded for a batch command rather than a screen)."""
     if is_database_busy(exc):
         return busy()
     if connection_loss.is_connection_lost(exc):
-        return lost()
+        return lost(command=command)
     return None

@@ -83,9 +83,11 @@ def test_a_command_that_cannot_reach_the_server_says_so(capsys):
         port = s.getsockname()[1]
     code = cli.main(["--database", f"postgresql+psycopg://desk@127.0.0.1:{port}/kyodo", "staff", "list"])
     err = capsys.readouterr().err
-    lost = database_trouble.lost()
+    lost = database_trouble.lost(command=True)
     assert code == 1
     assert lost.title in err and lost.text in err, err
+    assert "同じコマンドをもう一度実行してください" in err
+    assert "この画面に残っています" not in err  # a command has no screen keeping what was typed
     assert "refused" not in err.lower() and "psycopg" not in err.lower()
 
 
