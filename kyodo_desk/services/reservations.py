@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from kyodo_desk.db.engine import Database
 from kyodo_desk.db.lending_models import Device, DeviceModel, Loan, LoanItem, Reservation, ReservationItem
@@ -17,7 +18,7 @@ from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.validation import ValidationError, Validator, normalize_phone
 from kyodo_desk.i18n import _
 from kyodo_desk.services.availability import device_conflict, load_bookings, lock_devices
-from kyodo_desk.services.base import Actor, NotFound, ServiceError, audit, audit_shown, require
+from kyodo_desk.services.base import Actor, NotFound, ServiceError, StaleEdit, audit, audit_shown, require
 from kyodo_desk.services.calendar import CalendarService
 from kyodo_desk.services.conflict_retry import conflict_retrying
 from kyodo_desk.services.inventory import DeviceRecord, device_record
@@ -185,13 +186,21 @@ class ReservationService:
             return self._record(s, row)
 
     def cancel(self, actor: Actor, reservation_id: int) -> None:
+        """Cancel a reservation the desk listed as active.  One another desk has meanwhile handed
+        over (picked up) or cancelled is refused (StaleEdit), never marked cancelled over it."""
         require(actor, Permission.LENDING_OPERATE)
-        with self.db.write() as s:
-            row = s.get(Reservation, reservation_id)
-            if row is None:
-                raise NotFound(_("予約が見つかりません。"))
-            row.status = "cancelled"
-            audit(s, actor, AuditAction.UPDATE, "reservation", row.id, "cancel")
+        try:
+            with self.db.write() as s:
+                row = s.get(Reservation, reservation_id)
+                if row is None:
+                    raise NotFound(_("予約が見つかりません。"))
+                if row.status != "active":
+                    raise StaleEdit(_("予約"))
+                row.status = "cancelled"
+                s.flush()
+                audit(s, actor, AuditAction.UPDATE, "reservation", row.id, "cancel")
+        except StaleDataError as exc:  # picked up at another desk between the read and the write
+            raise StaleEdit(_("予約")) from exc
 
     def active(self, actor: Actor, *, organization_id: int | None = None) -> list[ReservationRecord]:
         require(actor, Permission.LENDING_OPERATE)
