@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -21,6 +22,7 @@ from kyodo_desk.services.plan_records import (
     PeriodRecord,
     PlanItemInput,
     PlanItemRecord,
+    ShownValue,
     SurveyInput,
     SurveyRecord,
     item_record,
@@ -256,24 +258,43 @@ class PlanEditingMixin:
             audit(s, actor, AuditAction.DELETE, "plan_survey", survey_id)
 
     def set_year_value(
-        self, actor: Actor, item_key: str, fiscal_year: int, value: float | None, note: str = ""
+        self,
+        actor: Actor,
+        item_key: str,
+        fiscal_year: int,
+        value: float | None,
+        note: str = "",
+        *,
+        shown: ShownValue | None = None,
     ) -> None:
-        """Type (or clear, with None) the value of a "manual" item for one fiscal year."""
+        """Type (or clear, with None) the value of a "manual" item for one fiscal year.
+        *shown*: what the desk showed for that year; when another desk has changed it since, the
+        save is refused (StaleEdit) instead of replacing the other desk's value.  None: no check."""
         require(actor, Permission.PLAN_EDIT)
         if not _year_ok(fiscal_year):
             raise ValidationError({"fiscal_year": _("「年度」を西暦で入力してください(例: 2025)。")})
-        with self.db.write() as s:
-            row = s.scalar(
-                select(PlanValue).where(PlanValue.item_key == item_key, PlanValue.fiscal_year == fiscal_year)
-            )
-            if value is None:
-                if row is not None:
-                    s.delete(row)
-            elif row is None:
-                s.add(PlanValue(item_key=item_key, fiscal_year=fiscal_year, value=float(value), note=note.strip()))
-            else:
-                row.value, row.note = float(value), note.strip()
-            audit(s, actor, AuditAction.UPDATE, "plan_value", None, f"key={item_key} fy={fiscal_year}")
+        try:
+            with self.db.write() as s:
+                row = s.scalar(
+                    select(PlanValue).where(PlanValue.item_key == item_key, PlanValue.fiscal_year == fiscal_year)
+                )
+                if shown is not None and (row.value if row is not None else None) != shown.value:
+                    raise StaleEdit(_("年度の値"))
+                if value is None:
+                    if row is not None:
+                        s.delete(row)
+                elif row is None:
+                    s.add(PlanValue(item_key=item_key, fiscal_year=fiscal_year, value=float(value), note=note.strip()))
+                else:
+                    row.value, row.note = float(value), note.strip()
+                s.flush()
+                audit(s, actor, AuditAction.UPDATE, "plan_value", None, f"key={item_key} fy={fiscal_year}")
+        except StaleDataError as exc:  # changed or cleared by another desk between the read and the write
+            raise StaleEdit(_("年度の値")) from exc
+        except IntegrityError as exc:  # another desk typed the first value of the year at the same moment
+            if shown is None:
+                raise
+            raise StaleEdit(_("年度の値")) from exc
 
 
 def _check_period(s: Session, data: PeriodInput, own_id: int | None) -> None:

@@ -87,6 +87,14 @@ class YearValue:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class ShownValue:
+    """The value a desk showed for a fiscal year before the user typed over it (None: empty).
+    A year's value has no form of its own, so the desk says what it saw instead of a version."""
+
+    value: float | None
+
+
 def item_record(row: PlanItem) -> PlanItemRecord:
     return PlanItemRecord(
         id=row.id,

@@ -35,6 +35,7 @@ from kyodo_desk.services.plan_records import (
     PeriodRecord,
     PlanItemInput,
     PlanItemRecord,
+    ShownValue,
     SurveyInput,
     SurveyRecord,
 )
@@ -340,9 +341,19 @@ class SurveyDialog(_PlanFormDialog):
 class YearValueDialog(_PlanFormDialog):
     """The value of a typed ("manual") item for one fiscal year; empty clears it."""
 
-    def __init__(self, ctx: AppContext, item: PlanItemRecord, fiscal_year: int, value: float | None, parent=None):
+    def __init__(
+        self,
+        ctx: AppContext,
+        item: PlanItemRecord,
+        fiscal_year: int,
+        value: float | None,
+        parent=None,
+        *,
+        shown: ShownValue | None = None,
+    ):
         super().__init__(ctx, _("年度の値の入力: {name}").format(name=item.name), parent)
         self.item = item
+        self.shown_year, self.shown = fiscal_year, shown  # the stored value this desk showed for that year
         self.fiscal_year = _year_box(fiscal_year, optional=False)
         self.value = QLineEdit(_shown(value))
         self.value.setObjectName("yearValue")
@@ -358,4 +369,6 @@ class YearValueDialog(_PlanFormDialog):
         except NumberProblem as exc:
             raise ValidationError({"value": _("数値で入力してください(例: 12)。")}) from exc
         actor, plan, key, fy = self.ctx.require_actor(), self.ctx.services.plan, self.item.key, self.fiscal_year.value()
-        return lambda: plan.set_year_value(actor, key, fy, value)
+        # another desk's change of the year shown since is refused; a year typed here was not shown
+        shown = self.shown if fy == self.shown_year else None
+        return lambda: plan.set_year_value(actor, key, fy, value, shown=shown)

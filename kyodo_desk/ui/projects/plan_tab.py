@@ -13,7 +13,7 @@ from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.projects import ValueSource
 from kyodo_desk.i18n import _, format_date
 from kyodo_desk.services.plan import Kpi, PlanKpis
-from kyodo_desk.services.plan_records import PeriodRecord, PlanItemRecord, SurveyRecord
+from kyodo_desk.services.plan_records import PeriodRecord, PlanItemRecord, ShownValue, SurveyRecord
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.projects.plan_dialogs import ItemDialog, PeriodDialog, SurveyDialog, YearValueDialog
 from kyodo_desk.ui.widgets.page import plain_label
@@ -339,7 +339,12 @@ class PlanTab(QWidget):
             return None
         fy = self.years.row_data(self.years.currentRow()) or fiscal_year_of(self.today)
         value = next((pt.value for pt in kpi.trend if pt.fiscal_year == fy), None)
-        return self._open(YearValueDialog(self.ctx, item, fy, value, self.window()))
+        period = self.period()
+        # the years of the period up to this one show the stored value: a save over another desk's
+        # change of it is refused (earlier years show the plan's own figures, later ones nothing yet)
+        stored = period is not None and period.first_fiscal_year <= fy <= fiscal_year_of(self.today)
+        shown = ShownValue(value) if stored else None
+        return self._open(YearValueDialog(self.ctx, item, fy, value, self.window(), shown=shown))
 
 
 def _fig_year(value: float | None, year: int | None, unit: str) -> str:
