@@ -173,8 +173,20 @@ class DispatchService(BookingMixin, VisitsMixin):
             return int(s.scalar(stmt) or 0)
 
     # ---- workflow -------------------------------------------------------------------
-    def record_report(self, actor: Actor, session_id: int, *, held: bool, attendance: int | None, summary: str) -> None:
-        """After a visit: attendance and a short summary (or that it did not take place)."""
+    def record_report(
+        self,
+        actor: Actor,
+        session_id: int,
+        *,
+        held: bool,
+        attendance: int | None,
+        summary: str,
+        expected_version: int | None = None,
+    ) -> int:
+        """After a visit: attendance and a short summary (or that it did not take place).
+        *expected_version*: the session's version the report dialog showed; when another desk
+        changed the visit since (its report, booking or cancellation), the report is refused
+        (StaleEdit).  Returns the session's new version."""
         require(actor, Permission.DISPATCH_EDIT)
         v = Validator()
         if held:
@@ -182,13 +194,20 @@ class DispatchService(BookingMixin, VisitsMixin):
                 v.add("attendance", _("「参加者数」を入力してください。"))
             v.required("summary", _("実施内容の要約"), summary)
         v.raise_if_any()
-        with self.db.write() as s:
-            sess = s.get(DispatchSession, session_id)
-            if sess is None:
-                raise NotFound(_("派遣の回が見つかりません。"))
-            sess.status = SessionStatus.HELD.value if held else SessionStatus.NO_SHOW.value
-            sess.attendance, sess.report_summary = attendance, summary.strip()
-            audit(s, actor, AuditAction.UPDATE, KIND, sess.application_id, f"report session={sess.number}")
+        try:
+            with self.db.write() as s:
+                sess = s.get(DispatchSession, session_id)
+                if sess is None:
+                    raise NotFound(_("派遣の回が見つかりません。"))
+                if expected_version is not None and sess.version != expected_version:
+                    raise StaleEdit(_("派遣の回"))
+                sess.status = SessionStatus.HELD.value if held else SessionStatus.NO_SHOW.value
+                sess.attendance, sess.report_summary = attendance, summary.strip()
+                s.flush()
+                audit(s, actor, AuditAction.UPDATE, KIND, sess.application_id, f"report session={sess.number}")
+                return sess.version
+        except StaleDataError as exc:
+            raise StaleEdit(_("派遣の回")) from exc
 
     def change_status(
         self, actor: Actor, app_id: int, expected_version: int, new_status: str, note: str = ""
@@ -355,16 +374,30 @@ class DispatchService(BookingMixin, VisitsMixin):
                 sess.version,
             )
 
-    def cancel_session(self, actor: Actor, session_id: int, reason: str) -> SessionRecord:
+    def cancel_session(
+        self, actor: Actor, session_id: int, reason: str, *, expected_version: int | None = None
+    ) -> SessionRecord:
         """Call off one visit of a series.  It stops counting against the quotas and its calendar
-        entry is sent again as cancelled (SEQUENCE+1).  The reason is required and audited."""
+        entry is sent again as cancelled (SEQUENCE+1).  The reason is required and audited.
+        *expected_version*: the session's version the desk showed; a visit another desk booked,
+        moved or reported since is not called off unseen (StaleEdit)."""
         require(actor, Permission.DISPATCH_EDIT)
         if not reason.strip():
             raise ValidationError({"reason": _("「中止の理由」を入力してください。")})
+        try:
+            return self._cancel_session(actor, session_id, reason, expected_version)
+        except StaleDataError as exc:
+            raise StaleEdit(_("派遣の回")) from exc
+
+    def _cancel_session(
+        self, actor: Actor, session_id: int, reason: str, expected_version: int | None
+    ) -> SessionRecord:
         with self.db.write() as s:
             sess = s.get(DispatchSession, session_id)
             if sess is None:
                 raise NotFound(_("派遣の回が見つかりません。"))
+            if expected_version is not None and sess.version != expected_version:
+                raise StaleEdit(_("派遣の回"))
             app = self._open_application(s, sess.application_id)
             if sess.status != SessionStatus.PLANNED.value:
                 raise ValidationError(

@@ -37,7 +37,7 @@ class CancelSessionDialog(AskReasonDialog):
             ok_label=_("この回を中止する"),
             cancel_label=_("やめる"),
             max_length=200,
-            action=lambda reason: dispatch.cancel_session(actor, session.id, reason),
+            action=lambda reason: dispatch.cancel_session(actor, session.id, reason, expected_version=session.version),
             on_done=lambda _record: ctx.events.emit_changed("dispatch", [app.id]),
             parent=parent,
         )

@@ -5,6 +5,8 @@ short summary (record_report), the others a confirmation.  The service checks ev
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 from kyodo_desk.domain.dispatch import SessionStatus, Status
 from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import N_, _
+from kyodo_desk.services.base import StaleEdit
 from kyodo_desk.services.dispatch import ApplicationRecord
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.dispatch.common import banner, error_label, show_text, when_text
@@ -165,6 +168,7 @@ class ReportDialog(QDialog):
             (
                 r.session.id,
                 r.session.number,
+                r.session.version,  # what this dialog showed: another desk's report since is refused
                 r.held.isChecked(),
                 r.attendance.value() if r.held.isChecked() else None,
                 r.summary.toPlainText() if r.held.isChecked() else "",
@@ -175,13 +179,16 @@ class ReportDialog(QDialog):
 
         def write(_p):
             problems: dict[int, str] = {}
-            for sid, number, held, attendance, summary in entries:
+            saved: dict[int, int] = {}  # session id → its new version (a second 保存 after a problem)
+            for sid, number, seen, held, attendance, summary in entries:
                 try:
-                    dispatch.record_report(actor, sid, held=held, attendance=attendance, summary=summary)
-                except ValidationError as exc:
+                    saved[sid] = dispatch.record_report(
+                        actor, sid, held=held, attendance=attendance, summary=summary, expected_version=seen
+                    )
+                except (ValidationError, StaleEdit) as exc:  # said under that visit; the others are saved
                     problems[number] = str(exc)
             if problems:
-                return ("problems", problems)
+                return ("problems", (problems, saved))
             if not advance:
                 return ("saved", dispatch.get(actor, app.id))
             current = dispatch.get(actor, app.id)
@@ -195,8 +202,11 @@ class ReportDialog(QDialog):
         outcome, value = result
         self.ctx.events.emit_changed("dispatch", [self.app.id])
         if outcome == "problems":
+            problems, saved = value
             for row in self.rows:
-                show_text(row.error, value.get(row.session.number, ""))
+                if row.session.id in saved:
+                    row.session = replace(row.session, version=saved[row.session.id])
+                show_text(row.error, problems.get(row.session.number, ""))
             show_text(self.banner, _("入力が足りない回があります。赤い字の説明を見て直してください。"))
             return
         self.done_.emit(value)
