@@ -58,6 +58,7 @@ def test_a_visit_reported_at_another_desk_meanwhile_is_refused_under_that_visit(
     qtbot.waitUntil(row.error.isVisible, timeout=5000)
     assert "別の窓口で変更されました" in row.error.text() and "開き直し" in row.error.text()
     assert dialog.isVisible() and row.summary.toPlainText() == "古い画面からの報告"  # typing kept
+    assert dialog.banner.text() == "保存できなかった回があります。赤い字の説明を見てください。"  # no visit was saved
     stored = services.dispatch.get(admin, app.id)
     assert stored.status == "done"
     assert (stored.sessions[0].attendance, stored.sessions[0].report_summary) == (18, "決算書の作り方")
@@ -73,6 +74,7 @@ def test_a_second_save_after_a_problem_keeps_this_desks_first_save(qtbot, open_p
     dialog.submit()
     qtbot.waitUntil(second.error.isVisible, timeout=5000)
     assert "実施内容の要約" in second.error.text()
+    assert "ほかの回は保存しました" in dialog.banner.text()  # the first visit's report is stored
     assert services.dispatch.get(admin, app.id).sessions[0].attendance == 12
     second.summary.setPlainText("帳簿のつけ方")
     with qtbot.waitSignal(dialog.done_, timeout=5000):

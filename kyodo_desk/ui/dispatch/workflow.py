@@ -207,7 +207,11 @@ class ReportDialog(QDialog):
                 if row.session.id in saved:
                     row.session = replace(row.session, version=saved[row.session.id])
                 show_text(row.error, problems.get(row.session.number, ""))
-            show_text(self.banner, _("入力が足りない回があります。赤い字の説明を見て直してください。"))
+            # a missing field or another desk's change since this dialog opened: each is said under its visit
+            text = _("保存できなかった回があります。赤い字の説明を見てください。")
+            if saved:
+                text += _("ほかの回は保存しました。")
+            show_text(self.banner, text)
             return
         self.done_.emit(value)
         self.accept()
