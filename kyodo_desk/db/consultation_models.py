@@ -42,8 +42,10 @@ class ConsultationCategory(Base):
     name: Mapped[str] = mapped_column(String(100))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # see migration 0016
 
     __table_args__ = (UniqueConstraint("fiscal_year", "parent_id", "name", name="uq_consultation_category_name"),)
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ConsultationCase(Base):

@@ -53,6 +53,9 @@ class AdvisorException(Base):
     start_time: Mapped[dt.time | None] = mapped_column(Time, default=None)
     end_time: Mapped[dt.time | None] = mapped_column(Time, default=None)
     reason: Mapped[str] = mapped_column(String(200), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # see migration 0016
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class DispatchApplication(Base):

@@ -26,8 +26,10 @@ class DeviceModel(Base):
     model_name: Mapped[str] = mapped_column(String(100))
     accessories: Mapped[str] = mapped_column(Text, default="[]")
     loan_days: Mapped[int | None] = mapped_column(Integer, default=None)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # see migration 0016
 
     __table_args__ = (UniqueConstraint("maker", "model_name", name="uq_device_model_maker_model"),)
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Device(Base):
@@ -157,3 +159,6 @@ class LabelTemplateRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(60), unique=True)
     definition: Mapped[str] = mapped_column(Text)  # JSON, mm
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # see migration 0016
+
+    __mapper_args__ = {"version_id_col": version}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
@@ -47,6 +47,9 @@ class LabelTemplate:
     maker: str = ""  # 「エーワン」「コクヨ」; empty for generic and user-defined sheets
     product: str = ""  # the maker's product number, as printed on the package
     source: str = ""  # where the geometry comes from (catalogue page)
+    # the stored sheet's version when read (services/labels.py refuses a save over a newer one);
+    # 0: built in, or not saved yet.  Not part of the sheet: left out of to_json() and of ==.
+    version: int = field(default=0, compare=False)
 
     @property
     def per_sheet(self) -> int:
@@ -71,7 +74,7 @@ class LabelTemplate:
         return problems
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
+        return json.dumps({k: v for k, v in asdict(self).items() if k != "version"}, ensure_ascii=False)
 
     def position(self, index: int) -> tuple[float, float]:
         """Bottom-left corner (points, before offset) of label *index* (0-based, row by row)."""

@@ -37,6 +37,7 @@ class ExceptionDay:
     start: dt.time | None = None
     end: dt.time | None = None
     reason: str = ""
+    version: int = 0  # the stored exception's version when read; 0 in what a desk sends
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def advisor_record(s: Session, row: Advisor) -> AdvisorRecord:
         )
     )
     exceptions = tuple(
-        ExceptionDay(e.day, e.available, e.start_time, e.end_time, e.reason)
+        ExceptionDay(e.day, e.available, e.start_time, e.end_time, e.reason, e.version)
         for e in s.scalars(
             select(AdvisorException).where(AdvisorException.advisor_id == row.id).order_by(AdvisorException.day)
         )
@@ -213,38 +214,68 @@ class AdvisorService:
         except StaleDataError as exc:
             raise StaleEdit(_("アドバイザー")) from exc
 
-    def add_exception(self, actor: Actor, advisor_id: int, exc: ExceptionDay) -> None:
+    def add_exception(
+        self, actor: Actor, advisor_id: int, exc: ExceptionDay, expected_version: int | None = None
+    ) -> None:
+        """Set the exception for *exc.day*, replacing the one that day has.  *expected_version*: the
+        version of that day's exception as the desk showed it, None when it showed none; when another
+        desk added, changed or removed that day's exception since, nothing is saved (StaleEdit)."""
         require(actor, Permission.DISPATCH_EDIT)
         if exc.available and (exc.start is None or exc.end is None or exc.end <= exc.start):
             from kyodo_desk.domain.validation import ValidationError
 
             raise ValidationError({"start": _("対応できる日の時間帯(開始・終了)を入力してください。")})
-        with self.db.write() as s:
-            s.execute(
-                delete(AdvisorException).where(
-                    AdvisorException.advisor_id == advisor_id, AdvisorException.day == exc.day
-                )
-            )
-            s.add(
-                AdvisorException(
-                    advisor_id=advisor_id,
-                    day=exc.day,
-                    available=exc.available,
-                    start_time=exc.start,
-                    end_time=exc.end,
-                    reason=exc.reason.strip()[:200],
-                )
-            )
-            audit(s, actor, AuditAction.UPDATE, KIND, advisor_id, "exception")
+        try:
+            with self.db.write() as s:
+                row = self._exception_row(s, advisor_id, exc.day)
+                if (row.version if row else None) != expected_version:
+                    raise StaleEdit(_("日ごとの例外"))
+                if row is None:
+                    row = AdvisorException(advisor_id=advisor_id, day=exc.day)
+                    s.add(row)
+                row.available, row.start_time, row.end_time = exc.available, exc.start, exc.end
+                row.reason = exc.reason.strip()[:200]
+                s.flush()  # an UPDATE ... WHERE version=? another desk got to first: StaleDataError
+                audit(s, actor, AuditAction.UPDATE, KIND, advisor_id, "exception")
+        except StaleDataError as stale:
+            raise StaleEdit(_("日ごとの例外")) from stale
 
-    def remove_exception(self, actor: Actor, advisor_id: int, day: dt.date) -> None:
-        """Drop the exception for *day*: the weekly pattern applies again."""
+    def remove_exception(
+        self, actor: Actor, advisor_id: int, day: dt.date, expected_version: int | None = None
+    ) -> None:
+        """Drop the exception for *day*: the weekly pattern applies again.  *expected_version*: the
+        version of the exception the desk showed (None: not checked); when another desk changed it
+        since, nothing is removed (StaleEdit).  One another desk removed already is simply gone."""
         require(actor, Permission.DISPATCH_EDIT)
-        with self.db.write() as s:
-            s.execute(
-                delete(AdvisorException).where(AdvisorException.advisor_id == advisor_id, AdvisorException.day == day)
-            )
-            audit(s, actor, AuditAction.UPDATE, KIND, advisor_id, "exception removed")
+        try:
+            with self.db.write() as s:
+                row = self._exception_row(s, advisor_id, day)
+                if row is not None and expected_version is not None and row.version != expected_version:
+                    raise StaleEdit(_("日ごとの例外"))
+                s.execute(
+                    delete(AdvisorException).where(
+                        AdvisorException.advisor_id == advisor_id, AdvisorException.day == day
+                    )
+                )
+                audit(s, actor, AuditAction.UPDATE, KIND, advisor_id, "exception removed")
+        except StaleDataError as exc:
+            raise StaleEdit(_("日ごとの例外")) from exc
+
+    @staticmethod
+    def _exception_row(s: Session, advisor_id: int, day: dt.date) -> AdvisorException | None:
+        """*day*'s exception, if it has one.  The advisor's row is locked first (PostgreSQL), so two
+        desks adding the same day wait for each other instead of both inserting one."""
+        if s.get(Advisor, advisor_id, with_for_update=True) is None:
+            raise NotFound(_("アドバイザーが見つかりません。"))
+        rows = s.scalars(
+            select(AdvisorException)
+            .where(AdvisorException.advisor_id == advisor_id, AdvisorException.day == day)
+            .order_by(AdvisorException.id)
+        ).all()
+        row = rows[0] if rows else None
+        for extra in rows[1:]:  # two for one day (written before 0016 by two desks at once): keep the first
+            s.delete(extra)
+        return row
 
 
 def windows_on(advisor: AdvisorRecord, day: dt.date) -> list[tuple[dt.time, dt.time]]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from kyodo_desk.db.consultation_models import ConsultationCategory
 from kyodo_desk.db.engine import Database
@@ -14,7 +15,7 @@ from kyodo_desk.domain.enums import AuditAction
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _
-from kyodo_desk.services.base import Actor, NotFound, audit, require
+from kyodo_desk.services.base import Actor, NotFound, StaleEdit, audit, require
 from kyodo_desk.services.conflict_retry import conflict_retrying
 
 
@@ -27,6 +28,7 @@ class Category:
     sort_order: int
     active: bool
     parent_name: str = ""
+    version: int = 0  # the row's version when read: rename() refuses a save over a newer one
 
     @property
     def full_name(self) -> str:
@@ -101,9 +103,11 @@ class CategoryService:
         names = {r.id: r.name for r in tops}
         out: list[Category] = []
         for top in tops:
-            out.append(Category(top.id, top.fiscal_year, None, top.name, top.sort_order, top.active))
+            out.append(
+                Category(top.id, top.fiscal_year, None, top.name, top.sort_order, top.active, version=top.version)
+            )
             out += [
-                Category(r.id, r.fiscal_year, r.parent_id, r.name, r.sort_order, r.active, names[top.id])
+                Category(r.id, r.fiscal_year, r.parent_id, r.name, r.sort_order, r.active, names[top.id], r.version)
                 for r in rows
                 if r.parent_id == top.id
             ]
@@ -139,7 +143,9 @@ class CategoryService:
             s.add(row)
             s.flush()
             audit(s, actor, AuditAction.CREATE, "consultation_category", row.id)
-            return Category(row.id, row.fiscal_year, row.parent_id, row.name, row.sort_order, row.active)
+            return Category(
+                row.id, row.fiscal_year, row.parent_id, row.name, row.sort_order, row.active, version=row.version
+            )
 
     def set_active(self, actor: Actor, category_id: int, active: bool) -> None:
         """Categories already used are never deleted, only hidden for new consultations."""
@@ -151,13 +157,26 @@ class CategoryService:
             row.active = active
             audit(s, actor, AuditAction.UPDATE, "consultation_category", row.id, "fields=active")
 
-    def rename(self, actor: Actor, category_id: int, name: str) -> None:
+    def rename(self, actor: Actor, category_id: int, name: str, expected_version: int | None = None) -> Category:
+        """*expected_version*: the category's version the desk showed; when another desk renamed it
+        (or hid it, or showed it again) since, the rename is refused (StaleEdit)."""
         require(actor, Permission.SETTINGS_EDIT)
         if not name.strip():
             raise ValidationError({"name": _("「分類名」を入力してください。")})
-        with self.db.write() as s:
-            row = s.get(ConsultationCategory, category_id)
-            if row is None:
-                raise NotFound(_("分類が見つかりません。"))
-            row.name = name.strip()
-            audit(s, actor, AuditAction.UPDATE, "consultation_category", row.id, "fields=name")
+        try:
+            with self.db.write() as s:
+                row = s.get(ConsultationCategory, category_id)
+                if row is None:
+                    raise NotFound(_("分類が見つかりません。"))
+                if expected_version is not None and row.version != expected_version:
+                    raise StaleEdit(_("分類"))
+                row.name = name.strip()
+                s.flush()  # the UPDATE ... WHERE version=? (StaleDataError when another desk got there first)
+                audit(s, actor, AuditAction.UPDATE, "consultation_category", row.id, "fields=name")
+                parent = s.get(ConsultationCategory, row.parent_id) if row.parent_id is not None else None
+                return Category(
+                    row.id, row.fiscal_year, row.parent_id, row.name, row.sort_order, row.active,
+                    parent.name if parent else "", row.version,
+                )  # fmt: skip
+        except StaleDataError as exc:
+            raise StaleEdit(_("分類")) from exc

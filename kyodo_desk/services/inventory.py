@@ -41,6 +41,7 @@ class DeviceModelRecord:
     model_name: str
     accessories: tuple[Accessory, ...]
     loan_days: int
+    version: int = 0  # the row's version when read: save_model() refuses a save over a newer one
 
     @property
     def label(self) -> str:
@@ -105,6 +106,7 @@ def model_record(row: DeviceModel) -> DeviceModelRecord:
         row.model_name,
         parse_accessories(row.accessories),
         row.loan_days or DEFAULT_LOAN_DAYS.get(row.kind, 7),
+        row.version,
     )
 
 
@@ -196,7 +198,10 @@ class InventoryService:
         accessories: list[Accessory],
         loan_days: int | None = None,
         model_id: int | None = None,
+        expected_version: int | None = None,
     ) -> DeviceModelRecord:
+        """Add a model (*model_id* None) or change one.  *expected_version*: the model's version the
+        desk showed; when another desk saved the model since, the save is refused (StaleEdit)."""
         require(actor, Permission.INVENTORY_EDIT)
         v = Validator()
         v.required("model_name", _("型番"), model_name)
@@ -208,27 +213,32 @@ class InventoryService:
             v.add("accessories", _("「付属品」は名前と1以上の個数を入れてください。"))
         v.raise_if_any()
         payload = json.dumps([{"name": a.name.strip(), "count": a.count} for a in accessories], ensure_ascii=False)
-        with self.db.write() as s:
-            row = s.get(DeviceModel, model_id) if model_id else None
-            if row is None:
-                if s.scalar(
-                    select(DeviceModel.id).where(
-                        DeviceModel.maker == maker.strip(), DeviceModel.model_name == model_name.strip()
-                    )
-                ):
-                    raise ValidationError({"model_name": _("同じメーカー・型番の機種がすでにあります。")})
-                row = DeviceModel(kind=kind, maker=maker.strip(), model_name=model_name.strip())
-                s.add(row)
-            row.kind, row.maker, row.model_name, row.accessories, row.loan_days = (
-                kind,
-                maker.strip(),
-                model_name.strip(),
-                payload,
-                loan_days,
-            )
-            s.flush()
-            audit(s, actor, AuditAction.UPDATE if model_id else AuditAction.CREATE, "device_model", row.id)
-            return model_record(row)
+        try:
+            with self.db.write() as s:
+                row = s.get(DeviceModel, model_id) if model_id else None
+                if row is None:
+                    if s.scalar(
+                        select(DeviceModel.id).where(
+                            DeviceModel.maker == maker.strip(), DeviceModel.model_name == model_name.strip()
+                        )
+                    ):
+                        raise ValidationError({"model_name": _("同じメーカー・型番の機種がすでにあります。")})
+                    row = DeviceModel(kind=kind, maker=maker.strip(), model_name=model_name.strip())
+                    s.add(row)
+                elif expected_version is not None and row.version != expected_version:
+                    raise StaleEdit(_("機種"))
+                row.kind, row.maker, row.model_name, row.accessories, row.loan_days = (
+                    kind,
+                    maker.strip(),
+                    model_name.strip(),
+                    payload,
+                    loan_days,
+                )
+                s.flush()  # an UPDATE ... WHERE version=? another desk got to first: StaleDataError
+                audit(s, actor, AuditAction.UPDATE if model_id else AuditAction.CREATE, "device_model", row.id)
+                return model_record(row)
+        except StaleDataError as exc:
+            raise StaleEdit(_("機種")) from exc
 
     # ---- devices --------------------------------------------------------------------
     def create(self, actor: Actor, data: DeviceInput) -> DeviceRecord:

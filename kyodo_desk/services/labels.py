@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from kyodo_desk.db.engine import Database
 from kyodo_desk.db.lending_models import Device, DeviceModel, LabelTemplateRow
@@ -22,7 +24,7 @@ from kyodo_desk.domain.lending import DeviceKind
 from kyodo_desk.domain.permissions import Permission
 from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _
-from kyodo_desk.services.base import Actor, ServiceError, audit, require
+from kyodo_desk.services.base import Actor, ServiceError, StaleEdit, audit, require
 from kyodo_desk.services.inventory import normalize_tag
 
 
@@ -37,13 +39,19 @@ class LabelService:
         with self.db.read() as s:
             for row in s.scalars(select(LabelTemplateRow).order_by(LabelTemplateRow.name)):
                 try:
-                    out[row.name] = LabelTemplate(**json.loads(row.definition))
+                    stored = {k: v for k, v in json.loads(row.definition).items() if k != "version"}
+                    out[row.name] = LabelTemplate(**stored, version=row.version)
                 except (TypeError, ValueError):
                     continue
         return {t.name: t for t in ordered_templates(out)}
 
-    def save_template(self, actor: Actor, template: LabelTemplate) -> None:
-        """Add or replace a user-defined sheet (built-in names can't be replaced)."""
+    def save_template(
+        self, actor: Actor, template: LabelTemplate, expected_version: int | None = None
+    ) -> LabelTemplate:
+        """Add a user-defined sheet (*expected_version* None: the desk showed no sheet of that name)
+        or replace one (*expected_version*: the stored sheet's version the desk showed).  Built-in
+        names can't be replaced; a name another desk took meanwhile is refused under the name, and a
+        sheet another desk saved since it was shown is refused (StaleEdit).  Returns the stored sheet."""
         require(actor, Permission.INVENTORY_EDIT)
         if template.name in builtin_templates():
             raise ValidationError(
@@ -52,15 +60,31 @@ class LabelService:
         problems = template.validate()
         if problems:
             raise ValidationError({"template": "\n".join(problems)})
-        with self.db.write() as s:
-            row = s.scalar(select(LabelTemplateRow).where(LabelTemplateRow.name == template.name))
-            if row is None:
-                row = LabelTemplateRow(name=template.name, definition=template.to_json())
-                s.add(row)
-            else:
-                row.definition = template.to_json()
-            s.flush()
-            audit(s, actor, AuditAction.UPDATE, "label_template", row.id)
+        try:
+            with self.db.write() as s:
+                row = s.scalar(select(LabelTemplateRow).where(LabelTemplateRow.name == template.name))
+                if row is None and expected_version is not None:  # the sheet shown is gone
+                    raise StaleEdit(_("ラベル用紙"))
+                if row is None:
+                    row = LabelTemplateRow(name=template.name, definition=template.to_json())
+                    s.add(row)
+                elif expected_version is None:  # another desk added a sheet of this name meanwhile
+                    raise ValidationError(
+                        {
+                            "name": _("「{name}」という用紙はもうあります。別の名前にしてください。").format(
+                                name=template.name
+                            )
+                        }
+                    )
+                elif row.version != expected_version:
+                    raise StaleEdit(_("ラベル用紙"))
+                else:
+                    row.definition = template.to_json()
+                s.flush()  # an UPDATE ... WHERE version=? another desk got to first: StaleDataError
+                audit(s, actor, AuditAction.UPDATE, "label_template", row.id)
+                return replace(template, version=row.version)
+        except StaleDataError as exc:
+            raise StaleEdit(_("ラベル用紙")) from exc
 
     def label_data(self, actor: Actor, tags: list[str] | None = None) -> list[LabelData]:
         """Labels for *tags* (in the given order) or for every device not retired (tags None)."""

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _
+from kyodo_desk.services.base import StaleEdit
 from kyodo_desk.services.consultation_categories import Category
 from kyodo_desk.ui.consultations.common import CATEGORY_KIND, fiscal_year_combo
 from kyodo_desk.ui.context import AppContext
@@ -178,6 +179,9 @@ class CategoriesDialog(QDialog):
         if isinstance(exc, ValidationError):
             self.errors.show(exc.errors)
             self.name.setFocus()
+        elif isinstance(exc, StaleEdit):  # another desk renamed or hid it: the typed name stays
+            self.errors.show({"name": str(exc)})
+            self.name.setFocus()
         else:
             report_error(self, exc, self.ctx.log_file)
 
@@ -199,7 +203,7 @@ class CategoriesDialog(QDialog):
         if c is None:
             return
         actor, service, name = self.ctx.require_actor(), self.ctx.services.consultation_categories, self.name.text()
-        self._run(lambda _p: (service.rename(actor, c.id, name), c.id)[1])
+        self._run(lambda _p: (service.rename(actor, c.id, name, c.version), c.id)[1])
 
     def toggle_active(self) -> None:
         c = self.current()

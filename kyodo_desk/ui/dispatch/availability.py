@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QT
 from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.i18n import _, weekday_short
 from kyodo_desk.services.advisors import ExceptionDay, Window
+from kyodo_desk.services.base import StaleEdit
 from kyodo_desk.ui.context import AppContext
 from kyodo_desk.ui.dispatch.common import cell, date_edit, error_label, qtime, show_text, table, time_edit, weekday_name
 from kyodo_desk.ui.errors import report_error
@@ -177,9 +178,11 @@ class ExceptionsEditor(QWidget):
             self.reason.text(),
         )
         actor, advisors, advisor_id = self.ctx.require_actor(), self.ctx.services.advisors, self.advisor_id
+        # the version of that day's exception as shown, None when the list shows none that day
+        shown = next((e.version for e in self.days if e.day == exc.day), None)
         show_text(self.error, "")
         self.ctx.tasks.run(
-            lambda _p: advisors.add_exception(actor, advisor_id, exc) or advisors.get(actor, advisor_id),
+            lambda _p: advisors.add_exception(actor, advisor_id, exc, shown) or advisors.get(actor, advisor_id),
             on_done=self._saved,
             on_error=self._failed,
             write=True,
@@ -191,10 +194,11 @@ class ExceptionsEditor(QWidget):
         if self.advisor_id is None or item is None:
             show_text(self.error, _("削除する日を一覧から選んでください。"))
             return
-        day = item.data(Qt.ItemDataRole.UserRole).day
+        shown: ExceptionDay = item.data(Qt.ItemDataRole.UserRole)
+        day, version = shown.day, shown.version
         actor, advisors, advisor_id = self.ctx.require_actor(), self.ctx.services.advisors, self.advisor_id
         self.ctx.tasks.run(
-            lambda _p: advisors.remove_exception(actor, advisor_id, day) or advisors.get(actor, advisor_id),
+            lambda _p: advisors.remove_exception(actor, advisor_id, day, version) or advisors.get(actor, advisor_id),
             on_done=self._saved,
             on_error=self._failed,
             write=True,
@@ -208,7 +212,7 @@ class ExceptionsEditor(QWidget):
         self.changed.emit()
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, ValidationError):
+        if isinstance(exc, (ValidationError, StaleEdit)):  # what was typed stays
             show_text(self.error, str(exc))
         else:
             report_error(self, exc, self.ctx.log_file)

@@ -193,11 +193,13 @@ class DeviceModelsDialog(QDialog):
             self.loan_days.value() or None,
         )
         model_id = self.current_id
+        shown = next((m for m in self.models if m.id == model_id), None)
+        expected = shown.version if shown is not None else None  # another desk's save since: StaleEdit
         self.save_button.setEnabled(False)
         self.errors.clear()
         self.message.show_message("")
         self.ctx.tasks.run(
-            lambda _p: inventory.save_model(actor, *args, model_id=model_id),
+            lambda _p: inventory.save_model(actor, *args, model_id=model_id, expected_version=expected),
             on_done=self._saved,
             on_error=self._failed,
             write=True,
@@ -217,7 +219,7 @@ class DeviceModelsDialog(QDialog):
         if isinstance(exc, ValidationError):
             self.errors.show(exc.errors)
             self.message.show_message("\n".join(exc.errors.values()), "error")
-        elif isinstance(exc, ServiceError):
+        elif isinstance(exc, ServiceError):  # StaleEdit too: what was typed stays in the form
             self.message.show_message(str(exc), "error")
         else:
             report_error(self, exc, self.ctx.log_file)

@@ -145,8 +145,8 @@ class LabelTemplateDialog(QDialog):
         actor, service = self.ctx.require_actor(), self.service
         self.save_button.setEnabled(False)
         self.ctx.tasks.run(
-            lambda _p: service.save_template(actor, template),
-            on_done=lambda _r: self._done(template),
+            lambda _p: service.save_template(actor, template),  # a new sheet: a name taken meanwhile is refused
+            on_done=self._done,
             on_error=self._failed,
             write=True,
             owner=self,
