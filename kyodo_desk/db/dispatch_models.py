@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, Time
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, Time, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kyodo_desk.db.models import Base, now
@@ -54,6 +54,8 @@ class AdvisorException(Base):
     end_time: Mapped[dt.time | None] = mapped_column(Time, default=None)
     reason: Mapped[str] = mapped_column(String(200), default="")
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # see migration 0016
+    # a removed exception keeps its row (reason and times cleared), so its version keeps counting
+    removed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -78,7 +78,9 @@ def advisor_record(s: Session, row: Advisor) -> AdvisorRecord:
     exceptions = tuple(
         ExceptionDay(e.day, e.available, e.start_time, e.end_time, e.reason, e.version)
         for e in s.scalars(
-            select(AdvisorException).where(AdvisorException.advisor_id == row.id).order_by(AdvisorException.day)
+            select(AdvisorException)
+            .where(AdvisorException.advisor_id == row.id, AdvisorException.removed.is_(False))
+            .order_by(AdvisorException.day)
         )
     )
     return AdvisorRecord(
@@ -219,7 +221,8 @@ class AdvisorService:
     ) -> None:
         """Set the exception for *exc.day*, replacing the one that day has.  *expected_version*: the
         version of that day's exception as the desk showed it, None when it showed none; when another
-        desk added, changed or removed that day's exception since, nothing is saved (StaleEdit)."""
+        desk added, changed or removed that day's exception since (also removed and set again: the
+        day keeps one row whose version only grows), nothing is saved (StaleEdit)."""
         require(actor, Permission.DISPATCH_EDIT)
         if exc.available and (exc.start is None or exc.end is None or exc.end <= exc.start):
             from kyodo_desk.domain.validation import ValidationError
@@ -228,11 +231,13 @@ class AdvisorService:
         try:
             with self.db.write() as s:
                 row = self._exception_row(s, advisor_id, exc.day)
-                if (row.version if row else None) != expected_version:
+                shown_now = row if row is not None and not row.removed else None  # what a desk shows now
+                if (shown_now.version if shown_now else None) != expected_version:
                     raise StaleEdit(_("日ごとの例外"))
                 if row is None:
                     row = AdvisorException(advisor_id=advisor_id, day=exc.day)
                     s.add(row)
+                row.removed = False
                 row.available, row.start_time, row.end_time = exc.available, exc.start, exc.end
                 row.reason = exc.reason.strip()[:200]
                 s.flush()  # an UPDATE ... WHERE version=? another desk got to first: StaleDataError
@@ -250,13 +255,14 @@ class AdvisorService:
         try:
             with self.db.write() as s:
                 row = self._exception_row(s, advisor_id, day)
-                if row is not None and expected_version is not None and row.version != expected_version:
+                if row is None or row.removed:
+                    return  # another desk removed it already: simply gone
+                if expected_version is not None and row.version != expected_version:
                     raise StaleEdit(_("日ごとの例外"))
-                s.execute(
-                    delete(AdvisorException).where(
-                        AdvisorException.advisor_id == advisor_id, AdvisorException.day == day
-                    )
-                )
+                # kept as removed with nothing personal left, so its version goes on counting: a desk
+                # still showing it is refused after the day is set again (a new row would restart at 1)
+                row.removed, row.available, row.start_time, row.end_time, row.reason = True, False, None, None, ""
+                s.flush()
                 audit(s, actor, AuditAction.UPDATE, KIND, advisor_id, "exception removed")
         except StaleDataError as exc:
             raise StaleEdit(_("日ごとの例外")) from exc

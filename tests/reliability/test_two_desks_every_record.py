@@ -433,6 +433,40 @@ def test_advisor_exception(desks, services, admin, setup):
     assert (now.available, now.start, now.reason) == (False, None, "研修") and now.version > seen_b.version
 
 
+def test_advisor_exception_removed_and_set_again(desks, services, admin, setup):
+    """A removes the day's exception and sets the day again; B still shows the first one.  The day
+    keeps one row whose version only grows (a new row would start at 1 again, and SQLite hands a
+    deleted id out again), so B's change and B's removal are refused."""
+    a, b = desks
+    _org, _other, advisor = setup
+    day = saturday(dt.date(2027, 3, 1))
+    a.advisors.add_exception(admin, advisor.id, ExceptionDay(day, False, None, None, "出張"), None)
+    (seen_b,) = b.advisors.get(admin, advisor.id).exceptions
+    a.advisors.remove_exception(admin, advisor.id, day, seen_b.version)
+    assert a.advisors.get(admin, advisor.id).exceptions == ()
+    a.advisors.add_exception(admin, advisor.id, ExceptionDay(day, True, T(13), T(15), "午後のみ"), None)
+    for stale in (
+        lambda: b.advisors.add_exception(admin, advisor.id, ExceptionDay(day, False, reason="研修"), seen_b.version),
+        lambda: b.advisors.remove_exception(admin, advisor.id, day, seen_b.version),
+    ):
+        assert_stale_message(refused(services.db, stale), "日ごとの例外")
+    (after,) = services.advisors.get(admin, advisor.id).exceptions
+    assert (after.available, after.reason) == (True, "午後のみ") and after.version > seen_b.version
+
+
+def test_a_removed_exception_keeps_nothing_personal(services, admin, setup):
+    _org, _other, advisor = setup
+    day = saturday(dt.date(2027, 4, 1))
+    services.advisors.add_exception(admin, advisor.id, ExceptionDay(day, False, None, None, "通院のため"), None)
+    (shown,) = services.advisors.get(admin, advisor.id).exceptions
+    services.advisors.remove_exception(admin, advisor.id, day, shown.version)
+    with services.db.read() as s:
+        from kyodo_desk.db.dispatch_models import AdvisorException
+
+        (row,) = s.scalars(select(AdvisorException).where(AdvisorException.day == day)).all()
+    assert (row.removed, row.reason, row.start_time, row.end_time) == (True, "", None, None)
+
+
 @covers("DispatchApplication")
 def test_dispatch_application(desks, services, admin, setup):
     a, b = desks
