@@ -4,15 +4,23 @@
 * The database is migrated once per session into a template and copied per test (SQLite).
   With ``KYODO_DESK_TEST_DATABASE=postgresql+psycopg://...`` the suite runs on PostgreSQL: the
   schema is migrated once and every table is truncated before each test.
-* With ``KYODO_DESK_TEST_DESK_ROLE=<role>`` as well (an existing role; see resources/sql/roles.sql)
-  the tests' connections act as that desk role (rows only: no CREATE/ALTER/DROP/TRUNCATE) while the
-  fixtures migrate and truncate as the URL's own user — the least-privilege check of issue 16.
+* On PostgreSQL the tests' connections act as a desk role (rows only: no CREATE/ALTER/DROP/TRUNCATE)
+  while the fixtures migrate and truncate as the URL's own user (the owner) — the least-privilege
+  check of issue 16.  By default that role is ``kyodo_desk_test_desk`` (NOLOGIN, created if missing
+  when the URL's user may create roles; the URL's user is made a member so it can SET ROLE to it) and
+  it gets exactly the desk grants of resources/sql/roles.sql (its schema part is run as shipped).
+  ``KYODO_DESK_TEST_DESK_ROLE=<role>`` picks another existing role; ``=none`` / ``=off`` runs as the
+  URL's user.  A server that refuses CREATE ROLE runs as the URL's user and says so (report header and
+  a warning).  Tests that need the owner's rights (scratch databases, ANALYZE, migrations) use
+  :data:`PG_URL` explicitly.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -23,7 +31,125 @@ from kyodo_desk.i18n import setup_i18n
 setup_i18n("ja")
 
 PG_URL = os.environ.get("KYODO_DESK_TEST_DATABASE", "").strip()
-DESK_ROLE = os.environ.get("KYODO_DESK_TEST_DESK_ROLE", "").strip() if PG_URL else ""
+DEFAULT_DESK_ROLE = "kyodo_desk_test_desk"
+ROLES_SQL = Path(__file__).resolve().parents[1] / "resources" / "sql" / "roles.sql"
+_OFF = {"none", "off", "no", "0", "false"}
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _url_user_may_create_roles() -> bool:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(PG_URL)
+    try:
+        with engine.connect() as conn:
+            row = conn.exec_driver_sql(
+                "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user"
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    return bool(row)
+
+
+def _create_default_desk_role(name: str) -> None:
+    """NOLOGIN role *name* (idempotent: several test databases on one server share it) that the URL's
+    user may SET ROLE to.  Its privileges come from :func:`_grant_desk_privileges` per database."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import DBAPIError
+
+    quoted = _quote_ident(name)
+    engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            for _attempt in range(3):  # another run on the same server may create or grant it meanwhile
+                try:
+                    exists = conn.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).first()
+                    if not exists:
+                        conn.exec_driver_sql(f"CREATE ROLE {quoted} NOLOGIN")
+                    member = conn.exec_driver_sql(
+                        "SELECT pg_has_role(current_user, %s, 'MEMBER')", (name,)
+                    ).scalar_one()
+                    if not member:
+                        conn.exec_driver_sql(f"GRANT {quoted} TO CURRENT_USER")
+                    break
+                except DBAPIError as error:
+                    sqlstate = getattr(error.orig, "sqlstate", None)
+                    if sqlstate not in ("42710", "23505", "XX000"):  # duplicate / concurrent update
+                        raise
+    finally:
+        engine.dispose()
+
+
+def _resolve_desk_role() -> tuple[str, str, bool]:
+    """(role the tests act as or "", one line saying so for the report header, True when the server
+    refused the default role)."""
+    if not PG_URL:
+        return "", "", False
+    chosen = os.environ.get("KYODO_DESK_TEST_DESK_ROLE", "").strip()
+    if chosen.lower() in _OFF:
+        return "", "desk role: off (KYODO_DESK_TEST_DESK_ROLE): the tests act as the URL's user", False
+    if chosen:
+        return chosen, f"desk role: the tests act as {chosen} (KYODO_DESK_TEST_DESK_ROLE)", False
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        allowed = _url_user_may_create_roles()
+        if allowed:
+            _create_default_desk_role(DEFAULT_DESK_ROLE)
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) != "42501":  # anything but "permission denied" is a fault
+            raise
+        allowed = False
+    if not allowed:
+        return (
+            "",
+            (
+                f"desk role: the server does not let the URL's user create {DEFAULT_DESK_ROLE} (needs superuser or"
+                " CREATEROLE): the tests act as that user, not as a desk role"
+                " (KYODO_DESK_TEST_DESK_ROLE=<existing role> picks one)"
+            ),
+            True,
+        )
+    return (
+        DEFAULT_DESK_ROLE,
+        f"desk role: the tests act as {DEFAULT_DESK_ROLE} (grants of resources/sql/roles.sql)",
+        False,
+    )
+
+
+DESK_ROLE, DESK_ROLE_NOTE, _DESK_ROLE_REFUSED = _resolve_desk_role()
+
+
+def pytest_report_header(config):
+    return [DESK_ROLE_NOTE] if DESK_ROLE_NOTE else []
+
+
+def pytest_configure(config):
+    if _DESK_ROLE_REFUSED:
+        config.issue_config_time_warning(pytest.PytestWarning(DESK_ROLE_NOTE), stacklevel=2)
+
+
+def _roles_sql_schema_part(owner: str, desk: str) -> list[str]:
+    """The statements of roles.sql after ``\\connect`` (schema, default and present privileges), with the
+    psql variables filled in — the same grants a centre's desk role gets."""
+    text = ROLES_SQL.read_text(encoding="utf-8")
+    _head, sep, tail = text.partition('\\connect :"dbname"')
+    assert sep, "resources/sql/roles.sql lost its \\connect line"
+    body = "\n".join(line for line in tail.splitlines() if not line.lstrip().startswith("--"))
+    body = body.replace(':"owner"', _quote_ident(owner)).replace(':"desk"', _quote_ident(desk))
+    assert not re.search(r":[\"'{]?\w", body), "roles.sql uses a psql variable the tests do not fill in"
+    return [statement.strip() for statement in body.split(";") if statement.strip()]
+
+
+def _grant_desk_privileges(conn, desk: str) -> None:
+    owner = conn.exec_driver_sql("SELECT current_user").scalar_one()
+    database = conn.exec_driver_sql("SELECT current_database()").scalar_one()
+    conn.exec_driver_sql(f"GRANT CONNECT, TEMPORARY ON DATABASE {_quote_ident(database)} TO {_quote_ident(desk)}")
+    for statement in _roles_sql_schema_part(owner, desk):
+        conn.exec_driver_sql(statement)
 
 
 @pytest.fixture(autouse=True)
@@ -56,14 +182,9 @@ def _pg_schema():
     with db.engine.begin() as conn:
         conn.exec_driver_sql("DROP SCHEMA public CASCADE")
         conn.exec_driver_sql("CREATE SCHEMA public")
+        if DESK_ROLE:  # as a centre does it: roles.sql first, then `db upgrade` as the owner
+            _grant_desk_privileges(conn, DESK_ROLE)
     upgrade(db)
-    if DESK_ROLE:
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql(f'GRANT USAGE ON SCHEMA public TO "{DESK_ROLE}"')
-            conn.exec_driver_sql(
-                f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{DESK_ROLE}"'
-            )
-            conn.exec_driver_sql(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{DESK_ROLE}"')
     db.engine.dispose()
     return PG_URL
 

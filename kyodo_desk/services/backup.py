@@ -326,12 +326,17 @@ def _audit_restore(actor: Actor, db_path: Path, backup_file: Path, kept: Path | 
 
 def _libpq_url(url: str) -> tuple[str, str | None]:
     """(libpq URL without the password, the password) for a SQLAlchemy PostgreSQL URL."""
+    from urllib.parse import quote, urlencode
+
     from sqlalchemy.engine import URL, make_url
 
     parsed = make_url(url)
     password = parsed.password
-    plain = URL.create("postgresql", parsed.username, None, parsed.host, parsed.port, parsed.database, parsed.query)
-    return plain.render_as_string(hide_password=False), (str(password) if password is not None else None)
+    plain = URL.create("postgresql", parsed.username, None, parsed.host, parsed.port, parsed.database)
+    libpq = plain.render_as_string(hide_password=False)
+    if parsed.query:  # percent-encoded: libpq reads "+" as a plus sign, not the space SQLAlchemy means by it
+        libpq += "?" + urlencode(parsed.query, doseq=True, quote_via=quote)
+    return libpq, (str(password) if password is not None else None)
 
 
 def _pg_name(url: str) -> str:

@@ -1,5 +1,7 @@
-"""With ``KYODO_DESK_TEST_DESK_ROLE`` set (tests/db/test_roles.py sets it for a slice of the suite), the
-tests' database sessions really are the desk role: rows yes, schema changes no."""
+"""On PostgreSQL the tests act as a desk role (tests/conftest.py: ``kyodo_desk_test_desk`` by default where
+the server lets the URL's user create roles, or ``KYODO_DESK_TEST_DESK_ROLE``; tests/db/test_roles.py runs a
+slice with a role of its own): the tests' database sessions really are that role — rows yes, schema
+changes no."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from sqlalchemy.exc import ProgrammingError
 
 from tests.conftest import DESK_ROLE
 
-pytestmark = pytest.mark.skipif(not DESK_ROLE, reason="only when KYODO_DESK_TEST_DESK_ROLE is set")
+pytestmark = pytest.mark.skipif(not DESK_ROLE, reason="only when the tests act as a desk role (PostgreSQL)")
 
 
 def test_sessions_act_as_the_desk_role(db):

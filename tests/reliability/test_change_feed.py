@@ -272,9 +272,14 @@ def test_listener_reconnects_after_the_server_drops_its_connection(feed, db_url)
     listener.start()
     try:
         assert listener.connected.wait(20)
-        with feed.db.engine.connect() as conn:
-            from sqlalchemy import text
+        from sqlalchemy import create_engine, text
 
+        from tests.conftest import PG_URL
+
+        # the owner's connection (PG_URL): a desk role may neither see other sessions' queries nor
+        # end them — here the test plays the server (or its administrator) dropping the listener
+        owner = create_engine(PG_URL)
+        with owner.connect() as conn:
             dropped = conn.scalar(
                 text(
                     "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
@@ -282,6 +287,7 @@ def test_listener_reconnects_after_the_server_drops_its_connection(feed, db_url)
                     " AND datname = current_database()"
                 )
             )
+        owner.dispose()
         assert dropped >= 1
         desk = Desk(db_url, 909, hold=False)
         desk.expect("flushed")

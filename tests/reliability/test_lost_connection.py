@@ -19,7 +19,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -189,8 +189,11 @@ def test_a_desk_writing_through_dropped_connections_loses_nothing_and_saves_noth
 
 
 def _terminate_sessions(db) -> None:
-    """End every other session on this test's own database (never another database's)."""
-    with db.engine.connect() as conn:
+    """End every other session on this test's own database (never another database's).  As the
+    owner (PG_URL): the desk role the tests run as may not end the sessions of the user they
+    signed in as — here the test plays the server dropping them."""
+    owner = create_engine(PG_URL)
+    with owner.connect() as conn:
         conn.execute(
             text(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
@@ -198,6 +201,7 @@ def _terminate_sessions(db) -> None:
             )
         )
         conn.commit()
+    owner.dispose()
 
 
 def _create(services, actor, category, key):

@@ -210,6 +210,23 @@ def test_postgres_backup_with_pg_dump_is_restorable(services, tmp_path):
     assert "pg_restore --clean" in backup.pg_restore_instructions(PG_URL, made)
 
 
+def test_a_libpq_url_keeps_the_options_of_the_desk_url():
+    """libpq percent-decodes a URI and reads "+" as a plus sign: a space in ``options`` must be %20."""
+    libpq, password = backup._libpq_url("postgresql+psycopg://desk:secret@db:5432/kyodo?options=-c%20role%3Dkyodo_desk")
+    assert libpq == "postgresql://desk@db:5432/kyodo?options=-c%20role%3Dkyodo_desk" and password == "secret"
+
+
+@pytest.mark.skipif(not PG_URL or shutil.which("pg_dump") is None, reason="needs PostgreSQL and pg_dump")
+def test_postgres_backup_through_the_desks_own_url(services, db_url, tmp_path):
+    """The desk's URL as the tests use it (on PostgreSQL with ``options=-c role=…``: the desk role)."""
+    import subprocess
+
+    _org(services, "広坂町会")
+    made = backup.pg_backup(db_url, tmp_path / "bk", keep=2)
+    listing = subprocess.run(["pg_restore", "--list", str(made)], capture_output=True, text=True, check=True).stdout
+    assert "TABLE DATA public organization" in listing
+
+
 def test_restore_of_a_postgres_database_says_how(tmp_path):
     text = backup.pg_restore_instructions("postgresql+psycopg://desk:secret@db:5432/kyodo", tmp_path / "x.dump")
     assert "pg_restore" in text and "secret" not in text and "閉じて" in text
