@@ -235,7 +235,11 @@ class ChangeService:
                 floor = first_look_floor(newest, xmax=int(snap.xmax), xip=snap.xip, own=int(snap.own))
             else:
                 xmin = int(conn.scalar(text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")))
-            rows = self._rows_above(conn, floor)
+            if cursor.floor is None:  # the first look announces nothing: the ids are enough (the index alone)
+                ids = conn.scalars(select(AuditLog.id).where(AuditLog.id > floor).order_by(AuditLog.id))
+                rows = [_Row(i, "", None, "") for i in ids]
+            else:
+                rows = self._rows_above(conn, floor)
             conn.rollback()
 
         def fence() -> int:
