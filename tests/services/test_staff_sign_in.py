@@ -93,7 +93,7 @@ def test_temporary_password_must_be_changed_at_first_use(services, admin, staff_
     assert services.staff.get(staff_actor.staff_id).password_temporary
     with pytest.raises(PasswordChangeRequired):
         services.staff.sign_in(staff_actor.staff_id, temporary)
-    with pytest.raises(ValidationError, match=""):
+    with pytest.raises(ValidationError, match="仮パスワードとは別の"):
         services.staff.sign_in(staff_actor.staff_id, temporary, new_password=temporary)
     with pytest.raises(WrongPassword):
         services.staff.sign_in(staff_actor.staff_id, "not-the-temp", new_password="kenichi-2026")
