@@ -234,6 +234,25 @@ def db(db_url):
 
 
 @pytest.fixture
+def desks(db_url):
+    """Factory of other desks on the test's database: each call is one more PC (its own engine,
+    connections and services), closed after the test."""
+    from kyodo_desk.db.engine import Database
+    from kyodo_desk.services.container import Services
+
+    opened: list[Database] = []
+
+    def open_desk() -> Services:
+        database = Database.from_url(db_url)
+        opened.append(database)
+        return Services(database)
+
+    yield open_desk
+    for database in opened:
+        database.dispose()
+
+
+@pytest.fixture
 def services(db):
     from kyodo_desk.services.container import Services
 

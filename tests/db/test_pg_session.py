@@ -4,7 +4,9 @@ connection the pool hands out again."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from kyodo_desk.db.pg_session import DESK_SETTINGS
 from tests.db.conftest import postgres_only
@@ -21,11 +23,8 @@ def test_desk_connections_run_without_jit_or_parallel_workers(db):
         s.execute(text("SET LOCAL jit = on"))  # a transaction's own change …
     with db.write() as s:  # … ends with it; the same pooled connection keeps the desk settings
         assert _settings(s) == DESK_SETTINGS
-    try:
-        with db.write() as s:
-            s.execute(text("SELECT 1/0"))
-    except Exception:  # noqa: BLE001 - the rolled-back transaction is the point
-        pass
+    with pytest.raises(DBAPIError), db.write() as s:  # a transaction the server rolls back
+        s.execute(text("SELECT 1/0"))
     with db.read() as s:
         assert _settings(s) == DESK_SETTINGS
     db.engine.dispose()  # a new connection gets them too

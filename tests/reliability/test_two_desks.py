@@ -9,26 +9,9 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import func, select
 
-from kyodo_desk.db.engine import Database
 from kyodo_desk.db.models import AuditLog, Organization, SearchDocument
 from kyodo_desk.services.base import StaleEdit
-from kyodo_desk.services.container import Services
 from kyodo_desk.services.organizations import OrganizationInput
-
-
-@pytest.fixture
-def desks(db_url):
-    """Factory of independent desks (own engine, own connections) on the same database."""
-    opened: list[Database] = []
-
-    def open_desk() -> Services:
-        database = Database.from_url(db_url)
-        opened.append(database)
-        return Services(database)
-
-    yield open_desk
-    for database in opened:
-        database.dispose()
 
 
 def test_second_desk_saving_an_old_copy_is_refused_and_nothing_is_lost(desks, services, staff_actor):

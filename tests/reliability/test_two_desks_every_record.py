@@ -29,7 +29,6 @@ from kyodo_desk.domain.validation import ValidationError
 from kyodo_desk.services.advisors import AdvisorInput, ExceptionDay, Window
 from kyodo_desk.services.base import ServiceError, StaleEdit
 from kyodo_desk.services.consultation_records import ConsultationInput
-from kyodo_desk.services.container import Services
 from kyodo_desk.services.dispatch_booking import StaleBooking
 from kyodo_desk.services.inventory import Accessory, DeviceInput
 from kyodo_desk.services.labels import LabelService
@@ -83,18 +82,9 @@ def covers(*names: str) -> Callable:
 
 
 @pytest.fixture
-def desks(db_url):
-    """Two independent desks on the test's database."""
-    opened: list[Database] = []
-
-    def open_desk() -> Services:
-        database = Database.from_url(db_url)
-        opened.append(database)
-        return Services(database)
-
-    yield open_desk(), open_desk()
-    for database in opened:
-        database.dispose()
+def desks(desks):
+    """Two independent desks on the test's database (tests/conftest.py opens and closes them)."""
+    return desks(), desks()
 
 
 def snapshot(db: Database) -> dict[str, list[tuple]]:

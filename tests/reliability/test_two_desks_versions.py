@@ -10,27 +10,11 @@ from datetime import time as T
 
 import pytest
 
-from kyodo_desk.db.engine import Database
 from kyodo_desk.services.advisors import AdvisorInput, Window
 from kyodo_desk.services.base import StaleEdit
-from kyodo_desk.services.container import Services
 from kyodo_desk.services.dispatch_booking import StaleBooking
 from kyodo_desk.services.inventory import Accessory, DeviceInput
 from tests.services.test_dispatch import _app, at, saturday, setup  # noqa: F401 - fixture
-
-
-@pytest.fixture
-def desks(db_url):
-    opened: list[Database] = []
-
-    def open_desk() -> Services:
-        database = Database.from_url(db_url)
-        opened.append(database)
-        return Services(database)
-
-    yield open_desk
-    for database in opened:
-        database.dispose()
 
 
 @pytest.fixture

@@ -9,24 +9,8 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
-from kyodo_desk.db.engine import Database
 from kyodo_desk.db.models import AuditLog
-from kyodo_desk.services.container import Services
 from kyodo_desk.services.settings import SettingsConflict
-
-
-@pytest.fixture
-def desks(db_url):
-    opened: list[Database] = []
-
-    def open_desk() -> Services:
-        database = Database.from_url(db_url)
-        opened.append(database)
-        return Services(database)
-
-    yield open_desk
-    for database in opened:
-        database.dispose()
 
 
 def test_each_desk_saves_only_what_it_changed(desks, admin):
