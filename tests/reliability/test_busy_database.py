@@ -21,6 +21,8 @@ from kyodo_desk.services.base import SYSTEM, DatabaseBusy, is_database_busy
 from kyodo_desk.services.consultations import ConsultationInput
 from kyodo_desk.services.organizations import OrganizationInput
 
+LAST_ANALYZE = text("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'search_document'")
+
 
 def _seed(services, actor):
     org = services.organizations.create(
@@ -252,6 +254,15 @@ def test_postgresql_a_long_import_transaction_blocks_no_other_desks_writes(db_ur
 
     org, _c = _seed(services, staff_actor)
     model = services.inventory.save_model(admin, "tablet", "Apple", "iPad", [Accessory("ケース")])
+    with services.db.read() as s:
+        analyzed_before = s.execute(LAST_ANALYZE).scalar()
+        # the import ANALYZEs its tables; PostgreSQL lets only the tables' owner do it (a desk role
+        # gets a warning and no statistics: see README, "Left")
+        owner = s.execute(
+            text(
+                "SELECT pg_has_role(current_user, tableowner, 'MEMBER') FROM pg_tables WHERE tablename = 'search_document'"
+            )
+        ).scalar()
     other = Services(Database.from_url(_with_lock_timeout(db_url, 2000)))
     imports = ImportService(services.db, services.settings)
     body = "団体名,種別\n" + "".join(f"取込団体{i:04d},NPO法人\n" for i in range(600))
@@ -279,7 +290,8 @@ def test_postgresql_a_long_import_transaction_blocks_no_other_desks_writes(db_ur
     assert services.organizations.get(staff_actor, org.id).name == "森山の会"
     other.db.dispose()
     with services.db.read() as s:  # fresh statistics for the planner (a short search term stays fast)
-        analyzed = s.execute(
-            text("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'search_document'")
-        ).scalar()
-    assert analyzed is not None
+        analyzed = s.execute(LAST_ANALYZE).scalar()
+    if owner:
+        assert analyzed is not None and (analyzed_before is None or analyzed > analyzed_before)
+    else:  # skipped by the server, and the import saved all the same (checked above)
+        assert analyzed == analyzed_before
